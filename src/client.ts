@@ -1,0 +1,135 @@
+import { Agent, request, type Dispatcher } from "undici";
+import type { FailureOutcome } from "./outcome.js";
+import { outcomeOfError, outcomeOfStatus, parseRetryAfter } from "./outcome.js";
+import { parsePayload, PayloadError, type JobsPayload } from "./payload.js";
+
+export const JOBS_PATH = "/v1/minimax/agent/jobs";
+
+export type FetchResult =
+  | { outcome: "success"; payload: JobsPayload }
+  | {
+      outcome: FailureOutcome;
+      /** A short description safe to log: never a body, header or the token. */
+      detail: string;
+      status?: number;
+      retryAfterMs?: number;
+    }
+  | { outcome: "aborted" };
+
+export interface JobsClientOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  userAgent: string;
+  now?: () => number;
+  dispatcher?: Dispatcher;
+}
+
+export interface JobsClient {
+  /** One GET of the jobs list; never throws. `signal` aborts it (shutdown). */
+  fetchJobs(signal?: AbortSignal): Promise<FetchResult>;
+  close(): Promise<void>;
+}
+
+class TooLargeError extends Error {}
+
+export function createJobsClient(options: JobsClientOptions): JobsClient {
+  const { timeoutMs, maxResponseBytes, now = Date.now } = options;
+  const ownDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connect: { timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+  const url = new URL(options.baseUrl + JOBS_PATH);
+  const headers = {
+    authorization: `Bearer ${options.token}`,
+    accept: "application/json",
+    "user-agent": options.userAgent,
+  };
+
+  async function fetchJobs(shutdown?: AbortSignal): Promise<FetchResult> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = shutdown ? AbortSignal.any([shutdown, deadline]) : deadline;
+    try {
+      const response = await request(url, { method: "GET", headers, signal, dispatcher });
+      const { statusCode } = response;
+      if (statusCode < 200 || statusCode >= 300) {
+        response.body.resume();
+        const retryAfter = parseRetryAfter(header(response.headers["retry-after"]), now());
+        return {
+          outcome: outcomeOfStatus(statusCode),
+          detail: `HTTP ${statusCode}`,
+          status: statusCode,
+          ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+        };
+      }
+      const declared = Number(header(response.headers["content-length"]));
+      if (declared > maxResponseBytes) {
+        response.body.destroy();
+        return tooLarge(declared);
+      }
+      const text = await readCapped(response.body, maxResponseBytes);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        return { outcome: "invalid_json", detail: (error as Error).message.slice(0, 200) };
+      }
+      return { outcome: "success", payload: parsePayload(body) };
+    } catch (error) {
+      if (shutdown?.aborted) return { outcome: "aborted" };
+      if (error instanceof TooLargeError) return tooLarge(undefined);
+      if (error instanceof PayloadError)
+        return { outcome: "invalid_payload", detail: error.message };
+      if (deadline.aborted)
+        return { outcome: "timeout", detail: `no answer within ${timeoutMs}ms` };
+      return { outcome: outcomeOfError(error), detail: describeError(error) };
+    }
+  }
+
+  function tooLarge(declared: number | undefined): FetchResult {
+    const size = declared === undefined ? "more than" : `${declared} bytes, more than`;
+    return { outcome: "too_large", detail: `body of ${size} the ${maxResponseBytes}-byte cap` };
+  }
+
+  return {
+    fetchJobs,
+    async close() {
+      if (ownDispatcher) await dispatcher.destroy();
+    },
+  };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > cap) {
+      body.destroy();
+      throw new TooLargeError();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+/** An error's code and message, which for network errors name the peer but never our headers. */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; depth++) {
+    const code = (e as { code?: unknown }).code;
+    parts.push(typeof code === "string" ? `${code}: ${e.message}` : e.message);
+    e = e.cause;
+  }
+  return parts.join(" <- ").slice(0, 300);
+}

@@ -1,0 +1,361 @@
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { parseArgs } from "node:util";
+import { formatDuration, parseDuration } from "./duration.js";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "logfmt";
+
+export interface Config {
+  listen: { host: string | undefined; port: number };
+  telemetryPath: string;
+  baseUrl: string;
+  /** Undefined only in demo mode, where the simulator supplies one. */
+  token: string | undefined;
+  pollIntervalMs: number;
+  pollTimeoutMs: number;
+  staleAfterMs: number;
+  maxBackoffMs: number;
+  maxResponseBytes: number;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  demo: boolean;
+}
+
+export type CliCommand = { kind: "run"; config: Config } | { kind: "help" } | { kind: "version" };
+
+/** Invalid configuration; the message is one line naming the flag and the problem. */
+export class ConfigError extends Error {
+  constructor(flag: string, problem: string) {
+    super(`${flag}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+interface FlagSpec {
+  name: string;
+  type: "string" | "boolean";
+  default: string;
+  help: string;
+}
+
+export const TOKEN_ENV = "USEAPI_TOKEN";
+export const ENV_PREFIX = "MINIMAX_EXPORTER_";
+
+export const FLAGS: readonly FlagSpec[] = [
+  {
+    name: "web.listen-address",
+    type: "string",
+    default: ":9877",
+    help: "Address to listen on: host:port, :port or [ipv6]:port.",
+  },
+  {
+    name: "web.telemetry-path",
+    type: "string",
+    default: "/metrics",
+    help: "Path under which to expose metrics.",
+  },
+  {
+    name: "useapi.base-url",
+    type: "string",
+    default: "https://api.useapi.net",
+    help: "Base URL of the useapi.net API.",
+  },
+  {
+    name: "useapi.token-file",
+    type: "string",
+    default: "",
+    help: `File holding the useapi.net API token (alternative to the ${TOKEN_ENV} variable).`,
+  },
+  {
+    name: "useapi.max-response-bytes",
+    type: "string",
+    default: "4MiB",
+    help: "Largest upstream response body read; bytes, or with a KiB/MiB suffix.",
+  },
+  { name: "poll.interval", type: "string", default: "15s", help: "Time between upstream polls." },
+  {
+    name: "poll.timeout",
+    type: "string",
+    default: "10s",
+    help: "Timeout of one upstream poll; must be shorter than the interval.",
+  },
+  {
+    name: "poll.stale-after",
+    type: "string",
+    default: "",
+    help: "Drop per-account series when no poll succeeded for this long (default 5 intervals).",
+  },
+  {
+    name: "poll.max-backoff",
+    type: "string",
+    default: "5m",
+    help: "Longest wait between polls while the upstream keeps failing.",
+  },
+  {
+    name: "log.level",
+    type: "string",
+    default: "info",
+    help: "Log level: debug, info, warn or error.",
+  },
+  { name: "log.format", type: "string", default: "json", help: "Log format: json or logfmt." },
+  {
+    name: "demo",
+    type: "boolean",
+    default: "false",
+    help: "Poll a built-in simulator of the upstream instead of useapi.net (no token needed).",
+  },
+  { name: "help", type: "boolean", default: "false", help: "Show this help and exit." },
+  { name: "version", type: "boolean", default: "false", help: "Show the version and exit." },
+];
+
+export function envName(flag: string): string {
+  return ENV_PREFIX + flag.toUpperCase().replace(/[.-]/g, "_");
+}
+
+export interface ConfigSources {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  readFile?: (path: string) => string;
+}
+
+/** Turns command-line flags and environment variables into a checked configuration. */
+export function loadConfig({
+  argv,
+  env,
+  readFile = (p) => readFileSync(p, "utf8"),
+}: ConfigSources): CliCommand {
+  const values = parseFlags(argv);
+  const raw = (name: string): string => {
+    const fromFlag = values[name];
+    if (typeof fromFlag === "string") return fromFlag;
+    if (typeof fromFlag === "boolean") return String(fromFlag);
+    const fromEnv = env[envName(name)];
+    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+    return FLAGS.find((f) => f.name === name)?.default ?? "";
+  };
+
+  if (parseBool("help", raw("help"))) return { kind: "help" };
+  if (parseBool("version", raw("version"))) return { kind: "version" };
+
+  const demo = parseBool("demo", raw("demo"));
+  const pollIntervalMs = parsePositiveDuration("poll.interval", raw("poll.interval"));
+  const pollTimeoutMs = parsePositiveDuration("poll.timeout", raw("poll.timeout"));
+  if (pollTimeoutMs >= pollIntervalMs) {
+    throw new ConfigError(
+      "--poll.timeout",
+      `must be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
+    );
+  }
+  const staleText = raw("poll.stale-after");
+  const staleAfterMs =
+    staleText === "" ? 5 * pollIntervalMs : parsePositiveDuration("poll.stale-after", staleText);
+  if (staleAfterMs < pollIntervalMs) {
+    throw new ConfigError("--poll.stale-after", "must not be shorter than --poll.interval");
+  }
+  const maxBackoffMs = parsePositiveDuration("poll.max-backoff", raw("poll.max-backoff"));
+  if (maxBackoffMs < pollIntervalMs) {
+    throw new ConfigError("--poll.max-backoff", "must not be shorter than --poll.interval");
+  }
+
+  return {
+    kind: "run",
+    config: {
+      listen: parseListenAddress(raw("web.listen-address")),
+      telemetryPath: parseTelemetryPath(raw("web.telemetry-path")),
+      baseUrl: parseBaseUrl(raw("useapi.base-url")),
+      token: loadToken(raw("useapi.token-file"), env[TOKEN_ENV], demo, readFile),
+      pollIntervalMs,
+      pollTimeoutMs,
+      staleAfterMs,
+      maxBackoffMs,
+      maxResponseBytes: parseBytes("useapi.max-response-bytes", raw("useapi.max-response-bytes")),
+      logLevel: parseChoice("log.level", raw("log.level"), ["debug", "info", "warn", "error"]),
+      logFormat: parseChoice("log.format", raw("log.format"), ["json", "logfmt"]),
+      demo,
+    },
+  };
+}
+
+function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.type }])),
+    });
+    return values;
+  } catch (error) {
+    throw flagSyntaxError(error);
+  }
+}
+
+function flagSyntaxError(error: unknown): ConfigError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const flag = /'([^' ]+)/.exec(message)?.[1] ?? "flags";
+  const shown = flag.split("=")[0] ?? flag;
+  switch (code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return new ConfigError(shown, "unknown flag (see --help)");
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return new ConfigError(shown, "unexpected argument; flags take the form --name=value");
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return new ConfigError(
+        shown,
+        message.includes("does not take an argument")
+          ? "takes no value"
+          : "needs a value (--name=value)",
+      );
+    default:
+      return new ConfigError(shown, "invalid flag syntax");
+  }
+}
+
+function parseBool(flag: string, text: string): boolean {
+  if (text === "true" || text === "1") return true;
+  if (text === "false" || text === "0" || text === "") return false;
+  throw new ConfigError(`--${flag}`, `"${text}" is not a boolean (true or false)`);
+}
+
+function parsePositiveDuration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    throw new ConfigError(`--${flag}`, `"${text}" is not a duration (examples: 500ms, 15s, 2m)`);
+  }
+  if (ms <= 0) throw new ConfigError(`--${flag}`, "must be greater than zero");
+  return ms;
+}
+
+function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
+  const found = choices.find((c) => c === text);
+  if (found === undefined) {
+    throw new ConfigError(`--${flag}`, `"${text}" is not one of ${choices.join(", ")}`);
+  }
+  return found;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+};
+
+function parseBytes(flag: string, text: string): number {
+  const match = /^(\d+)(B|KiB|MiB|GiB)?$/.exec(text);
+  const bytes = match ? Number(match[1]) * (BYTE_UNITS[match[2] ?? ""] ?? 1) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024) {
+    throw new ConfigError(
+      `--${flag}`,
+      `"${text}" is not a size of at least 1024 bytes (examples: 4194304, 512KiB, 4MiB)`,
+    );
+  }
+  return bytes;
+}
+
+function parseListenAddress(text: string): Config["listen"] {
+  const flag = "--web.listen-address";
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  if (!match) throw new ConfigError(flag, `"${text}" is not of the form host:port or :port`);
+  const host = match[1] ?? match[2] ?? "";
+  const port = Number(match[3]);
+  if (port > 65535) throw new ConfigError(flag, `port ${port} is out of range (0-65535)`);
+  if (match[1] !== undefined && isIP(host) !== 6) {
+    throw new ConfigError(flag, `"${host}" is not an IPv6 address`);
+  }
+  if (host !== "" && isIP(host) === 0 && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(host)) {
+    throw new ConfigError(flag, `"${host}" is not a valid host name or IP address`);
+  }
+  return { host: host === "" ? undefined : host, port };
+}
+
+function parseTelemetryPath(text: string): string {
+  const flag = "--web.telemetry-path";
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(text)) {
+    throw new ConfigError(flag, `"${text}" must start with / and contain only URL path characters`);
+  }
+  if (text === "/" || text.startsWith("/-/")) {
+    throw new ConfigError(flag, `"${text}" is reserved for the landing page or health endpoints`);
+  }
+  return text;
+}
+
+function parseBaseUrl(text: string): string {
+  const flag = "--useapi.base-url";
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(flag, `"${text}" is not a valid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(flag, `scheme "${url.protocol}" is not http: or https:`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new ConfigError(flag, "must not contain credentials; the token is read from a file");
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new ConfigError(flag, "must not contain a query or fragment");
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function loadToken(
+  tokenFile: string,
+  tokenEnv: string | undefined,
+  demo: boolean,
+  readFile: (path: string) => string,
+): string | undefined {
+  const flag = "--useapi.token-file";
+  let token: string | undefined;
+  if (tokenFile !== "") {
+    if (tokenEnv !== undefined && tokenEnv !== "") {
+      throw new ConfigError(flag, `is set together with ${TOKEN_ENV}; set only one of them`);
+    }
+    let text: string;
+    try {
+      text = readFile(tokenFile);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "read error";
+      throw new ConfigError(flag, `cannot read "${tokenFile}" (${code})`);
+    }
+    token = text.trim();
+    if (token === "") throw new ConfigError(flag, `"${tokenFile}" is empty`);
+  } else if (tokenEnv !== undefined && tokenEnv.trim() !== "") {
+    token = tokenEnv.trim();
+  }
+  if (token === undefined) {
+    if (demo) return undefined;
+    throw new ConfigError(
+      flag,
+      `no token: set ${TOKEN_ENV} or --useapi.token-file (or use --demo)`,
+    );
+  }
+  // The token is sent as a header value; refuse anything that would corrupt it.
+  if (/[\s\u0000-\u001f\u007f]/.test(token)) {
+    throw new ConfigError(
+      tokenFile !== "" ? flag : TOKEN_ENV,
+      "token contains whitespace or control characters",
+    );
+  }
+  return token;
+}
+
+/** The --help text, generated from the flag table. */
+export function usage(name: string): string {
+  const lines = [
+    `Usage: ${name} [flags]`,
+    "",
+    "Flags (each also read from an environment variable):",
+  ];
+  for (const f of FLAGS) {
+    const value = f.type === "string" ? "=<value>" : "";
+    const def = f.default === "" || f.type === "boolean" ? "" : ` (default ${f.default})`;
+    lines.push(`  --${f.name}${value}`, `      ${f.help}${def} [${envName(f.name)}]`);
+  }
+  lines.push("", `The token is read from ${TOKEN_ENV} or --useapi.token-file, never from a flag.`);
+  return lines.join("\n") + "\n";
+}

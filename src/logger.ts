@@ -1,0 +1,53 @@
+import { pino, type DestinationStream, type Logger } from "pino";
+import type { LogFormat, LogLevel } from "./config.js";
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  /** Where lines go; stdout by default. Tests pass a capturing stream. */
+  destination?: DestinationStream;
+}
+
+export function createLogger({ level, format, destination }: LoggerOptions): Logger {
+  const out: DestinationStream = destination ?? pino.destination({ dest: 1, sync: true });
+  const stream = format === "logfmt" ? { write: (line: string) => out.write(toLogfmt(line)) } : out;
+  return pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    stream,
+  );
+}
+
+/** Rewrites one pino JSON line as logfmt (`ts=... level=info msg="..." key=value`). */
+export function toLogfmt(line: string): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { time, level, msg, ...rest } = record;
+  const pairs: [string, unknown][] = [
+    ["ts", time],
+    ["level", level],
+    ["msg", msg],
+    ...Object.entries(rest),
+  ];
+  return (
+    pairs
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${logfmtValue(v)}`)
+      .join(" ") + "\n"
+  );
+}
+
+function logfmtValue(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return /^[^\s"=\\]+$/.test(text) ? text : JSON.stringify(text);
+}

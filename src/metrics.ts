@@ -1,0 +1,119 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { OUTCOMES, type Outcome } from "./outcome.js";
+import { ANOMALY_KINDS, type Snapshot } from "./snapshot.js";
+
+const FROM_POLL = "(from the background poll of GET /v1/minimax/agent/jobs)";
+
+export interface BuildInfo {
+  version: string;
+  nodejs: string;
+}
+
+export interface ExporterMetrics {
+  readonly registry: Registry;
+  /** Replaces every per-account series with the snapshot's; accounts that left lose theirs. */
+  applySnapshot(snapshot: Snapshot): void;
+  /** Records one finished poll. `atMs` is its end, used as the success timestamp. */
+  recordPoll(outcome: Outcome, durationSeconds: number, atMs: number): void;
+  /** Removes the per-account series so that Prometheus marks them stale. */
+  dropAccountSeries(): void;
+}
+
+export interface MetricsOptions {
+  buildInfo: BuildInfo;
+  /** Process and Node.js runtime metrics from prom-client; on by default. */
+  defaultMetrics?: boolean;
+}
+
+export function createMetrics({
+  buildInfo,
+  defaultMetrics = true,
+}: MetricsOptions): ExporterMetrics {
+  const registry = new Registry();
+  if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const executing = new Gauge({
+    name: "useapi_minimax_agent_jobs_executing",
+    help: `Agent jobs currently executing on the MiniMax account ${FROM_POLL}.`,
+    labelNames: ["account"] as const,
+    registers,
+  });
+  const maxElapsed = new Gauge({
+    name: "useapi_minimax_agent_job_max_elapsed_seconds",
+    help: `Elapsed seconds of the account's longest-running agent job, 0 when idle ${FROM_POLL}.`,
+    labelNames: ["account"] as const,
+    registers,
+  });
+  const accounts = new Gauge({
+    name: "useapi_minimax_accounts",
+    help: `MiniMax accounts configured for the token, from the last successful poll ${FROM_POLL}.`,
+    registers,
+  });
+  const up = new Gauge({
+    name: "useapi_minimax_up",
+    help: `1 if the last poll of the useapi.net API succeeded, else 0 ${FROM_POLL}.`,
+    registers,
+  });
+  const lastSuccess = new Gauge({
+    name: "useapi_minimax_last_poll_success_timestamp_seconds",
+    help: `Unix time of the last successful poll, 0 before the first ${FROM_POLL}.`,
+    registers,
+  });
+  const duration = new Histogram({
+    name: "useapi_minimax_poll_duration_seconds",
+    help: `Duration of polls of the useapi.net API, whatever their outcome ${FROM_POLL}.`,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const polls = new Counter({
+    name: "useapi_minimax_polls_total",
+    help: `Polls of the useapi.net API by outcome ${FROM_POLL}.`,
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const anomalies = new Counter({
+    name: "useapi_minimax_payload_anomalies_total",
+    help: `Inconsistencies tolerated in otherwise valid upstream answers, by kind ${FROM_POLL}.`,
+    labelNames: ["kind"] as const,
+    registers,
+  });
+  new Gauge({
+    name: "useapi_minimax_exporter_build_info",
+    help: "Build information of the exporter: a constant 1 labelled with its version and Node.js.",
+    labelNames: ["version", "nodejs"] as const,
+    registers,
+  }).set({ version: buildInfo.version, nodejs: buildInfo.nodejs }, 1);
+
+  for (const outcome of OUTCOMES) polls.inc({ outcome }, 0);
+  for (const kind of ANOMALY_KINDS) anomalies.inc({ kind }, 0);
+  up.set(0);
+  lastSuccess.set(0);
+
+  return {
+    registry,
+    applySnapshot(snapshot) {
+      executing.reset();
+      maxElapsed.reset();
+      for (const a of snapshot.accounts) {
+        executing.set({ account: a.account }, a.executing);
+        maxElapsed.set({ account: a.account }, a.maxElapsedSeconds);
+      }
+      accounts.set(snapshot.accounts.length);
+      for (const kind of ANOMALY_KINDS) {
+        const count = snapshot.anomalies[kind];
+        if (count > 0) anomalies.inc({ kind }, count);
+      }
+    },
+    recordPoll(outcome, durationSeconds, atMs) {
+      polls.inc({ outcome });
+      duration.observe(durationSeconds);
+      up.set(outcome === "success" ? 1 : 0);
+      if (outcome === "success") lastSuccess.set(atMs / 1000);
+    },
+    dropAccountSeries() {
+      executing.reset();
+      maxElapsed.reset();
+    },
+  };
+}

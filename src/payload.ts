@@ -1,0 +1,99 @@
+/** The upstream body of GET /v1/minimax/agent/jobs, checked at the client boundary. */
+export interface JobsPayload {
+  accounts: string[];
+  /** Absent entries mean "not reported"; a bad entry is kept as `invalid` and counted later. */
+  summary: Map<string, number | "invalid">;
+  executing: Map<string, Job[]>;
+}
+
+export interface Job {
+  jobId: string;
+  /** The raw `elapsed` value; parsed during normalisation so a bad one only loses itself. */
+  elapsed: unknown;
+}
+
+/** A payload of the wrong shape; `path` names the offending part, e.g. `executing["123"][0]`. */
+export class PayloadError extends Error {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = "PayloadError";
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+function accountId(value: unknown, path: string): string {
+  if (typeof value === "string" && value !== "") return value;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
+  throw new PayloadError(path, `expected an account ID, got ${describe(value)}`);
+}
+
+/**
+ * Checks the shape of a parsed body. Missing `summary`/`executing` (or null) mean "no running
+ * jobs"; a summary entry without a usable count is kept as invalid rather than failing the poll.
+ */
+export function parsePayload(body: unknown): JobsPayload {
+  if (!isRecord(body)) throw new PayloadError("$", `expected an object, got ${describe(body)}`);
+
+  const { accounts: rawAccounts, summary: rawSummary, executing: rawExecuting } = body;
+  if (!Array.isArray(rawAccounts)) {
+    throw new PayloadError("accounts", `expected a list, got ${describe(rawAccounts)}`);
+  }
+  const accounts = rawAccounts.map((a: unknown, i) => accountId(a, `accounts[${i}]`));
+
+  const summary = new Map<string, number | "invalid">();
+  if (rawSummary !== undefined && rawSummary !== null) {
+    if (!isRecord(rawSummary)) {
+      throw new PayloadError("summary", `expected an object, got ${describe(rawSummary)}`);
+    }
+    for (const [account, entry] of Object.entries(rawSummary)) {
+      const count = isRecord(entry) ? entry["executing"] : undefined;
+      summary.set(
+        account,
+        typeof count === "number" && Number.isSafeInteger(count) && count >= 0 ? count : "invalid",
+      );
+    }
+  }
+
+  const executing = new Map<string, Job[]>();
+  if (rawExecuting !== undefined && rawExecuting !== null) {
+    if (!isRecord(rawExecuting)) {
+      throw new PayloadError("executing", `expected an object, got ${describe(rawExecuting)}`);
+    }
+    for (const [account, list] of Object.entries(rawExecuting)) {
+      const path = `executing[${JSON.stringify(account)}]`;
+      if (list === null) continue;
+      if (!Array.isArray(list))
+        throw new PayloadError(path, `expected a list, got ${describe(list)}`);
+      const jobs: Job[] = new Array<Job>(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const job: unknown = list[i];
+        if (!isRecord(job)) {
+          throw new PayloadError(`${path}[${i}]`, `expected a job object, got ${describe(job)}`);
+        }
+        const { jobId, elapsed } = job;
+        if (typeof jobId !== "string" || jobId === "") {
+          throw new PayloadError(
+            `${path}[${i}].jobId`,
+            `expected a string, got ${describe(jobId)}`,
+          );
+        }
+        jobs[i] = { jobId, elapsed };
+      }
+      executing.set(account, jobs);
+    }
+  }
+
+  return { accounts, summary, executing };
+}

@@ -1,0 +1,79 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import type { Exposition } from "./exposition.js";
+import { renderLanding } from "./landing.js";
+import type { Logger } from "./logger.js";
+import type { PollStatus } from "./poller.js";
+
+export interface AppOptions {
+  telemetryPath: string;
+  version: string;
+  exposition: Exposition;
+  status: () => Readonly<PollStatus>;
+  logger: Logger;
+}
+
+/** The exporter's HTTP surface. Every body is plain text or HTML made here; no stack traces. */
+export function createApp({
+  telemetryPath,
+  version,
+  exposition,
+  status,
+  logger,
+}: AppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.set("query parser", false);
+
+  route(app, telemetryPath, (req, res) => {
+    res.set("Content-Type", exposition.contentType);
+    res.set("Cache-Control", "no-store");
+    res.vary("Accept-Encoding");
+    if (req.acceptsEncodings("gzip", "identity") === "gzip") {
+      res.set("Content-Encoding", "gzip");
+      res.end(exposition.gzipped());
+    } else {
+      res.end(exposition.text());
+    }
+  });
+  route(app, "/", (_req, res) => {
+    res.type("html").send(renderLanding({ version, telemetryPath, status: status() }));
+  });
+  route(app, "/-/healthy", (_req, res) => {
+    res.type("text").send("OK\n");
+  });
+  route(app, "/-/ready", (_req, res) => {
+    if (status().lastSuccessAtMs === undefined) {
+      res
+        .status(503)
+        .set("Retry-After", "5")
+        .type("text")
+        .send("Not ready: no successful poll yet\n");
+    } else {
+      res.type("text").send("OK\n");
+    }
+  });
+
+  app.use((_req, res) => {
+    res.status(404).type("text").send("Not found\n");
+  });
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    logger.error({ err: error }, "request failed");
+    const code = (error as { status?: unknown }).status;
+    const statusCode = typeof code === "number" && code >= 400 && code < 600 ? code : 500;
+    res
+      .status(statusCode)
+      .type("text")
+      .send(statusCode < 500 ? "Bad request\n" : "Internal error\n");
+  };
+  app.use(onError);
+  return app;
+}
+
+/** GET (and HEAD) on `path`; any other method gets 405 with an Allow header. */
+function route(app: Express, path: string, handler: RequestHandler): void {
+  app.get(path, handler);
+  app.all(path, (_req, res) => {
+    res.status(405).set("Allow", "GET, HEAD").type("text").send("Method not allowed\n");
+  });
+}

@@ -1,0 +1,68 @@
+import { parseElapsed } from "./elapsed.js";
+import type { JobsPayload } from "./payload.js";
+
+export const ANOMALY_KINDS = [
+  "summary_mismatch",
+  "invalid_summary",
+  "unparsable_elapsed",
+  "duplicate_job",
+] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+
+export interface AccountState {
+  account: string;
+  executing: number;
+  maxElapsedSeconds: number;
+}
+
+export interface Snapshot {
+  /** Unix time in milliseconds of the answer this snapshot was made from. */
+  takenAtMs: number;
+  /** Sorted by account ID. */
+  accounts: AccountState[];
+  anomalies: Record<AnomalyKind, number>;
+}
+
+/** Normalises a checked payload into per-account values. Pure: the time is handed in. */
+export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
+  const anomalies: Record<AnomalyKind, number> = {
+    summary_mismatch: 0,
+    invalid_summary: 0,
+    unparsable_elapsed: 0,
+    duplicate_job: 0,
+  };
+
+  const ids = new Set(payload.accounts);
+  for (const id of payload.summary.keys()) ids.add(id);
+  for (const id of payload.executing.keys()) ids.add(id);
+
+  const accounts: AccountState[] = [];
+  for (const account of ids) {
+    const jobs = payload.executing.get(account) ?? [];
+    const seen = new Set<string>();
+    let maxElapsedSeconds = 0;
+    for (const job of jobs) {
+      if (seen.has(job.jobId)) {
+        anomalies.duplicate_job++;
+        continue;
+      }
+      seen.add(job.jobId);
+      const seconds = parseElapsed(job.elapsed);
+      if (seconds === undefined) anomalies.unparsable_elapsed++;
+      else if (seconds > maxElapsedSeconds) maxElapsedSeconds = seconds;
+    }
+
+    const reported = payload.summary.get(account);
+    let executing = seen.size;
+    if (reported === "invalid") {
+      anomalies.invalid_summary++;
+    } else if (reported !== undefined) {
+      if (reported !== seen.size) anomalies.summary_mismatch++;
+      executing = reported;
+    }
+    accounts.push({ account, executing, maxElapsedSeconds });
+  }
+  accounts.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+
+  return { takenAtMs: nowMs, accounts, anomalies };
+}

@@ -1,0 +1,272 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, envName, FLAGS, loadConfig, usage, type Config } from "../src/config.js";
+
+const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
+const dir = mkdtempSync(join(tmpdir(), "config-test-"));
+const tokenFile = join(dir, "token");
+writeFileSync(tokenFile, `  ${TOKEN}\n`);
+const emptyFile = join(dir, "empty");
+writeFileSync(emptyFile, "\n");
+
+function run(argv: string[], env: Record<string, string> = { USEAPI_TOKEN: TOKEN }): Config {
+  const command = loadConfig({ argv, env });
+  if (command.kind !== "run") throw new Error(`expected a run command, got ${command.kind}`);
+  return command.config;
+}
+
+function failure(argv: string[], env: Record<string, string> = { USEAPI_TOKEN: TOKEN }): string {
+  try {
+    loadConfig({ argv, env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a configuration error");
+}
+
+describe("loadConfig", () => {
+  it("fills the documented defaults", () => {
+    expect(run([])).toEqual({
+      listen: { host: undefined, port: 9877 },
+      telemetryPath: "/metrics",
+      baseUrl: "https://api.useapi.net",
+      token: TOKEN,
+      pollIntervalMs: 15_000,
+      pollTimeoutMs: 10_000,
+      staleAfterMs: 75_000,
+      maxBackoffMs: 300_000,
+      maxResponseBytes: 4 * 1024 * 1024,
+      logLevel: "info",
+      logFormat: "json",
+      demo: false,
+    });
+  });
+
+  it("reads flags in both --name=value and --name value forms", () => {
+    const config = run([
+      "--web.listen-address=127.0.0.1:9100",
+      "--poll.interval",
+      "30s",
+      "--poll.timeout=500ms",
+      "--useapi.base-url=http://localhost:8080/",
+      "--useapi.max-response-bytes=512KiB",
+      "--log.format=logfmt",
+      "--log.level=debug",
+    ]);
+    expect(config.listen).toEqual({ host: "127.0.0.1", port: 9100 });
+    expect(config.pollIntervalMs).toBe(30_000);
+    expect(config.pollTimeoutMs).toBe(500);
+    expect(config.staleAfterMs).toBe(150_000);
+    expect(config.baseUrl).toBe("http://localhost:8080");
+    expect(config.maxResponseBytes).toBe(512 * 1024);
+    expect(config.logFormat).toBe("logfmt");
+    expect(config.logLevel).toBe("debug");
+  });
+
+  it("reads every flag from its environment variable, and lets a flag win over it", () => {
+    const env = {
+      USEAPI_TOKEN: TOKEN,
+      MINIMAX_EXPORTER_POLL_INTERVAL: "1m",
+      MINIMAX_EXPORTER_WEB_LISTEN_ADDRESS: "[::1]:9999",
+      MINIMAX_EXPORTER_DEMO: "true",
+    };
+    const config = run(["--poll.interval=20s"], env);
+    expect(config.pollIntervalMs).toBe(20_000);
+    expect(config.listen).toEqual({ host: "::1", port: 9999 });
+    expect(config.demo).toBe(true);
+    expect(FLAGS.map((f) => envName(f.name))).toContain("MINIMAX_EXPORTER_USEAPI_TOKEN_FILE");
+  });
+
+  it("reads the token from a file and trims whitespace and the trailing newline", () => {
+    expect(run([`--useapi.token-file=${tokenFile}`], {}).token).toBe(TOKEN);
+  });
+
+  it("trims the token from the environment too", () => {
+    expect(run([], { USEAPI_TOKEN: `${TOKEN}\n` }).token).toBe(TOKEN);
+  });
+
+  it("runs without a token in demo mode", () => {
+    expect(run(["--demo"], {}).token).toBeUndefined();
+  });
+
+  it("answers --help and --version before checking anything else", () => {
+    expect(loadConfig({ argv: ["--help", "--poll.interval=bad"], env: {} })).toEqual({
+      kind: "help",
+    });
+    expect(loadConfig({ argv: ["--version"], env: {} })).toEqual({ kind: "version" });
+  });
+
+  it("lists every flag with its environment variable in the help text", () => {
+    const text = usage("useapi-minimax-exporter");
+    for (const flag of FLAGS) {
+      expect(text).toContain(`--${flag.name}`);
+      expect(text).toContain(envName(flag.name));
+    }
+  });
+
+  it.each<[string, string[], Record<string, string> | undefined, string]>([
+    [
+      "an unknown flag",
+      ["--poll.intervall=15s"],
+      undefined,
+      "--poll.intervall: unknown flag (see --help)",
+    ],
+    [
+      "a positional argument",
+      ["15s"],
+      undefined,
+      "15s: unexpected argument; flags take the form --name=value",
+    ],
+    [
+      "a flag without its value",
+      ["--poll.interval"],
+      undefined,
+      "--poll.interval: needs a value (--name=value)",
+    ],
+    [
+      "a bad duration",
+      ["--poll.interval=15"],
+      undefined,
+      '--poll.interval: "15" is not a duration (examples: 500ms, 15s, 2m)',
+    ],
+    [
+      "a zero interval",
+      ["--poll.interval=0s"],
+      undefined,
+      "--poll.interval: must be greater than zero",
+    ],
+    [
+      "a timeout not shorter than the interval",
+      ["--poll.interval=10s", "--poll.timeout=10s"],
+      undefined,
+      "--poll.timeout: must be shorter than --poll.interval (10s)",
+    ],
+    [
+      "a staleness window shorter than the interval",
+      ["--poll.stale-after=5s"],
+      undefined,
+      "--poll.stale-after: must not be shorter than --poll.interval",
+    ],
+    [
+      "a backoff cap shorter than the interval",
+      ["--poll.max-backoff=1s"],
+      undefined,
+      "--poll.max-backoff: must not be shorter than --poll.interval",
+    ],
+    [
+      "a URL that does not parse",
+      ["--useapi.base-url=api.useapi.net"],
+      undefined,
+      '--useapi.base-url: "api.useapi.net" is not a valid URL',
+    ],
+    [
+      "a URL of another scheme",
+      ["--useapi.base-url=ftp://x"],
+      undefined,
+      '--useapi.base-url: scheme "ftp:" is not http: or https:',
+    ],
+    [
+      "a URL with credentials",
+      ["--useapi.base-url=https://me:secret@x"],
+      undefined,
+      "--useapi.base-url: must not contain credentials; the token is read from a file",
+    ],
+    [
+      "an unreadable token file",
+      ["--useapi.token-file=/nonexistent/token"],
+      {},
+      '--useapi.token-file: cannot read "/nonexistent/token" (ENOENT)',
+    ],
+    [
+      "an empty token file",
+      [`--useapi.token-file=${emptyFile}`],
+      {},
+      `--useapi.token-file: "${emptyFile}" is empty`,
+    ],
+    [
+      "a token file and the variable together",
+      [`--useapi.token-file=${tokenFile}`],
+      { USEAPI_TOKEN: TOKEN },
+      "--useapi.token-file: is set together with USEAPI_TOKEN; set only one of them",
+    ],
+    [
+      "no token outside demo mode",
+      [],
+      {},
+      "--useapi.token-file: no token: set USEAPI_TOKEN or --useapi.token-file (or use --demo)",
+    ],
+    [
+      "a token with inner whitespace",
+      [],
+      { USEAPI_TOKEN: "user:1 2" },
+      "USEAPI_TOKEN: token contains whitespace or control characters",
+    ],
+    [
+      "a listen address without a port",
+      ["--web.listen-address=localhost"],
+      undefined,
+      '--web.listen-address: "localhost" is not of the form host:port or :port',
+    ],
+    [
+      "a port out of range",
+      ["--web.listen-address=:70000"],
+      undefined,
+      "--web.listen-address: port 70000 is out of range (0-65535)",
+    ],
+    [
+      "a bracketed host that is not IPv6",
+      ["--web.listen-address=[localhost]:80"],
+      undefined,
+      '--web.listen-address: "localhost" is not an IPv6 address',
+    ],
+    [
+      "a telemetry path without a slash",
+      ["--web.telemetry-path=metrics"],
+      undefined,
+      '--web.telemetry-path: "metrics" must start with / and contain only URL path characters',
+    ],
+    [
+      "the root as telemetry path",
+      ["--web.telemetry-path=/"],
+      undefined,
+      '--web.telemetry-path: "/" is reserved for the landing page or health endpoints',
+    ],
+    [
+      "a bad log level",
+      ["--log.level=verbose"],
+      undefined,
+      '--log.level: "verbose" is not one of debug, info, warn, error',
+    ],
+    [
+      "a bad log format",
+      ["--log.format=text"],
+      undefined,
+      '--log.format: "text" is not one of json, logfmt',
+    ],
+    [
+      "a bad size",
+      ["--useapi.max-response-bytes=4MB"],
+      undefined,
+      '--useapi.max-response-bytes: "4MB" is not a size of at least 1024 bytes (examples: 4194304, 512KiB, 4MiB)',
+    ],
+    [
+      "a bad boolean in the environment",
+      [],
+      { USEAPI_TOKEN: TOKEN, MINIMAX_EXPORTER_DEMO: "yes" },
+      '--demo: "yes" is not a boolean (true or false)',
+    ],
+    ["a value given to a boolean flag", ["--demo=true"], undefined, "--demo: takes no value"],
+  ])("rejects %s with one line naming the flag", (_name, argv, env, message) => {
+    const text = failure(argv, env);
+    expect(text).toBe(message);
+    expect(text).not.toContain("\n");
+  });
+
+  it("never puts the token into an error message", () => {
+    const secret = "user:9999-secretsecretsecret x";
+    expect(failure([], { USEAPI_TOKEN: secret })).not.toContain("secretsecret");
+  });
+});
