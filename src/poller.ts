@@ -146,7 +146,7 @@ export function createPoller(options: PollerOptions): Poller {
       retryAfterMs: lastRetryAfterMs,
       random: random(),
     });
-    if (delay !== intervalMs) logger.debug({ delayMs: delay }, "next poll delayed");
+    logger.debug({ delayMs: delay }, "next poll scheduled");
     nextPoll = setTimeout(() => void loop(), delay);
   }
 
