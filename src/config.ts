@@ -37,6 +37,8 @@ interface FlagSpec {
   type: "string" | "boolean";
   default: string;
   help: string;
+  /** False for flags that only make sense on the command line. */
+  env?: false;
 }
 
 export const TOKEN_ENV = "USEAPI_TOKEN";
@@ -105,11 +107,19 @@ export const FLAGS: readonly FlagSpec[] = [
     default: "false",
     help: "Poll a built-in simulator of the upstream instead of useapi.net (no token needed).",
   },
-  { name: "help", type: "boolean", default: "false", help: "Show this help and exit." },
-  { name: "version", type: "boolean", default: "false", help: "Show the version and exit." },
+  { name: "help", type: "boolean", default: "false", help: "Show this help and exit.", env: false },
+  {
+    name: "version",
+    type: "boolean",
+    default: "false",
+    help: "Show the version and exit.",
+    env: false,
+  },
 ];
 
-export function envName(flag: string): string {
+/** The environment variable read for a flag, or undefined for command-line-only flags. */
+export function envName(flag: string): string | undefined {
+  if (FLAGS.find((f) => f.name === flag)?.env === false) return undefined;
   return ENV_PREFIX + flag.toUpperCase().replace(/[.-]/g, "_");
 }
 
@@ -130,7 +140,8 @@ export function loadConfig({
     const fromFlag = values[name];
     if (typeof fromFlag === "string") return fromFlag;
     if (typeof fromFlag === "boolean") return String(fromFlag);
-    const fromEnv = env[envName(name)];
+    const variable = envName(name);
+    const fromEnv = variable === undefined ? undefined : env[variable];
     if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
     return FLAGS.find((f) => f.name === name)?.default ?? "";
   };
@@ -335,7 +346,7 @@ function loadToken(
     );
   }
   // The token is sent as a header value; refuse anything that would corrupt it.
-  if (/[\s\u0000-\u001f\u007f]/.test(token)) {
+  if (/[\s\p{Cc}]/u.test(token)) {
     throw new ConfigError(
       tokenFile !== "" ? flag : TOKEN_ENV,
       "token contains whitespace or control characters",
@@ -349,12 +360,13 @@ export function usage(name: string): string {
   const lines = [
     `Usage: ${name} [flags]`,
     "",
-    "Flags (each also read from an environment variable):",
+    "Flags (most also read from the environment variable shown):",
   ];
   for (const f of FLAGS) {
     const value = f.type === "string" ? "=<value>" : "";
     const def = f.default === "" || f.type === "boolean" ? "" : ` (default ${f.default})`;
-    lines.push(`  --${f.name}${value}`, `      ${f.help}${def} [${envName(f.name)}]`);
+    const variable = envName(f.name);
+    lines.push(`  --${f.name}${value}`, `      ${f.help}${def}${variable ? ` [${variable}]` : ""}`);
   }
   lines.push("", `The token is read from ${TOKEN_ENV} or --useapi.token-file, never from a flag.`);
   return lines.join("\n") + "\n";

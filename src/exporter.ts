@@ -73,7 +73,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     telemetryPath: config.telemetryPath,
     version: VERSION,
     exposition,
-    status: poller.status,
+    status: () => poller.status(),
     logger,
   });
 

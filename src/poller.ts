@@ -135,10 +135,12 @@ export function createPoller(options: PollerOptions): Poller {
     return inFlight;
   }
 
+  const stopped = () => shutdown.signal.aborted;
+
   async function loop() {
-    if (shutdown.signal.aborted) return;
+    if (stopped()) return;
     await pollOnce();
-    if (shutdown.signal.aborted) return;
+    if (stopped()) return;
     const delay = nextDelayMs({
       consecutiveFailures: status.consecutiveFailures,
       intervalMs,

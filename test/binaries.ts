@@ -22,7 +22,9 @@ export function findBinary(name: string): string | undefined {
 export function haveBinary(name: string, debianPackage: string): boolean {
   if (findBinary(name) !== undefined) return true;
   if (process.env["CI"] === "true") {
-    throw new Error(`${name} is missing in CI: .ci/run must install the Debian package ${debianPackage}`);
+    throw new Error(
+      `${name} is missing in CI: .ci/run must install the Debian package ${debianPackage}`,
+    );
   }
   console.warn(`skipping tests that need ${name}: install the Debian package ${debianPackage}`);
   return false;

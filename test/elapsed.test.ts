@@ -16,7 +16,7 @@ describe("parseElapsed", () => {
     expect(parseElapsed(text)).toBe(seconds);
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     ["", "an empty string"],
     ["1:60", "seconds past 59"],
     ["01:5", "one-digit seconds"],
@@ -28,7 +28,7 @@ describe("parseElapsed", () => {
     [135, "a number"],
     [null, "null"],
     [undefined, "a missing value"],
-  ])("rejects %j (%s)", (value) => {
+  ])("rejects %j (%s)", (value, _why) => {
     expect(parseElapsed(value)).toBeUndefined();
   });
 });

@@ -1,7 +1,15 @@
 import { gunzipSync } from "node:zlib";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { accountSamples, get, ownSamples, samples, scrape, startStack, type Stack } from "./harness.js";
+import {
+  accountSamples,
+  get,
+  ownSamples,
+  samples,
+  scrape,
+  startStack,
+  type Stack,
+} from "./harness.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -113,12 +121,15 @@ describe("the exporter over HTTP", () => {
     expect(page.body).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;");
   });
 
-  it.each(["/nope", "/metrics/extra", "/-/unknown"])("answers 404 on the unknown path %s", async (path) => {
-    stack ??= await startStack();
-    const answer = await get(stack.exporter.url + path);
-    expect(answer.status).toBe(404);
-    expect(answer.body).toBe("Not found\n");
-  });
+  it.each(["/nope", "/metrics/extra", "/-/unknown"])(
+    "answers 404 on the unknown path %s",
+    async (path) => {
+      stack ??= await startStack();
+      const answer = await get(stack.exporter.url + path);
+      expect(answer.status).toBe(404);
+      expect(answer.body).toBe("Not found\n");
+    },
+  );
 
   it.each([
     ["POST", "/metrics"],

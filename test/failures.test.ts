@@ -1,7 +1,15 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimulatorMode } from "../src/simulator/server.js";
-import { accountSamples, get, ownSamples, scrape, startStack, TOKEN, type Stack } from "./harness.js";
+import {
+  accountSamples,
+  get,
+  ownSamples,
+  scrape,
+  startStack,
+  TOKEN,
+  type Stack,
+} from "./harness.js";
 
 const docPayload: unknown = JSON.parse(
   readFileSync(new URL("fixtures/doc-payload.json", import.meta.url), "utf8"),
@@ -46,7 +54,9 @@ describe("after each upstream failure", () => {
       stack.simulator.setMode("ok");
       expect(await stack.exporter.poller.pollOnce()).toBe("success");
       const before = await scrape(stack);
-      const countBefore = ownSamples(before).get(`useapi_minimax_polls_total{outcome="${outcome}"}`);
+      const countBefore = ownSamples(before).get(
+        `useapi_minimax_polls_total{outcome="${outcome}"}`,
+      );
 
       stack.simulator.setMode(mode, options);
       expect(await stack.exporter.poller.pollOnce()).toBe(outcome);

@@ -61,7 +61,10 @@ export interface Answer {
   body: string;
 }
 
-export async function get(url: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export async function get(
+  url: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const response = await request(url, {
     method: (init.method ?? "GET") as "GET",
     ...(init.headers ? { headers: init.headers } : {}),

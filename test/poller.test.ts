@@ -63,7 +63,8 @@ describe("the poll loop", () => {
   it("never has two polls in flight: concurrent calls join the running one", async () => {
     stack = await startStack({ pollTimeoutMs: 300 }, {}, (sim) => sim.setMode("hang"));
     await until(() => stack?.simulator.stats.inFlight === 1);
-    const calls = [1, 2, 3].map(() => stack?.exporter.poller.pollOnce());
+    const poller = stack.exporter.poller;
+    const calls = [1, 2, 3].map(() => poller.pollOnce());
     expect(await Promise.all(calls)).toEqual(["timeout", "timeout", "timeout"]);
     expect(stack.simulator.stats.jobsRequests).toBe(1);
     expect(stack.simulator.stats.maxInFlight).toBe(1);
@@ -75,7 +76,9 @@ describe("the poll loop", () => {
     const started = Date.now();
     await stack.exporter.poller.stop();
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(ownSamples(await scrape(stack)).get('useapi_minimax_polls_total{outcome="timeout"}')).toBe(0);
+    expect(
+      ownSamples(await scrape(stack)).get('useapi_minimax_polls_total{outcome="timeout"}'),
+    ).toBe(0);
   });
 
   it("drops per-account series after the staleness window but keeps up, counters and timestamps", async () => {
@@ -99,8 +102,10 @@ describe("the poll loop", () => {
   });
 
   it("logs a line when the outcome changes, not one per failed poll", async () => {
-    stack = await startStack({ pollIntervalMs: 100, pollTimeoutMs: 50, maxBackoffMs: 100 }, {}, (sim) =>
-      sim.setMode("server_error"),
+    stack = await startStack(
+      { pollIntervalMs: 100, pollTimeoutMs: 50, maxBackoffMs: 100 },
+      {},
+      (sim) => sim.setMode("server_error"),
     );
     await until(() => (stack?.simulator.stats.jobsRequests ?? 0) >= 5);
     stack.simulator.setMode("ok");

@@ -44,7 +44,9 @@ async function metricsUrl(proc: Running): Promise<string> {
     if (match?.[1]) return match[1];
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`no listening line; stdout: ${proc.stdout.join("")} stderr: ${proc.stderr.join("")}`);
+  throw new Error(
+    `no listening line; stdout: ${proc.stdout.join("")} stderr: ${proc.stderr.join("")}`,
+  );
 }
 
 async function untilUp(url: string): Promise<Map<string, number>> {
@@ -75,7 +77,11 @@ describe("the exporter process", () => {
     [["--bogus"], {}, "--bogus: unknown flag"],
     [["--poll.timeout=20s"], {}, "--poll.timeout: must be shorter than --poll.interval (15s)"],
     [[], { USEAPI_TOKEN: "" }, "--useapi.token-file: no token"],
-    [["--useapi.token-file=/nonexistent"], {}, "--useapi.token-file: cannot read"],
+    [
+      ["--useapi.token-file=/nonexistent"],
+      { USEAPI_TOKEN: "" },
+      "--useapi.token-file: cannot read",
+    ],
     [["--web.listen-address=nohost"], {}, "--web.listen-address:"],
   ])("stops with exit code 2 and one line for %j", async (args, env, expected) => {
     const proc = run(args, { USEAPI_TOKEN: TOKEN, ...env });
@@ -91,7 +97,11 @@ describe("the exporter process", () => {
     async (signal) => {
       simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 3, idleAccounts: 1 });
       const proc = run(
-        [`--useapi.base-url=${simulator.url}`, "--web.listen-address=127.0.0.1:0", "--log.level=debug"],
+        [
+          `--useapi.base-url=${simulator.url}`,
+          "--web.listen-address=127.0.0.1:0",
+          "--log.level=debug",
+        ],
         { USEAPI_TOKEN: TOKEN },
       );
       const url = await metricsUrl(proc);
@@ -110,7 +120,12 @@ describe("the exporter process", () => {
   );
 
   it("in demo mode serves per-account gauges from the built-in simulator within one interval", async () => {
-    const proc = run(["--demo", "--web.listen-address=127.0.0.1:0", "--poll.interval=1s", "--poll.timeout=500ms"]);
+    const proc = run([
+      "--demo",
+      "--web.listen-address=127.0.0.1:0",
+      "--poll.interval=1s",
+      "--poll.timeout=500ms",
+    ]);
     const url = await metricsUrl(proc);
     const values = await untilUp(url);
     const executing = [...values.keys()].filter((k) =>
@@ -124,9 +139,12 @@ describe("the exporter process", () => {
   it("exits 1 with a clear line when the listen address is taken", async () => {
     simulator = await startSimulator({ token: TOKEN });
     const port = new URL(simulator.url).port;
-    const proc = run([`--web.listen-address=127.0.0.1:${port}`, `--useapi.base-url=${simulator.url}`], {
-      USEAPI_TOKEN: TOKEN,
-    });
+    const proc = run(
+      [`--web.listen-address=127.0.0.1:${port}`, `--useapi.base-url=${simulator.url}`],
+      {
+        USEAPI_TOKEN: TOKEN,
+      },
+    );
     expect((await proc.exit).code).toBe(1);
     expect(proc.stdout.join("")).toContain("address already in use");
   });

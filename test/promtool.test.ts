@@ -21,7 +21,10 @@ function ownFamilies(text: string): string {
 function checkMetrics(text: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = execFile("promtool", ["check", "metrics"], (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
+      resolve({
+        code: error ? ((error as { code?: number }).code ?? 1) : 0,
+        output: stdout + stderr,
+      });
     });
     child.stdin?.end(text);
   });
@@ -47,7 +50,8 @@ describe.runIf(HAVE_PROMTOOL)("promtool check metrics", () => {
   });
 
   it("does report a problem in a deliberately bad exposition, so the check can fail", async () => {
-    const bad = "# HELP bad_total A gauge named like a counter.\n# TYPE bad_total gauge\nbad_total 1\n";
+    const bad =
+      "# HELP bad_total A gauge named like a counter.\n# TYPE bad_total gauge\nbad_total 1\n";
     const result = await checkMetrics(bad);
     expect(result.output).toContain("bad_total");
   });
