@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createJobsClient } from "./client.js";
 import type { Config } from "./config.js";
+import { loadDashboard } from "./dashboard.js";
 import { createExposition } from "./exposition.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type BuildInfo, type ExporterMetrics } from "./metrics.js";
@@ -75,6 +76,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     exposition,
     status: () => poller.status(),
     logger,
+    dashboard: loadDashboard(),
   });
 
   const server = createServer(app);

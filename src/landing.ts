@@ -4,6 +4,7 @@ export interface LandingInfo {
   version: string;
   telemetryPath: string;
   status: Readonly<PollStatus>;
+  dashboardPath?: string | undefined;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -23,8 +24,12 @@ function time(ms: number | undefined): string {
 }
 
 /** The landing page. Everything that came from the upstream is escaped. */
-export function renderLanding({ version, telemetryPath, status }: LandingInfo): string {
+export function renderLanding(info: LandingInfo): string {
+  const { version, telemetryPath, status, dashboardPath } = info;
   const path = escapeHtml(telemetryPath);
+  const dashboardLink = dashboardPath
+    ? `<li><a href="${escapeHtml(dashboardPath)}">Grafana dashboard</a> (JSON to import)</li>\n`
+    : "";
   const rows = (status.snapshot?.accounts ?? [])
     .map(
       (a) =>
@@ -42,7 +47,7 @@ export function renderLanding({ version, telemetryPath, status }: LandingInfo): 
 <p>Version ${escapeHtml(version)}</p>
 <ul>
 <li><a href="${path}">Metrics</a> (${path})</li>
-<li><a href="/-/healthy">Health</a> and <a href="/-/ready">readiness</a></li>
+${dashboardLink}<li><a href="/-/healthy">Health</a> and <a href="/-/ready">readiness</a></li>
 </ul>
 <h2>Last poll</h2>
 <p>Outcome: <strong>${escapeHtml(status.lastOutcome ?? "none yet")}</strong> at ${time(status.lastPollAtMs)};

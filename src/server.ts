@@ -4,22 +4,21 @@ import { renderLanding } from "./landing.js";
 import type { Logger } from "./logger.js";
 import type { PollStatus } from "./poller.js";
 
+export const DASHBOARD_PATH = "/grafana/dashboard.json";
+
 export interface AppOptions {
   telemetryPath: string;
   version: string;
   exposition: Exposition;
   status: () => Readonly<PollStatus>;
   logger: Logger;
+  /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
+  dashboard?: Buffer | undefined;
 }
 
 /** The exporter's HTTP surface. Every body is plain text or HTML made here; no stack traces. */
-export function createApp({
-  telemetryPath,
-  version,
-  exposition,
-  status,
-  logger,
-}: AppOptions): Express {
+export function createApp(options: AppOptions): Express {
+  const { telemetryPath, version, exposition, status, logger, dashboard } = options;
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
@@ -37,8 +36,20 @@ export function createApp({
     }
   });
   route(app, "/", (_req, res) => {
-    res.type("html").send(renderLanding({ version, telemetryPath, status: status() }));
+    res.type("html").send(
+      renderLanding({
+        version,
+        telemetryPath,
+        status: status(),
+        dashboardPath: dashboard ? DASHBOARD_PATH : undefined,
+      }),
+    );
   });
+  if (dashboard) {
+    route(app, DASHBOARD_PATH, (_req, res) => {
+      res.type("json").send(dashboard);
+    });
+  }
   route(app, "/-/healthy", (_req, res) => {
     res.type("text").send("OK\n");
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
@@ -157,5 +158,23 @@ describe("the exporter over HTTP", () => {
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect(answer.body).not.toMatch(/node_modules|at .*\(|Error:/);
+  });
+});
+
+describe("the Grafana dashboard endpoint", () => {
+  it("serves the committed grafana/dashboard.json and links it from the landing page", async () => {
+    const committed = readFileSync(new URL("../grafana/dashboard.json", import.meta.url), "utf8");
+    const local = await startStack();
+    try {
+      const answer = await get(`${local.exporter.url}/grafana/dashboard.json`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers["content-type"]).toMatch(/^application\/json/);
+      expect(answer.body).toBe(committed);
+      expect((await get(`${local.exporter.url}/`)).body).toContain(
+        '<a href="/grafana/dashboard.json">',
+      );
+    } finally {
+      await local.close();
+    }
   });
 });

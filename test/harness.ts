@@ -2,7 +2,7 @@ import { request } from "undici";
 import type { Config } from "../src/config.js";
 import { startExporter, type ExporterDeps, type RunningExporter } from "../src/exporter.js";
 import { createLogger } from "../src/logger.js";
-import { startSimulator, type Simulator } from "../src/simulator/server.js";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../src/simulator/server.js";
 
 export const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 
@@ -19,8 +19,15 @@ export async function startStack(
   overrides: Partial<Config> = {},
   deps: Partial<ExporterDeps> = {},
   before?: (simulator: Simulator) => void,
+  simulatorOptions: Partial<SimulatorOptions> = {},
 ): Promise<Stack> {
-  const simulator = await startSimulator({ token: TOKEN, seed: 7, accounts: 4, idleAccounts: 1 });
+  const simulator = await startSimulator({
+    token: TOKEN,
+    seed: 7,
+    accounts: 4,
+    idleAccounts: 1,
+    ...simulatorOptions,
+  });
   before?.(simulator);
   const logs: string[] = [];
   const logger = createLogger({

@@ -56,4 +56,13 @@ describe("README", () => {
       .join("\n");
     expect(readme).toContain("```text\n" + sample + "\n```");
   });
+
+  it("lists every alert of prometheus/alerts.yml with its severity", () => {
+    const rules = readFileSync(new URL("../prometheus/alerts.yml", import.meta.url), "utf8");
+    const alerts = [...rules.matchAll(/- alert: (\w+)[\s\S]*?severity: (\w+)/g)];
+    expect(alerts.length).toBeGreaterThanOrEqual(7);
+    for (const [, name, severity] of alerts) {
+      expect(rows.find((cells) => cells[0] === `\`${name}\``)?.[1]).toBe(severity);
+    }
+  });
 });

@@ -1,0 +1,232 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { haveBinary } from "./binaries.js";
+import { get, startStack, type Stack } from "./harness.js";
+
+const HAVE_SERVERS =
+  haveBinary("prometheus", "prometheus") &&
+  haveBinary("prometheus-alertmanager", "prometheus-alertmanager");
+const JOB = "useapi-minimax";
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  output: string[];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(name: string, binary: string, args: string[]): Server {
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const output: string[] = [];
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => output.push(d));
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => output.push(d));
+  return { name, child, output };
+}
+
+async function stopServer(server: Server | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  server.child.kill("SIGTERM");
+  const timer = setTimeout(() => server.child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 60_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface QueryResult {
+  status: string;
+  data: {
+    resultType: string;
+    result: { metric: Record<string, string>; value: [number, string] }[];
+  };
+}
+
+/** Every `expr` in the dashboard, with its panel title. */
+function dashboardQueries(): { panel: string; expr: string }[] {
+  const dashboard: unknown = JSON.parse(
+    readFileSync(new URL("../grafana/dashboard.json", import.meta.url), "utf8"),
+  );
+  const found: { panel: string; expr: string }[] = [];
+  const walk = (node: unknown, panel: string): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, panel);
+    } else if (typeof node === "object" && node !== null) {
+      const record = node as Record<string, unknown>;
+      const title = typeof record["title"] === "string" ? record["title"] : panel;
+      if (typeof record["expr"] === "string" && record["expr"] !== "") {
+        found.push({ panel: title, expr: record["expr"] });
+      }
+      for (const [key, value] of Object.entries(record)) {
+        if (key !== "templating") walk(value, title);
+      }
+    }
+  };
+  walk(dashboard, "dashboard");
+  return found;
+}
+
+describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", () => {
+  const dir = mkdtempSync(join(tmpdir(), "e2e-"));
+  let stack: Stack;
+  let prometheus: Server | undefined;
+  let alertmanager: Server | undefined;
+  let promUrl = "";
+  let amUrl = "";
+  let instance = "";
+  let skewMs = 0;
+
+  beforeAll(async () => {
+    stack = await startStack(
+      { pollIntervalMs: 1_000, pollTimeoutMs: 500, maxBackoffMs: 1_000, staleAfterMs: 60_000 },
+      {},
+      undefined,
+      { now: () => Date.now() + skewMs },
+    );
+    instance = new URL(stack.exporter.url).host;
+    const [promPort, amPort] = [await freePort(), await freePort()];
+    promUrl = `http://127.0.0.1:${promPort}`;
+    amUrl = `http://127.0.0.1:${amPort}`;
+
+    // The shipped rules with every `for` shortened, so that alerts fire within seconds.
+    const rules = readFileSync(new URL("../prometheus/alerts.yml", import.meta.url), "utf8");
+    writeFileSync(join(dir, "alerts.yml"), rules.replace(/^(\s+for:) \S+$/gm, "$1 1s"));
+    writeFileSync(
+      join(dir, "prometheus.yml"),
+      [
+        "global: { scrape_interval: 1s, evaluation_interval: 1s }",
+        "rule_files: [alerts.yml]",
+        `alerting: { alertmanagers: [{ static_configs: [{ targets: ["127.0.0.1:${amPort}"] }] }] }`,
+        `scrape_configs: [{ job_name: ${JOB}, static_configs: [{ targets: ["${instance}"] }] }]`,
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "alertmanager.yml"),
+      "route: { receiver: none, group_wait: 1s, group_interval: 1s }\nreceivers: [{ name: none }]\n",
+    );
+
+    alertmanager = startServer("alertmanager", "prometheus-alertmanager", [
+      `--config.file=${join(dir, "alertmanager.yml")}`,
+      `--storage.path=${join(dir, "am-data")}`,
+      `--web.listen-address=127.0.0.1:${amPort}`,
+      "--cluster.listen-address=",
+    ]);
+    prometheus = startServer("prometheus", "prometheus", [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "prom-data")}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      "--rules.alert.resend-delay=1s",
+    ]);
+    await eventually("Alertmanager ready", async () =>
+      (await get(`${amUrl}/-/ready`)).status === 200 ? true : undefined,
+    );
+    await eventually("Prometheus to scrape the exporter", async () => {
+      const result = await query(`up{job="${JOB}"} == 1`);
+      return result.data.result.length > 0 ? true : undefined;
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([stopServer(prometheus), stopServer(alertmanager)]);
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function query(expr: string): Promise<QueryResult> {
+    const answer = await get(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    if (answer.status !== 200)
+      throw new Error(`query ${expr} answered ${answer.status}: ${answer.body}`);
+    return JSON.parse(answer.body) as QueryResult;
+  }
+
+  async function alertsInAlertmanager(): Promise<{ labels: Record<string, string> }[]> {
+    return JSON.parse((await get(`${amUrl}/api/v2/alerts`)).body) as {
+      labels: Record<string, string>;
+    }[];
+  }
+
+  async function untilAlert(name: string, labels: Record<string, string> = {}) {
+    return eventually(`${name} in Alertmanager`, async () => {
+      const alerts = await alertsInAlertmanager();
+      const match = alerts.find(
+        (a) =>
+          a.labels["alertname"] === name &&
+          Object.entries(labels).every(([k, v]) => a.labels[k] === v),
+      );
+      return match;
+    });
+  }
+
+  it("returns data through Prometheus for every query of the dashboard", async () => {
+    const queries = dashboardQueries();
+    expect(queries.length).toBeGreaterThanOrEqual(10);
+    for (const { panel, expr } of queries) {
+      const substituted = expr
+        .replaceAll("$job", JOB)
+        .replaceAll("$instance", instance.replaceAll(".", "\\\\."))
+        .replaceAll("$account", ".*")
+        .replaceAll("$__rate_interval", "30s")
+        .replaceAll("$__interval", "5s");
+      const result = await eventually(`data for "${panel}": ${substituted}`, async () => {
+        const answer = await query(substituted);
+        return answer.status === "success" && answer.data.result.length > 0 ? answer : undefined;
+      });
+      console.log(
+        `dashboard query ok (${result.data.result.length} series) [${panel}] ${substituted}`,
+      );
+      expect(result.data.result.length).toBeGreaterThan(0);
+    }
+  }, 90_000);
+
+  it("fires the stuck-job alerts for a job that runs past the expiry and delivers them to Alertmanager", async () => {
+    const account = stack.simulator.activity.accounts[0] ?? "";
+    stack.simulator.activity.startJob(account, Date.now() + skewMs, Number.POSITIVE_INFINITY);
+    skewMs += 16 * 60_000; // the simulator's clock jumps 16 minutes: the injected job is past 15:00
+    const near = await untilAlert("UseapiMinimaxJobNearExpiry", { account });
+    const past = await untilAlert("UseapiMinimaxJobPastExpiry", { account });
+    console.log(
+      `Alertmanager received: ${near.labels["alertname"]}, ${past.labels["alertname"]} for account ${account}`,
+    );
+    expect(past.labels["severity"]).toBe("critical");
+    expect(past.labels["job"]).toBe(JOB);
+  }, 60_000);
+
+  it("fires the token alert when the upstream answers 401 and delivers it to Alertmanager", async () => {
+    stack.simulator.setMode("unauthorized");
+    const alert = await untilAlert("UseapiMinimaxTokenRejected");
+    console.log(
+      `Alertmanager received: ${alert.labels["alertname"]} (instance ${alert.labels["instance"]})`,
+    );
+    expect(alert.labels["severity"]).toBe("critical");
+    const names = new Set((await alertsInAlertmanager()).map((a) => a.labels["alertname"]));
+    console.log(`alert names seen in Alertmanager: ${[...names].sort().join(", ")}`);
+    expect(names).toContain("UseapiMinimaxTokenRejected");
+  }, 60_000);
+});
