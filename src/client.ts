@@ -1,22 +1,19 @@
 import { Agent, request, type Dispatcher } from "undici";
+import { PayloadError } from "./boundary.js";
 import type { FailureOutcome } from "./outcome.js";
 import { outcomeOfError, outcomeOfStatus, parseRetryAfter } from "./outcome.js";
-import { parsePayload, PayloadError, type JobsPayload } from "./payload.js";
 
-export const JOBS_PATH = "/v1/minimax/agent/jobs";
+export type Failure = {
+  outcome: FailureOutcome;
+  /** A short description safe to log: never a body, header or the token. */
+  detail: string;
+  status?: number;
+  retryAfterMs?: number;
+};
 
-export type FetchResult =
-  | { outcome: "success"; payload: JobsPayload }
-  | {
-      outcome: FailureOutcome;
-      /** A short description safe to log: never a body, header or the token. */
-      detail: string;
-      status?: number;
-      retryAfterMs?: number;
-    }
-  | { outcome: "aborted" };
+export type FetchResult<T> = { outcome: "success"; payload: T } | Failure | { outcome: "aborted" };
 
-export interface JobsClientOptions {
+export interface UpstreamClientOptions {
   baseUrl: string;
   token: string;
   timeoutMs: number;
@@ -26,15 +23,18 @@ export interface JobsClientOptions {
   dispatcher?: Dispatcher;
 }
 
-export interface JobsClient {
-  /** One GET of the jobs list; never throws. `signal` aborts it (shutdown). */
-  fetchJobs(signal?: AbortSignal): Promise<FetchResult>;
+export interface UpstreamClient {
+  /**
+   * One GET of `path` under the base URL, its JSON body checked by `parse` (which throws a
+   * PayloadError for a body of the wrong shape). Never throws; `signal` aborts it (shutdown).
+   */
+  get<T>(path: string, parse: (body: unknown) => T, signal?: AbortSignal): Promise<FetchResult<T>>;
   close(): Promise<void>;
 }
 
 class TooLargeError extends Error {}
 
-export function createJobsClient(options: JobsClientOptions): JobsClient {
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { timeoutMs, maxResponseBytes, now = Date.now } = options;
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
@@ -45,18 +45,26 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
       bodyTimeout: timeoutMs,
       keepAliveTimeout: 4_000,
     });
-  const url = new URL(options.baseUrl + JOBS_PATH);
   const headers = {
     authorization: `Bearer ${options.token}`,
     accept: "application/json",
     "user-agent": options.userAgent,
   };
 
-  async function fetchJobs(shutdown?: AbortSignal): Promise<FetchResult> {
+  async function get<T>(
+    path: string,
+    parse: (body: unknown) => T,
+    shutdown?: AbortSignal,
+  ): Promise<FetchResult<T>> {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = shutdown ? AbortSignal.any([shutdown, deadline]) : deadline;
     try {
-      const response = await request(url, { method: "GET", headers, signal, dispatcher });
+      const response = await request(options.baseUrl + path, {
+        method: "GET",
+        headers,
+        signal,
+        dispatcher,
+      });
       const { statusCode } = response;
       if (statusCode < 200 || statusCode >= 300) {
         response.body.resume();
@@ -80,7 +88,7 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
       } catch (error) {
         return { outcome: "invalid_json", detail: (error as Error).message.slice(0, 200) };
       }
-      return { outcome: "success", payload: parsePayload(body) };
+      return { outcome: "success", payload: parse(body) };
     } catch (error) {
       if (shutdown?.aborted) return { outcome: "aborted" };
       if (error instanceof TooLargeError) return tooLarge(undefined);
@@ -92,13 +100,13 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
     }
   }
 
-  function tooLarge(declared: number | undefined): FetchResult {
+  function tooLarge(declared: number | undefined): Failure {
     const size = declared === undefined ? "more than" : `${declared} bytes, more than`;
     return { outcome: "too_large", detail: `body of ${size} the ${maxResponseBytes}-byte cap` };
   }
 
   return {
-    fetchJobs,
+    get,
     async close() {
       if (ownDispatcher) await dispatcher.destroy();
     },

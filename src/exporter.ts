@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createJobsClient } from "./client.js";
+import { createUpstreamClient } from "./client.js";
 import type { Config } from "./config.js";
 import { loadDashboard } from "./dashboard.js";
 import { createExposition } from "./exposition.js";
@@ -50,7 +50,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
   });
   const exposition = createExposition(metrics.registry);
   await exposition.refresh();
-  const client = createJobsClient({
+  const client = createUpstreamClient({
     baseUrl,
     token,
     timeoutMs: config.pollTimeoutMs,

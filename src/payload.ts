@@ -1,3 +1,9 @@
+import { describe, isRecord, PayloadError } from "./boundary.js";
+
+export { PayloadError };
+
+export const JOBS_PATH = "/v1/minimax/agent/jobs";
+
 /** The upstream body of GET /v1/minimax/agent/jobs, checked at the client boundary. */
 export interface JobsPayload {
   accounts: string[];
@@ -10,27 +16,6 @@ export interface Job {
   jobId: string;
   /** The raw `elapsed` value; parsed during normalisation so a bad one only loses itself. */
   elapsed: unknown;
-}
-
-/** A payload of the wrong shape; `path` names the offending part, e.g. `executing["123"][0]`. */
-export class PayloadError extends Error {
-  constructor(
-    readonly path: string,
-    problem: string,
-  ) {
-    super(`${path}: ${problem}`);
-    this.name = "PayloadError";
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
 }
 
 function accountId(value: unknown, path: string): string {

@@ -1,9 +1,10 @@
 import { nextDelayMs } from "./backoff.js";
-import type { FetchResult, JobsClient } from "./client.js";
+import type { FetchResult, UpstreamClient } from "./client.js";
 import type { Exposition } from "./exposition.js";
 import type { Logger } from "./logger.js";
 import type { ExporterMetrics } from "./metrics.js";
 import type { Outcome } from "./outcome.js";
+import { JOBS_PATH, parsePayload, type JobsPayload } from "./payload.js";
 import { toSnapshot, type Snapshot } from "./snapshot.js";
 
 export interface PollStatus {
@@ -17,7 +18,7 @@ export interface PollStatus {
 }
 
 export interface PollerOptions {
-  client: JobsClient;
+  client: UpstreamClient;
   metrics: ExporterMetrics;
   exposition: Exposition;
   logger: Logger;
@@ -63,7 +64,7 @@ export function createPoller(options: PollerOptions): Poller {
 
   async function poll(): Promise<Outcome | "aborted"> {
     const started = monotonic();
-    const result = await client.fetchJobs(shutdown.signal);
+    const result = await client.get(JOBS_PATH, parsePayload, shutdown.signal);
     if (result.outcome === "aborted") return "aborted";
     const durationSeconds = (monotonic() - started) / 1000;
     const at = now();
@@ -89,7 +90,10 @@ export function createPoller(options: PollerOptions): Poller {
     return result.outcome;
   }
 
-  function report(result: Exclude<FetchResult, { outcome: "aborted" }>, durationSeconds: number) {
+  function report(
+    result: Exclude<FetchResult<JobsPayload>, { outcome: "aborted" }>,
+    durationSeconds: number,
+  ) {
     const accounts = status.snapshot?.accounts.length;
     const fields =
       result.outcome === "success"
