@@ -1,17 +1,16 @@
-import { nextDelayMs } from "./backoff.js";
 import type { FetchResult, UpstreamClient } from "./client.js";
 import type { Exposition } from "./exposition.js";
 import type { Logger } from "./logger.js";
 import type { ExporterMetrics } from "./metrics.js";
 import type { Outcome } from "./outcome.js";
 import { JOBS_PATH, parsePayload, type JobsPayload } from "./payload.js";
+import { createPollLoop } from "./poll-loop.js";
 import { toSnapshot, type Snapshot } from "./snapshot.js";
 
 export interface PollStatus {
   lastOutcome: Outcome | undefined;
   lastPollAtMs: number | undefined;
   lastSuccessAtMs: number | undefined;
-  consecutiveFailures: number;
   /** The last good snapshot; still shown after failures, flagged `stale` past the window. */
   snapshot: Snapshot | undefined;
   stale: boolean;
@@ -30,6 +29,8 @@ export interface PollerOptions {
   /** Monotonic milliseconds, for durations. */
   monotonic?: () => number;
   random?: () => number;
+  /** Called with each successful snapshot, after the metrics took it. */
+  onSnapshot?: (snapshot: Snapshot) => void;
 }
 
 export interface Poller {
@@ -42,29 +43,26 @@ export interface Poller {
   status(): Readonly<PollStatus>;
 }
 
+type Completed = { ok: boolean; retryAfterMs?: number | undefined; outcome: Outcome };
+
+/** Polls the jobs list: snapshot, metrics, rendering, staleness and the outcome log lines. */
 export function createPoller(options: PollerOptions): Poller {
-  const { client, metrics, exposition, logger, intervalMs, maxBackoffMs, staleAfterMs } = options;
+  const { client, metrics, exposition, logger, staleAfterMs } = options;
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? (() => performance.now());
-  const random = options.random ?? Math.random;
 
   const status: PollStatus = {
     lastOutcome: undefined,
     lastPollAtMs: undefined,
     lastSuccessAtMs: undefined,
-    consecutiveFailures: 0,
     snapshot: undefined,
     stale: false,
   };
-  const shutdown = new AbortController();
-  let inFlight: Promise<Outcome | "aborted"> | undefined;
-  let nextPoll: NodeJS.Timeout | undefined;
   let staleTimer: NodeJS.Timeout | undefined;
-  let lastRetryAfterMs: number | undefined;
 
-  async function poll(): Promise<Outcome | "aborted"> {
+  async function poll(signal: AbortSignal): Promise<Completed | "aborted"> {
     const started = monotonic();
-    const result = await client.get(JOBS_PATH, parsePayload, shutdown.signal);
+    const result = await client.get(JOBS_PATH, parsePayload, signal);
     if (result.outcome === "aborted") return "aborted";
     const durationSeconds = (monotonic() - started) / 1000;
     const at = now();
@@ -72,22 +70,22 @@ export function createPoller(options: PollerOptions): Poller {
     if (result.outcome === "success") {
       const snapshot = toSnapshot(result.payload, at);
       metrics.applySnapshot(snapshot);
+      options.onSnapshot?.(snapshot);
       status.snapshot = snapshot;
       status.lastSuccessAtMs = at;
-      status.consecutiveFailures = 0;
       status.stale = false;
-      lastRetryAfterMs = undefined;
       armStaleTimer();
-    } else {
-      status.consecutiveFailures++;
-      lastRetryAfterMs = result.retryAfterMs;
     }
     metrics.recordPoll(result.outcome, durationSeconds, at);
     await exposition.refresh();
     report(result, durationSeconds);
     status.lastOutcome = result.outcome;
     status.lastPollAtMs = at;
-    return result.outcome;
+    return {
+      ok: result.outcome === "success",
+      retryAfterMs: result.outcome === "success" ? undefined : result.retryAfterMs,
+      outcome: result.outcome,
+    };
   }
 
   function report(
@@ -126,44 +124,24 @@ export function createPoller(options: PollerOptions): Poller {
     }, staleAfterMs);
   }
 
-  function pollOnce(): Promise<Outcome | "aborted"> {
-    inFlight ??= poll()
-      .catch((error: unknown) => {
-        // A bug here must not stop the loop; the poll counts as nothing.
-        logger.error({ err: error }, "poll failed unexpectedly");
-        return "aborted" as const;
-      })
-      .finally(() => {
-        inFlight = undefined;
-      });
-    return inFlight;
-  }
-
-  const stopped = () => shutdown.signal.aborted;
-
-  async function loop() {
-    if (stopped()) return;
-    await pollOnce();
-    if (stopped()) return;
-    const delay = nextDelayMs({
-      consecutiveFailures: status.consecutiveFailures,
-      intervalMs,
-      maxBackoffMs,
-      retryAfterMs: lastRetryAfterMs,
-      random: random(),
-    });
-    logger.debug({ delayMs: delay }, "next poll scheduled");
-    nextPoll = setTimeout(() => void loop(), delay);
-  }
+  const loop = createPollLoop({
+    intervalMs: options.intervalMs,
+    maxBackoffMs: options.maxBackoffMs,
+    logger,
+    ...(options.random ? { random: options.random } : {}),
+    poll,
+  });
 
   return {
-    start: () => void loop(),
-    pollOnce,
+    start: () => loop.start(),
+    async pollOnce() {
+      const result = await loop.pollOnce();
+      return result === "aborted" ? result : result.outcome;
+    },
     async stop() {
-      shutdown.abort();
-      clearTimeout(nextPoll);
       clearTimeout(staleTimer);
-      await inFlight;
+      await loop.stop();
+      clearTimeout(staleTimer);
     },
     status: () => status,
   };

@@ -1,0 +1,83 @@
+import { nextDelayMs } from "./backoff.js";
+import type { Logger } from "./logger.js";
+
+/** What one poll reports to the loop; `aborted` means it was cut short by stop(). */
+export type PollResult = { ok: boolean; retryAfterMs?: number | undefined } | "aborted";
+
+export interface PollLoopOptions<R extends PollResult> {
+  intervalMs: number;
+  maxBackoffMs: number;
+  logger: Logger;
+  random?: () => number;
+  /** One poll. Must not throw; the signal aborts it on stop(). */
+  poll: (signal: AbortSignal) => Promise<R>;
+}
+
+export interface PollLoop<R extends PollResult> {
+  /** Polls now, then keeps polling on its own schedule until stopped. */
+  start(): void;
+  /** One poll; joins the one in flight instead of starting a second. */
+  pollOnce(): Promise<R | "aborted">;
+  /** Aborts the poll in flight and cancels the next one. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The schedule shared by every poller: one poll at a time, the interval after a success,
+ * exponential backoff with jitter after failures, and Retry-After taking precedence.
+ */
+export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>): PollLoop<R> {
+  const { intervalMs, maxBackoffMs, logger, poll } = options;
+  const random = options.random ?? Math.random;
+  const shutdown = new AbortController();
+  const stopped = () => shutdown.signal.aborted;
+  let inFlight: Promise<R | "aborted"> | undefined;
+  let nextPoll: NodeJS.Timeout | undefined;
+  let consecutiveFailures = 0;
+  let retryAfterMs: number | undefined;
+
+  function pollOnce(): Promise<R | "aborted"> {
+    inFlight ??= poll(shutdown.signal)
+      .then((result) => {
+        if (result !== "aborted") {
+          consecutiveFailures = result.ok ? 0 : consecutiveFailures + 1;
+          retryAfterMs = result.retryAfterMs;
+        }
+        return result;
+      })
+      .catch((error: unknown) => {
+        // A bug here must not stop the loop; the poll counts as nothing.
+        logger.error({ err: error }, "poll failed unexpectedly");
+        return "aborted" as const;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  }
+
+  async function loop() {
+    if (stopped()) return;
+    await pollOnce();
+    if (stopped()) return;
+    const delay = nextDelayMs({
+      consecutiveFailures,
+      intervalMs,
+      maxBackoffMs,
+      retryAfterMs,
+      random: random(),
+    });
+    logger.debug({ delayMs: delay }, "next poll scheduled");
+    nextPoll = setTimeout(() => void loop(), delay);
+  }
+
+  return {
+    start: () => void loop(),
+    pollOnce,
+    async stop() {
+      shutdown.abort();
+      clearTimeout(nextPoll);
+      await inFlight;
+    },
+  };
+}
