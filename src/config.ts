@@ -20,6 +20,11 @@ export interface Config {
   logLevel: LogLevel;
   logFormat: LogFormat;
   demo: boolean;
+  /** 0 turns the accounts poll off. */
+  accountsIntervalMs: number;
+  resolveJobStatus: boolean;
+  jobLookupConcurrency: number;
+  jobLookupRate: number;
 }
 
 export type CliCommand = { kind: "run"; config: Config } | { kind: "help" } | { kind: "version" };
@@ -93,6 +98,30 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     default: "5m",
     help: "Longest wait between polls while the upstream keeps failing.",
+  },
+  {
+    name: "accounts.interval",
+    type: "string",
+    default: "5m",
+    help: "Time between polls of GET /v1/minimax/accounts; 0 turns them off.",
+  },
+  {
+    name: "jobs.resolve-status",
+    type: "string",
+    default: "true",
+    help: "Look up each finished job's final status (completed or failed); false counts it unknown.",
+  },
+  {
+    name: "jobs.lookup-concurrency",
+    type: "string",
+    default: "2",
+    help: "Job status lookups running at once.",
+  },
+  {
+    name: "jobs.lookup-rate",
+    type: "string",
+    default: "2",
+    help: "Job status lookups started per second, at most.",
   },
   {
     name: "log.level",
@@ -184,6 +213,14 @@ export function loadConfig({
       logLevel: parseChoice("log.level", raw("log.level"), ["debug", "info", "warn", "error"]),
       logFormat: parseChoice("log.format", raw("log.format"), ["json", "logfmt"]),
       demo,
+      accountsIntervalMs: parseAccountsInterval(raw("accounts.interval"), pollTimeoutMs),
+      resolveJobStatus: parseBool("jobs.resolve-status", raw("jobs.resolve-status")),
+      jobLookupConcurrency: parseCount(
+        "jobs.lookup-concurrency",
+        raw("jobs.lookup-concurrency"),
+        64,
+      ),
+      jobLookupRate: parseCount("jobs.lookup-rate", raw("jobs.lookup-rate"), 100),
     },
   };
 }
@@ -237,6 +274,26 @@ function parsePositiveDuration(flag: string, text: string): number {
   }
   if (ms <= 0) throw new ConfigError(`--${flag}`, "must be greater than zero");
   return ms;
+}
+
+function parseAccountsInterval(text: string, pollTimeoutMs: number): number {
+  if (text === "0") return 0;
+  const ms = parsePositiveDuration("accounts.interval", text);
+  if (ms <= pollTimeoutMs) {
+    throw new ConfigError(
+      "--accounts.interval",
+      "must be longer than --poll.timeout (or 0 for off)",
+    );
+  }
+  return ms;
+}
+
+function parseCount(flag: string, text: string, max: number): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= max)) {
+    throw new ConfigError(`--${flag}`, `"${text}" is not a whole number from 1 to ${max}`);
+  }
+  return value;
 }
 
 function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]): T {

@@ -1,16 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createAccountMetrics } from "./account-metrics.js";
+import { createAccountsPoller } from "./accounts-poller.js";
 import { createUpstreamClient } from "./client.js";
 import type { Config } from "./config.js";
 import { loadDashboard } from "./dashboard.js";
 import { createExposition } from "./exposition.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type BuildInfo, type ExporterMetrics } from "./metrics.js";
+import { createJobTracker } from "./lifecycle.js";
+import { createLifecycleMetrics } from "./lifecycle-metrics.js";
 import { createPoller, type Poller } from "./poller.js";
+import { createSourceMetrics, type Source } from "./source-metrics.js";
+import { createStatusResolver, type StatusResolver } from "./status-resolver.js";
 import { createApp } from "./server.js";
 import { startSimulator } from "./simulator/server.js";
 import { USER_AGENT, VERSION } from "./version.js";
+
+/** Bound on the job IDs tracked between polls and on the status lookups waiting. */
+const MAX_TRACKED_JOBS = 100_000;
 
 export interface ExporterDeps {
   logger: Logger;
@@ -25,6 +34,10 @@ export interface RunningExporter {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:9877 */
   url: string;
   poller: Poller;
+  /** Undefined when --accounts.interval is 0. */
+  accountsPoller: { pollOnce(): Promise<unknown> } | undefined;
+  /** Undefined when --jobs.resolve-status is false. */
+  statusResolver: StatusResolver | undefined;
   metrics: ExporterMetrics;
   close(): Promise<void>;
 }
@@ -49,7 +62,6 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
   });
   const exposition = createExposition(metrics.registry);
-  await exposition.refresh();
   const client = createUpstreamClient({
     baseUrl,
     token,
@@ -58,6 +70,43 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     userAgent: USER_AGENT,
     ...(deps.now ? { now: deps.now } : {}),
   });
+  const enabledSources: Source[] = ["jobs"];
+  if (config.accountsIntervalMs > 0) enabledSources.push("accounts");
+  if (config.resolveJobStatus) enabledSources.push("job_status");
+  const sources = createSourceMetrics(metrics.registry, enabledSources);
+  const lifecycle = createLifecycleMetrics(metrics.registry);
+  const tracker = createJobTracker({ maxTracked: MAX_TRACKED_JOBS });
+  const statusResolver = config.resolveJobStatus
+    ? createStatusResolver({
+        client,
+        logger,
+        concurrency: config.jobLookupConcurrency,
+        ratePerSecond: config.jobLookupRate,
+        maxAttempts: 3,
+        retryDelayMs: Math.min(config.pollIntervalMs, 10_000),
+        maxQueued: MAX_TRACKED_JOBS,
+        onResolved: (job, status) => lifecycle.recordFinished(job, status),
+        onLookup: (outcome, seconds, at) => sources.record("job_status", outcome, seconds, at),
+        ...(deps.now ? { now: deps.now } : {}),
+        ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
+      })
+    : undefined;
+  const accountsPoller =
+    config.accountsIntervalMs > 0
+      ? createAccountsPoller({
+          client,
+          metrics: createAccountMetrics(metrics.registry),
+          sources,
+          exposition,
+          logger,
+          intervalMs: config.accountsIntervalMs,
+          maxBackoffMs: config.maxBackoffMs,
+          ...(deps.now ? { now: deps.now } : {}),
+          ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
+          ...(deps.random ? { random: deps.random } : {}),
+        })
+      : undefined;
+
   const poller = createPoller({
     client,
     metrics,
@@ -66,6 +115,15 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     intervalMs: config.pollIntervalMs,
     maxBackoffMs: config.maxBackoffMs,
     staleAfterMs: config.staleAfterMs,
+    onSnapshot(snapshot) {
+      lifecycle.recordAccounts(snapshot.accounts.map((a) => a.account));
+      const change = tracker.observe(snapshot.jobs);
+      lifecycle.recordStarted(change.started);
+      for (const job of change.finished) lifecycle.recordLeft(job);
+      if (statusResolver) statusResolver.enqueue(change.finished);
+      else for (const job of change.finished) lifecycle.recordFinished(job, "unknown");
+    },
+    onPolled: (outcome, seconds, at) => sources.record("jobs", outcome, seconds, at),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
     ...(deps.random ? { random: deps.random } : {}),
@@ -79,6 +137,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     dashboard: loadDashboard(),
   });
 
+  await exposition.refresh(); // every metric registered: serve them before the first poll ends
   const server = createServer(app);
   await listen(server, config.listen.host, config.listen.port);
   const address = server.address() as AddressInfo;
@@ -94,15 +153,18 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     `exporter listening; metrics at ${url}${config.telemetryPath}`,
   );
   poller.start();
+  accountsPoller?.start();
 
   return {
     url,
     poller,
+    accountsPoller,
+    statusResolver,
     metrics,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await poller.stop();
+      await Promise.all([poller.stop(), accountsPoller?.stop(), statusResolver?.stop()]);
       await Promise.all([closed, client.close(), simulator?.close()]);
     },
   };

@@ -31,6 +31,8 @@ export interface PollerOptions {
   random?: () => number;
   /** Called with each successful snapshot, after the metrics took it. */
   onSnapshot?: (snapshot: Snapshot) => void;
+  /** Called after every completed poll, whatever its outcome. */
+  onPolled?: (outcome: Outcome, durationSeconds: number, atMs: number) => void;
 }
 
 export interface Poller {
@@ -77,6 +79,7 @@ export function createPoller(options: PollerOptions): Poller {
       armStaleTimer();
     }
     metrics.recordPoll(result.outcome, durationSeconds, at);
+    options.onPolled?.(result.outcome, durationSeconds, at);
     await exposition.refresh();
     report(result, durationSeconds);
     status.lastOutcome = result.outcome;

@@ -15,11 +15,20 @@ export interface AccountState {
   maxElapsedSeconds: number;
 }
 
+/** A running job as seen in one answer; its ID is tracked, never exported as a label. */
+export interface SnapshotJob {
+  jobId: string;
+  account: string;
+  elapsedSeconds: number | undefined;
+}
+
 export interface Snapshot {
   /** Unix time in milliseconds of the answer this snapshot was made from. */
   takenAtMs: number;
   /** Sorted by account ID. */
   accounts: AccountState[];
+  /** Every distinct running job, in upstream order. */
+  jobs: SnapshotJob[];
   anomalies: Record<AnomalyKind, number>;
 }
 
@@ -37,6 +46,7 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
   for (const id of payload.executing.keys()) ids.add(id);
 
   const accounts: AccountState[] = [];
+  const running: SnapshotJob[] = [];
   for (const account of ids) {
     const jobs = payload.executing.get(account) ?? [];
     const seen = new Set<string>();
@@ -48,6 +58,7 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
       }
       seen.add(job.jobId);
       const seconds = parseElapsed(job.elapsed);
+      running.push({ jobId: job.jobId, account, elapsedSeconds: seconds });
       if (seconds === undefined) anomalies.unparsable_elapsed++;
       else if (seconds > maxElapsedSeconds) maxElapsedSeconds = seconds;
     }
@@ -64,5 +75,5 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
   }
   accounts.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
 
-  return { takenAtMs: nowMs, accounts, anomalies };
+  return { takenAtMs: nowMs, accounts, jobs: running, anomalies };
 }

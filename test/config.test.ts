@@ -42,6 +42,10 @@ describe("loadConfig", () => {
       logLevel: "info",
       logFormat: "json",
       demo: false,
+      accountsIntervalMs: 300_000,
+      resolveJobStatus: true,
+      jobLookupConcurrency: 2,
+      jobLookupRate: 2,
     });
   });
 

@@ -48,6 +48,10 @@ export async function startStack(
     logLevel: "debug",
     logFormat: "json",
     demo: false,
+    accountsIntervalMs: 0,
+    resolveJobStatus: false,
+    jobLookupConcurrency: 2,
+    jobLookupRate: 50,
     ...overrides,
   };
   const exporter = await startExporter(config, { logger, ...deps });
@@ -96,9 +100,16 @@ export function ownSamples(text: string): Map<string, number> {
   return new Map([...samples(text)].filter(([key]) => key.startsWith("useapi_minimax_")));
 }
 
-/** The per-account samples (those with an account label). */
+const ACCOUNT_GAUGES = [
+  "useapi_minimax_agent_jobs_executing{",
+  "useapi_minimax_agent_job_max_elapsed_seconds{",
+];
+
+/** The samples of the per-account gauges of the jobs list. */
 export function accountSamples(text: string): Map<string, number> {
-  return new Map([...samples(text)].filter(([key]) => key.includes('account="')));
+  return new Map(
+    [...samples(text)].filter(([key]) => ACCOUNT_GAUGES.some((name) => key.startsWith(name))),
+  );
 }
 
 export async function scrape(stack: Stack): Promise<string> {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { envName, FLAGS } from "../src/config.js";
-import { createMetrics } from "../src/metrics.js";
+import { scrape, startStack } from "./harness.js";
 import { ANOMALY_KINDS } from "../src/snapshot.js";
 import { OUTCOMES } from "../src/outcome.js";
 
@@ -33,11 +33,10 @@ describe("README", () => {
   );
 
   it("documents every metric the exporter registers, and no other", async () => {
-    const { registry } = createMetrics({
-      buildInfo: { version: "0", nodejs: "v0" },
-      defaultMetrics: false,
-    });
-    const names = (await registry.getMetricsAsJSON()).map((m) => m.name);
+    const stack = await startStack({ accountsIntervalMs: 60_000, resolveJobStatus: true });
+    const text = await scrape(stack);
+    await stack.close();
+    const names = [...text.matchAll(/^# TYPE (useapi_minimax_\w+)/gm)].map((m) => m[1]);
     const documented = rows
       .map((cells) => /^`(useapi_minimax_[a-z_]+)`$/.exec(cells[0] ?? "")?.[1])
       .filter((name) => name !== undefined);

@@ -34,6 +34,11 @@ describe("toSnapshot", () => {
         { account: "54321", executing: 1, maxElapsedSeconds: 45 },
         { account: "67890", executing: 2, maxElapsedSeconds: 135 },
       ],
+      jobs: [
+        { jobId: "p123456789-u12345-a67890-bot:minimax", account: "67890", elapsedSeconds: 135 },
+        { jobId: "p987654321-u12345-a67890-bot:minimax", account: "67890", elapsedSeconds: 90 },
+        { jobId: "p456789123-u12345-a54321-bot:minimax", account: "54321", elapsedSeconds: 45 },
+      ],
       anomalies: anomalies({}),
     });
   });

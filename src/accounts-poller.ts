@@ -1,0 +1,66 @@
+import { ACCOUNTS_PATH, parseAccounts } from "./accounts.js";
+import type { AccountMetrics } from "./account-metrics.js";
+import type { UpstreamClient } from "./client.js";
+import type { Exposition } from "./exposition.js";
+import type { Logger } from "./logger.js";
+import type { Outcome } from "./outcome.js";
+import { createPollLoop, type PollLoop } from "./poll-loop.js";
+import type { SourceMetrics } from "./source-metrics.js";
+
+export interface AccountsPollerOptions {
+  client: UpstreamClient;
+  metrics: AccountMetrics;
+  sources: SourceMetrics;
+  exposition: Exposition;
+  logger: Logger;
+  intervalMs: number;
+  maxBackoffMs: number;
+  now?: () => number;
+  monotonic?: () => number;
+  random?: () => number;
+}
+
+type Completed = { ok: boolean; retryAfterMs?: number | undefined; outcome: Outcome };
+
+/** Polls GET /v1/minimax/accounts on its own, slower schedule. */
+export function createAccountsPoller(
+  options: AccountsPollerOptions,
+): PollLoop<Completed | "aborted"> {
+  const { client, metrics, sources, exposition, logger } = options;
+  const now = options.now ?? Date.now;
+  const monotonic = options.monotonic ?? (() => performance.now());
+  let lastOutcome: Outcome | undefined;
+
+  async function poll(signal: AbortSignal): Promise<Completed | "aborted"> {
+    const started = monotonic();
+    const result = await client.get(ACCOUNTS_PATH, parseAccounts, signal);
+    if (result.outcome === "aborted") return "aborted";
+    if (result.outcome === "success") metrics.apply(result.payload);
+    sources.record("accounts", result.outcome, (monotonic() - started) / 1000, now());
+    await exposition.refresh();
+    if (result.outcome !== lastOutcome) {
+      if (result.outcome === "success") {
+        logger.info({ accounts: result.payload.length }, "polls of the accounts endpoint succeed");
+      } else {
+        logger.warn(
+          { outcome: result.outcome, detail: result.detail },
+          "polls of the accounts endpoint fail; serving the last good values",
+        );
+      }
+    }
+    lastOutcome = result.outcome;
+    return {
+      ok: result.outcome === "success",
+      retryAfterMs: result.outcome === "success" ? undefined : result.retryAfterMs,
+      outcome: result.outcome,
+    };
+  }
+
+  return createPollLoop({
+    intervalMs: options.intervalMs,
+    maxBackoffMs: Math.max(options.maxBackoffMs, options.intervalMs),
+    logger,
+    ...(options.random ? { random: options.random } : {}),
+    poll,
+  });
+}

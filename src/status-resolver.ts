@@ -1,0 +1,154 @@
+import type { UpstreamClient } from "./client.js";
+import { jobPath, parseJobStatus, type FinalStatus } from "./job-status.js";
+import type { FinishedJob } from "./lifecycle.js";
+import type { Logger } from "./logger.js";
+import type { Outcome } from "./outcome.js";
+
+export interface StatusResolverOptions {
+  client: UpstreamClient;
+  logger: Logger;
+  /** Lookups running at once. */
+  concurrency: number;
+  /** Lookups started per second, at most. */
+  ratePerSecond: number;
+  /** Lookups of one job before it is given up as `unknown`. */
+  maxAttempts: number;
+  /** Wait before looking a job up again (it may still show `started` for a moment). */
+  retryDelayMs: number;
+  /** Jobs waiting at most; more are resolved as `unknown` at once. */
+  maxQueued: number;
+  monotonic?: () => number;
+  onResolved: (job: FinishedJob, status: FinalStatus) => void;
+  onLookup: (outcome: Outcome, durationSeconds: number, atMs: number) => void;
+  now?: () => number;
+}
+
+export interface StatusResolver {
+  enqueue(jobs: readonly FinishedJob[]): void;
+  /** Jobs waiting or being looked up. */
+  readonly pending: number;
+  /** Resolves once nothing is pending (for tests and shutdown). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Entry {
+  job: FinishedJob;
+  attempts: number;
+}
+
+/**
+ * Resolves finished jobs into completed or failed through GET /v1/minimax/agent/{jobId}, off the
+ * main poll: a bounded queue, limited concurrency and a cap on lookups per second.
+ */
+export function createStatusResolver(options: StatusResolverOptions): StatusResolver {
+  const { client, logger, concurrency, maxAttempts, retryDelayMs, maxQueued } = options;
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const now = options.now ?? Date.now;
+  const spacingMs = 1000 / options.ratePerSecond;
+  const shutdown = new AbortController();
+  const queue: Entry[] = [];
+  let head = 0;
+  let active = 0;
+  let waiting = 0; // entries sleeping before a retry
+  let nextStartAt = 0;
+  let pumpTimer: NodeJS.Timeout | undefined;
+  const timers = new Set<NodeJS.Timeout>();
+  const running = new Set<Promise<void>>();
+  let idleWaiters: (() => void)[] = [];
+
+  const pendingCount = () => queue.length - head + active + waiting;
+
+  function settleIdle() {
+    if (pendingCount() > 0) return;
+    for (const resolve of idleWaiters) resolve();
+    idleWaiters = [];
+  }
+
+  function push(entry: Entry) {
+    if (queue.length - head >= maxQueued) {
+      options.onResolved(entry.job, "unknown");
+      return;
+    }
+    queue.push(entry);
+    pump();
+  }
+
+  function pump() {
+    if (shutdown.signal.aborted) return;
+    while (active < concurrency && head < queue.length) {
+      const wait = nextStartAt - monotonic();
+      if (wait > 0) {
+        if (pumpTimer === undefined) {
+          pumpTimer = setTimeout(() => {
+            pumpTimer = undefined;
+            pump();
+          }, wait);
+        }
+        return;
+      }
+      const entry = queue[head++] as Entry;
+      if (head > 1024 && head * 2 > queue.length) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      nextStartAt = monotonic() + spacingMs;
+      active++;
+      const task = lookup(entry).finally(() => {
+        active--;
+        running.delete(task);
+        pump();
+        settleIdle();
+      });
+      running.add(task);
+    }
+  }
+
+  async function lookup(entry: Entry): Promise<void> {
+    entry.attempts++;
+    const started = monotonic();
+    const result = await client.get(jobPath(entry.job.jobId), parseJobStatus, shutdown.signal);
+    if (result.outcome === "aborted") return;
+    options.onLookup(result.outcome, (monotonic() - started) / 1000, now());
+    if (result.outcome === "success" && result.payload !== "started") {
+      options.onResolved(entry.job, result.payload);
+      return;
+    }
+    if (entry.attempts >= maxAttempts) {
+      logger.debug(
+        { account: entry.job.account, attempts: entry.attempts, outcome: result.outcome },
+        "job status unresolved; counted as unknown",
+      );
+      options.onResolved(entry.job, "unknown");
+      return;
+    }
+    waiting++;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      waiting--;
+      push(entry);
+    }, retryDelayMs);
+    timers.add(timer);
+  }
+
+  return {
+    enqueue(jobs) {
+      for (const job of jobs) push({ job, attempts: 0 });
+    },
+    get pending() {
+      return pendingCount();
+    },
+    idle() {
+      if (pendingCount() === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async stop() {
+      shutdown.abort();
+      clearTimeout(pumpTimer);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.all(running);
+      settleIdle();
+    },
+  };
+}
