@@ -33,8 +33,8 @@ function freePort(): Promise<number> {
 function startServer(name: string, binary: string, args: string[]): Server {
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
-  child.stdout?.setEncoding("utf8").on("data", (d: string) => output.push(d));
-  child.stderr?.setEncoding("utf8").on("data", (d: string) => output.push(d));
+  child.stdout.setEncoding("utf8").on("data", (d: string) => output.push(d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => output.push(d));
   return { name, child, output };
 }
 

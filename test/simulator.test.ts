@@ -899,16 +899,16 @@ describe("the simulator's job and accounts endpoints", () => {
   });
 
   it("reports every job that leaves the list as completed or failed, and those that hit the expiry as failed with 504", async () => {
-    const jobId = (await listed()).executing;
-    let previous = new Set(Object.values(jobId).flatMap((jobs) => jobs.map((job) => job.jobId)));
+    const listedIds = async (): Promise<Set<string>> =>
+      new Set(
+        Object.values((await listed()).executing).flatMap((jobs) => jobs.map((j) => j.jobId)),
+      );
+    let previous = await listedIds();
     let left = 0;
     let expired = 0;
     for (let step = 1; step <= 30; step++) {
       clock = START_MS + step * 60_000;
-      const body = await listed();
-      const current = new Set(
-        Object.values(body.executing).flatMap((jobs) => jobs.map((job) => job.jobId)),
-      );
+      const current = await listedIds();
       const gone = [...previous].filter((id) => !current.has(id));
       const still = [...current].slice(0, 2);
       const answers = await Promise.all([...gone, ...still].map(lookUp));

@@ -1,8 +1,12 @@
+import type { JobOutcome } from "./activity.js";
 import {
+  SIMULATOR_ENDPOINTS,
   SIMULATOR_MODES,
   checkModeOptions,
+  isSimulatorEndpoint,
   isSimulatorMode,
   type ModeOptions,
+  type SimulatorEndpoint,
   type SimulatorMode,
 } from "./modes.js";
 
@@ -17,19 +21,40 @@ export class ControlError extends Error {
 export interface ModeCommand {
   mode: SimulatorMode;
   options: ModeOptions;
+  /** "jobs" unless given. */
+  endpoint: SimulatorEndpoint;
 }
 
 export interface JobCommand {
   account: string;
   durationMs: number;
+  /** "completed" unless given. */
+  outcome: JobOutcome;
 }
 
-/** Body of POST /__simulator/mode: `{"mode": "...", "retryAfter"?, "bytes"?, "delayMs"?}`. */
+export interface AccountErrorCommand {
+  account: string;
+  /** undefined clears the error. */
+  error: string | undefined;
+}
+
+export interface AccountExpiryCommand {
+  account: string;
+  expMs: number;
+}
+
+/**
+ * Body of POST /__simulator/mode:
+ * `{"mode": "...", "endpoint"?: "jobs" | "accounts" | "job", "retryAfter"?, "bytes"?, "delayMs"?}`.
+ */
 export function parseModeCommand(text: string): ModeCommand {
   const body = parseObject(text);
-  const { mode, retryAfter, bytes, delayMs } = body;
+  const { mode, endpoint = "jobs", retryAfter, bytes, delayMs } = body;
   if (!isSimulatorMode(mode)) {
     throw new ControlError(`mode must be one of ${SIMULATOR_MODES.join(", ")}`);
+  }
+  if (!isSimulatorEndpoint(endpoint)) {
+    throw new ControlError(`endpoint must be one of ${SIMULATOR_ENDPOINTS.join(", ")}`);
   }
   const options: ModeOptions = {};
   if (retryAfter !== undefined) {
@@ -49,7 +74,7 @@ export function parseModeCommand(text: string): ModeCommand {
   } catch (error) {
     throw new ControlError((error as Error).message);
   }
-  return { mode, options };
+  return { mode, options, endpoint };
 }
 
 /** Body of POST /__simulator/payload: any JSON to serve, or nothing to go back to the model. */
@@ -58,14 +83,37 @@ export function parsePayloadCommand(text: string): { body: unknown } | undefined
   return { body: parseJson(text) };
 }
 
-/** Body of POST /__simulator/jobs: `{"account": "...", "durationSeconds": n}`. */
+/** Body of POST /__simulator/jobs: `{"account": "...", "durationSeconds": n, "outcome"?: "failed"}`. */
 export function parseJobCommand(text: string): JobCommand {
-  const { account, durationSeconds } = parseObject(text);
+  const { account, durationSeconds, outcome = "completed" } = parseObject(text);
   if (typeof account !== "string") throw new ControlError("account must be a string");
   if (typeof durationSeconds !== "number" || !(durationSeconds > 0)) {
     throw new ControlError("durationSeconds must be a positive number");
   }
-  return { account, durationMs: durationSeconds * 1000 };
+  if (outcome !== "completed" && outcome !== "failed") {
+    throw new ControlError('outcome must be "completed" or "failed"');
+  }
+  return { account, durationMs: durationSeconds * 1000, outcome };
+}
+
+/** Body of POST /__simulator/accounts/error: `{"account": "...", "error": "..." | null}`. */
+export function parseAccountErrorCommand(text: string): AccountErrorCommand {
+  const { account, error } = parseObject(text);
+  if (typeof account !== "string") throw new ControlError("account must be a string");
+  if (error !== null && typeof error !== "string") {
+    throw new ControlError("error must be a string, or null to clear it");
+  }
+  return { account, error: error ?? undefined };
+}
+
+/** Body of POST /__simulator/accounts/expiry: `{"account": "...", "expMs": n}`. */
+export function parseAccountExpiryCommand(text: string): AccountExpiryCommand {
+  const { account, expMs } = parseObject(text);
+  if (typeof account !== "string") throw new ControlError("account must be a string");
+  if (typeof expMs !== "number" || !Number.isFinite(expMs)) {
+    throw new ControlError("expMs must be a finite number (epoch milliseconds)");
+  }
+  return { account, expMs };
 }
 
 function parseObject(text: string): Record<string, unknown> {

@@ -1,4 +1,14 @@
-/** How the simulator answers authorized requests for the jobs list. */
+/** The upstream endpoints the simulator serves; each has a mode of its own. */
+export const SIMULATOR_ENDPOINTS = ["jobs", "accounts", "job"] as const;
+
+/** "jobs": the running-jobs list; "accounts": GET accounts and accounts/{account}; "job": agent/{jobId}. */
+export type SimulatorEndpoint = (typeof SIMULATOR_ENDPOINTS)[number];
+
+export function isSimulatorEndpoint(value: unknown): value is SimulatorEndpoint {
+  return (SIMULATOR_ENDPOINTS as readonly unknown[]).includes(value);
+}
+
+/** How the simulator answers authorized requests to an endpoint. */
 export const SIMULATOR_MODES = [
   "ok",
   "unauthorized",
@@ -29,7 +39,7 @@ export const DEFAULT_RETRY_AFTER = "2";
 export const DEFAULT_OVERSIZED_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_SLOW_BODY_DELAY_MS = 30_000;
 // Node's timers overflow past this and fire at once.
-const MAX_DELAY_MS = 2 ** 31 - 1;
+export const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export function isSimulatorMode(value: unknown): value is SimulatorMode {
   return (SIMULATOR_MODES as readonly unknown[]).includes(value);

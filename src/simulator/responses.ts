@@ -57,9 +57,10 @@ export function sendSlowly(
   body: Buffer,
   delayMs: number,
   schedule: (fn: () => void, delayMs: number) => () => void,
+  status = 200,
 ): void {
   const first = Math.max(0, Math.min(SLOW_BODY_FIRST_BYTES, body.length - 1));
-  res.writeHead(200, { "content-type": JSON_TYPE, "content-length": String(body.length) });
+  res.writeHead(status, { "content-type": JSON_TYPE, "content-length": String(body.length) });
   res.write(body.subarray(0, first));
   const cancel = schedule(() => {
     if (!res.destroyed) res.end(body.subarray(first));
