@@ -1,7 +1,9 @@
+import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { fileURLToPath } from "node:url";
@@ -17,6 +19,10 @@ const JOB_EXPIRY_SECONDS = 900;
 const JOB_NEAR_EXPIRY_SECONDS = 780;
 /** UseapiMinimaxDataStale fires when the last successful poll is older than this. */
 const DATA_STALE_SECONDS = 300;
+/** UseapiMinimaxJobFailureRatioHigh fires above this share of failed jobs. */
+const FAILURE_RATIO_ALERT = 0.25;
+/** UseapiMinimaxSessionExpiringSoon fires when a session has fewer days left than this. */
+const SESSION_EXPIRY_WARNING_DAYS = 7;
 
 const TARGET = `job=~"$job", instance=~"$instance"`;
 const ACCOUNT = `${TARGET}, account=~"$account"`;
@@ -48,6 +54,25 @@ const tooltip = (): common.VizTooltipOptionsBuilder =>
 
 const lastValue = (): common.ReduceDataOptionsBuilder =>
   new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
+
+const thresholdLine = (): common.GraphThresholdsStyleConfigBuilder =>
+  new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line);
+
+const fixedColor = (color: string): dashboard.DynamicConfigValue => ({
+  id: "color",
+  value: { mode: dashboard.FieldColorModeId.Fixed, fixedColor: color },
+});
+
+/** Maps a 0/1 up value to DOWN and UP. */
+const UP_DOWN: dashboard.ValueMapping[] = [
+  {
+    type: dashboard.MappingType.ValueToText,
+    options: {
+      "0": { text: "DOWN", color: "red", index: 1 },
+      "1": { text: "UP", color: "green", index: 0 },
+    },
+  },
+];
 
 function timeSeries(title: string, description: string): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()
@@ -199,9 +224,7 @@ function longestRunningJob(): timeseries.PanelBuilder {
           { value: JOB_EXPIRY_SECONDS, color: "red" },
         ]),
       )
-      .thresholdsStyle(
-        new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line),
-      )
+      .thresholdsStyle(thresholdLine())
       // Keeps the expiry line in view while every job is short.
       .axisSoftMax(1000)
       .height(9)
@@ -216,15 +239,7 @@ function upstreamUp(): stat.PanelBuilder {
       "DOWN: see Poll outcomes per second for the reason (unauthorized: replace the API token; rate_limited: lengthen --poll.interval; timeout, network or server_error: check useapi.net's status and the exporter's network). No data: Prometheus does not scrape the exporter.",
   )
     .withTarget(query("A", `min(useapi_minimax_up{${TARGET}})`))
-    .mappings([
-      {
-        type: dashboard.MappingType.ValueToText,
-        options: {
-          "0": { text: "DOWN", color: "red", index: 1 },
-          "1": { text: "UP", color: "green", index: 0 },
-        },
-      },
-    ])
+    .mappings(UP_DOWN)
     .thresholds(
       thresholds([
         { value: null, color: "red" },
@@ -273,9 +288,7 @@ function pollOutcomes(): timeseries.PanelBuilder {
       ).legendFormat("{{outcome}}"),
     )
     .unit("reqps")
-    .overrideByName("success", [
-      { id: "color", value: { mode: dashboard.FieldColorModeId.Fixed, fixedColor: "green" } },
-    ])
+    .overrideByName("success", [fixedColor("green")])
     .height(8)
     .span(12);
 }
@@ -320,6 +333,177 @@ function payloadAnomalies(): timeseries.PanelBuilder {
     .span(12);
 }
 
+function saturation(): timeseries.PanelBuilder {
+  return (
+    timeSeries(
+      "Saturation per account",
+      "Jobs executing on each account divided by the jobs it may run at once (maxJobs from GET /v1/minimax/accounts, refreshed every 5 minutes). The red line is 100%: every job slot is taken and useapi.net answers new jobs with 429 until one finishes. " +
+        "A line that stays on it is what UseapiMinimaxAccountSaturated alerts on: spread work over more accounts or raise the account's limit. No line for an account means its maxJobs is unknown: check Upstream endpoints up by source (accounts).",
+    )
+      .withTarget(
+        query(
+          "A",
+          `max by (account) (useapi_minimax_agent_jobs_executing{${ACCOUNT}}) / max by (account) (useapi_minimax_account_max_jobs{${ACCOUNT}})`,
+        ).legendFormat("{{account}}"),
+      )
+      .unit("percentunit")
+      .thresholds(
+        thresholds([
+          { value: null, color: "green" },
+          { value: 1, color: "red" },
+        ]),
+      )
+      .thresholdsStyle(thresholdLine())
+      // Keeps the 100% line in view while the accounts are idle.
+      .axisSoftMax(1)
+      .height(8)
+      .span(12)
+  );
+}
+
+function sessionExpiry(): bargauge.PanelBuilder {
+  return new bargauge.PanelBuilder()
+    .title("Session expiry per account")
+    .description(
+      "Days left before each account's MiniMax session (jwt.exp from GET /v1/minimax/accounts) expires; after it the account stops working until it is reconfigured at useapi.net. " +
+        "Orange under 7 days (UseapiMinimaxSessionExpiringSoon), red once expired (UseapiMinimaxSessionExpired): renew the account's MiniMax login and update its configuration at useapi.net before it runs out. An account without a bar reported no expiry.",
+    )
+    .datasource(DATASOURCE)
+    .withTarget(
+      query(
+        "A",
+        `(max by (account) (useapi_minimax_account_session_expiry_timestamp_seconds{${ACCOUNT}}) - time()) / 86400`,
+      )
+        .instant()
+        .legendFormat("{{account}}"),
+    )
+    .reduceOptions(lastValue())
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Basic)
+    .valueMode(common.BarGaugeValueMode.Color)
+    .showUnfilled(true)
+    .unit("d")
+    .decimals(1)
+    .min(0)
+    .thresholds(
+      thresholds([
+        { value: null, color: "red" },
+        { value: 0, color: "orange" },
+        { value: SESSION_EXPIRY_WARNING_DAYS, color: "green" },
+      ]),
+    )
+    .height(8)
+    .span(12);
+}
+
+function jobsStartedFinished(): timeseries.PanelBuilder {
+  return timeSeries(
+    "Jobs started and finished per minute",
+    "Agent jobs per minute that appeared in the running list (started) and that left it, by final status (completed, failed, or unknown when their status could not be read), over the selected accounts. " +
+      "Over time started and finished should match: finished lagging behind means jobs pile up (see Saturation per account); a rise of failed means useapi.net or MiniMax rejects or expires jobs (see Failure ratio); a rise of unknown means job status lookups fail (see Upstream endpoints up by source, job_status).",
+  )
+    .targets([
+      query(
+        "A",
+        `sum(rate(useapi_minimax_agent_jobs_started_total{${ACCOUNT}}[$__rate_interval])) * 60`,
+      ).legendFormat("started"),
+      query(
+        "B",
+        `sum by (status) (rate(useapi_minimax_agent_jobs_finished_total{${ACCOUNT}}[$__rate_interval])) * 60`,
+      ).legendFormat("{{status}}"),
+    ])
+    .unit("short")
+    .overrideByName("started", [fixedColor("blue")])
+    .overrideByName("completed", [fixedColor("green")])
+    .overrideByName("failed", [fixedColor("red")])
+    .overrideByName("unknown", [fixedColor("text")])
+    .height(8)
+    .span(12);
+}
+
+function failureRatio(): timeseries.PanelBuilder {
+  return timeSeries(
+    "Failure ratio",
+    "Share of the agent jobs that finished failed among those that finished completed or failed, over the selected accounts (jobs of unknown status are left out). Gaps mean no job finished in that time. The red line is the 25% of UseapiMinimaxJobFailureRatioHigh, which looks at a whole hour per account. " +
+      "If it stays high: look the failed jobs up with GET /v1/minimax/agent/{jobId} for their error (timeouts, moderation, credits), check the accounts' errors and sessions, and useapi.net's status.",
+  )
+    .withTarget(
+      query(
+        "A",
+        `sum(rate(useapi_minimax_agent_jobs_finished_total{${ACCOUNT}, status="failed"}[$__rate_interval])) / sum(rate(useapi_minimax_agent_jobs_finished_total{${ACCOUNT}, status=~"completed|failed"}[$__rate_interval]))`,
+      ).legendFormat("failed"),
+    )
+    .unit("percentunit")
+    .min(0)
+    .max(1)
+    .thresholds(
+      thresholds([
+        { value: null, color: "green" },
+        { value: FAILURE_RATIO_ALERT, color: "red" },
+      ]),
+    )
+    .thresholdsStyle(thresholdLine())
+    .overrideByName("failed", [fixedColor("red")])
+    .height(8)
+    .span(12);
+}
+
+function jobDuration(): timeseries.PanelBuilder {
+  const quantile = (refId: string, q: string, name: string): prometheus.DataqueryBuilder =>
+    query(
+      refId,
+      `histogram_quantile(${q}, sum by (account, le) (rate(useapi_minimax_agent_job_duration_seconds_bucket{${ACCOUNT}}[$__rate_interval])))`,
+    ).legendFormat(`${name} {{account}}`);
+  return timeSeries(
+    "Job duration p50/p90/p99 per account",
+    "Median, 90th and 99th percentile run time of the agent jobs that finished on each account (the elapsed time last seen before they left the running list, so up to one poll interval short), estimated from histogram buckets between 20 s and 15 minutes. The red line is useapi.net's 15-minute job expiry. " +
+      "Gaps mean no job finished in that time. Quantiles climbing towards the expiry mean jobs are slow or stuck and will be expired as failed: check the Longest-running job panel, the failure ratio and the prompts' complexity.",
+  )
+    .targets([
+      quantile("A", "0.5", "p50"),
+      quantile("B", "0.9", "p90"),
+      quantile("C", "0.99", "p99"),
+    ])
+    .unit("s")
+    .thresholds(
+      thresholds([
+        { value: null, color: "green" },
+        { value: JOB_EXPIRY_SECONDS, color: "red" },
+      ]),
+    )
+    .thresholdsStyle(thresholdLine())
+    .height(9)
+    .span(24);
+}
+
+function sourcesUp(): statetimeline.PanelBuilder {
+  return new statetimeline.PanelBuilder()
+    .title("Upstream endpoints up by source")
+    .description(
+      "Whether the last request to each upstream endpoint succeeded, over time (the lowest value over the selected instances): jobs is GET /v1/minimax/agent/jobs, accounts is GET /v1/minimax/accounts (every 5 minutes), job_status is GET /v1/minimax/agent/{jobId}. " +
+        "DOWN on every source: the token, the network or useapi.net is failing (see Poll outcomes per second). DOWN on accounts only: maxJobs and session expiry are not refreshed (Saturation and Session expiry keep their last values). DOWN on job_status only: finished jobs are counted as unknown. useapi_minimax_source_requests_total by outcome tells why.",
+    )
+    .datasource(DATASOURCE)
+    .withTarget(
+      query("A", `min by (source) (useapi_minimax_source_up{${TARGET}})`).legendFormat(
+        "{{source}}",
+      ),
+    )
+    .mappings(UP_DOWN)
+    .thresholds(
+      thresholds([
+        { value: null, color: "red" },
+        { value: 1, color: "green" },
+      ]),
+    )
+    .showValue(common.VisibilityMode.Never)
+    .mergeValues(true)
+    .legend(legend())
+    .tooltip(tooltip())
+    .height(8)
+    .span(12);
+}
+
 function queryVariable(name: string, label: string, expr: string): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder(name)
     .label(label)
@@ -346,7 +530,9 @@ function numberPanels(model: dashboard.Dashboard): void {
 export function buildDashboard(): object {
   const builder = new dashboard.DashboardBuilder("useapi.net MiniMax")
     .uid(DASHBOARD_UID)
-    .description("MiniMax agent jobs per useapi.net account, and the health of the exporter.")
+    .description(
+      "MiniMax agent jobs per useapi.net account, their lifecycle and capacity, and the health of the exporter.",
+    )
     .tags(["useapi", "minimax", "prometheus-exporter"])
     .editable()
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
@@ -377,9 +563,16 @@ export function buildDashboard(): object {
     .withPanel(jobsExecutingPerAccount())
     .withPanel(longestRunningJob())
     // An expanded row holds no panels itself: Grafana gives it the panels that follow it.
+    .withRow(new dashboard.RowBuilder("Job lifecycle and capacity"))
+    .withPanel(saturation())
+    .withPanel(sessionExpiry())
+    .withPanel(jobsStartedFinished())
+    .withPanel(failureRatio())
+    .withPanel(jobDuration())
     .withRow(new dashboard.RowBuilder("Exporter health"))
     .withPanel(upstreamUp())
     .withPanel(lastPollAge())
+    .withPanel(sourcesUp())
     .withPanel(pollOutcomes())
     .withPanel(pollDuration())
     .withPanel(payloadAnomalies());

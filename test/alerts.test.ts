@@ -19,6 +19,22 @@ const ALERT_NAMES = [
   "UseapiMinimaxDataStale",
   "UseapiMinimaxJobNearExpiry",
   "UseapiMinimaxJobPastExpiry",
+  "UseapiMinimaxAccountSaturated",
+  "UseapiMinimaxSessionExpiringSoon",
+  "UseapiMinimaxSessionExpired",
+  "UseapiMinimaxAccountError",
+  "UseapiMinimaxJobFailureRatioHigh",
+];
+
+/** The alerts about one account: their descriptions name it. */
+const PER_ACCOUNT_ALERTS = [
+  "UseapiMinimaxJobNearExpiry",
+  "UseapiMinimaxJobPastExpiry",
+  "UseapiMinimaxAccountSaturated",
+  "UseapiMinimaxSessionExpiringSoon",
+  "UseapiMinimaxSessionExpired",
+  "UseapiMinimaxAccountError",
+  "UseapiMinimaxJobFailureRatioHigh",
 ];
 
 function read(path: string): string {
@@ -122,18 +138,44 @@ describe("prometheus/alerts.yml", () => {
     expect(rule?.annotations.get("description")).toMatch(/\{\{ \$labels\.instance \}\}/);
   });
 
-  it("names the account and its job's elapsed time in the per-account alerts' descriptions", () => {
-    for (const name of ["UseapiMinimaxJobNearExpiry", "UseapiMinimaxJobPastExpiry"]) {
+  it.each(PER_ACCOUNT_ALERTS)(
+    "names the account and the value in the description of %s",
+    (name) => {
       const description = rules.find((r) => r.name === name)?.annotations.get("description");
       expect(description).toContain("{{ $labels.account }}");
-      expect(description).toContain("{{ $value | humanizeDuration }}");
+      expect(description).toMatch(/\{\{ \$value( \| \w+)? \}\}/);
+    },
+  );
+
+  it("names the job's elapsed time and the session's remaining or past time as durations", () => {
+    for (const name of [
+      "UseapiMinimaxJobNearExpiry",
+      "UseapiMinimaxJobPastExpiry",
+      "UseapiMinimaxSessionExpiringSoon",
+      "UseapiMinimaxSessionExpired",
+    ]) {
+      const description = rules.find((r) => r.name === name)?.annotations.get("description");
+      expect(description, name).toContain("{{ $value | humanizeDuration }}");
     }
   });
 
-  it("keeps the job-age thresholds as literals right after the comparison, for end-to-end copies", () => {
+  it("keeps the thresholds as literals right after the comparison, for end-to-end copies", () => {
     const text = read(RULES);
     expect(text).toMatch(/useapi_minimax_agent_job_max_elapsed_seconds >= 780\n/);
     expect(text).toMatch(/useapi_minimax_agent_job_max_elapsed_seconds > 900\n/);
+    expect(text).toMatch(/\n\s*useapi_minimax_account_max_jobs\n\s*>= 1\n/);
+    expect(text).toMatch(
+      /useapi_minimax_account_session_expiry_timestamp_seconds - time\(\) < 604800\n/,
+    );
+    expect(text).toMatch(
+      /useapi_minimax_account_session_expiry_timestamp_seconds - time\(\) > 0\n/,
+    );
+    expect(text).toMatch(
+      /time\(\) - useapi_minimax_account_session_expiry_timestamp_seconds >= 0\n/,
+    );
+    expect(text).toMatch(/useapi_minimax_account_error == 1\n/);
+    expect(text).toMatch(/\) > 0\.25\n/);
+    expect(text).toMatch(/\[1h\]\)\) >= 4\n/);
     expect([...text.matchAll(/^\s*for: \d+[smh]$/gm)]).toHaveLength(ALERT_NAMES.length);
   });
 

@@ -11,7 +11,7 @@ import {
 
 const DASHBOARD_FILE = new URL("../grafana/dashboard.json", import.meta.url);
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
-const PER_ACCOUNT_METRIC = /useapi_minimax_agent_\w+/;
+const PER_ACCOUNT_METRIC = /useapi_minimax_(?:agent|account)_\w+/;
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +27,13 @@ function panelTitled(title: string): Json {
   if (!panel) throw new Error(`no panel titled ${title}`);
   return panel;
 }
+
+function fieldDefaults(title: string): Json {
+  return (panelTitled(title)["fieldConfig"] as Json)["defaults"] as Json;
+}
+
+const thresholdSteps = (defaults: Json): Json[] =>
+  (defaults["thresholds"] as Json)["steps"] as Json[];
 
 function variable(name: string): Json {
   const templating = model["templating"];
@@ -133,6 +140,13 @@ describe("the Grafana dashboard", () => {
     ["Poll outcomes per second", "timeseries"],
     ["Poll duration quantiles", "timeseries"],
     ["Payload anomalies", "timeseries"],
+    ["Job lifecycle and capacity", "row"],
+    ["Saturation per account", "timeseries"],
+    ["Jobs started and finished per minute", "timeseries"],
+    ["Failure ratio", "timeseries"],
+    ["Job duration p50/p90/p99 per account", "timeseries"],
+    ["Session expiry per account", "bargauge"],
+    ["Upstream endpoints up by source", "state-timeline"],
   ])("has the panel %s, of type %s", (title, type) => {
     expect(panelTitled(title)["type"]).toBe(type);
   });
@@ -143,25 +157,125 @@ describe("the Grafana dashboard", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("puts the lifecycle panels in their row and the endpoint health in the exporter health row", () => {
+    const titles = panels.map((panel) => panel["title"]);
+    const lifecycle = titles.indexOf("Job lifecycle and capacity");
+    const health = titles.indexOf("Exporter health");
+    expect(lifecycle).toBeGreaterThan(0);
+    expect(health).toBeGreaterThan(lifecycle);
+    for (const title of [
+      "Saturation per account",
+      "Jobs started and finished per minute",
+      "Failure ratio",
+      "Job duration p50/p90/p99 per account",
+      "Session expiry per account",
+    ]) {
+      expect(titles.indexOf(title), title).toBeGreaterThan(lifecycle);
+      expect(titles.indexOf(title), title).toBeLessThan(health);
+    }
+    expect(titles.indexOf("Upstream endpoints up by source")).toBeGreaterThan(health);
+  });
+
   it("draws the 15-minute job expiry as a threshold line on the longest-running job panel", () => {
-    const panel = panelTitled("Longest-running job per account");
-    const defaults = (panel["fieldConfig"] as Json)["defaults"] as Json;
-    const steps = (defaults["thresholds"] as Json)["steps"] as Json[];
+    const defaults = fieldDefaults("Longest-running job per account");
+    const steps = thresholdSteps(defaults);
     expect(steps.map((step) => step["value"])).toContain(900);
     expect((defaults["custom"] as Json)["thresholdsStyle"]).toEqual({ mode: "line" });
     expect(defaults["unit"]).toBe("s");
   });
 
-  it("maps the upstream's up value to UP and DOWN", () => {
-    const defaults = (panelTitled("Upstream up")["fieldConfig"] as Json)["defaults"] as Json;
-    expect(defaults["mappings"]).toEqual([
-      {
-        type: "value",
-        options: {
-          "0": { text: "DOWN", color: "red", index: 1 },
-          "1": { text: "UP", color: "green", index: 0 },
+  it.each(["Upstream up", "Upstream endpoints up by source"])(
+    "maps the up values of %s to UP and DOWN",
+    (title) => {
+      expect(fieldDefaults(title)["mappings"]).toEqual([
+        {
+          type: "value",
+          options: {
+            "0": { text: "DOWN", color: "red", index: 1 },
+            "1": { text: "UP", color: "green", index: 0 },
+          },
         },
-      },
+      ]);
+    },
+  );
+
+  it("shows each upstream endpoint's up value by source", () => {
+    const targets = panelTitled("Upstream endpoints up by source")["targets"] as Json[];
+    expect(targets.map((target) => [target["legendFormat"], target["expr"]])).toEqual([
+      [
+        "{{source}}",
+        'min by (source) (useapi_minimax_source_up{job=~"$job", instance=~"$instance"})',
+      ],
+    ]);
+  });
+
+  it("shows saturation as executing jobs over the account's job limit, with a line at 100%", () => {
+    const panel = panelTitled("Saturation per account");
+    const [target] = panel["targets"] as Json[];
+    expect(target?.["expr"]).toMatch(
+      /^max by \(account\) \(useapi_minimax_agent_jobs_executing\{.*\}\) \/ max by \(account\) \(useapi_minimax_account_max_jobs\{.*\}\)$/,
+    );
+    const defaults = fieldDefaults("Saturation per account");
+    expect(defaults["unit"]).toBe("percentunit");
+    expect(thresholdSteps(defaults).map((step) => step["value"])).toEqual([null, 1]);
+    expect((defaults["custom"] as Json)["thresholdsStyle"]).toEqual({ mode: "line" });
+  });
+
+  it("counts jobs started and finished per minute, the finished ones by status", () => {
+    const targets = panelTitled("Jobs started and finished per minute")["targets"] as Json[];
+    expect(targets.map((target) => [target["legendFormat"], target["expr"]])).toEqual([
+      [
+        "started",
+        expect.stringMatching(/^sum\(rate\(useapi_minimax_agent_jobs_started_total\{.*\) \* 60$/),
+      ],
+      [
+        "{{status}}",
+        expect.stringMatching(
+          /^sum by \(status\) \(rate\(useapi_minimax_agent_jobs_finished_total\{.*\) \* 60$/,
+        ),
+      ],
+    ]);
+  });
+
+  it("computes the failure ratio over completed and failed jobs only, as a percentage", () => {
+    const [target] = panelTitled("Failure ratio")["targets"] as Json[];
+    const expr = String(target?.["expr"]);
+    const [failed, finished] = expr.split(" / ");
+    expect(failed).toContain('status="failed"');
+    expect(finished).toContain('status=~"completed|failed"');
+    expect(fieldDefaults("Failure ratio")["unit"]).toBe("percentunit");
+  });
+
+  it("labels the job duration quantiles p50, p90 and p99 per account", () => {
+    const targets = panelTitled("Job duration p50/p90/p99 per account")["targets"] as Json[];
+    const perAccount =
+      "sum by \\(account, le\\) \\(rate\\(useapi_minimax_agent_job_duration_seconds_bucket\\{";
+    expect(targets.map((target) => [target["legendFormat"], target["expr"]])).toEqual([
+      [
+        "p50 {{account}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.5, ${perAccount}`)),
+      ],
+      [
+        "p90 {{account}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.9, ${perAccount}`)),
+      ],
+      [
+        "p99 {{account}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.99, ${perAccount}`)),
+      ],
+    ]);
+  });
+
+  it("shows the days left of each session, red once expired and orange within 7 days", () => {
+    const [target] = panelTitled("Session expiry per account")["targets"] as Json[];
+    expect(target?.["expr"]).toMatch(
+      /^\(max by \(account\) \(useapi_minimax_account_session_expiry_timestamp_seconds\{.*\}\) - time\(\)\) \/ 86400$/,
+    );
+    const steps = thresholdSteps(fieldDefaults("Session expiry per account"));
+    expect(steps).toEqual([
+      { value: null, color: "red" },
+      { value: 0, color: "orange" },
+      { value: 7, color: "green" },
     ]);
   });
 

@@ -105,7 +105,15 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
 
   beforeAll(async () => {
     stack = await startStack(
-      { pollIntervalMs: 1_000, pollTimeoutMs: 500, maxBackoffMs: 1_000, staleAfterMs: 60_000 },
+      {
+        pollIntervalMs: 1_000,
+        pollTimeoutMs: 500,
+        maxBackoffMs: 1_000,
+        staleAfterMs: 60_000,
+        accountsIntervalMs: 2_000,
+        resolveJobStatus: true,
+        jobLookupRate: 50,
+      },
       {},
       undefined,
       { now: () => Date.now() + skewMs },
@@ -151,6 +159,11 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
       const result = await query(`up{job="${JOB}"} == 1`);
       return result.data.result.length > 0 ? true : undefined;
     });
+    // Simulated minutes pass between real seconds, so that jobs start, finish and are resolved.
+    for (let minute = 0; minute < 8; minute++) {
+      skewMs += 60_000;
+      await new Promise((r) => setTimeout(r, 1_100));
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -216,6 +229,17 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
     );
     expect(past.labels["severity"]).toBe("critical");
     expect(past.labels["job"]).toBe(JOB);
+  }, 60_000);
+
+  it("fires the saturation alert for an account running as many jobs as it may and delivers it", async () => {
+    const activity = stack.simulator.activity;
+    const account = activity.idleAccounts[0] ?? "";
+    for (let i = 0; i < activity.maxJobs(account); i++) {
+      activity.startJob(account, Date.now() + skewMs, 3_600_000);
+    }
+    const alert = await untilAlert("UseapiMinimaxAccountSaturated", { account });
+    console.log(`Alertmanager received: ${alert.labels["alertname"]} for account ${account}`);
+    expect(alert.labels["severity"]).toBe("warning");
   }, 60_000);
 
   it("fires the token alert when the upstream answers 401 and delivers it to Alertmanager", async () => {
