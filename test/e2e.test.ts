@@ -218,6 +218,29 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
     }
   }, 90_000);
 
+  it("finds values through Prometheus for every template variable of the dashboard", async () => {
+    const dashboard = JSON.parse(
+      readFileSync(new URL("../grafana/dashboard.json", import.meta.url), "utf8"),
+    ) as { templating: { list: { name: string; type: string; query?: unknown }[] } };
+    const variables = dashboard.templating.list.filter((v) => v.type === "query");
+    expect(variables.map((v) => v.name)).toEqual(["job", "instance", "account"]);
+    for (const variable of variables) {
+      const match = /^label_values\((.+), (\w+)\)$/.exec(String(variable.query));
+      expect(match, `${variable.name} uses label_values(selector, label)`).not.toBeNull();
+      const [, selector = "", label = ""] = match ?? [];
+      const substituted = selector
+        .replaceAll("$job", JOB)
+        .replaceAll("$instance", instance.replaceAll(".", "\\\\."));
+      const answer = await get(
+        `${promUrl}/api/v1/label/${label}/values?match[]=${encodeURIComponent(substituted)}`,
+      );
+      expect(answer.status, answer.body).toBe(200);
+      const values = (JSON.parse(answer.body) as { data: string[] }).data;
+      console.log(`dashboard variable ok: ${variable.name} = ${values.join(", ")}`);
+      expect(values.length).toBeGreaterThan(0);
+    }
+  });
+
   it("fires the stuck-job alerts for a job that runs past the expiry and delivers them to Alertmanager", async () => {
     const account = stack.simulator.activity.accounts[0] ?? "";
     stack.simulator.activity.startJob(account, Date.now() + skewMs, Number.POSITIVE_INFINITY);
