@@ -8,4 +8,4 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 
 export const NAME = pkg.name;
 export const VERSION = pkg.version;
-export const USER_AGENT = `${NAME}/${VERSION} (+https://github.com/useapi-minimax-exporter)`;
+export const USER_AGENT = `${NAME}/${VERSION} (Node.js ${process.version})`;
