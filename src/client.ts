@@ -1,6 +1,7 @@
 import { Agent, request, type Dispatcher } from "undici";
 import { PayloadError } from "./boundary.js";
 import type { FailureOutcome } from "./outcome.js";
+import type { TokenSource } from "./token.js";
 import { outcomeOfError, outcomeOfStatus, parseRetryAfter } from "./outcome.js";
 
 export type Failure = {
@@ -15,7 +16,7 @@ export type FetchResult<T> = { outcome: "success"; payload: T } | Failure | { ou
 
 export interface UpstreamClientOptions {
   baseUrl: string;
-  token: string;
+  token: TokenSource;
   timeoutMs: number;
   maxResponseBytes: number;
   userAgent: string;
@@ -45,11 +46,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       bodyTimeout: timeoutMs,
       keepAliveTimeout: 4_000,
     });
-  const headers = {
-    authorization: `Bearer ${options.token}`,
-    accept: "application/json",
-    "user-agent": options.userAgent,
-  };
 
   async function get<T>(
     path: string,
@@ -61,7 +57,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     try {
       const response = await request(options.baseUrl + path, {
         method: "GET",
-        headers,
+        headers: {
+          authorization: `Bearer ${options.token.current()}`,
+          accept: "application/json",
+          "user-agent": options.userAgent,
+        },
         signal,
         dispatcher,
       });

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { parseArgs } from "node:util";
+import { ConfigError } from "./config-error.js";
 import { formatDuration, parseDuration } from "./duration.js";
+import { loadWebConfig, type WebConfig } from "./web-config.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFormat = "json" | "logfmt";
@@ -12,6 +14,12 @@ export interface Config {
   baseUrl: string;
   /** Undefined only in demo mode, where the simulator supplies one. */
   token: string | undefined;
+  /** Set when the token came from --useapi.token-file, which is then re-read when it changes. */
+  tokenFile: string | undefined;
+  /** From --web.config.file: TLS and basic auth; undefined serves plain HTTP to anyone. */
+  web: WebConfig | undefined;
+  /** Concurrent /metrics requests served; more get 503. */
+  maxRequests: number;
   pollIntervalMs: number;
   pollTimeoutMs: number;
   staleAfterMs: number;
@@ -29,13 +37,7 @@ export interface Config {
 
 export type CliCommand = { kind: "run"; config: Config } | { kind: "help" } | { kind: "version" };
 
-/** Invalid configuration; the message is one line naming the flag and the problem. */
-export class ConfigError extends Error {
-  constructor(flag: string, problem: string) {
-    super(`${flag}: ${problem}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 interface FlagSpec {
   name: string;
@@ -55,6 +57,18 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     default: ":9877",
     help: "Address to listen on: host:port, :port or [ipv6]:port.",
+  },
+  {
+    name: "web.config.file",
+    type: "string",
+    default: "",
+    help: "exporter-toolkit web configuration file (TLS, client certificates, basic auth).",
+  },
+  {
+    name: "web.max-requests",
+    type: "string",
+    default: "40",
+    help: "Concurrent /metrics requests served; more get 503.",
   },
   {
     name: "web.telemetry-path",
@@ -205,6 +219,9 @@ export function loadConfig({
       telemetryPath: parseTelemetryPath(raw("web.telemetry-path")),
       baseUrl: parseBaseUrl(raw("useapi.base-url")),
       token: loadToken(raw("useapi.token-file"), env[TOKEN_ENV], demo, readFile),
+      tokenFile: raw("useapi.token-file") === "" ? undefined : raw("useapi.token-file"),
+      web: raw("web.config.file") === "" ? undefined : loadWebConfig(raw("web.config.file")),
+      maxRequests: parseCount("web.max-requests", raw("web.max-requests"), 10_000),
       pollIntervalMs,
       pollTimeoutMs,
       staleAfterMs,

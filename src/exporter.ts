@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createAccountMetrics } from "./account-metrics.js";
 import { createAccountsPoller } from "./accounts-poller.js";
@@ -7,6 +8,7 @@ import { createUpstreamClient } from "./client.js";
 import type { Config } from "./config.js";
 import { loadDashboard } from "./dashboard.js";
 import { createExposition } from "./exposition.js";
+import { fileToken, fixedToken, type TokenSource } from "./token.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type BuildInfo, type ExporterMetrics } from "./metrics.js";
 import { createJobTracker } from "./lifecycle.js";
@@ -14,6 +16,7 @@ import { createLifecycleMetrics } from "./lifecycle-metrics.js";
 import { createPoller, type Poller } from "./poller.js";
 import { createSourceMetrics, type Source } from "./source-metrics.js";
 import { createStatusResolver, type StatusResolver } from "./status-resolver.js";
+import { basicAuth, clientCertCheck } from "./auth.js";
 import { createApp } from "./server.js";
 import { startSimulator } from "./simulator/server.js";
 import { USER_AGENT, VERSION } from "./version.js";
@@ -39,6 +42,8 @@ export interface RunningExporter {
   /** Undefined when --jobs.resolve-status is false. */
   statusResolver: StatusResolver | undefined;
   metrics: ExporterMetrics;
+  /** Re-reads the token file (main wires it to SIGHUP). */
+  reloadToken: TokenSource["reload"];
   close(): Promise<void>;
 }
 
@@ -62,9 +67,13 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
   });
   const exposition = createExposition(metrics.registry);
+  const tokenSource =
+    config.tokenFile !== undefined && !simulator
+      ? fileToken({ path: config.tokenFile, initial: token, logger })
+      : fixedToken(token);
   const client = createUpstreamClient({
     baseUrl,
-    token,
+    token: tokenSource,
     timeoutMs: config.pollTimeoutMs,
     maxResponseBytes: config.maxResponseBytes,
     userAgent: USER_AGENT,
@@ -135,10 +144,33 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     status: () => poller.status(),
     logger,
     dashboard: loadDashboard(),
+    guards: [
+      ...(config.web?.tls ? [clientCertCheck(config.web.tls.clientAuth)] : []),
+      ...(config.web?.users ? [basicAuth(config.web.users, "useapi-minimax-exporter")] : []),
+    ].filter((guard) => guard !== undefined),
+    maxRequests: config.maxRequests,
   });
 
   await exposition.refresh(); // every metric registered: serve them before the first poll ends
-  const server = createServer(app);
+  const tls = config.web?.tls;
+  const limits = { maxHeaderSize: 8 * 1024 };
+  const server = tls
+    ? createTlsServer(
+        {
+          ...limits,
+          cert: tls.cert,
+          key: tls.key,
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          requestCert: tls.clientAuth !== "NoClientCert",
+          rejectUnauthorized: tls.clientAuth === "RequireAndVerifyClientCert",
+          minVersion: tls.minVersion,
+          maxVersion: tls.maxVersion,
+        },
+        app,
+      )
+    : createServer(limits, app);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   await listen(server, config.listen.host, config.listen.port);
   const address = server.address() as AddressInfo;
   const wildcard = address.address === "::" || address.address === "0.0.0.0";
@@ -147,7 +179,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     : address.family === "IPv6"
       ? `[${address.address}]`
       : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
   logger.info(
     { metrics: url + config.telemetryPath, version: VERSION },
     `exporter listening; metrics at ${url}${config.telemetryPath}`,
@@ -161,6 +193,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     accountsPoller,
     statusResolver,
     metrics,
+    reloadToken: () => tokenSource.reload(),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

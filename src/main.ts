@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       },
     );
   };
+  process.on("SIGHUP", () => exporter.reloadToken());
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

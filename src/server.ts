@@ -14,15 +14,44 @@ export interface AppOptions {
   logger: Logger;
   /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
   dashboard?: Buffer | undefined;
+  /** Checks run before every route (basic auth, client certificates). */
+  guards?: RequestHandler[];
+  /** Concurrent /metrics requests served; more get 503. */
+  maxRequests?: number;
 }
+
+const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Content-Security-Policy":
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+};
 
 /** The exporter's HTTP surface. Every body is plain text or HTML made here; no stack traces. */
 export function createApp(options: AppOptions): Express {
   const { telemetryPath, version, exposition, status, logger, dashboard } = options;
+  const maxRequests = options.maxRequests ?? Infinity;
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
   app.set("query parser", false);
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+  // The cap comes before the guards so that a flood cannot make bcrypt burn the CPU either.
+  let serving = 0;
+  app.use(telemetryPath, (_req, res, next) => {
+    if (serving >= maxRequests) {
+      res.status(503).set("Retry-After", "1").type("text").send("Too many concurrent scrapes\n");
+      return;
+    }
+    serving++;
+    res.once("close", () => serving--);
+    next();
+  });
+  for (const guard of options.guards ?? []) app.use(guard);
 
   route(app, telemetryPath, (req, res) => {
     res.set("Content-Type", exposition.contentType);

@@ -1,0 +1,197 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { createSecureContext } from "node:tls";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "./config-error.js";
+
+/**
+ * The exporter-toolkit web configuration (the --web.config.file of node_exporter, blackbox_exporter
+ * and Prometheus): TLS, client certificates and basic auth with bcrypt hashes.
+ */
+export interface WebConfig {
+  tls: TlsSettings | undefined;
+  /** User name to bcrypt hash; undefined when basic auth is off. */
+  users: ReadonlyMap<string, string> | undefined;
+}
+
+export type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
+
+export interface TlsSettings {
+  cert: Buffer;
+  key: Buffer;
+  ca: Buffer | undefined;
+  clientAuth: ClientAuthType;
+  minVersion: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
+  maxVersion: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
+}
+
+export const CLIENT_AUTH_TYPES = [
+  "NoClientCert",
+  "RequestClientCert",
+  "RequireAnyClientCert",
+  "VerifyClientCertIfGiven",
+  "RequireAndVerifyClientCert",
+] as const;
+
+const VERSIONS = { TLS10: "TLSv1", TLS11: "TLSv1.1", TLS12: "TLSv1.2", TLS13: "TLSv1.3" } as const;
+const TOP_KEYS = ["tls_server_config", "http_server_config", "basic_auth_users"];
+const TLS_KEYS = [
+  "cert_file",
+  "key_file",
+  "client_auth_type",
+  "client_ca_file",
+  "min_version",
+  "max_version",
+];
+const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+
+const FLAG = "--web.config.file";
+
+function fail(field: string, problem: string): never {
+  throw new ConfigError(FLAG, `${field}: ${problem}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkKeys(record: Record<string, unknown>, allowed: string[], prefix: string): void {
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) {
+      fail(`${prefix}${key}`, `unknown or unsupported field (supported: ${allowed.join(", ")})`);
+    }
+  }
+}
+
+function str(record: Record<string, unknown>, key: string, field: string): string | undefined {
+  const value = record[key];
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") fail(field, "must be a string");
+  return value;
+}
+
+/** Reads and checks the file; every problem is one ConfigError naming the field. */
+export function loadWebConfig(
+  path: string,
+  readFile: (path: string) => Buffer = (p) => readFileSync(p),
+): WebConfig {
+  let text: string;
+  try {
+    text = readFile(path).toString("utf8");
+  } catch (error) {
+    fail(`"${path}"`, `cannot read (${(error as { code?: string }).code ?? "read error"})`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    fail(`"${path}"`, `invalid YAML${line === undefined ? "" : ` at line ${line}`}`);
+  }
+  if (doc === null || doc === undefined) return { tls: undefined, users: undefined };
+  if (!isRecord(doc)) fail(`"${path}"`, "must be a YAML mapping");
+  checkKeys(doc, TOP_KEYS, "");
+  const base = dirname(resolve(path));
+  const load = (file: string, field: string): Buffer => {
+    try {
+      return readFile(resolve(base, file));
+    } catch (error) {
+      return fail(field, `cannot read "${file}" (${(error as { code?: string }).code ?? "error"})`);
+    }
+  };
+
+  const http = doc["http_server_config"];
+  if (http !== undefined && http !== null) {
+    if (!isRecord(http)) fail("http_server_config", "must be a mapping");
+    checkKeys(http, [], "http_server_config.");
+  }
+
+  return {
+    tls: loadTls(doc["tls_server_config"], load),
+    users: loadUsers(doc["basic_auth_users"]),
+  };
+}
+
+function loadTls(
+  raw: unknown,
+  load: (file: string, field: string) => Buffer,
+): TlsSettings | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isRecord(raw)) fail("tls_server_config", "must be a mapping");
+  checkKeys(raw, TLS_KEYS, "tls_server_config.");
+  const certFile = str(raw, "cert_file", "tls_server_config.cert_file");
+  const keyFile = str(raw, "key_file", "tls_server_config.key_file");
+  if (certFile === undefined) fail("tls_server_config.cert_file", "is required");
+  if (keyFile === undefined) fail("tls_server_config.key_file", "is required");
+  const cert = load(certFile, "tls_server_config.cert_file");
+  const key = load(keyFile, "tls_server_config.key_file");
+
+  const authText = str(raw, "client_auth_type", "tls_server_config.client_auth_type");
+  const clientAuth = authText ?? "NoClientCert";
+  if (!(CLIENT_AUTH_TYPES as readonly string[]).includes(clientAuth)) {
+    fail(
+      "tls_server_config.client_auth_type",
+      `"${clientAuth}" is not one of ${CLIENT_AUTH_TYPES.join(", ")}`,
+    );
+  }
+  const caFile = str(raw, "client_ca_file", "tls_server_config.client_ca_file");
+  const ca = caFile === undefined ? undefined : load(caFile, "tls_server_config.client_ca_file");
+  if (
+    ca === undefined &&
+    (clientAuth === "VerifyClientCertIfGiven" || clientAuth === "RequireAndVerifyClientCert")
+  ) {
+    fail("tls_server_config.client_ca_file", `is required with client_auth_type ${clientAuth}`);
+  }
+
+  const version = (field: "min_version" | "max_version", fallback: keyof typeof VERSIONS) => {
+    const text = str(raw, field, `tls_server_config.${field}`) ?? fallback;
+    if (!(text in VERSIONS)) {
+      fail(
+        `tls_server_config.${field}`,
+        `"${text}" is not one of ${Object.keys(VERSIONS).join(", ")}`,
+      );
+    }
+    return VERSIONS[text as keyof typeof VERSIONS];
+  };
+  const settings: TlsSettings = {
+    cert,
+    key,
+    ca,
+    clientAuth: clientAuth as ClientAuthType,
+    minVersion: version("min_version", "TLS12"),
+    maxVersion: version("max_version", "TLS13"),
+  };
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0] ?? "invalid";
+    fail("tls_server_config", `certificate and key do not load (${reason})`);
+  }
+  if (ca !== undefined) {
+    try {
+      createSecureContext({ ca });
+    } catch {
+      fail("tls_server_config.client_ca_file", "is not a PEM certificate");
+    }
+  }
+  return settings;
+}
+
+function loadUsers(raw: unknown): ReadonlyMap<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isRecord(raw)) fail("basic_auth_users", "must be a mapping of user name to bcrypt hash");
+  const users = new Map<string, string>();
+  for (const [user, hash] of Object.entries(raw)) {
+    if (user === "" || user.includes(":")) {
+      fail(`basic_auth_users.${user}`, "a user name must be non-empty and contain no colon");
+    }
+    if (typeof hash !== "string" || !BCRYPT.test(hash)) {
+      fail(
+        `basic_auth_users.${user}`,
+        "is not a bcrypt hash ($2y$, $2b$ or $2a$, as htpasswd -nBC 10 makes)",
+      );
+    }
+    users.set(user, hash);
+  }
+  return users.size === 0 ? undefined : users;
+}

@@ -1,0 +1,274 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import bcrypt from "bcryptjs";
+import { Agent, request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../src/config-error.js";
+import { loadWebConfig, type WebConfig } from "../src/web-config.js";
+import { makeCerts, type TestCerts } from "./certs.js";
+import { get, startStack, type Stack } from "./harness.js";
+
+let certs: TestCerts;
+let dir: string;
+const HASH = bcrypt.hashSync("s3cret", 10).replace(/^\$2b\$/, "$2y$");
+
+function webConfig(name: string, yaml: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+function failure(yaml: string): string {
+  try {
+    loadWebConfig(webConfig("bad.yml", yaml));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected an error");
+}
+
+beforeAll(() => {
+  certs = makeCerts();
+  dir = mkdtempSync(join(tmpdir(), "web-"));
+  for (const [name, text] of Object.entries({
+    "server.crt": certs.serverCert,
+    "server.key": certs.serverKey,
+    "ca.crt": certs.caCert,
+    "rogue.key": certs.rogueKey,
+  })) {
+    writeFileSync(join(dir, name), text);
+  }
+});
+
+const TLS = "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n";
+
+describe("loadWebConfig", () => {
+  it("reads TLS files relative to the config file and basic auth users", () => {
+    const config = loadWebConfig(
+      webConfig("ok.yml", `${TLS}basic_auth_users:\n  alice: "${HASH}"\n`),
+    );
+    expect(config.tls?.clientAuth).toBe("NoClientCert");
+    expect(config.tls?.minVersion).toBe("TLSv1.2");
+    expect(config.tls?.cert.toString()).toBe(certs.serverCert);
+    expect([...(config.users ?? [])]).toEqual([["alice", HASH]]);
+  });
+
+  it("accepts an empty file as no TLS and no auth", () => {
+    expect(loadWebConfig(webConfig("empty.yml", ""))).toEqual({ tls: undefined, users: undefined });
+  });
+
+  it.each([
+    ["bad YAML", "tls_server_config: [\n", "invalid YAML at line"],
+    ["an unknown top-level key", "tls_config: {}\n", "tls_config: unknown or unsupported field"],
+    [
+      "an unknown TLS key",
+      `${TLS}  cipher_suites: [x]\n`,
+      "tls_server_config.cipher_suites: unknown or unsupported field",
+    ],
+    [
+      "a missing key file",
+      "tls_server_config:\n  cert_file: server.crt\n",
+      "tls_server_config.key_file: is required",
+    ],
+    [
+      "an unreadable cert",
+      "tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n",
+      'tls_server_config.cert_file: cannot read "nope.crt" (ENOENT)',
+    ],
+    [
+      "a key that does not match the certificate",
+      "tls_server_config:\n  cert_file: server.crt\n  key_file: rogue.key\n",
+      "tls_server_config: certificate and key do not load",
+    ],
+    [
+      "a bad client auth type",
+      `${TLS}  client_auth_type: Always\n`,
+      'tls_server_config.client_auth_type: "Always" is not one of',
+    ],
+    [
+      "verification without a CA",
+      `${TLS}  client_auth_type: RequireAndVerifyClientCert\n`,
+      "tls_server_config.client_ca_file: is required with client_auth_type RequireAndVerifyClientCert",
+    ],
+    [
+      "a bad TLS version",
+      `${TLS}  min_version: TLS14\n`,
+      'tls_server_config.min_version: "TLS14" is not one of TLS10, TLS11, TLS12, TLS13',
+    ],
+    [
+      "a hash that is not bcrypt",
+      'basic_auth_users:\n  alice: "plaintext"\n',
+      "basic_auth_users.alice: is not a bcrypt hash",
+    ],
+    [
+      "http_server_config options",
+      "http_server_config:\n  http2: true\n",
+      "http_server_config.http2: unknown or unsupported field",
+    ],
+  ])("stops on %s, naming the field", (_name, yaml, message) => {
+    const text = failure(yaml);
+    expect(text.startsWith(`--web.config.file: `)).toBe(true);
+    expect(text).toContain(message);
+    expect(text).not.toContain("\n");
+  });
+});
+
+async function answer(url: string, dispatcher: Agent, headers: Record<string, string> = {}) {
+  const response = await request(url, { dispatcher, headers });
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: await response.body.text(),
+  };
+}
+
+describe("HTTPS and basic auth", () => {
+  let stack: Stack;
+  let trusting: Agent;
+  beforeAll(async () => {
+    const web: WebConfig = loadWebConfig(
+      webConfig("tls.yml", `${TLS}basic_auth_users:\n  alice: "${HASH}"\n`),
+    );
+    stack = await startStack({ web, maxRequests: 2 });
+    trusting = new Agent({ connect: { ca: certs.caCert } });
+  });
+  afterAll(async () => {
+    await trusting.close();
+    await stack.close();
+  });
+
+  const auth = (user: string, password: string) => ({
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+  });
+
+  it("serves HTTPS with the configured certificate", async () => {
+    expect(stack.exporter.url.startsWith("https://127.0.0.1:")).toBe(true);
+    const ok = await answer(`${stack.exporter.url}/metrics`, trusting, auth("alice", "s3cret"));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain("useapi_minimax_up");
+  });
+
+  it.each(["/metrics", "/", "/-/healthy", "/-/ready", "/grafana/dashboard.json", "/nope"])(
+    "protects %s: 401 with a challenge without credentials",
+    async (path) => {
+      const denied = await answer(stack.exporter.url + path, trusting);
+      expect(denied.status).toBe(401);
+      expect(denied.headers["www-authenticate"]).toBe(
+        'Basic realm="useapi-minimax-exporter", charset="UTF-8"',
+      );
+      expect(denied.body).toBe("Unauthorized\n");
+    },
+  );
+
+  it.each([
+    ["a wrong password", "alice", "wrong"],
+    ["an unknown user", "mallory", "s3cret"],
+    ["an empty password", "alice", ""],
+  ])("answers 401 to %s", async (_name, user, password) => {
+    expect(
+      (await answer(`${stack.exporter.url}/-/healthy`, trusting, auth(user, password))).status,
+    ).toBe(401);
+  });
+
+  it("lets the right user through on every path", async () => {
+    for (const path of ["/", "/-/healthy", "/grafana/dashboard.json"]) {
+      expect(
+        (await answer(stack.exporter.url + path, trusting, auth("alice", "s3cret"))).status,
+      ).toBe(200);
+    }
+  });
+
+  it("refuses a client that does not trust the certificate", async () => {
+    await expect(get(`${stack.exporter.url}/-/healthy`)).rejects.toThrow();
+  });
+
+  it("answers 503 beyond the concurrent /metrics cap", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        answer(`${stack.exporter.url}/metrics`, trusting, auth("alice", `wrong${i}`)),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses).toContain(503);
+    expect(statuses).toContain(401);
+  });
+});
+
+describe("client certificates", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    const web = loadWebConfig(
+      webConfig(
+        "mtls.yml",
+        `${TLS}  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  min_version: TLS13\n`,
+      ),
+    );
+    stack = await startStack({ web });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("serves a client with a certificate the CA signed", async () => {
+    const agent = new Agent({
+      connect: { ca: certs.caCert, cert: certs.clientCert, key: certs.clientKey },
+    });
+    expect((await answer(`${stack.exporter.url}/-/healthy`, agent)).status).toBe(200);
+    await agent.close();
+  });
+
+  it.each([
+    ["no certificate", {}],
+    ["a certificate the CA did not sign", { cert: "rogue" }],
+  ])("refuses a client with %s", async (_name, which) => {
+    const agent = new Agent({
+      connect: {
+        ca: certs.caCert,
+        ...("cert" in which ? { cert: certs.rogueCert, key: certs.rogueKey } : {}),
+      },
+    });
+    await expect(answer(`${stack.exporter.url}/-/healthy`, agent)).rejects.toThrow();
+    await agent.close();
+  });
+
+  it("refuses TLS 1.2 when min_version is TLS13", async () => {
+    const agent = new Agent({
+      connect: {
+        ca: certs.caCert,
+        cert: certs.clientCert,
+        key: certs.clientKey,
+        maxVersion: "TLSv1.2",
+      },
+    });
+    await expect(answer(`${stack.exporter.url}/-/healthy`, agent)).rejects.toThrow();
+    await agent.close();
+  });
+});
+
+describe("HTTP hygiene", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("sends security headers with the landing page", async () => {
+    const page = await get(`${stack.exporter.url}/`);
+    expect(page.headers["content-security-policy"]).toContain("default-src 'none'");
+    expect(page.headers["x-content-type-options"]).toBe("nosniff");
+    expect(page.headers["x-frame-options"]).toBe("DENY");
+    expect(page.headers["referrer-policy"]).toBe("no-referrer");
+  });
+
+  it("answers 431 to headers larger than 8 KiB", async () => {
+    const big = await get(`${stack.exporter.url}/`, {
+      headers: { "x-padding": "a".repeat(10_000) },
+    });
+    expect(big.status).toBe(431);
+    expect(big.body).not.toMatch(/node_modules|\/src\/|express|Error:/);
+  });
+});
