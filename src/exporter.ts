@@ -1,7 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import { createServer as createTlsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { createAccountMetrics } from "./account-metrics.js";
 import { createAccountsPoller } from "./accounts-poller.js";
 import { createUpstreamClient } from "./client.js";
@@ -17,6 +14,7 @@ import { createPoller, type Poller } from "./poller.js";
 import { createSourceMetrics, type Source } from "./source-metrics.js";
 import { createStatusResolver, type StatusResolver } from "./status-resolver.js";
 import { basicAuth, clientCertCheck } from "./auth.js";
+import { listen } from "./listener.js";
 import { createApp } from "./server.js";
 import { startSimulator } from "./simulator/server.js";
 import { USER_AGENT, VERSION } from "./version.js";
@@ -64,7 +62,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
 
   const metrics = createMetrics({
     buildInfo: deps.buildInfo ?? { version: VERSION, nodejs: process.version },
-    ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
+    defaultMetrics: deps.defaultMetrics,
   });
   const exposition = createExposition(metrics.registry);
   const tokenSource =
@@ -77,7 +75,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     timeoutMs: config.pollTimeoutMs,
     maxResponseBytes: config.maxResponseBytes,
     userAgent: USER_AGENT,
-    ...(deps.now ? { now: deps.now } : {}),
+    now: deps.now,
   });
   const enabledSources: Source[] = ["jobs"];
   if (config.accountsIntervalMs > 0) enabledSources.push("accounts");
@@ -96,8 +94,8 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
         maxQueued: MAX_TRACKED_JOBS,
         onResolved: (job, status) => lifecycle.recordFinished(job, status),
         onLookup: (outcome, seconds, at) => sources.record("job_status", outcome, seconds, at),
-        ...(deps.now ? { now: deps.now } : {}),
-        ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
+        now: deps.now,
+        monotonic: deps.monotonic,
       })
     : undefined;
   const accountsPoller =
@@ -110,9 +108,9 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
           logger,
           intervalMs: config.accountsIntervalMs,
           maxBackoffMs: config.maxBackoffMs,
-          ...(deps.now ? { now: deps.now } : {}),
-          ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
-          ...(deps.random ? { random: deps.random } : {}),
+          now: deps.now,
+          monotonic: deps.monotonic,
+          random: deps.random,
         })
       : undefined;
 
@@ -133,9 +131,9 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
       else for (const job of change.finished) lifecycle.recordFinished(job, "unknown");
     },
     onPolled: (outcome, seconds, at) => sources.record("jobs", outcome, seconds, at),
-    ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
-    ...(deps.random ? { random: deps.random } : {}),
+    now: deps.now,
+    monotonic: deps.monotonic,
+    random: deps.random,
   });
   const app = createApp({
     telemetryPath: config.telemetryPath,
@@ -152,34 +150,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
   });
 
   await exposition.refresh(); // every metric registered: serve them before the first poll ends
-  const tls = config.web?.tls;
-  const limits = { maxHeaderSize: 8 * 1024 };
-  const server = tls
-    ? createTlsServer(
-        {
-          ...limits,
-          cert: tls.cert,
-          key: tls.key,
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          requestCert: tls.clientAuth !== "NoClientCert",
-          rejectUnauthorized: tls.clientAuth === "RequireAndVerifyClientCert",
-          minVersion: tls.minVersion,
-          maxVersion: tls.maxVersion,
-        },
-        app,
-      )
-    : createServer(limits, app);
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  await listen(server, config.listen.host, config.listen.port);
-  const address = server.address() as AddressInfo;
-  const wildcard = address.address === "::" || address.address === "0.0.0.0";
-  const host = wildcard
-    ? "localhost"
-    : address.family === "IPv6"
-      ? `[${address.address}]`
-      : address.address;
-  const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
+  const { server, url } = await listen(app, config.listen, config.web?.tls);
   logger.info(
     { metrics: url + config.telemetryPath, version: VERSION },
     `exporter listening; metrics at ${url}${config.telemetryPath}`,
@@ -201,14 +172,4 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
       await Promise.all([closed, client.close(), simulator?.close()]);
     },
   };
-}
-
-function listen(server: Server, host: string | undefined, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
 }
