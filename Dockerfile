@@ -12,7 +12,7 @@ RUN npm run build
 FROM node:${NODE_VERSION}-alpine AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:${NODE_VERSION}-alpine
 LABEL org.opencontainers.image.title="useapi-minimax-exporter" \
@@ -24,9 +24,11 @@ COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY grafana/dashboard.json ./grafana/dashboard.json
+# Files stay owned by root: the exporter only reads them.
 USER node
 EXPOSE 9877
-HEALTHCHECK --interval=30s --timeout=3s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:9877/-/healthy').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Checks the default listen address over plain HTTP; a --web.config.file with TLS or basic auth needs its own.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9877/-/healthy', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/dist/main.js"]
 CMD ["--web.listen-address=:9877"]
