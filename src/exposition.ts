@@ -8,12 +8,13 @@ import type { Registry } from "prom-client";
 export interface Exposition {
   readonly contentType: string;
   refresh(): Promise<void>;
-  text(): string;
+  /** The rendering as UTF-8 bytes, encoded once per poll rather than once per scrape. */
+  body(): Buffer;
   gzipped(): Buffer;
 }
 
 export function createExposition(registry: Registry): Exposition {
-  let text = "";
+  let body = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
   let rendering = Promise.resolve();
   return {
@@ -21,14 +22,14 @@ export function createExposition(registry: Registry): Exposition {
     refresh() {
       // Chained so that a slow rendering never overwrites a newer one.
       rendering = rendering.then(async () => {
-        text = await registry.metrics();
+        body = Buffer.from(await registry.metrics(), "utf8");
         gzipped = undefined;
       });
       return rendering;
     },
-    text: () => text,
+    body: () => body,
     gzipped() {
-      gzipped ??= gzipSync(text);
+      gzipped ??= gzipSync(body);
       return gzipped;
     },
   };

@@ -61,7 +61,7 @@ export function createApp(options: AppOptions): Express {
       res.set("Content-Encoding", "gzip");
       res.end(exposition.gzipped());
     } else {
-      res.end(exposition.text());
+      res.end(exposition.body());
     }
   });
   route(app, "/", (_req, res) => {
