@@ -123,7 +123,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     maxBackoffMs: config.maxBackoffMs,
     staleAfterMs: config.staleAfterMs,
     onSnapshot(snapshot) {
-      lifecycle.recordAccounts(snapshot.accounts.map((a) => a.account));
+      lifecycle.setAccounts(snapshot.accounts.map((a) => a.account));
       const change = tracker.observe(snapshot.jobs);
       lifecycle.recordStarted(change.started);
       for (const job of change.finished) lifecycle.recordLeft(job);

@@ -6,8 +6,12 @@ import type { FinishedJob } from "./lifecycle.js";
 export const DURATION_BUCKETS = [20, 30, 45, 60, 90, 120, 180, 300, 450, 600, 750, 900];
 
 export interface LifecycleMetrics {
-  /** Exports the account's counters at 0 the first time it is seen, so rate() sees the first job. */
-  recordAccounts(accounts: Iterable<string>): void;
+  /**
+   * The accounts of a successful answer: a new account's counters start at 0 (so rate() sees its
+   * first job), and an account that left loses its lifecycle series, which bounds memory and
+   * cardinality however the accounts churn.
+   */
+  setAccounts(accounts: readonly string[]): void;
   recordStarted(started: ReadonlyMap<string, number>): void;
   /** A job left the list: its last elapsed time feeds the duration histogram. */
   recordLeft(job: FinishedJob): void;
@@ -37,7 +41,15 @@ export function createLifecycleMetrics(registry: Registry): LifecycleMetrics {
   });
   const seen = new Set<string>();
   return {
-    recordAccounts(accounts) {
+    setAccounts(accounts) {
+      const current = new Set(accounts);
+      for (const account of seen) {
+        if (current.has(account)) continue;
+        seen.delete(account);
+        started.remove({ account });
+        for (const status of JOB_STATUSES) finished.remove({ account, status });
+        duration.remove({ account });
+      }
       for (const account of accounts) {
         if (seen.has(account)) continue;
         seen.add(account);
@@ -49,11 +61,13 @@ export function createLifecycleMetrics(registry: Registry): LifecycleMetrics {
       for (const [account, count] of counts) started.inc({ account }, count);
     },
     recordLeft(job) {
+      seen.add(job.account);
       if (job.lastElapsedSeconds !== undefined) {
         duration.observe({ account: job.account }, job.lastElapsedSeconds);
       }
     },
     recordFinished(job, status) {
+      seen.add(job.account);
       finished.inc({ account: job.account, status });
     },
   };

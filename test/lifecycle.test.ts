@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { Registry } from "prom-client";
 import { createJobTracker } from "../src/lifecycle.js";
+import { createLifecycleMetrics } from "../src/lifecycle-metrics.js";
 import type { SnapshotJob } from "../src/snapshot.js";
 
 function jobs(...specs: [string, string, number?][]): SnapshotJob[] {
@@ -56,5 +58,29 @@ describe("createJobTracker", () => {
     tracker.observe(jobs(["a", "1", 1]));
     tracker.observe([]);
     expect([...tracker.observe(jobs(["a", "1", 1])).started]).toEqual([["1", 1]]);
+  });
+});
+
+describe("createLifecycleMetrics", () => {
+  it("starts a new account's counters at 0 and drops every lifecycle series of an account that left", async () => {
+    const registry = new Registry();
+    const metrics = createLifecycleMetrics(registry);
+    metrics.setAccounts(["a", "b"]);
+    metrics.recordLeft({ jobId: "j", account: "a", lastElapsedSeconds: 42 });
+    metrics.recordFinished({ jobId: "j", account: "a", lastElapsedSeconds: 42 }, "completed");
+    const before = await registry.metrics();
+    expect(before).toContain('useapi_minimax_agent_jobs_started_total{account="b"} 0');
+    expect(before).toContain(
+      'useapi_minimax_agent_jobs_finished_total{account="a",status="completed"} 1',
+    );
+    expect(before).toContain('useapi_minimax_agent_job_duration_seconds_count{account="a"} 1');
+
+    metrics.setAccounts(["b", "c"]);
+    const after = await registry.metrics();
+    expect(after).not.toContain('account="a"');
+    expect(after).toContain('useapi_minimax_agent_jobs_started_total{account="c"} 0');
+    expect(after).toContain(
+      'useapi_minimax_agent_jobs_finished_total{account="b",status="failed"} 0',
+    );
   });
 });
