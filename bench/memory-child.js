@@ -1,0 +1,39 @@
+// Child process of memory.js (run with --expose-gc): the exporter alone, polling on command.
+import process from "node:process";
+import { request } from "undici";
+import { startExporter } from "../dist/exporter.js";
+import { benchConfig, silentLogger } from "./common.js";
+
+const exporter = await startExporter(benchConfig(process.argv[2]), {
+  logger: silentLogger(),
+  defaultMetrics: true,
+});
+await exporter.poller.pollOnce();
+
+const rssMb = () => {
+  globalThis.gc();
+  globalThis.gc();
+  return {
+    rssMb: process.memoryUsage().rss / 2 ** 20,
+    heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+  };
+};
+
+process.on("message", (command) => {
+  const run = async () => {
+    if (command === "poll") {
+      await exporter.poller.pollOnce();
+      return { polled: true };
+    }
+    if (command === "scrape") {
+      const response = await request(`${exporter.url}/metrics`);
+      await response.body.arrayBuffer();
+      return { scraped: true };
+    }
+    if (command === "rss") return rssMb();
+    await exporter.close();
+    process.exit(0);
+  };
+  void run().then((reply) => process.send(reply));
+});
+process.send({ ready: true });

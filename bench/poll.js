@@ -1,0 +1,60 @@
+// Benchmark 2: poll processing, from the response bytes to the refreshed cached exposition.
+import { Buffer } from "node:buffer";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { createExposition } from "../dist/exposition.js";
+import { createMetrics } from "../dist/metrics.js";
+import { parsePayload } from "../dist/payload.js";
+import { toSnapshot } from "../dist/snapshot.js";
+import { generatePayload } from "../dist/simulator/activity.js";
+import { median, round } from "./common.js";
+
+const BUILD = { version: "bench", nodejs: process.version };
+
+/**
+ * Median time of JSON.parse alone and of the whole processing (JSON.parse, parsePayload,
+ * toSnapshot, applySnapshot, exposition.refresh) of the same bytes, with 5 jobs per account.
+ */
+export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15 } = {}) {
+  const rows = [];
+  for (const size of accounts) {
+    const bytes = Buffer.from(
+      JSON.stringify(generatePayload({ seed: 1, accounts: size, jobsPerAccount: 5 })),
+    );
+    const metrics = createMetrics({ buildInfo: BUILD, defaultMetrics: true });
+    const exposition = createExposition(metrics.registry);
+    const parseTimes = [];
+    const fullTimes = [];
+    // One unmeasured round first: warms the JIT and creates every series.
+    for (let i = -1; i < iterations; i++) {
+      let start = performance.now();
+      JSON.parse(bytes.toString("utf8"));
+      const parseMs = performance.now() - start;
+      start = performance.now();
+      const snapshot = toSnapshot(parsePayload(JSON.parse(bytes.toString("utf8"))), Date.now());
+      metrics.applySnapshot(snapshot);
+      await exposition.refresh();
+      const fullMs = performance.now() - start;
+      if (i >= 0) {
+        parseTimes.push(parseMs);
+        fullTimes.push(fullMs);
+      }
+    }
+    const parseMs = median(parseTimes);
+    const fullMs = median(fullTimes);
+    rows.push({
+      accounts: size,
+      jobs: size * 5,
+      bytes: bytes.length,
+      jsonParseMs: round(parseMs),
+      processMs: round(fullMs),
+      ratio: round(fullMs / parseMs),
+      usPerAccount: round((fullMs * 1000) / size),
+    });
+  }
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  // 1.0 means the cost per account is the same at the largest size as at the smallest.
+  const linearity = round(last.usPerAccount / first.usPerAccount);
+  return { iterations, rows, linearity };
+}
