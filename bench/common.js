@@ -1,5 +1,6 @@
 // Shared wiring for the benchmarks: the real exporter (from dist/) against the simulator.
 import { performance } from "node:perf_hooks";
+import { loadConfig } from "../dist/config.js";
 import { startExporter } from "../dist/exporter.js";
 import { createLogger } from "../dist/logger.js";
 import { startSimulator } from "../dist/simulator/server.js";
@@ -12,26 +13,31 @@ export function silentLogger() {
 }
 
 /** The production defaults, on loopback port 0, with a body cap large enough for the sizes run. */
+/**
+ * A configuration read through the exporter's own flag parser, so it cannot drift from the real
+ * one: loopback port 0, polls only when asked (1 h interval), a 64 MiB body cap, quiet logs.
+ */
+export function exporterConfig(baseUrl, flags = []) {
+  const command = loadConfig({
+    argv: [
+      "--web.listen-address=127.0.0.1:0",
+      `--useapi.base-url=${baseUrl}`,
+      "--poll.interval=1h",
+      "--poll.timeout=1m",
+      "--poll.max-backoff=1h",
+      "--useapi.max-response-bytes=64MiB",
+      "--log.level=error",
+      ...flags,
+    ],
+    env: { USEAPI_TOKEN: TOKEN },
+  });
+  if (command.kind !== "run") throw new Error(`unexpected ${command.kind}`);
+  return command.config;
+}
+
+/** The benchmarks' configuration: the exporter's defaults (status lookups and accounts poll on). */
 export function benchConfig(baseUrl, overrides = {}) {
-  return {
-    listen: { host: "127.0.0.1", port: 0 },
-    telemetryPath: "/metrics",
-    baseUrl,
-    token: TOKEN,
-    pollIntervalMs: 3_600_000,
-    pollTimeoutMs: 60_000,
-    staleAfterMs: 5 * 3_600_000,
-    maxBackoffMs: 300_000,
-    maxResponseBytes: 64 * 1024 * 1024,
-    logLevel: "error",
-    logFormat: "json",
-    demo: false,
-    accountsIntervalMs: 300_000,
-    resolveJobStatus: true,
-    jobLookupConcurrency: 2,
-    jobLookupRate: 2,
-    ...overrides,
-  };
+  return { ...exporterConfig(baseUrl), ...overrides };
 }
 
 /** A simulator serving `payload` (when given) and the exporter polling it, default metrics on. */

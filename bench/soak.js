@@ -8,10 +8,10 @@ import { clearInterval, setInterval } from "node:timers";
 import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { startExporter } from "../dist/exporter.js";
+import { exporterConfig, TOKEN } from "./common.js";
 import { createLogger } from "../dist/logger.js";
 import { startSimulator } from "../dist/simulator/server.js";
 
-const TOKEN = "user:1234-soaksoaksoaksoaksoak";
 const GAUGES = [
   "useapi_minimax_agent_jobs_executing{",
   "useapi_minimax_agent_job_max_elapsed_seconds{",
@@ -147,29 +147,14 @@ const simulator = await startSimulator({
 });
 simulator.setPayload(model.next());
 const logger = createLogger({ level: "error", format: "json", destination: { write() {} } });
+// The soak drives the polls itself, back to back, so the exporter's own timer never fires.
 const exporter = await startExporter(
-  {
-    listen: { host: "127.0.0.1", port: 0 },
-    telemetryPath: "/metrics",
-    baseUrl: simulator.url,
-    token: TOKEN,
-    tokenFile: undefined,
-    web: undefined,
-    maxRequests: 10_000,
-    // The soak drives the polls itself, back to back, so the exporter's own timer never fires.
-    pollIntervalMs: 3_600_000,
-    pollTimeoutMs: 5_000,
-    staleAfterMs: 18_000_000,
-    maxBackoffMs: 3_600_000,
-    maxResponseBytes: 64 * 1024 * 1024,
-    logLevel: "error",
-    logFormat: "json",
-    demo: false,
-    accountsIntervalMs: 0,
-    resolveJobStatus: false,
-    jobLookupConcurrency: 2,
-    jobLookupRate: 50,
-  },
+  exporterConfig(simulator.url, [
+    "--poll.timeout=5s",
+    "--web.max-requests=10000",
+    "--accounts.interval=0",
+    "--jobs.resolve-status=false",
+  ]),
   { logger },
 );
 const metricsUrl = `${exporter.url}/metrics`;

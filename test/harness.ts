@@ -1,5 +1,5 @@
 import { request } from "undici";
-import type { Config } from "../src/config.js";
+import { loadConfig, type Config } from "../src/config.js";
 import { startExporter, type ExporterDeps, type RunningExporter } from "../src/exporter.js";
 import { createLogger } from "../src/logger.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../src/simulator/server.js";
@@ -35,28 +35,23 @@ export async function startStack(
     format: "json",
     destination: { write: (line: string) => void logs.push(line) },
   });
-  const config: Config = {
-    listen: { host: "127.0.0.1", port: 0 },
-    telemetryPath: "/metrics",
-    baseUrl: simulator.url,
-    token: TOKEN,
-    tokenFile: undefined,
-    web: undefined,
-    maxRequests: 40,
-    pollIntervalMs: 3_600_000,
-    pollTimeoutMs: 1_000,
-    staleAfterMs: 3_600_000 * 5,
-    maxBackoffMs: 3_600_000,
-    maxResponseBytes: 1024 * 1024,
-    logLevel: "debug",
-    logFormat: "json",
-    demo: false,
-    accountsIntervalMs: 0,
-    resolveJobStatus: false,
-    jobLookupConcurrency: 2,
-    jobLookupRate: 50,
-    ...overrides,
-  };
+  // Through the real flag parser: loopback port 0, polls only when asked (1 h interval).
+  const command = loadConfig({
+    argv: [
+      "--web.listen-address=127.0.0.1:0",
+      `--useapi.base-url=${simulator.url}`,
+      "--poll.interval=1h",
+      "--poll.timeout=1s",
+      "--poll.max-backoff=1h",
+      "--useapi.max-response-bytes=1MiB",
+      "--accounts.interval=0",
+      "--jobs.resolve-status=false",
+      "--jobs.lookup-rate=50",
+    ],
+    env: { USEAPI_TOKEN: TOKEN },
+  });
+  if (command.kind !== "run") throw new Error(`unexpected ${command.kind}`);
+  const config: Config = { ...command.config, ...overrides };
   const exporter = await startExporter(config, { logger, ...deps });
   return {
     simulator,
