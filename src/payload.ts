@@ -56,27 +56,28 @@ export function parsePayload(body: unknown): JobsPayload {
     if (!isRecord(rawExecuting)) {
       throw new PayloadError("executing", `expected an object, got ${describe(rawExecuting)}`);
     }
-    for (const [account, list] of Object.entries(rawExecuting)) {
-      const path = `executing[${JSON.stringify(account)}]`;
+    for (const account in rawExecuting) {
+      const list = rawExecuting[account];
+      // Built only on failure: this loop runs once per account on every poll.
+      const path = () => `executing[${JSON.stringify(account)}]`;
       if (list === null) continue;
-      if (!Array.isArray(list))
-        throw new PayloadError(path, `expected a list, got ${describe(list)}`);
-      const jobs: Job[] = new Array<Job>(list.length);
+      if (!Array.isArray(list)) {
+        throw new PayloadError(path(), `expected a list, got ${describe(list)}`);
+      }
       for (let i = 0; i < list.length; i++) {
         const job: unknown = list[i];
         if (!isRecord(job)) {
-          throw new PayloadError(`${path}[${i}]`, `expected a job object, got ${describe(job)}`);
+          throw new PayloadError(`${path()}[${i}]`, `expected a job object, got ${describe(job)}`);
         }
-        const { jobId, elapsed } = job;
-        if (typeof jobId !== "string" || jobId === "") {
+        if (typeof job["jobId"] !== "string" || job["jobId"] === "") {
           throw new PayloadError(
-            `${path}[${i}].jobId`,
-            `expected a string, got ${describe(jobId)}`,
+            `${path()}[${i}].jobId`,
+            `expected a string, got ${describe(job["jobId"])}`,
           );
         }
-        jobs[i] = { jobId, elapsed };
       }
-      executing.set(account, jobs);
+      // Every element was just checked to carry a string jobId: the list is used as it is.
+      executing.set(account, list as Job[]);
     }
   }
 

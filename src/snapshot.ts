@@ -47,9 +47,10 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
 
   const accounts: AccountState[] = [];
   const running: SnapshotJob[] = [];
+  const seen = new Set<string>(); // reused: one allocation per poll, not one per account
   for (const account of ids) {
     const jobs = payload.executing.get(account) ?? [];
-    const seen = new Set<string>();
+    seen.clear();
     let maxElapsedSeconds = 0;
     for (const job of jobs) {
       if (seen.has(job.jobId)) {
