@@ -64,7 +64,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     buildInfo: deps.buildInfo ?? { version: VERSION, nodejs: process.version },
     defaultMetrics: deps.defaultMetrics,
   });
-  const exposition = createExposition(metrics.registry);
+  const exposition = createExposition(metrics.registry, () => metrics.renderAccountFamilies());
   const tokenSource =
     config.tokenFile !== undefined && !simulator
       ? fileToken({ path: config.tokenFile, initial: token, logger })

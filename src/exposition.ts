@@ -13,7 +13,8 @@ export interface Exposition {
   gzipped(): Buffer;
 }
 
-export function createExposition(registry: Registry): Exposition {
+/** `before` renders text placed ahead of the registry's families (the per-account gauges). */
+export function createExposition(registry: Registry, before: () => string = () => ""): Exposition {
   let body = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
   let rendering = Promise.resolve();
@@ -22,7 +23,8 @@ export function createExposition(registry: Registry): Exposition {
     refresh() {
       // Chained so that a slow rendering never overwrites a newer one.
       rendering = rendering.then(async () => {
-        body = Buffer.from(await registry.metrics(), "utf8");
+        const rest = await registry.metrics();
+        body = Buffer.from(before() + rest, "utf8");
         gzipped = undefined;
       });
       return rendering;

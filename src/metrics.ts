@@ -1,8 +1,40 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { OUTCOMES, type Outcome } from "./outcome.js";
-import { ANOMALY_KINDS, type Snapshot } from "./snapshot.js";
+import { ANOMALY_KINDS, type AccountState, type Snapshot } from "./snapshot.js";
 
 const FROM_POLL = "(from the background poll of GET /v1/minimax/agent/jobs)";
+
+/**
+ * The two per-account gauges are written as text straight from the sorted snapshot: one line per
+ * account and poll, with no label bookkeeping, which is most of the poll's cost through prom-client.
+ */
+const EXECUTING = {
+  name: "useapi_minimax_agent_jobs_executing",
+  help: `Agent jobs currently executing on the MiniMax account ${FROM_POLL}.`,
+};
+const MAX_ELAPSED = {
+  name: "useapi_minimax_agent_job_max_elapsed_seconds",
+  help: `Elapsed seconds of the account's longest-running agent job, 0 when idle ${FROM_POLL}.`,
+};
+
+/** A label value escaped as the text format requires (backslash, double quote, newline). */
+function escapeLabel(value: string): string {
+  return /[\\"\n]/.test(value)
+    ? value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
+    : value;
+}
+
+function family(
+  meta: { name: string; help: string },
+  accounts: readonly AccountState[],
+  value: (account: AccountState) => number,
+): string {
+  let text = `# HELP ${meta.name} ${meta.help}\n# TYPE ${meta.name} gauge\n`;
+  for (const a of accounts) {
+    text += `${meta.name}{account="${escapeLabel(a.account)}"} ${value(a)}\n`;
+  }
+  return text;
+}
 
 export interface BuildInfo {
   version: string;
@@ -17,6 +49,8 @@ export interface ExporterMetrics {
   recordPoll(outcome: Outcome, durationSeconds: number, atMs: number): void;
   /** Removes the per-account series so that Prometheus marks them stale. */
   dropAccountSeries(): void;
+  /** The per-account gauge families as exposition text, to be rendered before the registry's. */
+  renderAccountFamilies(): string;
 }
 
 export interface MetricsOptions {
@@ -33,18 +67,6 @@ export function createMetrics({
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const executing = new Gauge({
-    name: "useapi_minimax_agent_jobs_executing",
-    help: `Agent jobs currently executing on the MiniMax account ${FROM_POLL}.`,
-    labelNames: ["account"] as const,
-    registers,
-  });
-  const maxElapsed = new Gauge({
-    name: "useapi_minimax_agent_job_max_elapsed_seconds",
-    help: `Elapsed seconds of the account's longest-running agent job, 0 when idle ${FROM_POLL}.`,
-    labelNames: ["account"] as const,
-    registers,
-  });
   const accounts = new Gauge({
     name: "useapi_minimax_accounts",
     help: `MiniMax accounts configured for the token, from the last successful poll ${FROM_POLL}.`,
@@ -90,15 +112,11 @@ export function createMetrics({
   up.set(0);
   lastSuccess.set(0);
 
+  let exported: readonly AccountState[] = [];
   return {
     registry,
     applySnapshot(snapshot) {
-      executing.reset();
-      maxElapsed.reset();
-      for (const a of snapshot.accounts) {
-        executing.set({ account: a.account }, a.executing);
-        maxElapsed.set({ account: a.account }, a.maxElapsedSeconds);
-      }
+      exported = snapshot.accounts;
       accounts.set(snapshot.accounts.length);
       for (const kind of ANOMALY_KINDS) {
         const count = snapshot.anomalies[kind];
@@ -112,8 +130,15 @@ export function createMetrics({
       if (outcome === "success") lastSuccess.set(atMs / 1000);
     },
     dropAccountSeries() {
-      executing.reset();
-      maxElapsed.reset();
+      exported = [];
+    },
+    renderAccountFamilies() {
+      return (
+        family(EXECUTING, exported, (a) => a.executing) +
+        "\n" +
+        family(MAX_ELAPSED, exported, (a) => a.maxElapsedSeconds) +
+        "\n"
+      );
     },
   };
 }
