@@ -7,7 +7,35 @@ import { createMetrics } from "../dist/metrics.js";
 import { parsePayload } from "../dist/payload.js";
 import { toSnapshot } from "../dist/snapshot.js";
 import { generatePayload } from "../dist/simulator/activity.js";
-import { median, round } from "./common.js";
+import { startExporter } from "../dist/exporter.js";
+import { startSimulator } from "../dist/simulator/server.js";
+import { exporterConfig, median, round, silentLogger, TOKEN } from "./common.js";
+
+/**
+ * Median duration of the exporter's whole poll: the HTTP fetch from a local simulator serving
+ * `payload`, the checks, the lifecycle tracking (status lookups off) and the rendering.
+ */
+async function wholePoll(payload, iterations) {
+  const simulator = await startSimulator({ token: TOKEN });
+  simulator.setPayload(payload);
+  const exporter = await startExporter(
+    exporterConfig(simulator.url, ["--accounts.interval=0", "--jobs.resolve-status=false"]),
+    { logger: silentLogger() },
+  );
+  try {
+    await exporter.poller.pollOnce();
+    const times = [];
+    for (let i = 0; i < iterations; i++) {
+      const start = performance.now();
+      await exporter.poller.pollOnce();
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  } finally {
+    await exporter.close();
+    await simulator.close();
+  }
+}
 
 const BUILD = { version: "bench", nodejs: process.version };
 
@@ -18,9 +46,8 @@ const BUILD = { version: "bench", nodejs: process.version };
 export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15 } = {}) {
   const rows = [];
   for (const size of accounts) {
-    const bytes = Buffer.from(
-      JSON.stringify(generatePayload({ seed: 1, accounts: size, jobsPerAccount: 5 })),
-    );
+    const payload = generatePayload({ seed: 1, accounts: size, jobsPerAccount: 5 });
+    const bytes = Buffer.from(JSON.stringify(payload));
     const metrics = createMetrics({ buildInfo: BUILD, defaultMetrics: true });
     const exposition = createExposition(metrics.registry, () => metrics.renderAccountFamilies());
     const parseTimes = [];
@@ -42,6 +69,7 @@ export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15
     }
     const parseMs = median(parseTimes);
     const fullMs = median(fullTimes);
+    const wholeMs = await wholePoll(payload, Math.min(iterations, 7));
     rows.push({
       accounts: size,
       jobs: size * 5,
@@ -50,6 +78,8 @@ export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15
       processMs: round(fullMs),
       ratio: round(fullMs / parseMs),
       usPerAccount: round((fullMs * 1000) / size),
+      wholePollMs: round(wholeMs),
+      wholeRatio: round(wholeMs / parseMs),
     });
   }
   const first = rows[0];
