@@ -10,6 +10,7 @@ import { request } from "undici";
 import { startExporter } from "../dist/exporter.js";
 import { exporterConfig, TOKEN } from "./common.js";
 import { createLogger } from "../dist/logger.js";
+import { mulberry32 } from "../dist/simulator/random.js";
 import { startSimulator } from "../dist/simulator/server.js";
 
 const GAUGES = [
@@ -54,17 +55,6 @@ for (const arg of process.argv.slice(2)) {
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc");
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Deterministic churn: each step replaces ~`churn` of the accounts by new IDs and moves jobs. */
 function createModel({ seed, accounts: count, maxJobs, churn, idPool }) {
