@@ -19,7 +19,7 @@ export function createSourceMetrics(registry: Registry, enabled: readonly Source
   });
   const lastSuccess = new Gauge({
     name: "useapi_minimax_source_last_success_timestamp_seconds",
-    help: "Unix time of the last successful request to this upstream endpoint, 0 before the first.",
+    help: "Unix time of the last successful request to this upstream endpoint.",
     labelNames: ["source"] as const,
     registers,
   });
@@ -36,9 +36,9 @@ export function createSourceMetrics(registry: Registry, enabled: readonly Source
     labelNames: ["source", "outcome"] as const,
     registers,
   });
+  // Counters start at 0; up and the timestamp appear with the first request, so that an endpoint
+  // not asked yet (job_status before any job finished) does not look down.
   for (const source of enabled) {
-    up.set({ source }, 0);
-    lastSuccess.set({ source }, 0);
     for (const outcome of OUTCOMES) requests.inc({ source, outcome }, 0);
   }
   return {
