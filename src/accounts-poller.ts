@@ -4,7 +4,7 @@ import type { UpstreamClient } from "./client.js";
 import type { Exposition } from "./exposition.js";
 import type { Logger } from "./logger.js";
 import type { Outcome } from "./outcome.js";
-import { createPollLoop, type PollLoop } from "./poll-loop.js";
+import { completed, createPollLoop, type Completed, type PollLoop } from "./poll-loop.js";
 import type { SourceMetrics } from "./source-metrics.js";
 
 export interface AccountsPollerOptions {
@@ -19,8 +19,6 @@ export interface AccountsPollerOptions {
   monotonic?: () => number;
   random?: () => number;
 }
-
-type Completed = { ok: boolean; retryAfterMs?: number | undefined; outcome: Outcome };
 
 /** Polls GET /v1/minimax/accounts on its own, slower schedule. */
 export function createAccountsPoller(
@@ -49,11 +47,7 @@ export function createAccountsPoller(
       }
     }
     lastOutcome = result.outcome;
-    return {
-      ok: result.outcome === "success",
-      retryAfterMs: result.outcome === "success" ? undefined : result.retryAfterMs,
-      outcome: result.outcome,
-    };
+    return completed(result);
   }
 
   return createPollLoop({

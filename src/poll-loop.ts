@@ -1,8 +1,25 @@
 import { nextDelayMs } from "./backoff.js";
+import type { FetchResult } from "./client.js";
 import type { Logger } from "./logger.js";
+import type { Outcome } from "./outcome.js";
 
 /** What one poll reports to the loop; `aborted` means it was cut short by stop(). */
 export type PollResult = { ok: boolean; retryAfterMs?: number | undefined } | "aborted";
+
+/** A finished upstream request as the loop needs it: success, Retry-After, and its outcome. */
+export interface Completed {
+  ok: boolean;
+  retryAfterMs: number | undefined;
+  outcome: Outcome;
+}
+
+export function completed(
+  result: Exclude<FetchResult<unknown>, { outcome: "aborted" }>,
+): Completed {
+  return result.outcome === "success"
+    ? { ok: true, retryAfterMs: undefined, outcome: result.outcome }
+    : { ok: false, retryAfterMs: result.retryAfterMs, outcome: result.outcome };
+}
 
 export interface PollLoopOptions<R extends PollResult> {
   intervalMs: number;

@@ -4,7 +4,7 @@ import type { Logger } from "./logger.js";
 import type { ExporterMetrics } from "./metrics.js";
 import type { Outcome } from "./outcome.js";
 import { JOBS_PATH, parsePayload, type JobsPayload } from "./payload.js";
-import { createPollLoop } from "./poll-loop.js";
+import { completed, createPollLoop, type Completed } from "./poll-loop.js";
 import { toSnapshot, type Snapshot } from "./snapshot.js";
 
 export interface PollStatus {
@@ -45,8 +45,6 @@ export interface Poller {
   status(): Readonly<PollStatus>;
 }
 
-type Completed = { ok: boolean; retryAfterMs?: number | undefined; outcome: Outcome };
-
 /** Polls the jobs list: snapshot, metrics, rendering, staleness and the outcome log lines. */
 export function createPoller(options: PollerOptions): Poller {
   const { client, metrics, exposition, logger, staleAfterMs } = options;
@@ -84,11 +82,7 @@ export function createPoller(options: PollerOptions): Poller {
     report(result, durationSeconds);
     status.lastOutcome = result.outcome;
     status.lastPollAtMs = at;
-    return {
-      ok: result.outcome === "success",
-      retryAfterMs: result.outcome === "success" ? undefined : result.retryAfterMs,
-      outcome: result.outcome,
-    };
+    return completed(result);
   }
 
   function report(
