@@ -64,7 +64,6 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     buildInfo: deps.buildInfo ?? { version: VERSION, nodejs: process.version },
     defaultMetrics: deps.defaultMetrics,
   });
-  const exposition = createExposition(metrics.registry, () => metrics.renderAccountFamilies());
   const tokenSource =
     config.tokenFile !== undefined && !simulator
       ? fileToken({ path: config.tokenFile, initial: token, logger })
@@ -81,7 +80,12 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
   if (config.accountsIntervalMs > 0) enabledSources.push("accounts");
   if (config.resolveJobStatus) enabledSources.push("job_status");
   const sources = createSourceMetrics(metrics.registry, enabledSources);
-  const lifecycle = createLifecycleMetrics(metrics.registry);
+  const lifecycle = createLifecycleMetrics();
+  // The per-account families are written from plain data, ahead of the registry's.
+  const exposition = createExposition(
+    metrics.registry,
+    () => metrics.renderAccountFamilies() + lifecycle.render(),
+  );
   const tracker = createJobTracker({ maxTracked: MAX_TRACKED_JOBS });
   const statusResolver = config.resolveJobStatus
     ? createStatusResolver({

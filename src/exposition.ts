@@ -13,7 +13,7 @@ export interface Exposition {
   gzipped(): Buffer;
 }
 
-/** `before` renders text placed ahead of the registry's families (the per-account gauges). */
+/** `before` renders text placed ahead of the registry's families (the per-account families). */
 export function createExposition(registry: Registry, before: () => string = () => ""): Exposition {
   let body = Buffer.alloc(0);
   let gzipped: Buffer | undefined;

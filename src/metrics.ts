@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { OUTCOMES, type Outcome } from "./outcome.js";
 import { ANOMALY_KINDS, type AccountState, type Snapshot } from "./snapshot.js";
+import { escapeLabel, familyHeader } from "./text-format.js";
 
 const FROM_POLL = "(from the background poll of GET /v1/minimax/agent/jobs)";
 
@@ -17,19 +18,12 @@ const MAX_ELAPSED = {
   help: `Elapsed seconds of the account's longest-running agent job, 0 when idle ${FROM_POLL}.`,
 };
 
-/** A label value escaped as the text format requires (backslash, double quote, newline). */
-function escapeLabel(value: string): string {
-  return /[\\"\n]/.test(value)
-    ? value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
-    : value;
-}
-
 function family(
   meta: { name: string; help: string },
   accounts: readonly AccountState[],
   value: (account: AccountState) => number,
 ): string {
-  let text = `# HELP ${meta.name} ${meta.help}\n# TYPE ${meta.name} gauge\n`;
+  let text = familyHeader(meta.name, meta.help, "gauge");
   for (const a of accounts) {
     text += `${meta.name}{account="${escapeLabel(a.account)}"} ${value(a)}\n`;
   }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Registry } from "prom-client";
+import fc from "fast-check";
+import { Counter, Histogram, Registry } from "prom-client";
+import { JOB_STATUSES } from "../src/job-status.js";
 import { createJobTracker } from "../src/lifecycle.js";
-import { createLifecycleMetrics } from "../src/lifecycle-metrics.js";
+import { createLifecycleMetrics, DURATION_BUCKETS } from "../src/lifecycle-metrics.js";
 import type { SnapshotJob } from "../src/snapshot.js";
 
 function jobs(...specs: [string, string, number?][]): SnapshotJob[] {
@@ -62,13 +64,12 @@ describe("createJobTracker", () => {
 });
 
 describe("createLifecycleMetrics", () => {
-  it("starts a new account's counters at 0 and drops every lifecycle series of an account that left", async () => {
-    const registry = new Registry();
-    const metrics = createLifecycleMetrics(registry);
+  it("starts a new account's counters at 0 and drops every lifecycle series of an account that left", () => {
+    const metrics = createLifecycleMetrics();
     metrics.setAccounts(["a", "b"]);
     metrics.recordLeft({ jobId: "j", account: "a", lastElapsedSeconds: 42 });
     metrics.recordFinished({ jobId: "j", account: "a", lastElapsedSeconds: 42 }, "completed");
-    const before = await registry.metrics();
+    const before = metrics.render();
     expect(before).toContain('useapi_minimax_agent_jobs_started_total{account="b"} 0');
     expect(before).toContain(
       'useapi_minimax_agent_jobs_finished_total{account="a",status="completed"} 1',
@@ -76,11 +77,140 @@ describe("createLifecycleMetrics", () => {
     expect(before).toContain('useapi_minimax_agent_job_duration_seconds_count{account="a"} 1');
 
     metrics.setAccounts(["b", "c"]);
-    const after = await registry.metrics();
+    const after = metrics.render();
     expect(after).not.toContain('account="a"');
     expect(after).toContain('useapi_minimax_agent_jobs_started_total{account="c"} 0');
     expect(after).toContain(
       'useapi_minimax_agent_jobs_finished_total{account="b",status="failed"} 0',
     );
   });
+
+  it("exports a departed account's last finished jobs only, and all its counters when it returns", () => {
+    const metrics = createLifecycleMetrics();
+    const job = { jobId: "j", account: "a", lastElapsedSeconds: 30 };
+    metrics.setAccounts(["a"]);
+    metrics.setAccounts([]); // a left in this answer, and its last job with it
+    metrics.recordLeft(job);
+    metrics.recordFinished(job, "failed");
+    const departed = metrics.render();
+    expect(departed).not.toContain("useapi_minimax_agent_jobs_started_total{");
+    expect(departed).toContain('{account="a",status="failed"} 1');
+    expect(departed).not.toContain('{account="a",status="completed"}');
+    expect(departed).toContain(
+      'useapi_minimax_agent_job_duration_seconds_bucket{le="30",account="a"} 1',
+    );
+
+    metrics.setAccounts(["a"]);
+    const back = metrics.render();
+    expect(back).toContain('useapi_minimax_agent_jobs_started_total{account="a"} 0');
+    expect(back).toContain('{account="a",status="completed"} 0');
+    expect(back).toContain('{account="a",status="failed"} 1');
+  });
+
+  it("writes what prom-client writes for the same operations (families in order, series in any order)", async () => {
+    const account = fc.oneof(fc.constantFrom("1", "2", "3"), fc.string({ maxLength: 4 }));
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("accounts" as const), accounts: fc.uniqueArray(account) }),
+      fc.record({ kind: fc.constant("started" as const), account, count: fc.nat(5) }),
+      fc.record({
+        kind: fc.constant("left" as const),
+        account,
+        seconds: fc.option(fc.oneof(fc.nat(2000), fc.double({ min: 0, max: 2000, noNaN: true })), {
+          nil: undefined,
+        }),
+      }),
+      fc.record({
+        kind: fc.constant("finished" as const),
+        account,
+        status: fc.constantFrom(...JOB_STATUSES),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
+        const ours = createLifecycleMetrics();
+        const reference = referenceLifecycle();
+        for (const o of ops) {
+          const job = {
+            jobId: "j",
+            account: "account" in o ? o.account : "",
+            lastElapsedSeconds: 0,
+          };
+          if (o.kind !== "accounts") reference.touched.add(o.account);
+          if (o.kind === "accounts") {
+            ours.setAccounts(o.accounts);
+            reference.setAccounts(o.accounts);
+          } else if (o.kind === "started") {
+            ours.recordStarted(new Map([[o.account, o.count]]));
+            reference.started.inc({ account: o.account }, o.count);
+          } else if (o.kind === "left") {
+            ours.recordLeft({ ...job, lastElapsedSeconds: o.seconds });
+            if (o.seconds !== undefined)
+              reference.duration.observe({ account: o.account }, o.seconds);
+          } else {
+            ours.recordFinished(job, o.status);
+            reference.finished.inc({ account: o.account, status: o.status });
+          }
+        }
+        expect(families(ours.render())).toEqual(families(await reference.registry.metrics()));
+      }),
+    );
+  });
 });
+
+/** prom-client doing what createLifecycleMetrics does, as the reference for its text. */
+function referenceLifecycle() {
+  const registry = new Registry();
+  const registers = [registry];
+  const started = new Counter({
+    name: "useapi_minimax_agent_jobs_started_total",
+    help: "Agent jobs seen appearing in the running list between two successful polls.",
+    labelNames: ["account"],
+    registers,
+  });
+  const finished = new Counter({
+    name: "useapi_minimax_agent_jobs_finished_total",
+    help: "Agent jobs that left the running list, by final status (completed, failed or unknown).",
+    labelNames: ["account", "status"],
+    registers,
+  });
+  const duration = new Histogram({
+    name: "useapi_minimax_agent_job_duration_seconds",
+    help: "Run time of finished agent jobs: the elapsed time last seen before they left the list.",
+    labelNames: ["account"],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const touched = new Set<string>(); // every account with a series since the last answer
+  return {
+    registry,
+    touched,
+    started,
+    finished,
+    duration,
+    setAccounts(accounts: readonly string[]) {
+      for (const account of touched) {
+        if (accounts.includes(account)) continue;
+        started.remove({ account });
+        for (const status of JOB_STATUSES) finished.remove({ account, status });
+        duration.remove({ account });
+      }
+      for (const account of accounts) {
+        started.inc({ account }, 0);
+        for (const status of JOB_STATUSES) finished.inc({ account, status }, 0);
+      }
+      touched.clear();
+      for (const account of accounts) touched.add(account);
+    },
+  };
+}
+
+/** The families of an exposition in order, each with its header and its sorted sample lines. */
+function families(text: string): { header: string; samples: string[] }[] {
+  return text
+    .trimEnd()
+    .split("\n\n")
+    .map((block) => {
+      const lines = block.split("\n");
+      return { header: lines.slice(0, 2).join("\n"), samples: lines.slice(2).sort() };
+    });
+}
