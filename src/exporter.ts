@@ -19,8 +19,13 @@ import { createApp } from "./server.js";
 import { startSimulator } from "./simulator/server.js";
 import { USER_AGENT, VERSION } from "./version.js";
 
-/** Bound on the job IDs tracked between polls and on the status lookups waiting. */
+/** Bound on the job IDs tracked between polls. */
 const MAX_TRACKED_JOBS = 100_000;
+/**
+ * Status lookups wait at most this long in the queue (at --jobs.lookup-rate); a job finishing
+ * beyond that backlog is counted `unknown` at once rather than hours late. Also bounds the memory.
+ */
+const LOOKUP_BACKLOG_SECONDS = 600;
 
 export interface ExporterDeps {
   logger: Logger;
@@ -95,7 +100,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
         ratePerSecond: config.jobLookupRate,
         maxAttempts: 3,
         retryDelayMs: Math.min(config.pollIntervalMs, 10_000),
-        maxQueued: MAX_TRACKED_JOBS,
+        maxQueued: Math.ceil(config.jobLookupRate * LOOKUP_BACKLOG_SECONDS),
         onResolved: (job, status) => lifecycle.recordFinished(job, status),
         onLookup: (outcome, seconds, at) => sources.record("job_status", outcome, seconds, at),
         now: deps.now,

@@ -27,7 +27,7 @@ export interface StatusResolver {
   enqueue(jobs: readonly FinishedJob[]): void;
   /** Jobs waiting or being looked up. */
   readonly pending: number;
-  /** Resolves once nothing is pending (for tests and shutdown). */
+  /** Resolves once nothing is pending, or once stop() has dropped what was (for tests). */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -147,6 +147,9 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
       clearTimeout(pumpTimer);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      waiting = 0;
+      queue.length = 0; // what never ran is dropped, so idle() resolves after stop()
+      head = 0;
       await Promise.all(running);
       settleIdle();
     },
