@@ -48,11 +48,21 @@ interface BenchModules {
     }>;
   };
   memory: {
-    runMemory: (o: { accounts: number; polls: number; warmupPolls: number }) => Promise<{
+    runMemory: (o: {
+      accounts: number;
+      polls: number;
+      warmupPolls: number;
+      idleMs: number;
+      env?: Record<string, string>;
+    }) => Promise<{
+      warmBusyRssMb: number;
       warmRssMb: number;
+      finalBusyRssMb: number;
       finalRssMb: number;
       finalHeapMb: number;
       growthPercent: number;
+      busyGrowthPercent: number;
+      env: string;
     }>;
   };
   economy: {
@@ -110,11 +120,19 @@ describe("benchmarks (smoke runs, no time assertions)", () => {
 
   it.concurrent("reads the exporter's RSS after warm-up and after churning polls", async () => {
     const { runMemory } = await load("memory");
-    const result = await runMemory({ accounts: 50, polls: 3, warmupPolls: 1 });
-    positive(result.warmRssMb);
+    const result = await runMemory({
+      accounts: 50,
+      polls: 3,
+      warmupPolls: 1,
+      idleMs: 50,
+      env: { MALLOC_MMAP_THRESHOLD_: "131072" },
+    });
+    for (const mb of [result.warmBusyRssMb, result.warmRssMb, result.finalBusyRssMb]) positive(mb);
     positive(result.finalRssMb);
     positive(result.finalHeapMb);
     expect(Number.isFinite(result.growthPercent)).toBe(true);
+    expect(Number.isFinite(result.busyGrowthPercent)).toBe(true);
+    expect(result.env).toBe("MALLOC_MMAP_THRESHOLD_=131072");
   });
 
   it.concurrent("counts the upstream requests while three scrapers scrape", async () => {
@@ -156,7 +174,24 @@ describe("benchmarks (smoke runs, no time assertions)", () => {
         ],
       },
       poll: { iterations: 1, linearity: 1, rows: [] },
-      memory: { accounts: 1, jobsPerAccount: 5, warmupPolls: 1, polls: 1, seconds: 1 },
+      memory: [
+        {
+          accounts: 1,
+          jobsPerAccount: 5,
+          warmupPolls: 1,
+          polls: 1,
+          idleMs: 1000,
+          env: "",
+          warmBusyRssMb: 1,
+          warmRssMb: 1,
+          finalBusyRssMb: 1,
+          finalRssMb: 1,
+          finalHeapMb: 1,
+          growthPercent: 0,
+          busyGrowthPercent: 0,
+          seconds: 1,
+        },
+      ],
       economy: { scrapers: 3, scrapeMs: 1, intervalMs: 1, windowMs: 1 },
       goals: [{ goal: "g", measured: "m", met: false } satisfies Goal],
     });
