@@ -1,6 +1,5 @@
 // Child process of memory.js (run with --expose-gc): the exporter alone, polling on command.
 import process from "node:process";
-import { request } from "undici";
 import { startExporter } from "../dist/exporter.js";
 import { benchConfig, silentLogger } from "./common.js";
 
@@ -25,15 +24,10 @@ process.on("message", (command) => {
       await exporter.poller.pollOnce();
       return { polled: true };
     }
-    if (command === "scrape") {
-      const response = await request(`${exporter.url}/metrics`);
-      await response.body.arrayBuffer();
-      return { scraped: true };
-    }
     if (command === "rss") return rssMb();
     await exporter.close();
     process.exit(0);
   };
   void run().then((reply) => process.send(reply));
 });
-process.send({ ready: true });
+process.send({ ready: true, url: exporter.url });

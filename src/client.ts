@@ -117,8 +117,14 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * The body as text, decoded chunk by chunk: never one buffer the size of the body, which glibc's
+ * malloc would keep after it is freed (see exposition.ts). Invalid UTF-8 becomes U+FFFD and a BOM
+ * is kept, as Buffer#toString does.
+ */
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number) {
-  const chunks: Buffer[] = [];
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  const parts: string[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
@@ -126,9 +132,10 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap
       body.destroy();
       throw new TooLargeError();
     }
-    chunks.push(chunk);
+    parts.push(decoder.decode(chunk, { stream: true }));
   }
-  return Buffer.concat(chunks, size).toString("utf8");
+  parts.push(decoder.decode());
+  return parts.join("");
 }
 
 /** An error's code and message, which for network errors name the peer but never our headers. */

@@ -13,9 +13,25 @@ export interface Exposition {
   gzipped(): Buffer;
 }
 
+/**
+ * UTF-8 bytes of `text` in memory that V8 maps from the system itself, not from malloc.
+ *
+ * The rendering is 15 MB at 10,000 accounts and a new one is made every poll. Through malloc
+ * (Buffer.from), glibc raises its mmap threshold to the size of the last large block freed, so the
+ * next renderings land in the brk heap, which is seldom given back: RSS grew 18 % over 1,000 polls.
+ * A resizable ArrayBuffer is reserved and committed by V8's page allocator and unmapped when
+ * collected, whatever the C library.
+ */
+export function encodeMapped(text: string): Buffer {
+  const length = Buffer.byteLength(text, "utf8");
+  const bytes = Buffer.from(new ArrayBuffer(length, { maxByteLength: length }));
+  bytes.write(text, "utf8");
+  return bytes;
+}
+
 /** `before` renders text placed ahead of the registry's families (the per-account families). */
 export function createExposition(registry: Registry, before: () => string = () => ""): Exposition {
-  let body = Buffer.alloc(0);
+  let body: Buffer = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
   let rendering = Promise.resolve();
   return {
@@ -24,7 +40,7 @@ export function createExposition(registry: Registry, before: () => string = () =
       // Chained so that a slow rendering never overwrites a newer one.
       rendering = rendering.then(async () => {
         const rest = await registry.metrics();
-        body = Buffer.from(before() + rest, "utf8");
+        body = encodeMapped(before() + rest);
         gzipped = undefined;
       });
       return rendering;

@@ -1,0 +1,60 @@
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import { encodeMapped } from "../src/exposition.js";
+import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
+
+describe("encodeMapped", () => {
+  it("writes the bytes Buffer.from writes, for any text", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })), (s) => {
+        expect(encodeMapped(s).equals(Buffer.from(s, "utf8"))).toBe(true);
+      }),
+    );
+    for (const s of ["", "\uD800", "a\uDC00b", "😀".repeat(40_000), "é€".repeat(70_000)]) {
+      expect(encodeMapped(s).equals(Buffer.from(s, "utf8"))).toBe(true);
+    }
+  });
+
+  it("keeps the bytes in a resizable ArrayBuffer (mapped by V8, not malloc) of their own size", () => {
+    const text = "metric_a 1\n".repeat(10_000) + "€";
+    const bytes = encodeMapped(text);
+    const backing = bytes.buffer as ArrayBuffer;
+    expect(backing.resizable).toBe(true);
+    expect(backing.byteLength).toBe(Buffer.byteLength(text));
+    expect(bytes.byteOffset).toBe(0);
+  });
+});
+
+describe("multi-byte text end to end", () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it("reads a large answer whose characters straddle network chunks and exposes them intact", async () => {
+    // About 600 kB: the body arrives in many chunks, and 4-byte characters fall across their edges.
+    const accounts = Array.from({ length: 3000 }, (_, i) => `ü€😀-${i}-${"ж".repeat(i % 50)}`);
+    const payload = {
+      accounts,
+      summary: Object.fromEntries(accounts.map((a) => [a, { executing: 1 }])),
+      executing: Object.fromEntries(
+        accounts.map((a, i) => [a, [{ jobId: `j-${i}-😀`, elapsed: "01:05" }]]),
+      ),
+    };
+    stack = await startStack({ maxResponseBytes: 4 << 20 }, {}, (sim) => sim.setPayload(payload));
+    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    const values = ownSamples(await scrape(stack));
+    const exposed = [...values.keys()]
+      .filter((k) => k.startsWith("useapi_minimax_agent_jobs_executing{"))
+      .map((k) => k.slice('useapi_minimax_agent_jobs_executing{account="'.length, -2));
+    expect(exposed.sort()).toEqual([...accounts].sort());
+    for (const account of [accounts[0], accounts[1234], accounts[2999]]) {
+      expect(values.get(`useapi_minimax_agent_jobs_executing{account="${account}"}`)).toBe(1);
+      expect(values.get(`useapi_minimax_agent_job_max_elapsed_seconds{account="${account}"}`)).toBe(
+        65,
+      );
+    }
+    expect(values.get('useapi_minimax_payload_anomalies_total{kind="unparsable_elapsed"}')).toBe(0);
+  });
+});
