@@ -6,7 +6,7 @@ import { escapeLabel, familyHeader } from "./text-format.js";
 const FROM_POLL = "(from the background poll of GET /v1/minimax/agent/jobs)";
 
 /**
- * The two per-account gauges are written as text straight from the sorted snapshot: one line per
+ * The two per-account gauges are written as text straight from the snapshot: one line per
  * account and poll, with no label bookkeeping, which is most of the poll's cost through prom-client.
  */
 const EXECUTING = {

@@ -25,7 +25,11 @@ export interface SnapshotJob {
 export interface Snapshot {
   /** Unix time in milliseconds of the answer this snapshot was made from. */
   takenAtMs: number;
-  /** Sorted by account ID. */
+  /**
+   * In upstream order: the listed accounts, then any found only in summary or executing. Not
+   * sorted, so that a poll stays linear in the size of the answer (a sort was a third of this
+   * function's time at 50,000 accounts).
+   */
   accounts: AccountState[];
   /** Every distinct running job, in upstream order. */
   jobs: SnapshotJob[];
@@ -74,7 +78,6 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
     }
     accounts.push({ account, executing, maxElapsedSeconds });
   }
-  accounts.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
 
   return { takenAtMs: nowMs, accounts, jobs: running, anomalies };
 }

@@ -31,8 +31,8 @@ describe("toSnapshot", () => {
     expect(snap(docPayload)).toEqual({
       takenAtMs: NOW,
       accounts: [
-        { account: "54321", executing: 1, maxElapsedSeconds: 45 },
         { account: "67890", executing: 2, maxElapsedSeconds: 135 },
+        { account: "54321", executing: 1, maxElapsedSeconds: 45 },
       ],
       jobs: [
         { jobId: "p123456789-u12345-a67890-bot:minimax", account: "67890", elapsedSeconds: 135 },
@@ -157,11 +157,16 @@ describe("toSnapshot", () => {
       {},
     ],
     [
-      "sorts accounts by ID whatever the upstream order",
-      { accounts: ["b", "a", "c"] },
+      "keeps the upstream order: listed accounts, then those only in summary or executing",
+      {
+        accounts: ["b", "a"],
+        summary: { d: { executing: 0 }, a: { executing: 0 } },
+        executing: { c: [], d: [] },
+      },
       [
-        { account: "a", executing: 0, maxElapsedSeconds: 0 },
         { account: "b", executing: 0, maxElapsedSeconds: 0 },
+        { account: "a", executing: 0, maxElapsedSeconds: 0 },
+        { account: "d", executing: 0, maxElapsedSeconds: 0 },
         { account: "c", executing: 0, maxElapsedSeconds: 0 },
       ],
       {},
