@@ -1,5 +1,5 @@
 import { parseElapsed } from "./elapsed.js";
-import type { JobsPayload } from "./payload.js";
+import type { Job, JobsPayload } from "./payload.js";
 
 export const ANOMALY_KINDS = [
   "summary_mismatch",
@@ -36,6 +36,15 @@ export interface Snapshot {
   anomalies: Record<AnomalyKind, number>;
 }
 
+const NO_JOBS: readonly Job[] = [];
+/** Up to this many jobs, duplicates are found by comparing with the account's earlier jobs. */
+const SHORT_LIST = 8;
+
+function seenIn(running: readonly SnapshotJob[], from: number, jobId: string): boolean {
+  for (let i = from; i < running.length; i++) if (running[i]?.jobId === jobId) return true;
+  return false;
+}
+
 /** Normalises a checked payload into per-account values. Pure: the time is handed in. */
 export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
   const anomalies: Record<AnomalyKind, number> = {
@@ -51,29 +60,32 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
 
   const accounts: AccountState[] = [];
   const running: SnapshotJob[] = [];
-  const seen = new Set<string>(); // reused: one allocation per poll, not one per account
+  const seen = new Set<string>(); // for long lists only; reused: one allocation per poll
   for (const account of ids) {
-    const jobs = payload.executing.get(account) ?? [];
-    seen.clear();
+    const jobs = payload.executing.get(account) ?? NO_JOBS;
+    const first = running.length; // this account's jobs are running[first..]
+    const long = jobs.length > SHORT_LIST;
+    if (long) seen.clear();
     let maxElapsedSeconds = 0;
     for (const job of jobs) {
-      if (seen.has(job.jobId)) {
+      if (long ? seen.has(job.jobId) : seenIn(running, first, job.jobId)) {
         anomalies.duplicate_job++;
         continue;
       }
-      seen.add(job.jobId);
+      if (long) seen.add(job.jobId);
       const seconds = parseElapsed(job.elapsed);
       running.push({ jobId: job.jobId, account, elapsedSeconds: seconds });
       if (seconds === undefined) anomalies.unparsable_elapsed++;
       else if (seconds > maxElapsedSeconds) maxElapsedSeconds = seconds;
     }
+    const distinct = running.length - first;
 
     const reported = payload.summary.get(account);
-    let executing = seen.size;
+    let executing = distinct;
     if (reported === "invalid") {
       anomalies.invalid_summary++;
     } else if (reported !== undefined) {
-      if (reported !== seen.size) anomalies.summary_mismatch++;
+      if (reported !== distinct) anomalies.summary_mismatch++;
       executing = reported;
     }
     accounts.push({ account, executing, maxElapsedSeconds });

@@ -139,6 +139,25 @@ describe("toSnapshot", () => {
       { duplicate_job: 1 },
     ],
     [
+      "counts repeated jobIds once in a long list too, and keeps the same jobId on two accounts",
+      {
+        accounts: ["1", "2"],
+        executing: {
+          "1": [
+            ...Array.from({ length: 12 }, (_, i) => job(`j${i}`, `00:${10 + i}`)),
+            job("j3", "09:00"),
+            job("j11", "09:00"),
+          ],
+          "2": [job("j3", "00:05"), job("j3", "00:06"), job("j4", "00:07")],
+        },
+      },
+      [
+        { account: "1", executing: 12, maxElapsedSeconds: 21 },
+        { account: "2", executing: 2, maxElapsedSeconds: 7 },
+      ],
+      { duplicate_job: 3 },
+    ],
+    [
       "reads elapsed times past an hour",
       { accounts: ["1"], executing: { "1": [job("a", "75:30"), job("b", "1:20:00")] } },
       [{ account: "1", executing: 2, maxElapsedSeconds: 4800 }],
