@@ -15,7 +15,7 @@ import { createSourceMetrics, type Source } from "./source-metrics.js";
 import { createStatusResolver, type StatusResolver } from "./status-resolver.js";
 import { basicAuth, clientCertCheck } from "./auth.js";
 import { listen } from "./listener.js";
-import { createApp } from "./server.js";
+import { createHandler } from "./server.js";
 import { startSimulator } from "./simulator/server.js";
 import { USER_AGENT, VERSION } from "./version.js";
 
@@ -144,7 +144,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     monotonic: deps.monotonic,
     random: deps.random,
   });
-  const app = createApp({
+  const app = createHandler({
     telemetryPath: config.telemetryPath,
     version: VERSION,
     exposition,

@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
@@ -270,5 +272,85 @@ describe("HTTP hygiene", () => {
     });
     expect(big.status).toBe(431);
     expect(big.body).not.toMatch(/node_modules|\/src\/|express|Error:/);
+  });
+});
+
+describe("scrapes answered without express", () => {
+  let stack: Stack | undefined;
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const fields = [
+    "content-type",
+    "content-encoding",
+    "content-length",
+    "cache-control",
+    "vary",
+    "content-security-policy",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+  ];
+  const pick = (headers: Record<string, string | string[] | undefined>) =>
+    Object.fromEntries(fields.map((f) => [f, headers[f]]));
+
+  it.each([
+    ["GET", "gzip"],
+    ["GET", "identity"],
+    ["GET", undefined],
+    ["HEAD", "gzip"],
+    ["HEAD", undefined],
+  ] as const)(
+    "%s with Accept-Encoding %s: same status, headers and bytes as through express",
+    async (method, encoding) => {
+      const running = (stack ??= await startStack());
+      await running.exporter.poller.pollOnce();
+      const ask = async (path: string) => {
+        const response = await request(running.exporter.url + path, {
+          method,
+          headers: encoding === undefined ? {} : { "accept-encoding": encoding },
+        });
+        return {
+          status: response.statusCode,
+          headers: pick(response.headers),
+          bytes: Buffer.from(await response.body.arrayBuffer()),
+        };
+      };
+      const fast = await ask("/metrics?from=test"); // the path the fast handler takes
+      const routed = await ask("/metrics/"); // not exactly the path: express's router
+      expect(fast.status).toBe(200);
+      expect(fast.headers["content-security-policy"]).toContain("default-src 'none'");
+      expect(fast.headers["content-encoding"]).toBe(encoding === "gzip" ? "gzip" : undefined);
+      expect(fast).toEqual(routed);
+      expect(fast.bytes.length).toBe(
+        method === "HEAD" ? 0 : Number(fast.headers["content-length"]),
+      );
+    },
+  );
+
+  it("caps concurrent scrapes on the fast path as on express's", async () => {
+    // A rendering of several MB, so that a client that does not read keeps its scrape open.
+    const accounts = Array.from({ length: 30_000 }, (_, i) => `account-${i}`);
+    const capped = await startStack({ maxRequests: 1 }, {}, (sim) =>
+      sim.setPayload({ accounts, summary: {}, executing: {} }),
+    );
+    try {
+      expect(await capped.exporter.poller.pollOnce()).toBe("success");
+      const { hostname, port } = new URL(capped.exporter.url);
+      const stalled = connect(Number(port), hostname);
+      await once(stalled, "connect");
+      stalled.write(`GET /metrics HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      stalled.pause(); // never reads: the body stays in flight
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const refused = await get(`${capped.exporter.url}/metrics`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers["retry-after"]).toBe("1");
+      stalled.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await get(`${capped.exporter.url}/metrics`)).status).toBe(200);
+    } finally {
+      await capped.close();
+    }
   });
 });
