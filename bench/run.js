@@ -129,15 +129,16 @@ export function render(r) {
   lines.push(
     "## 1. Serving /metrics",
     "",
-    `autocannon (in the parent process) with ${s.connections} connections for ${s.durationSec} s`,
-    "per server, after an unrecorded one-connection warm-up, against three servers in one child process on",
+    `wrk 4.1 (\`-t1\`: one thread, a C client leaving the other core to the server) with ${s.connections}`,
+    `connections for ${s.durationSec} s per server, after an unrecorded one-connection warm-up, against`,
+    "three servers in one child process on",
     "127.0.0.1: the exporter (startExporter, default metrics on, after one poll of a simulator",
     "serving `generatePayload({ seed: 1, accounts, jobsPerAccount: 5 })`); the ceiling, a bare",
     "node:http server answering the same bytes (gzip compressed once); and express calling",
     "`await registry.metrics()` on the exporter's registry on every request (gzip per request),",
     "from a fresh child per run. Warm-ups use one connection, so that no backlog is left behind.",
     "The exporter is also loaded with a single connection (one Prometheus) for its latency alone;",
-    "autocannon gives up on a request after 10 s (Timeouts).",
+    "wrk gives up on a request after 10 s (Timeouts); p50 and p99 are wrk's latency distribution.",
     "",
   );
   const cell = (x) => (x === null ? "n/a" : x);

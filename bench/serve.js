@@ -1,24 +1,55 @@
 // Benchmark 1: serving /metrics under load, against a bare node:http ceiling and express+registry.
-import { fork } from "node:child_process";
+import { execFile, fork } from "node:child_process";
 import { once } from "node:events";
+import { promisify } from "node:util";
 import { fileURLToPath, URL } from "node:url";
-import autocannon from "autocannon";
 import { round } from "./common.js";
 
 const TARGET = fileURLToPath(new URL("./serve-target.js", import.meta.url));
+const run = promisify(execFile);
 
-function cannon(url, { connections, durationSec, gzip }) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url,
-        connections,
-        duration: durationSec,
-        headers: { "accept-encoding": gzip ? "gzip" : "identity" },
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
+/** A latency as wrk prints it ("812.00us", "4.20ms", "1.02s", "1.50m") in milliseconds. */
+export function wrkMs(text) {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text);
+  if (!match) throw new Error(`unexpected wrk latency ${JSON.stringify(text)}`);
+  const scale = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[match[2]];
+  return Number(match[1]) * scale;
+}
+
+/** Parses wrk's report (run with --latency). */
+export function parseWrk(out) {
+  const field = (re) => {
+    const match = re.exec(out);
+    if (!match) throw new Error(`wrk printed no ${re}:\n${out}`);
+    return match;
+  };
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  return {
+    rps: round(Number(field(/Requests\/sec:\s+([\d.]+)/)[1]), 1),
+    p50Ms: round(wrkMs(field(/\n\s+50%\s+(\S+)/)[1])),
+    p99Ms: round(wrkMs(field(/\n\s+99%\s+(\S+)/)[1])),
+    errors:
+      (socket ? Number(socket[1]) + Number(socket[2]) + Number(socket[3]) : 0) +
+      (non2xx ? Number(non2xx[1]) : 0),
+    timeouts: socket ? Number(socket[4]) : 0,
+  };
+}
+
+/** wrk on one thread (the other core serves), whole seconds, 10 s before a request times out. */
+async function wrk(url, { connections, durationSec, gzip }) {
+  const { stdout } = await run("wrk", [
+    "-t1",
+    `-c${connections}`,
+    `-d${Math.max(1, Math.round(durationSec))}s`,
+    "--timeout",
+    "10s",
+    "--latency",
+    "-H",
+    `accept-encoding: ${gzip ? "gzip" : "identity"}`,
+    url,
+  ]);
+  return parseWrk(stdout);
 }
 
 async function startTarget(accounts) {
@@ -37,21 +68,14 @@ async function startTarget(accounts) {
 
 /** A warm-up on one connection (no backlog left behind), then the measured run. */
 async function measure(url, { connections, durationSec, warmupSec, gzip }) {
-  if (warmupSec > 0) await cannon(url, { connections: 1, durationSec: warmupSec, gzip });
-  const r = await cannon(url, { connections, durationSec, gzip });
-  return {
-    rps: round(r.requests.average, 1),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    errors: r.errors + r.non2xx,
-    timeouts: r.timeouts,
-  };
+  if (warmupSec > 0) await wrk(url, { connections: 1, durationSec: warmupSec, gzip });
+  return wrk(url, { connections, durationSec, gzip });
 }
 
 const ratio = (a, b) => (b > 0 ? round(a / b, 3) : null);
 
 /**
- * For each account count and gzip on and off, loads with autocannon (in this process) the
+ * For each account count and gzip on and off, loads with wrk (a C client, one thread) the
  * exporter and the ceiling, served by one child process, then express + registry.metrics() from a
  * fresh child each time (its backlog of renders would slow whatever runs next); plus the exporter's
  * latency with a single connection, as one Prometheus scraping.

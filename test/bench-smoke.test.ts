@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { haveBinary } from "./binaries.js";
 
 // Tiny runs of every benchmark in bench/ (plain JavaScript over dist/, which the global setup
 // builds), so that the scripts cannot rot. Times vary by machine: no test asserts one.
@@ -33,6 +34,7 @@ interface BenchModules {
     runServe: (o: { accounts: number[]; durationSec: number; warmupSec: number }) => Promise<{
       rows: ServeRow[];
     }>;
+    wrkMs: (text: string) => number;
   };
   poll: {
     runPoll: (o: { accounts: number[]; iterations: number }) => Promise<{
@@ -87,11 +89,19 @@ const positive = (value: number) => {
 };
 
 describe("benchmarks (smoke runs, no time assertions)", () => {
-  it.concurrent(
+  it("reads wrk's latencies in every unit it prints", async () => {
+    const { wrkMs } = await load("serve");
+    expect([wrkMs("812.00us"), wrkMs("4.20ms"), wrkMs("1.02s"), wrkMs("1.50m")]).toEqual([
+      0.812, 4.2, 1020, 90_000,
+    ]);
+    expect(() => wrkMs("4.2 ms")).toThrow(/unexpected wrk latency/);
+  });
+
+  it.runIf(haveBinary("wrk", "wrk")).concurrent(
     "serves /metrics from the exporter, the ceiling and express under load",
     async () => {
       const { runServe } = await load("serve");
-      const { rows } = await runServe({ accounts: [50], durationSec: 0.5, warmupSec: 0 });
+      const { rows } = await runServe({ accounts: [50], durationSec: 1, warmupSec: 0 });
       expect(rows.map((r) => r.gzip)).toEqual([false, true]);
       for (const row of rows) {
         positive(row.bytes);
