@@ -229,7 +229,8 @@ export function render(r) {
     `${m.warmupPolls} warm-up polls and again after ${m.polls} more, each time twice: right after`,
     `the last poll ("busy") and after ${m.idleMs / 1000} s without polls ("idle"), as between production's 15 s`,
     "polls. The second row runs the same with glibc's mmap threshold pinned",
-    "(`MALLOC_MMAP_THRESHOLD_`), so that freed large buffers go back to the system at once.",
+    "(`MALLOC_MMAP_THRESHOLD_`), which returns every freed large block at once: equal rows mean the",
+    "C library's setting does not matter (the rendering is not allocated through malloc).",
     m.polls < 1000
       ? `The ${m.polls} polls are scaled down from 1,000 (one poll at this size takes about ${Math.round((m.seconds / (m.polls + m.warmupPolls)) * 10) / 10} s here); \`BENCH_MEMORY_POLLS=1000 npm run bench\` runs the full count.`
       : "",
