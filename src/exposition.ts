@@ -38,11 +38,14 @@ export function createExposition(registry: Registry, before: () => string = () =
     contentType: registry.contentType,
     refresh() {
       // Chained so that a slow rendering never overwrites a newer one.
-      rendering = rendering.then(async () => {
-        const rest = await registry.metrics();
-        body = encodeMapped(before() + rest);
-        gzipped = undefined;
-      });
+      // A failed rendering is reported to its caller only: the next one still runs.
+      rendering = rendering
+        .catch(() => undefined)
+        .then(async () => {
+          const rest = await registry.metrics();
+          body = encodeMapped(before() + rest);
+          gzipped = undefined;
+        });
       return rendering;
     },
     body: () => body,

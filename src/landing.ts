@@ -30,7 +30,9 @@ export function renderLanding(info: LandingInfo): string {
   const dashboardLink = dashboardPath
     ? `<li><a href="${escapeHtml(dashboardPath)}">Grafana dashboard</a> (JSON to import)</li>\n`
     : "";
-  const rows = (status.snapshot?.accounts ?? [])
+  // Sorted here, for people; the snapshot keeps upstream order so that polls stay linear.
+  const rows = [...(status.snapshot?.accounts ?? [])]
+    .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0))
     .map(
       (a) =>
         `<tr><td>${escapeHtml(a.account)}</td><td>${a.executing}</td><td>${a.maxElapsedSeconds}</td></tr>`,

@@ -47,7 +47,7 @@ export function createHandler(options: AppOptions): RequestListener {
   const writeScrape = scrapeWriter(options.exposition);
   const app = createApp(options, limit, writeScrape);
   if ((options.guards ?? []).length > 0) return app;
-  const { telemetryPath } = options;
+  const { telemetryPath, logger } = options;
   const query = `${telemetryPath}?`;
   return (req, res) => {
     const url = req.url ?? "";
@@ -56,7 +56,17 @@ export function createHandler(options: AppOptions): RequestListener {
       (url === telemetryPath || url.startsWith(query)) &&
       limit.tryEnter(res)
     ) {
-      writeScrape(req, res);
+      try {
+        writeScrape(req, res);
+      } catch (error) {
+        // As express's error handler would: logged, a bare 500, never a crash or a stack trace.
+        logger.error({ err: error }, "request failed");
+        if (res.headersSent) res.destroy();
+        else
+          res
+            .writeHead(500, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8" })
+            .end("Internal error\n");
+      }
       return;
     }
     app(req, res);

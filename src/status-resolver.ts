@@ -65,8 +65,10 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     idleWaiters = [];
   }
 
-  function push(entry: Entry) {
-    if (queue.length - head >= maxQueued) {
+  /** A retry is queued whatever the bound: the bound is on new jobs waiting, not on work begun. */
+  function push(entry: Entry, retry = false) {
+    if (shutdown.signal.aborted) return; // stopped: nothing is queued that could never run
+    if (!retry && queue.length - head >= maxQueued) {
       options.onResolved(entry.job, "unknown");
       return;
     }
@@ -108,7 +110,8 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     entry.attempts++;
     const started = monotonic();
     const result = await client.get(jobPath(entry.job.jobId), parseJobStatus, shutdown.signal);
-    if (result.outcome === "aborted") return;
+    // Stopped meanwhile: an answer that arrived just before the abort must not start a retry.
+    if (result.outcome === "aborted" || shutdown.signal.aborted) return;
     options.onLookup(result.outcome, (monotonic() - started) / 1000, now());
     if (result.outcome === "success" && result.payload !== "started") {
       options.onResolved(entry.job, result.payload);
@@ -126,7 +129,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     const timer = setTimeout(() => {
       timers.delete(timer);
       waiting--;
-      push(entry);
+      push(entry, true);
     }, retryDelayMs);
     timers.add(timer);
   }

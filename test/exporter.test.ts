@@ -122,6 +122,15 @@ describe("the exporter over HTTP", () => {
     expect(page.body).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;");
   });
 
+  it("lists the accounts on the landing page sorted, whatever the upstream order", async () => {
+    stack = await startStack();
+    stack.simulator.setPayload({ accounts: ["30", "10", "20"] });
+    await stack.exporter.poller.pollOnce();
+    const page = await get(`${stack.exporter.url}/`);
+    const cells = [...page.body.matchAll(/<tr><td>(\d+)<\/td>/g)].map((m) => m[1]);
+    expect(cells).toEqual(["10", "20", "30"]);
+  });
+
   it.each(["/nope", "/metrics/extra", "/-/unknown"])(
     "answers 404 on the unknown path %s",
     async (path) => {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeMapped } from "../src/exposition.js";
+import { Gauge, Registry } from "prom-client";
+import { createExposition, encodeMapped } from "../src/exposition.js";
 import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
 
 describe("encodeMapped", () => {
@@ -22,6 +23,27 @@ describe("encodeMapped", () => {
     expect(backing.resizable).toBe(true);
     expect(backing.byteLength).toBe(Buffer.byteLength(text));
     expect(bytes.byteOffset).toBe(0);
+  });
+});
+
+describe("createExposition", () => {
+  it("reports a failed rendering to its caller and still runs the next one", async () => {
+    const registry = new Registry();
+    let fail = true;
+    new Gauge({
+      name: "flaky",
+      help: "fails once",
+      registers: [registry],
+      collect() {
+        if (fail) throw new Error("collect failed");
+        this.set(7);
+      },
+    });
+    const exposition = createExposition(registry);
+    await expect(exposition.refresh()).rejects.toThrow("collect failed");
+    fail = false;
+    await exposition.refresh();
+    expect(exposition.body().toString()).toContain("flaky 7");
   });
 });
 

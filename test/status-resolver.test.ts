@@ -19,7 +19,7 @@ afterEach(async () => {
   simulator = undefined;
 });
 
-async function resolverAgainstSimulator(maxQueued: number) {
+async function resolverAgainstSimulator(maxQueued: number, retryDelayMs = 60_000) {
   simulator = await startSimulator({ token: TOKEN, accounts: 2 });
   client = createUpstreamClient({
     baseUrl: simulator.url,
@@ -35,7 +35,7 @@ async function resolverAgainstSimulator(maxQueued: number) {
     concurrency: 1,
     ratePerSecond: 0.5, // one lookup, then a 2 s wait: the rest stays queued during the test
     maxAttempts: 3,
-    retryDelayMs: 60_000,
+    retryDelayMs,
     maxQueued,
     onResolved: (job, status) => resolved.push([job.jobId, status]),
     onLookup: () => undefined,
@@ -59,6 +59,15 @@ describe("status resolver", () => {
       [4, 5, 6, 7, 8, 9].map((i) => [`job-${i}`, "unknown"] as [string, FinalStatus]),
     );
     expect(resolver.pending).toBe(4);
+    await resolver.stop();
+  });
+
+  it("queues a retry even when the queue is full: the bound is on new jobs", async () => {
+    const { resolver, resolved } = await resolverAgainstSimulator(1, 50);
+    resolver.enqueue(finished(2)); // job-0 looked up (unknown upstream: retried), job-1 waits
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resolved).toEqual([]); // job-0's retry was queued behind job-1, not counted unknown
+    expect(resolver.pending).toBe(2);
     await resolver.stop();
   });
 

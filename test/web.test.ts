@@ -1,12 +1,16 @@
 import { once } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
+import { createServer } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config-error.js";
+import { createLogger } from "../src/logger.js";
+import type { PollStatus } from "../src/poller.js";
+import { createHandler } from "../src/server.js";
 import { loadWebConfig, type WebConfig } from "../src/web-config.js";
 import { makeCerts, type TestCerts } from "./certs.js";
 import { get, startStack, type Stack } from "./harness.js";
@@ -351,6 +355,43 @@ describe("scrapes answered without express", () => {
       expect((await get(`${capped.exporter.url}/metrics`)).status).toBe(200);
     } finally {
       await capped.close();
+    }
+  });
+});
+
+describe("a scrape that fails on the fast path", () => {
+  it("answers a bare 500, logs it, and keeps serving", async () => {
+    const logs: string[] = [];
+    const handler = createHandler({
+      telemetryPath: "/metrics",
+      version: "test",
+      exposition: {
+        contentType: "text/plain; version=0.0.4; charset=utf-8",
+        refresh: () => Promise.resolve(),
+        body: () => {
+          throw new Error("rendering lost");
+        },
+        gzipped: () => Buffer.alloc(0),
+      },
+      status: () => ({ lastSuccessAtMs: 1 }) as PollStatus,
+      logger: createLogger({
+        level: "error",
+        format: "json",
+        destination: { write: (line: string) => void logs.push(line) },
+      }),
+    });
+    const server = createServer(handler).listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    try {
+      const failed = await get(`http://127.0.0.1:${port}/metrics`);
+      expect(failed.status).toBe(500);
+      expect(failed.body).toBe("Internal error\n");
+      expect(failed.headers["x-content-type-options"]).toBe("nosniff");
+      expect(logs.join("")).toContain("rendering lost");
+      expect((await get(`http://127.0.0.1:${port}/-/healthy`)).status).toBe(200);
+    } finally {
+      server.close();
     }
   });
 });
