@@ -17,7 +17,7 @@ export function wrkMs(text) {
 }
 
 /** Parses wrk's report (run with --latency). */
-export function parseWrk(out) {
+function parseWrk(out) {
   const field = (re) => {
     const match = re.exec(out);
     if (!match) throw new Error(`wrk printed no ${re}:\n${out}`);

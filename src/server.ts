@@ -100,16 +100,15 @@ type ScrapeWriter = (req: IncomingMessage, res: ServerResponse) => void;
  * since a Prometheus server sends the same header every time.
  */
 function scrapeWriter(exposition: Exposition): ScrapeWriter {
+  // The last Accept-Encoding seen and its negotiation, starting from "no header".
   let accept: string | undefined;
-  let gzip = false;
+  let gzip = wantsGzip(undefined);
   // Weak: a rendering's headers never keep the rendering's bytes alive after the next poll.
   const headers = new WeakMap<Buffer, OutgoingHttpHeaders>();
-  let negotiated = false;
   return (req, res) => {
     const header = req.headers["accept-encoding"];
-    if (header !== accept || !negotiated) {
+    if (header !== accept) {
       accept = header;
-      negotiated = true;
       gzip = wantsGzip(header);
     }
     const body = gzip ? exposition.gzipped() : exposition.body();
