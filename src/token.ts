@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { Logger } from "./logger.js";
 
 /** Where each request gets the useapi.net token from. */
@@ -6,10 +6,78 @@ export interface TokenSource {
   current(): string;
   /** Re-reads the token file now (SIGHUP); a no-op for a fixed token. */
   reload(): void;
+  /** The current token, then the ones replaced by reloads (newest first), for scrubbing text. */
+  secrets(): readonly string[];
+}
+
+/** Largest token file read; a token is a few dozen bytes. */
+export const MAX_TOKEN_FILE_BYTES = 4096;
+
+/** Tokens replaced by reloads that `secrets()` still lists. */
+export const PREVIOUS_TOKENS_KEPT = 2;
+
+export type TokenRead = { ok: true; token: string } | { ok: false; problem: string };
+
+/**
+ * Why `token` cannot be sent as a header value, or undefined if it can. Stricter than RFC 7230's
+ * field-value: visible ASCII only, so no whitespace, control or non-ASCII characters.
+ */
+export function tokenProblem(token: string): string | undefined {
+  if (token === "") return "is empty";
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    return "token must be visible ASCII characters only (no spaces, control or non-ASCII characters)";
+  }
+  return undefined;
+}
+
+/**
+ * Reads a token file without trusting it: opened non-blocking (a FIFO cannot hang us), then it
+ * must be a regular file after links of at most `maxBytes`, and at most `maxBytes + 1` bytes
+ * are read. Problems never quote the file's content.
+ */
+export function readTokenFile(path: string, maxBytes = MAX_TOKEN_FILE_BYTES): TokenRead {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { ok: false, problem: `cannot read "${path}" (${errorCode(error)})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, problem: `"${path}" is not a regular file` };
+    if (stat.size > maxBytes) {
+      return { ok: false, problem: `"${path}" is larger than ${maxBytes} bytes` };
+    }
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    let n: number;
+    while (
+      length < buffer.length &&
+      (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0
+    ) {
+      length += n;
+    }
+    if (length > maxBytes) {
+      return { ok: false, problem: `"${path}" is larger than ${maxBytes} bytes` };
+    }
+    const token = buffer.subarray(0, length).toString("utf8").trim();
+    if (token === "") return { ok: false, problem: `"${path}" is empty` };
+    const problem = tokenProblem(token);
+    if (problem !== undefined) return { ok: false, problem: `"${path}": ${problem}` };
+    return { ok: true, token };
+  } catch (error) {
+    return { ok: false, problem: `cannot read "${path}" (${errorCode(error)})` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string }).code ?? "read error";
 }
 
 export function fixedToken(token: string): TokenSource {
-  return { current: () => token, reload: () => undefined };
+  return { current: () => token, reload: () => undefined, secrets: () => [token] };
 }
 
 export interface FileTokenOptions {
@@ -18,19 +86,21 @@ export interface FileTokenOptions {
   initial: string;
   logger: Logger;
   stat?: (path: string) => { mtimeMs: number; size: number; ino: number };
-  readFile?: (path: string) => string;
+  read?: (path: string) => TokenRead;
 }
 
 /**
  * A token read from a file that may be rotated without a restart: before each request the file's
  * modification time, size and inode are compared with the last read, and a change re-reads it.
- * A file that turns unreadable or empty keeps the previous token (and says so, never its value).
+ * A file that turns unreadable, empty, too large, not a regular file or malformed keeps the
+ * previous token (and says so, never its value).
  */
 export function fileToken(options: FileTokenOptions): TokenSource {
   const { path, logger } = options;
   const stat = options.stat ?? ((p: string) => statSync(p));
-  const readFile = options.readFile ?? ((p: string) => readFileSync(p, "utf8"));
+  const read = options.read ?? ((p: string) => readTokenFile(p));
   let token = options.initial;
+  let previous: string[] = [];
   let signature = signatureOf();
 
   function signatureOf(): string | undefined {
@@ -43,20 +113,18 @@ export function fileToken(options: FileTokenOptions): TokenSource {
   }
 
   function reload(reason: string): void {
-    let text: string;
-    try {
-      text = readFile(path).trim();
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? "read error";
-      logger.warn({ path, code }, "cannot re-read the token file; keeping the current token");
+    const result = read(path);
+    if (!result.ok) {
+      logger.warn({ path, problem: result.problem }, "bad token file; keeping the current token");
       return;
     }
-    if (text === "" || /[\s\p{Cc}]/u.test(text)) {
-      logger.warn({ path }, "token file is empty or malformed; keeping the current token");
-      return;
-    }
-    if (text !== token) logger.info({ path, reason }, "token reloaded from the token file");
-    token = text;
+    if (result.token === token) return;
+    logger.info({ path, reason }, "token reloaded from the token file");
+    previous = [token, ...previous.filter((t) => t !== result.token)].slice(
+      0,
+      PREVIOUS_TOKENS_KEPT,
+    );
+    token = result.token;
   }
 
   return {
@@ -72,5 +140,6 @@ export function fileToken(options: FileTokenOptions): TokenSource {
       signature = signatureOf();
       reload("SIGHUP");
     },
+    secrets: () => [token, ...previous],
   };
 }

@@ -26,7 +26,7 @@ describe("token file rotation", () => {
     expect(await poller.pollOnce()).toBe("success");
     const lines = stack.logs.map((l) => JSON.parse(l) as { msg: string; reason?: string });
     expect(lines.some((l) => l.msg === "token reloaded from the token file")).toBe(true);
-    expect(lines.some((l) => l.msg.startsWith("token file is empty"))).toBe(true);
+    expect(lines.some((l) => l.msg.startsWith("bad token file"))).toBe(true);
     for (const line of stack.logs) {
       expect(line).not.toContain(TOKEN.split(":")[1]);
       expect(line).not.toContain("revoked");
