@@ -5,6 +5,7 @@ import type { Exposition } from "./exposition.js";
 import type { Logger } from "./logger.js";
 import type { Outcome } from "./outcome.js";
 import { completed, createPollLoop, type Completed, type PollLoop } from "./poll-loop.js";
+import type { Scheduler } from "./scheduler.js";
 import type { SourceMetrics } from "./source-metrics.js";
 
 export interface AccountsPollerOptions {
@@ -18,6 +19,7 @@ export interface AccountsPollerOptions {
   now?: () => number;
   monotonic?: () => number;
   random?: () => number;
+  scheduler?: Scheduler;
 }
 
 /** Polls GET /v1/minimax/accounts on its own, slower schedule. */
@@ -55,6 +57,7 @@ export function createAccountsPoller(
     maxBackoffMs: Math.max(options.maxBackoffMs, options.intervalMs),
     logger,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     poll,
   });
 }

@@ -11,6 +11,7 @@ import { createMetrics, type BuildInfo, type ExporterMetrics } from "./metrics.j
 import { createJobTracker } from "./lifecycle.js";
 import { createLifecycleMetrics } from "./lifecycle-metrics.js";
 import { createPoller, type Poller } from "./poller.js";
+import type { Scheduler } from "./scheduler.js";
 import { createSourceMetrics, type Source } from "./source-metrics.js";
 import { createStatusResolver, type StatusResolver } from "./status-resolver.js";
 import { basicAuth, clientCertCheck } from "./auth.js";
@@ -32,6 +33,8 @@ export interface ExporterDeps {
   now?: () => number;
   monotonic?: () => number;
   random?: () => number;
+  /** Timers of the poll loops and the staleness window (the system's by default). */
+  scheduler?: Scheduler;
   buildInfo?: BuildInfo;
   defaultMetrics?: boolean;
 }
@@ -120,6 +123,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
           now: deps.now,
           monotonic: deps.monotonic,
           random: deps.random,
+          scheduler: deps.scheduler,
         })
       : undefined;
 
@@ -143,6 +147,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     now: deps.now,
     monotonic: deps.monotonic,
     random: deps.random,
+    scheduler: deps.scheduler,
   });
   const app = createHandler({
     telemetryPath: config.telemetryPath,

@@ -2,6 +2,7 @@ import { nextDelayMs } from "./backoff.js";
 import type { FetchResult } from "./client.js";
 import type { Logger } from "./logger.js";
 import type { Outcome } from "./outcome.js";
+import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.js";
 
 /** What one poll reports to the loop; `aborted` means it was cut short by stop(). */
 export type PollResult = { ok: boolean; retryAfterMs?: number | undefined } | "aborted";
@@ -26,6 +27,7 @@ export interface PollLoopOptions<R extends PollResult> {
   maxBackoffMs: number;
   logger: Logger;
   random?: () => number;
+  scheduler?: Scheduler;
   /** One poll. Must not throw; the signal aborts it on stop(). */
   poll: (signal: AbortSignal) => Promise<R>;
 }
@@ -46,10 +48,11 @@ export interface PollLoop<R extends PollResult> {
 export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>): PollLoop<R> {
   const { intervalMs, maxBackoffMs, logger, poll } = options;
   const random = options.random ?? Math.random;
+  const scheduler = options.scheduler ?? systemScheduler;
   const shutdown = new AbortController();
   const stopped = () => shutdown.signal.aborted;
   let inFlight: Promise<R | "aborted"> | undefined;
-  let nextPoll: NodeJS.Timeout | undefined;
+  let nextPoll: TimerHandle;
   let consecutiveFailures = 0;
   let retryAfterMs: number | undefined;
 
@@ -85,7 +88,7 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
       random: random(),
     });
     logger.debug({ delayMs: delay }, "next poll scheduled");
-    nextPoll = setTimeout(() => void loop(), delay);
+    nextPoll = scheduler.setTimeout(() => void loop(), delay);
   }
 
   return {
@@ -93,7 +96,7 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
     pollOnce,
     async stop() {
       shutdown.abort();
-      clearTimeout(nextPoll);
+      scheduler.clearTimeout(nextPoll);
       await inFlight;
     },
   };

@@ -5,6 +5,7 @@ import type { ExporterMetrics } from "./metrics.js";
 import type { Outcome } from "./outcome.js";
 import { JOBS_PATH, parsePayload, type JobsPayload } from "./payload.js";
 import { completed, createPollLoop, type Completed } from "./poll-loop.js";
+import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.js";
 import { toSnapshot, type Snapshot } from "./snapshot.js";
 
 export interface PollStatus {
@@ -29,6 +30,8 @@ export interface PollerOptions {
   /** Monotonic milliseconds, for durations. */
   monotonic?: () => number;
   random?: () => number;
+  /** Timers of the poll loop and the staleness window. */
+  scheduler?: Scheduler;
   /** Called with each successful snapshot, after the metrics took it. */
   onSnapshot?: (snapshot: Snapshot) => void;
   /** Called after every completed poll, whatever its outcome. */
@@ -50,6 +53,7 @@ export function createPoller(options: PollerOptions): Poller {
   const { client, metrics, exposition, logger, staleAfterMs } = options;
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? (() => performance.now());
+  const scheduler = options.scheduler ?? systemScheduler;
 
   const status: PollStatus = {
     lastOutcome: undefined,
@@ -58,7 +62,7 @@ export function createPoller(options: PollerOptions): Poller {
     snapshot: undefined,
     stale: false,
   };
-  let staleTimer: NodeJS.Timeout | undefined;
+  let staleTimer: TimerHandle;
 
   async function poll(signal: AbortSignal): Promise<Completed | "aborted"> {
     const started = monotonic();
@@ -107,8 +111,8 @@ export function createPoller(options: PollerOptions): Poller {
   }
 
   function armStaleTimer() {
-    clearTimeout(staleTimer);
-    staleTimer = setTimeout(() => {
+    scheduler.clearTimeout(staleTimer);
+    staleTimer = scheduler.setTimeout(() => {
       status.stale = true;
       metrics.dropAccountSeries();
       logger.warn(
@@ -126,6 +130,7 @@ export function createPoller(options: PollerOptions): Poller {
     maxBackoffMs: options.maxBackoffMs,
     logger,
     ...(options.random ? { random: options.random } : {}),
+    scheduler,
     poll,
   });
 
@@ -136,9 +141,9 @@ export function createPoller(options: PollerOptions): Poller {
       return result === "aborted" ? result : result.outcome;
     },
     async stop() {
-      clearTimeout(staleTimer);
+      scheduler.clearTimeout(staleTimer);
       await loop.stop();
-      clearTimeout(staleTimer);
+      scheduler.clearTimeout(staleTimer);
     },
     status: () => status,
   };

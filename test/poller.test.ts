@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { accountSamples, get, ownSamples, scrape, startStack, type Stack } from "./harness.js";
+import { VirtualClock, type VirtualTimer } from "./virtual-clock.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -7,14 +8,9 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(10);
-  }
+/** Waits for a condition that an event outside the test's control makes true (an HTTP answer). */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** The delays the poll loop scheduled, from its debug log lines. */
@@ -25,39 +21,83 @@ function scheduledDelays(logs: string[]): number[] {
     .map((r) => r.delayMs ?? NaN);
 }
 
+const INTERVAL = 15_000;
+const STALE_AFTER = 4 * INTERVAL + 1;
+/** The poll loop's timer: every timer but the staleness window's. */
+const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER;
+
+async function stackOn(
+  clock: VirtualClock,
+  mode?: Parameters<Stack["simulator"]["setMode"]>[0],
+  overrides: Parameters<typeof startStack>[0] = {},
+): Promise<Stack> {
+  return startStack(
+    { pollIntervalMs: INTERVAL, staleAfterMs: STALE_AFTER, ...overrides },
+    { scheduler: clock, random: () => 0.999_999 },
+    mode ? (sim) => sim.setMode(mode) : undefined,
+  );
+}
+
 describe("the poll loop", () => {
-  it("polls once at startup and then once per interval", async () => {
-    stack = await startStack({ pollIntervalMs: 200, pollTimeoutMs: 100 });
-    await until(() => stack?.simulator.stats.jobsRequests === 1);
-    await sleep(1_050);
-    const requests = stack.simulator.stats.jobsRequests;
-    expect(requests).toBeGreaterThanOrEqual(5);
-    expect(requests).toBeLessThanOrEqual(7);
+  it("polls once at startup and then once each time the interval's timer fires", async () => {
+    const clock = new VirtualClock();
+    stack = await stackOn(clock);
+    for (let polls = 1; polls <= 6; polls++) {
+      const next = await clock.scheduled(pollTimer);
+      expect(next.ms).toBe(INTERVAL);
+      expect(stack.simulator.stats.jobsRequests).toBe(polls);
+      if (polls < 6) clock.fire(next);
+    }
     expect(stack.simulator.stats.maxInFlight).toBe(1);
   });
 
   it("backs off exponentially while failing and returns to the interval after a success", async () => {
-    stack = await startStack(
-      { pollIntervalMs: 100, pollTimeoutMs: 50, maxBackoffMs: 2_000 },
-      { random: () => 0.999_999 },
-      (sim) => sim.setMode("server_error"),
-    );
-    await until(() => (stack?.simulator.stats.jobsRequests ?? 0) >= 4);
-    stack.simulator.setMode("ok");
-    await until(() => scheduledDelays(stack?.logs ?? []).length >= 6);
-    expect(scheduledDelays(stack.logs).slice(0, 6)).toEqual([100, 200, 400, 800, 100, 100]);
+    const clock = new VirtualClock();
+    stack = await stackOn(clock, "server_error", { maxBackoffMs: 8 * INTERVAL });
+    for (let polls = 1; polls <= 6; polls++) {
+      const next = await clock.scheduled(pollTimer);
+      if (polls === 4) stack.simulator.setMode("ok");
+      clock.fire(next);
+    }
+    await clock.scheduled(pollTimer);
+    expect(scheduledDelays(stack.logs)).toEqual([
+      INTERVAL,
+      2 * INTERVAL,
+      4 * INTERVAL,
+      8 * INTERVAL,
+      INTERVAL,
+      INTERVAL,
+      INTERVAL,
+    ]);
   });
 
-  it("waits as long as the upstream's Retry-After asks", async () => {
+  it("caps the backoff at --poll.max-backoff", async () => {
+    const clock = new VirtualClock();
+    stack = await stackOn(clock, "server_error", { maxBackoffMs: 3 * INTERVAL });
+    for (let polls = 1; polls <= 4; polls++) clock.fire(await clock.scheduled(pollTimer));
+    await clock.scheduled(pollTimer);
+    expect(scheduledDelays(stack.logs)).toEqual([
+      INTERVAL,
+      2 * INTERVAL,
+      3 * INTERVAL,
+      3 * INTERVAL,
+      3 * INTERVAL,
+    ]);
+  });
+
+  it("waits as long as the upstream's Retry-After asks, and polls only when that wait ends", async () => {
+    const clock = new VirtualClock();
     stack = await startStack(
-      { pollIntervalMs: 100, pollTimeoutMs: 50, maxBackoffMs: 200 },
-      {},
+      { pollIntervalMs: 100, maxBackoffMs: 200 },
+      { scheduler: clock },
       (sim) => sim.setMode("rate_limited", { retryAfter: "3" }),
     );
-    await until(() => scheduledDelays(stack?.logs ?? []).length >= 1);
-    expect(scheduledDelays(stack.logs)[0]).toBe(3_000);
-    await sleep(300);
+    const next = await clock.scheduled((timer) => timer.ms === 3_000);
+    expect(scheduledDelays(stack.logs)).toEqual([3_000]);
     expect(stack.simulator.stats.jobsRequests).toBe(1);
+    clock.fire(next);
+    await clock.scheduled((timer) => timer.id > next.id && timer.ms === 3_000);
+    expect(stack.simulator.stats.jobsRequests).toBe(2);
   });
 
   it("never has two polls in flight: concurrent calls join the running one", async () => {
@@ -70,46 +110,64 @@ describe("the poll loop", () => {
     expect(stack.simulator.stats.maxInFlight).toBe(1);
   });
 
-  it("aborts the poll in flight when stopped", async () => {
-    stack = await startStack({ pollTimeoutMs: 5_000 }, {}, (sim) => sim.setMode("hang"));
+  it("aborts the poll in flight when stopped and counts no outcome for it", async () => {
+    const clock = new VirtualClock();
+    stack = await startStack({ pollTimeoutMs: 5_000 }, { scheduler: clock }, (sim) =>
+      sim.setMode("hang"),
+    );
     await until(() => stack?.simulator.stats.inFlight === 1);
-    const started = Date.now();
+    const joined = stack.exporter.poller.pollOnce();
     await stack.exporter.poller.stop();
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(
-      ownSamples(await scrape(stack)).get('useapi_minimax_polls_total{outcome="timeout"}'),
-    ).toBe(0);
+    expect(await joined).toBe("aborted");
+    expect(clock.pending()).toEqual([]);
+    const polls = [...ownSamples(await scrape(stack))].filter(([key]) =>
+      key.startsWith("useapi_minimax_polls_total{"),
+    );
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.filter(([, value]) => value !== 0)).toEqual([]);
   });
 
   it("drops per-account series after the staleness window but keeps up, counters and timestamps", async () => {
-    stack = await startStack({ pollIntervalMs: 100, pollTimeoutMs: 50, staleAfterMs: 400 });
-    await until(() => stack?.exporter.poller.status().lastSuccessAtMs !== undefined);
+    const clock = new VirtualClock();
+    stack = await stackOn(clock);
+    const stale = await clock.scheduled((timer) => timer.ms === STALE_AFTER);
     const fresh = await scrape(stack);
     expect(accountSamples(fresh).size).toBeGreaterThan(0);
+
     stack.simulator.setMode("server_error");
-    await until(() => stack?.exporter.poller.status().stale === true);
-    const stale = await scrape(stack);
-    const values = ownSamples(stale);
-    expect(accountSamples(stale).size).toBe(0);
+    clock.fire(await clock.scheduled(pollTimer));
+    await clock.scheduled(pollTimer);
+    expect(stack.exporter.poller.status().lastOutcome).toBe("server_error");
+    expect(stack.exporter.poller.status().stale).toBe(false);
+    clock.fire(stale);
+    expect(stack.exporter.poller.status().stale).toBe(true);
+    const running = stack;
+    await until(async () => accountSamples(await scrape(running)).size === 0);
+    const values = ownSamples(await scrape(stack));
     expect(values.get("useapi_minimax_up")).toBe(0);
     expect(values.get("useapi_minimax_accounts")).toBeGreaterThan(0);
     expect(values.get("useapi_minimax_last_poll_success_timestamp_seconds")).toBeGreaterThan(0);
-    expect(values.get('useapi_minimax_polls_total{outcome="server_error"}')).toBeGreaterThan(0);
+    expect(values.get('useapi_minimax_polls_total{outcome="server_error"}')).toBe(1);
     expect((await get(`${stack.exporter.url}/`)).body).toContain("stale");
+
     stack.simulator.setMode("ok");
-    await until(() => stack?.exporter.poller.status().stale === false);
+    clock.fire(await clock.scheduled(pollTimer));
+    await clock.scheduled((timer) => timer.ms === STALE_AFTER);
+    expect(stack.exporter.poller.status().stale).toBe(false);
     expect(accountSamples(await scrape(stack)).size).toBe(accountSamples(fresh).size);
   });
 
   it("logs a line when the outcome changes, not one per failed poll", async () => {
-    stack = await startStack(
-      { pollIntervalMs: 100, pollTimeoutMs: 50, maxBackoffMs: 100 },
-      {},
-      (sim) => sim.setMode("server_error"),
-    );
-    await until(() => (stack?.simulator.stats.jobsRequests ?? 0) >= 5);
-    stack.simulator.setMode("ok");
-    await until(() => stack?.exporter.poller.status().lastOutcome === "success");
+    const clock = new VirtualClock();
+    stack = await stackOn(clock, "server_error");
+    for (let polls = 1; polls <= 5; polls++) {
+      const next = await clock.scheduled(pollTimer);
+      if (polls === 5) stack.simulator.setMode("ok");
+      clock.fire(next);
+    }
+    await clock.scheduled(pollTimer);
+    expect(stack.exporter.poller.status().lastOutcome).toBe("success");
+    expect(stack.simulator.stats.jobsRequests).toBe(6);
     const records = stack.logs.map((l) => JSON.parse(l) as { level: string; outcome?: string });
     const changes = records.filter((r) => r.level !== "debug" && r.outcome !== undefined);
     expect(changes.map((r) => [r.level, r.outcome])).toEqual([

@@ -1,0 +1,60 @@
+import type { Scheduler, TimerHandle } from "../src/scheduler.js";
+
+export interface VirtualTimer {
+  readonly id: number;
+  /** The delay it was scheduled with. */
+  readonly ms: number;
+  /** Virtual time at which it is due. */
+  readonly at: number;
+  readonly callback: () => void;
+}
+
+/**
+ * A scheduler whose time moves only when a test fires a timer, so that a test of the poll loop
+ * never depends on how fast the machine is. Waiting is for events: a timer being scheduled.
+ */
+export class VirtualClock implements Scheduler {
+  private nowMs = 0;
+  private nextId = 1;
+  private readonly timers = new Map<number, VirtualTimer>();
+  private readonly waiters = new Set<() => void>();
+
+  now = (): number => this.nowMs;
+
+  setTimeout(callback: () => void, ms: number): TimerHandle {
+    const timer = { id: this.nextId++, ms, at: this.nowMs + ms, callback };
+    this.timers.set(timer.id, timer);
+    for (const wake of [...this.waiters]) wake();
+    return timer.id;
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    if (typeof handle === "number") this.timers.delete(handle);
+  }
+
+  /** The timers still pending, earliest first. */
+  pending(): VirtualTimer[] {
+    return [...this.timers.values()].sort((a, b) => a.at - b.at || a.id - b.id);
+  }
+
+  /** Resolves with the earliest pending timer that matches, waiting for one to be scheduled. */
+  scheduled(matches: (timer: VirtualTimer) => boolean = () => true): Promise<VirtualTimer> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const timer = this.pending().find(matches);
+        if (timer === undefined) return;
+        this.waiters.delete(check);
+        resolve(timer);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Moves time to the timer's due time (never backwards) and runs it. */
+  fire(timer: VirtualTimer): void {
+    if (!this.timers.delete(timer.id)) throw new Error(`timer ${timer.id} is not pending`);
+    this.nowMs = Math.max(this.nowMs, timer.at);
+    timer.callback();
+  }
+}
