@@ -88,7 +88,8 @@ const positive = (value: number) => {
   expect(value).toBeGreaterThan(0);
 };
 
-describe("benchmarks (smoke runs, no time assertions)", () => {
+// They share two cores with the rest of the suite: a generous bound, not a speed test.
+describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, () => {
   it("reads wrk's latencies in every unit it prints", async () => {
     const { wrkMs } = await load("serve");
     expect([wrkMs("812.00us"), wrkMs("4.20ms"), wrkMs("1.02s"), wrkMs("1.50m")]).toEqual([
