@@ -200,11 +200,8 @@ describe("the activity model", () => {
     expect(() => createActivity({ ...options, idleAccounts: 9 })).toThrow(/idleAccounts/);
   });
 
-  it("builds a large static payload quickly, deterministically and with unique job IDs", () => {
-    const started = performance.now();
+  it("builds a large static payload deterministically and with unique job IDs", () => {
     const big = generatePayload({ seed: 3, accounts: 10_000, jobsPerAccount: 5 });
-    // Generous: only quadratic work would come near it.
-    expect(performance.now() - started).toBeLessThan(1_500);
     expect(big.accounts).toHaveLength(10_000);
     expect(new Set(big.accounts).size).toBe(10_000);
     const jobs = Object.values(big.executing).flat();
@@ -693,9 +690,8 @@ describe("the simulator over HTTP", () => {
     sim.setMode("hang");
     const pending = call(jobsUrl, { headers: AUTH }).catch((e: unknown) => e);
     await waitFor(() => sim.stats.inFlight === 1);
-    const started = performance.now();
+    // A close that waited for the held request would outlast the test's timeout.
     await sim.close();
-    expect(performance.now() - started).toBeLessThan(500);
     expect(await pending).toBeInstanceOf(Error);
   });
 
@@ -703,9 +699,8 @@ describe("the simulator over HTTP", () => {
     sim.setMode("slow_body", { delayMs: 60_000 });
     const response = await request(jobsUrl, { headers: AUTH });
     const reading = response.body.text().catch((e: unknown) => e);
-    const started = performance.now();
+    // A close that waited for the held request would outlast the test's timeout.
     await sim.close();
-    expect(performance.now() - started).toBeLessThan(500);
     expect(await reading).toBeInstanceOf(Error);
   });
 });
@@ -1119,9 +1114,8 @@ describe("the simulator's job lookup delay", () => {
     const url = `${sim.url}/v1/minimax/agent/p1-u2-a3-bot:minimax`;
     const pending = call(url, { headers: AUTH }).catch((e: unknown) => e);
     await waitFor(() => sim.stats.jobLookupsInFlight === 1);
-    const started = performance.now();
+    // A close that waited for the held request would outlast the test's timeout.
     await sim.close();
-    expect(performance.now() - started).toBeLessThan(500);
     expect(await pending).toBeInstanceOf(Error);
   });
 
