@@ -1,43 +1,36 @@
-import { createHash } from "node:crypto";
 import { TLSSocket } from "node:tls";
-import bcrypt from "bcryptjs";
 import type { RequestHandler } from "express";
+import { createCredentialChecks, type CredentialCheckOptions } from "./credential-checks.js";
 import type { ClientAuthType } from "./web-config.js";
-
-/** Compared against when the user is unknown, so that timing does not tell which users exist. */
-const DUMMY_HASH = "$2y$10$nzgJ949J0wGVHjz6dI.tf.vchSu79NvDQTaDibLwP11jDzaVF/Sxq";
-/** Successful logins remembered, so that a scrape does not pay for bcrypt every time. */
-const CACHE_SIZE = 64;
 
 /**
  * HTTP basic auth against bcrypt hashes (exporter-toolkit's basic_auth_users) on every path.
- * Wrong or missing credentials get 401 with a WWW-Authenticate challenge.
+ * Wrong or missing credentials get 401 with a WWW-Authenticate challenge; when too many checks
+ * are already waiting for bcrypt, 503 with Retry-After at once. A cached login passes at once.
  */
-export function basicAuth(users: ReadonlyMap<string, string>, realm: string): RequestHandler {
-  const verified = new Set<string>();
+export function basicAuth(
+  users: ReadonlyMap<string, string>,
+  realm: string,
+  options: Omit<CredentialCheckOptions, "users"> = {},
+): RequestHandler {
+  const checks = createCredentialChecks({ ...options, users });
   const challenge = `Basic realm="${realm}", charset="UTF-8"`;
 
-  return async (req, res, next) => {
+  return (req, res, next) => {
     const credentials = parseBasic(req.headers.authorization);
-    if (credentials !== undefined) {
-      const [user, password] = credentials;
-      const hash = users.get(user);
-      const key = createHash("sha256")
-        .update(`${user}\0${password}\0${hash ?? ""}`)
-        .digest("hex");
-      if (hash !== undefined && verified.has(key)) {
-        next();
-        return;
-      }
-      const ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
-      if (ok && hash !== undefined) {
-        if (verified.size >= CACHE_SIZE) verified.clear();
-        verified.add(key);
-        next();
-        return;
-      }
+    const answer = (result: boolean | "busy") => {
+      if (result === true) next();
+      else if (result === "busy")
+        res.status(503).set("Retry-After", "1").type("text").send("Too many logins waiting\n");
+      else res.status(401).set("WWW-Authenticate", challenge).type("text").send("Unauthorized\n");
+    };
+    if (credentials === undefined) {
+      answer(false);
+      return;
     }
-    res.status(401).set("WWW-Authenticate", challenge).type("text").send("Unauthorized\n");
+    const result = checks.check(credentials[0], credentials[1]);
+    if (typeof result === "object") void result.then(answer, next);
+    else answer(result);
   };
 }
 

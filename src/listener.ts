@@ -1,21 +1,46 @@
-import { createServer, type Server, type RequestListener } from "node:http";
+import { createServer, STATUS_CODES, type Server, type RequestListener } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Config } from "./config.js";
+import { SECURITY_HEADERS } from "./server.js";
 import type { TlsSettings } from "./web-config.js";
 
-const LIMITS = { maxHeaderSize: 8 * 1024 };
+export interface ListenLimits {
+  /** Time to send the request headers (408 beyond). */
+  headersTimeoutMs: number;
+  /** Time to send the whole request (408 beyond). */
+  requestTimeoutMs: number;
+  /** Time for a TLS client to finish its handshake. */
+  handshakeTimeoutMs: number;
+}
+
+export const LISTEN_LIMITS: ListenLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  handshakeTimeoutMs: 10_000,
+};
+
+const MAX_HEADER_BYTES = 8 * 1024;
 
 /** Starts the HTTP or HTTPS server with the request limits; resolves with its base URL. */
 export async function listen(
   app: RequestListener,
   address: Config["listen"],
   tls: TlsSettings | undefined,
+  limits: ListenLimits = LISTEN_LIMITS,
 ): Promise<{ server: Server; url: string }> {
+  const common = {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks both timeouts only this often (30 s by default): make them hold within 10 %.
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, limits.headersTimeoutMs / 10)),
+  };
   const server = tls
     ? createTlsServer(
         {
-          ...LIMITS,
+          ...common,
+          handshakeTimeout: limits.handshakeTimeoutMs,
           cert: tls.cert,
           key: tls.key,
           ...(tls.ca ? { ca: tls.ca } : {}),
@@ -26,9 +51,8 @@ export async function listen(
         },
         app,
       )
-    : createServer(LIMITS, app);
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+    : createServer(common, app);
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(address.port, address.host, () => {
@@ -44,4 +68,29 @@ export async function listen(
       ? `[${bound.address}]`
       : bound.address;
   return { server, url: `${tls ? "https" : "http"}://${host}:${bound.port}` };
+}
+
+/** Node's own 400, 408 and 431 answers, with the security headers every other answer carries. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  const inProgress = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || inProgress?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? 431
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? 408
+        : 400;
+  const body = `${STATUS_CODES[status] ?? "Bad Request"}\n`;
+  const headers = Object.entries({
+    ...SECURITY_HEADERS,
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(body)),
+    Connection: "close",
+  })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);
 }

@@ -23,11 +23,16 @@ export interface AppOptions {
   dashboard?: Buffer | undefined;
   /** Checks run before every route (basic auth, client certificates). */
   guards?: RequestHandler[];
-  /** Concurrent /metrics requests served; more get 503. */
+  /** Concurrent /metrics and landing page requests served; more get 503. */
   maxRequests?: number;
+  /** A capped response not written out by then (a client that stopped reading) is cut off. */
+  responseTimeoutMs?: number;
 }
 
-const SECURITY_HEADERS = {
+/** How long a client may take to read one /metrics or landing page answer. */
+export const RESPONSE_TIMEOUT_MS = 60_000;
+
+export const SECURITY_HEADERS = {
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",
@@ -43,7 +48,10 @@ const SECURITY_HEADERS = {
  * through the express app, which answers a scrape with the same headers and bytes.
  */
 export function createHandler(options: AppOptions): RequestListener {
-  const limit = scrapeLimit(options.maxRequests ?? Infinity);
+  const limit = scrapeLimit(
+    options.maxRequests ?? Infinity,
+    options.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS,
+  );
   const writeScrape = scrapeWriter(options.exposition);
   const app = createApp(options, limit, writeScrape);
   if ((options.guards ?? []).length > 0) return app;
@@ -73,14 +81,21 @@ export function createHandler(options: AppOptions): RequestListener {
   };
 }
 
-/** Scrapes served at once, shared by both paths; beyond the cap they get 503. */
-function scrapeLimit(max: number) {
+/**
+ * Scrapes and landing pages served at once, shared by both paths; beyond the cap they get 503.
+ * A slot is freed when its response is written out, or after `deadlineMs` by cutting it off.
+ */
+function scrapeLimit(max: number, deadlineMs: number) {
   let serving = 0;
   return {
     tryEnter(res: ServerResponse): boolean {
       if (serving >= max) return false;
       serving++;
-      res.once("close", () => serving--);
+      const deadline = setTimeout(() => res.destroy(), deadlineMs).unref();
+      res.once("close", () => {
+        serving--;
+        clearTimeout(deadline);
+      });
       return true;
     },
   };
@@ -143,12 +158,18 @@ function createApp(
     res.set(SECURITY_HEADERS);
     next();
   });
-  // The cap comes before the guards so that a flood cannot make bcrypt burn the CPU either.
-  app.use(telemetryPath, (_req, res, next) => {
+  // Guards first, on every path: a flood of wrong credentials is bounded by basicAuth's own
+  // queue and never takes the slots of scrapes whose credentials are right.
+  for (const guard of options.guards ?? []) app.use(guard);
+  const capped: RequestHandler = (_req, res, next) => {
     if (limit.tryEnter(res)) next();
     else res.status(503).set("Retry-After", "1").type("text").send("Too many concurrent scrapes\n");
+  };
+  app.use(telemetryPath, capped);
+  app.use((req, res, next) => {
+    if (req.path === "/") capped(req, res, next);
+    else next();
   });
-  for (const guard of options.guards ?? []) app.use(guard);
 
   route(app, telemetryPath, (req, res) => writeScrape(req, res));
   route(app, "/", (_req, res) => {

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import bcrypt from "bcryptjs";
+import { hashSync } from "@node-rs/bcrypt";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config-error.js";
@@ -17,7 +17,7 @@ import { get, startStack, type Stack } from "./harness.js";
 
 let certs: TestCerts;
 let dir: string;
-const HASH = bcrypt.hashSync("s3cret", 10).replace(/^\$2b\$/, "$2y$");
+const HASH = hashSync("s3cret", 10).replace(/^\$2b\$/, "$2y$");
 
 function webConfig(name: string, yaml: string): string {
   const path = join(dir, name);

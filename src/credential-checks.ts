@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import { verify as bcryptVerify } from "@node-rs/bcrypt";
+
+/** Compared against when the user is unknown, so that timing does not tell which users exist. */
+const DUMMY_HASH = "$2y$10$nzgJ949J0wGVHjz6dI.tf.vchSu79NvDQTaDibLwP11jDzaVF/Sxq";
+
+export interface CredentialCheckOptions {
+  users: ReadonlyMap<string, string>;
+  /** Runs off the main thread (@node-rs/bcrypt on libuv's pool); injectable for tests. */
+  verify?: (password: string, hash: string) => Promise<boolean>;
+  /** bcrypt checks run at once (exporter-toolkit runs one, behind a mutex). */
+  concurrency?: number;
+  /** Checks waiting for a turn; beyond this a check is refused at once without bcrypt. */
+  maxWaiting?: number;
+  /** Remembered successful logins; bad results are kept apart so that a flood cannot evict these. */
+  goodCacheSize?: number;
+  badCacheSize?: number;
+  /** Told whenever the number of running or waiting checks changes. */
+  onQueue?: (state: { running: number; waiting: number }) => void;
+}
+
+/** "busy": too many checks waiting, answer 503 without running bcrypt. */
+export type CheckResult = boolean | "busy";
+
+export interface CredentialChecks {
+  /** Synchronous when the answer is cached; a promise when bcrypt must run. */
+  check(user: string, password: string): CheckResult | Promise<CheckResult>;
+}
+
+/**
+ * bcrypt checks modelled on exporter-toolkit: a fixed number at once, results cached good or bad
+ * keyed by (user, hash, password), identical checks in flight shared, and a bound on the waiting.
+ */
+export function createCredentialChecks(options: CredentialCheckOptions): CredentialChecks {
+  const {
+    users,
+    verify = bcryptVerify,
+    concurrency = 1,
+    maxWaiting = 16,
+    goodCacheSize = 64,
+    badCacheSize = 1024,
+    onQueue,
+  } = options;
+  const good = new Set<string>();
+  const bad = new Set<string>();
+  const inFlight = new Map<string, Promise<boolean>>();
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const tell = () => onQueue?.({ running, waiting: waiting.length });
+
+  const remember = (cache: Set<string>, size: number, key: string) => {
+    // Sets iterate in insertion order: the oldest entry goes first.
+    if (cache.size >= size) cache.delete(cache.values().next().value as string);
+    cache.add(key);
+  };
+
+  async function run(password: string, hash: string): Promise<boolean> {
+    if (running >= concurrency) {
+      const turn = new Promise<void>((resolve) => waiting.push(resolve));
+      tell();
+      await turn; // the slot is handed over by the check that ends
+    } else {
+      running++;
+      tell();
+    }
+    try {
+      return await verify(password, hash).catch(() => false);
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+      tell();
+    }
+  }
+
+  return {
+    check(user, password) {
+      const hash = users.get(user);
+      const key = createHash("sha256")
+        .update(`${user}\0${hash ?? ""}\0${password}`)
+        .digest("hex");
+      if (good.has(key)) return hash !== undefined;
+      if (bad.has(key)) return false;
+      let pending = inFlight.get(key);
+      if (pending === undefined) {
+        if (running >= concurrency && waiting.length >= maxWaiting) return "busy";
+        pending = run(password, hash ?? DUMMY_HASH).then((ok) => {
+          const valid = ok && hash !== undefined;
+          if (valid) remember(good, goodCacheSize, key);
+          else remember(bad, badCacheSize, key);
+          inFlight.delete(key);
+          return valid;
+        });
+        inFlight.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}

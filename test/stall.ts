@@ -1,0 +1,70 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import { connect as connectTcp, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
+import { createHandler, type AppOptions } from "../src/server.js";
+import { createLogger } from "../src/logger.js";
+import type { PollStatus } from "../src/poller.js";
+
+/** An exposition of `bytes` bytes: far more than loopback's socket buffers hold. */
+export function bigExposition(bytes = 32 * 1024 * 1024): AppOptions["exposition"] {
+  const body = Buffer.alloc(bytes, "#");
+  return {
+    contentType: "text/plain; version=0.0.4; charset=utf-8",
+    refresh: () => Promise.resolve(),
+    body: () => body,
+    gzipped: () => body,
+  };
+}
+
+/** createHandler with quiet logs, a status that is ready, and `options` on top. */
+export function testHandler(options: Partial<AppOptions>) {
+  return createHandler({
+    telemetryPath: "/metrics",
+    version: "test",
+    exposition: bigExposition(),
+    status: () => ({ lastSuccessAtMs: 1 }) as PollStatus,
+    logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
+    ...options,
+  });
+}
+
+/**
+ * A GET that stops reading once the answer has begun: the server has taken its slot and cannot
+ * finish writing while the socket stays paused. Resolves with the client socket.
+ */
+export async function stalledRequest(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+  ca?: string,
+): Promise<Socket> {
+  const { hostname, port, protocol } = new URL(url);
+  const socket =
+    protocol === "https:"
+      ? connectTls({ host: hostname, port: Number(port), ca, servername: "localhost" })
+      : connectTcp(Number(port), hostname);
+  await once(socket, protocol === "https:" ? "secureConnect" : "connect");
+  const lines = Object.entries({ Host: hostname, ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+  socket.write(`GET ${path} HTTP/1.1\r\n${lines.join("")}\r\n`);
+  await once(socket, "data");
+  socket.pause();
+  return socket;
+}
+
+/** Every server-side socket, so that a test can wait until the server has seen one close. */
+export function trackSockets(server: Server) {
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  return {
+    /** Destroys the client socket and resolves once the server's side of it has closed. */
+    async destroy(client: Socket): Promise<void> {
+      const peer = [...sockets].find((s) => s.remotePort === client.localPort);
+      client.destroy();
+      if (peer !== undefined && !peer.destroyed) await once(peer, "close");
+    },
+  };
+}
