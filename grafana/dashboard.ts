@@ -8,21 +8,29 @@ import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
+import { ALERT_THRESHOLDS } from "./alert-thresholds.js";
 
 export const DASHBOARD_UID = "useapi-minimax-exporter";
 
 /** Every panel and query uses the data source picked in the `datasource` variable. */
 const DATASOURCE: dashboard.DataSourceRef = { type: "prometheus", uid: "${datasource}" };
 
-/** useapi.net expires a job as failed after 15 minutes; the job expiry alerts use the same. */
-const JOB_EXPIRY_SECONDS = 900;
-const JOB_NEAR_EXPIRY_SECONDS = 780;
-/** UseapiMinimaxDataStale fires when the last successful poll is older than this. */
-const DATA_STALE_SECONDS = 300;
-/** UseapiMinimaxJobFailureRatioHigh fires above this share of failed jobs. */
-const FAILURE_RATIO_ALERT = 0.25;
-/** UseapiMinimaxSessionExpiringSoon fires when a session has fewer days left than this. */
-const SESSION_EXPIRY_WARNING_DAYS = 7;
+const JOB_NEAR_EXPIRY_SECONDS = ALERT_THRESHOLDS.jobNearExpirySeconds.value;
+const JOB_EXPIRY_SECONDS = ALERT_THRESHOLDS.jobExpirySeconds.value;
+const DATA_STALE_SECONDS = ALERT_THRESHOLDS.dataStaleSeconds.value;
+const SATURATION_RATIO = ALERT_THRESHOLDS.saturationRatio.value;
+const FAILURE_RATIO = ALERT_THRESHOLDS.failureRatio.value;
+/** No alert: the age of the last poll turns orange well before the data counts as stale. */
+const POLL_AGE_WARNING_SECONDS = 60;
+const SECONDS_PER_DAY = 86_400;
+const SESSION_EXPIRED_DAYS = ALERT_THRESHOLDS.sessionExpiredSeconds.value / SECONDS_PER_DAY;
+const SESSION_EXPIRY_WARNING_DAYS =
+  ALERT_THRESHOLDS.sessionExpiringSoonSeconds.value / SECONDS_PER_DAY;
+
+/** "15 minutes" for 900 seconds; "15-minute" as an adjective. */
+const minutes = (seconds: number): string => `${seconds / 60} minutes`;
+const minute = (seconds: number): string => `${seconds / 60}-minute`;
+const percent = (ratio: number): string => `${ratio * 100}%`;
 
 const TARGET = `job=~"$job", instance=~"$instance"`;
 const ACCOUNT = `${TARGET}, account=~"$account"`;
@@ -132,7 +140,7 @@ function perAccountSummary(): table.PanelBuilder {
     .title("Per-account summary")
     .description(
       "One row per account: jobs executing now, elapsed time of its longest-running job and when the exporter last reported the account. " +
-        "A longest job near 15 minutes will be expired by useapi.net; a Last seen that lags behind means the account left the upstream answer or the data went stale (see Exporter health).",
+        `A longest job near ${minutes(JOB_EXPIRY_SECONDS)} will be expired by useapi.net; a Last seen that lags behind means the account left the upstream answer or the data went stale (see Exporter health).`,
     )
     .datasource(DATASOURCE)
     .targets([
@@ -208,7 +216,7 @@ function longestRunningJob(): timeseries.PanelBuilder {
   return (
     timeSeries(
       "Longest-running job per account",
-      "Elapsed time of each account's longest-running agent job; 0 when the account is idle. The red line is useapi.net's 15-minute job expiry. " +
+      `Elapsed time of each account's longest-running agent job; 0 when the account is idle. The red line is useapi.net's ${minute(JOB_EXPIRY_SECONDS)} job expiry. ` +
         "A line that keeps climbing towards it is a stuck job: useapi.net will expire it as failed, and until then it holds one of the account's job slots.",
     )
       .withTarget(
@@ -256,7 +264,7 @@ function lastPollAge(): stat.PanelBuilder {
   return statPanel(
     "Age of last successful poll",
     "Time since the exporter's last successful poll of useapi.net (the newest over the selected instances); it should stay near the poll interval. " +
-      "Orange after a minute, red after 5 minutes, when the UseapiMinimaxDataStale alert starts to count: the per-account values are old or gone. A huge value means no poll has ever succeeded. Check Upstream up and Poll outcomes per second.",
+      `Orange after a minute, red after ${minutes(DATA_STALE_SECONDS)}, when the UseapiMinimaxDataStale alert starts to count: the per-account values are old or gone. A huge value means no poll has ever succeeded. Check Upstream up and Poll outcomes per second.`,
   )
     .withTarget(
       query("A", `time() - max(useapi_minimax_last_poll_success_timestamp_seconds{${TARGET}})`),
@@ -265,7 +273,7 @@ function lastPollAge(): stat.PanelBuilder {
     .thresholds(
       thresholds([
         { value: null, color: "green" },
-        { value: 60, color: "orange" },
+        { value: POLL_AGE_WARNING_SECONDS, color: "orange" },
         { value: DATA_STALE_SECONDS, color: "red" },
       ]),
     )
@@ -337,7 +345,7 @@ function saturation(): timeseries.PanelBuilder {
   return (
     timeSeries(
       "Saturation per account",
-      "Jobs executing on each account divided by the jobs it may run at once (maxJobs from GET /v1/minimax/accounts, refreshed every 5 minutes). The red line is 100%: every job slot is taken and useapi.net answers new jobs with 429 until one finishes. " +
+      `Jobs executing on each account divided by the jobs it may run at once (maxJobs from GET /v1/minimax/accounts, refreshed every 5 minutes). The red line is ${percent(SATURATION_RATIO)}: every job slot is taken and useapi.net answers new jobs with 429 until one finishes. ` +
         "A line that stays on it is what UseapiMinimaxAccountSaturated alerts on: spread work over more accounts or raise the account's limit. No line for an account means its maxJobs is unknown: check Upstream endpoints up by source (accounts).",
     )
       .withTarget(
@@ -350,12 +358,12 @@ function saturation(): timeseries.PanelBuilder {
       .thresholds(
         thresholds([
           { value: null, color: "green" },
-          { value: 1, color: "red" },
+          { value: SATURATION_RATIO, color: "red" },
         ]),
       )
       .thresholdsStyle(thresholdLine())
       // Keeps the 100% line in view while the accounts are idle.
-      .axisSoftMax(1)
+      .axisSoftMax(SATURATION_RATIO)
       .height(8)
       .span(12)
   );
@@ -366,13 +374,13 @@ function sessionExpiry(): bargauge.PanelBuilder {
     .title("Session expiry per account")
     .description(
       "Days left before each account's MiniMax session (jwt.exp from GET /v1/minimax/accounts) expires; after it the account stops working until it is reconfigured at useapi.net. " +
-        "Orange under 7 days (UseapiMinimaxSessionExpiringSoon), red once expired (UseapiMinimaxSessionExpired): renew the account's MiniMax login and update its configuration at useapi.net before it runs out. An account without a bar reported no expiry.",
+        `Orange under ${SESSION_EXPIRY_WARNING_DAYS} days (UseapiMinimaxSessionExpiringSoon), red once expired (UseapiMinimaxSessionExpired): renew the account's MiniMax login and update its configuration at useapi.net before it runs out. An account without a bar reported no expiry.`,
     )
     .datasource(DATASOURCE)
     .withTarget(
       query(
         "A",
-        `(max by (account) (useapi_minimax_account_session_expiry_timestamp_seconds{${ACCOUNT}}) - time()) / 86400`,
+        `(max by (account) (useapi_minimax_account_session_expiry_timestamp_seconds{${ACCOUNT}}) - time()) / ${SECONDS_PER_DAY}`,
       )
         .instant()
         .legendFormat("{{account}}"),
@@ -388,7 +396,7 @@ function sessionExpiry(): bargauge.PanelBuilder {
     .thresholds(
       thresholds([
         { value: null, color: "red" },
-        { value: 0, color: "orange" },
+        { value: SESSION_EXPIRED_DAYS, color: "orange" },
         { value: SESSION_EXPIRY_WARNING_DAYS, color: "green" },
       ]),
     )
@@ -424,7 +432,7 @@ function jobsStartedFinished(): timeseries.PanelBuilder {
 function failureRatio(): timeseries.PanelBuilder {
   return timeSeries(
     "Failure ratio",
-    "Share of the agent jobs that finished failed among those that finished completed or failed, over the selected accounts (jobs of unknown status are left out). Gaps mean no job finished in that time. The red line is the 25% of UseapiMinimaxJobFailureRatioHigh, which looks at a whole hour per account. " +
+    `Share of the agent jobs that finished failed among those that finished completed or failed, over the selected accounts (jobs of unknown status are left out). Gaps mean no job finished in that time. The red line is the ${percent(FAILURE_RATIO)} of UseapiMinimaxJobFailureRatioHigh, which looks at a whole hour per account. ` +
       "If it stays high: look the failed jobs up with GET /v1/minimax/agent/{jobId} for their error (timeouts, moderation, credits), check the accounts' errors and sessions, and useapi.net's status.",
   )
     .withTarget(
@@ -439,7 +447,7 @@ function failureRatio(): timeseries.PanelBuilder {
     .thresholds(
       thresholds([
         { value: null, color: "green" },
-        { value: FAILURE_RATIO_ALERT, color: "red" },
+        { value: FAILURE_RATIO, color: "red" },
       ]),
     )
     .thresholdsStyle(thresholdLine())
@@ -456,7 +464,7 @@ function jobDuration(): timeseries.PanelBuilder {
     ).legendFormat(`${name} {{account}}`);
   return timeSeries(
     "Job duration p50/p90/p99 per account",
-    "Median, 90th and 99th percentile run time of the agent jobs that finished on each account (the elapsed time last seen before they left the running list, so up to one poll interval short), estimated from histogram buckets between 20 s and 15 minutes. The red line is useapi.net's 15-minute job expiry. " +
+    `Median, 90th and 99th percentile run time of the agent jobs that finished on each account (the elapsed time last seen before they left the running list, so up to one poll interval short), estimated from histogram buckets between 20 s and 15 minutes. The red line is useapi.net's ${minute(JOB_EXPIRY_SECONDS)} job expiry. ` +
       "Gaps mean no job finished in that time. Quantiles climbing towards the expiry mean jobs are slow or stuck and will be expired as failed: check the Longest-running job panel, the failure ratio and the prompts' complexity.",
   )
     .targets([
@@ -589,35 +597,4 @@ export function buildDashboard(): object {
 export async function serializeDashboard(model: object): Promise<string> {
   const options = await resolveConfig(fileURLToPath(import.meta.url));
   return format(JSON.stringify(model, null, 2), { ...options, parser: "json" });
-}
-
-export interface DashboardQuery {
-  panel: string;
-  expr: string;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-const records = (value: unknown): Record<string, unknown>[] =>
-  Array.isArray(value) ? value.filter(isRecord) : [];
-
-/** Every panel of a dashboard model, the panels of collapsed rows included. */
-export function dashboardPanels(model: object): Record<string, unknown>[] {
-  return records((model as Record<string, unknown>)["panels"]).flatMap((panel) => [
-    panel,
-    ...records(panel["panels"]),
-  ]);
-}
-
-/** Every PromQL expression of a dashboard model, with the title of its panel. */
-export function dashboardQueries(model: object): DashboardQuery[] {
-  return dashboardPanels(model).flatMap((panel) =>
-    records(panel["targets"]).flatMap((target) => {
-      const expr = target["expr"];
-      return typeof expr === "string"
-        ? [{ panel: typeof panel["title"] === "string" ? panel["title"] : "", expr }]
-        : [];
-    }),
-  );
 }

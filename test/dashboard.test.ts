@@ -1,24 +1,26 @@
 import { readFileSync } from "node:fs";
 import { defaultDashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { describe, expect, it } from "vitest";
+import { ALERT_THRESHOLDS } from "../grafana/alert-thresholds.js";
+import { DASHBOARD_UID, buildDashboard, serializeDashboard } from "../grafana/dashboard.js";
+import { alertRules, ruleThreshold, thresholdMismatches } from "./alert-rules.js";
 import {
-  DASHBOARD_UID,
-  buildDashboard,
+  type Json,
+  type ThresholdStep,
   dashboardPanels,
   dashboardQueries,
-  serializeDashboard,
-} from "../grafana/dashboard.js";
+  dashboardThresholdSteps,
+  isRecord,
+} from "./dashboard-model.js";
 
 const DASHBOARD_FILE = new URL("../grafana/dashboard.json", import.meta.url);
+const RULES_TEXT = readFileSync(new URL("../prometheus/alerts.yml", import.meta.url), "utf8");
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 const PER_ACCOUNT_METRIC = /useapi_minimax_(?:agent|account)_\w+/;
-
-type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const SECONDS_PER_DAY = 86_400;
 
 const model = buildDashboard() as Json;
+const rules = alertRules(RULES_TEXT);
 const panels = dashboardPanels(model);
 const contentPanels = panels.filter((panel) => panel["type"] !== "row");
 
@@ -176,10 +178,13 @@ describe("the Grafana dashboard", () => {
     expect(titles.indexOf("Upstream endpoints up by source")).toBeGreaterThan(health);
   });
 
-  it("draws the 15-minute job expiry as a threshold line on the longest-running job panel", () => {
+  it("draws the job expiry of UseapiMinimaxJobPastExpiry as a threshold line on the longest-running job panel", () => {
     const defaults = fieldDefaults("Longest-running job per account");
     const steps = thresholdSteps(defaults);
-    expect(steps.map((step) => step["value"])).toContain(900);
+    expect(steps.map((step) => step["value"])).toEqual([
+      null,
+      ruleThreshold(rules, ALERT_THRESHOLDS.jobExpirySeconds),
+    ]);
     expect((defaults["custom"] as Json)["thresholdsStyle"]).toEqual({ mode: "line" });
     expect(defaults["unit"]).toBe("s");
   });
@@ -217,7 +222,10 @@ describe("the Grafana dashboard", () => {
     );
     const defaults = fieldDefaults("Saturation per account");
     expect(defaults["unit"]).toBe("percentunit");
-    expect(thresholdSteps(defaults).map((step) => step["value"])).toEqual([null, 1]);
+    expect(thresholdSteps(defaults).map((step) => step["value"])).toEqual([
+      null,
+      ruleThreshold(rules, ALERT_THRESHOLDS.saturationRatio),
+    ]);
     expect((defaults["custom"] as Json)["thresholdsStyle"]).toEqual({ mode: "line" });
   });
 
@@ -266,7 +274,7 @@ describe("the Grafana dashboard", () => {
     ]);
   });
 
-  it("shows the days left of each session, red once expired and orange within 7 days", () => {
+  it("shows the days left of each session, red once expired and orange within the warning of UseapiMinimaxSessionExpiringSoon", () => {
     const [target] = panelTitled("Session expiry per account")["targets"] as Json[];
     expect(target?.["expr"]).toMatch(
       /^\(max by \(account\) \(useapi_minimax_account_session_expiry_timestamp_seconds\{.*\}\) - time\(\)\) \/ 86400$/,
@@ -274,8 +282,14 @@ describe("the Grafana dashboard", () => {
     const steps = thresholdSteps(fieldDefaults("Session expiry per account"));
     expect(steps).toEqual([
       { value: null, color: "red" },
-      { value: 0, color: "orange" },
-      { value: 7, color: "green" },
+      {
+        value: ruleThreshold(rules, ALERT_THRESHOLDS.sessionExpiredSeconds) / SECONDS_PER_DAY,
+        color: "orange",
+      },
+      {
+        value: ruleThreshold(rules, ALERT_THRESHOLDS.sessionExpiringSoonSeconds) / SECONDS_PER_DAY,
+        color: "green",
+      },
     ]);
   });
 
@@ -306,6 +320,122 @@ describe("the Grafana dashboard", () => {
     for (const target of targets) expect(target).toMatchObject({ instant: true, format: "table" });
     const transformations = panel["transformations"] as Json[];
     expect(transformations.map((step) => step["id"])).toEqual(["merge", "organize"]);
+  });
+});
+
+type ThresholdKey = keyof typeof ALERT_THRESHOLDS;
+
+/** Each threshold step that draws an alert's threshold; the session panel shows days. */
+const MIRRORS: { step: Omit<ThresholdStep, "value">; threshold: ThresholdKey; per?: number }[] = [
+  {
+    step: { panel: "Per-account summary", field: "Longest job", color: "orange" },
+    threshold: "jobNearExpirySeconds",
+  },
+  {
+    step: { panel: "Per-account summary", field: "Longest job", color: "red" },
+    threshold: "jobExpirySeconds",
+  },
+  {
+    step: { panel: "Longest-running job per account", field: "", color: "red" },
+    threshold: "jobExpirySeconds",
+  },
+  {
+    step: { panel: "Job duration p50/p90/p99 per account", field: "", color: "red" },
+    threshold: "jobExpirySeconds",
+  },
+  {
+    step: { panel: "Age of last successful poll", field: "", color: "red" },
+    threshold: "dataStaleSeconds",
+  },
+  {
+    step: { panel: "Saturation per account", field: "", color: "red" },
+    threshold: "saturationRatio",
+  },
+  {
+    step: { panel: "Session expiry per account", field: "", color: "orange" },
+    threshold: "sessionExpiredSeconds",
+    per: SECONDS_PER_DAY,
+  },
+  {
+    step: { panel: "Session expiry per account", field: "", color: "green" },
+    threshold: "sessionExpiringSoonSeconds",
+    per: SECONDS_PER_DAY,
+  },
+  { step: { panel: "Failure ratio", field: "", color: "red" }, threshold: "failureRatio" },
+];
+
+/** The threshold steps that mirror no alert. */
+const OWN_STEPS: ThresholdStep[] = [
+  { panel: "Age of last successful poll", field: "", color: "orange", value: 60 },
+  { panel: "Upstream up", field: "", color: "green", value: 1 },
+  { panel: "Upstream endpoints up by source", field: "", color: "green", value: 1 },
+];
+
+const byPlace = (a: ThresholdStep, b: ThresholdStep): number =>
+  `${a.panel}|${a.field}|${a.color}`.localeCompare(`${b.panel}|${b.field}|${b.color}`);
+
+/** The number a rule compares with, read from the rules, in the unit of the panel. */
+const fromRules = (threshold: ThresholdKey, per = 1): number =>
+  ruleThreshold(rules, ALERT_THRESHOLDS[threshold]) / per;
+
+describe("the dashboard's thresholds and prometheus/alerts.yml", () => {
+  it("keeps every value of the dashboard's threshold table equal to the number its alert rule compares with", () => {
+    expect(thresholdMismatches(rules, ALERT_THRESHOLDS)).toEqual([]);
+  });
+
+  it("reports a rule whose threshold changed without the table, and a rule whose comparison changed", () => {
+    const longer = RULES_TEXT.replace(
+      "useapi_minimax_agent_job_max_elapsed_seconds > 900\n",
+      "useapi_minimax_agent_job_max_elapsed_seconds > 1200\n",
+    );
+    expect(longer).not.toBe(RULES_TEXT);
+    expect(thresholdMismatches(alertRules(longer), ALERT_THRESHOLDS)).toEqual([
+      'jobExpirySeconds is 900 but UseapiMinimaxJobPastExpiry compares "useapi_minimax_agent_job_max_elapsed_seconds >" with 1200',
+    ]);
+    const inclusive = RULES_TEXT.replace(/\) > 0\.25(\n\s*and\n)/, ") >= 0.25$1");
+    expect(inclusive).not.toBe(RULES_TEXT);
+    expect(thresholdMismatches(alertRules(inclusive), ALERT_THRESHOLDS)).toEqual([
+      'failureRatio: UseapiMinimaxJobFailureRatioHigh has no ") >" followed by a number',
+    ]);
+  });
+
+  it("draws every alert threshold at the number its rule compares with, and no other threshold step but its own", () => {
+    const expected = [
+      ...MIRRORS.map(({ step, threshold, per }) => ({ ...step, value: fromRules(threshold, per) })),
+      ...OWN_STEPS,
+    ];
+    expect([...dashboardThresholdSteps(model)].sort(byPlace)).toEqual(expected.sort(byPlace));
+  });
+
+  it("draws every threshold of the table on some panel", () => {
+    expect(new Set(MIRRORS.map(({ threshold }) => threshold))).toEqual(
+      new Set(Object.keys(ALERT_THRESHOLDS)),
+    );
+  });
+
+  it("states in the panel descriptions the thresholds the alert rules use", () => {
+    const description = (title: string): string => String(panelTitled(title)["description"]);
+    const expiryMinutes = fromRules("jobExpirySeconds") / 60;
+    expect(description("Per-account summary")).toContain(`near ${expiryMinutes} minutes`);
+    for (const title of ["Longest-running job per account", "Job duration p50/p90/p99 per account"])
+      expect(description(title), title).toContain(`${expiryMinutes}-minute job expiry`);
+    expect(description("Age of last successful poll")).toContain(
+      `red after ${fromRules("dataStaleSeconds") / 60} minutes`,
+    );
+    expect(description("Saturation per account")).toContain(
+      `The red line is ${fromRules("saturationRatio") * 100}%`,
+    );
+    expect(description("Session expiry per account")).toContain(
+      `Orange under ${fromRules("sessionExpiringSoonSeconds", SECONDS_PER_DAY)} days`,
+    );
+    expect(description("Failure ratio")).toContain(
+      `The red line is the ${fromRules("failureRatio") * 100}% of UseapiMinimaxJobFailureRatioHigh`,
+    );
+  });
+
+  it("keeps the job expiry line in view on the longest-running job panel while every job is short", () => {
+    const custom = fieldDefaults("Longest-running job per account")["custom"] as Json;
+    expect(custom["axisSoftMax"]).toBeGreaterThan(fromRules("jobExpirySeconds"));
   });
 });
 
