@@ -58,3 +58,28 @@ export function checkModeOptions(options: ModeOptions): void {
     throw new RangeError(`delayMs must be a number from 0 to ${MAX_DELAY_MS}`);
   }
 }
+
+/** An endpoint's mode and its options, as set. */
+export interface ModeSetting {
+  mode: SimulatorMode;
+  options: ModeOptions;
+}
+
+/** Each endpoint's mode, "ok" until set; `set` throws a RangeError naming what is wrong. */
+export function createModeTable(): {
+  set: (mode: SimulatorMode, options: ModeOptions, endpoint: SimulatorEndpoint) => void;
+  get: (endpoint: SimulatorEndpoint) => ModeSetting;
+} {
+  const modes = new Map<SimulatorEndpoint, ModeSetting>();
+  return {
+    set: (mode, options, endpoint) => {
+      if (!isSimulatorMode(mode)) throw new RangeError(`unknown simulator mode ${String(mode)}`);
+      if (!isSimulatorEndpoint(endpoint)) {
+        throw new RangeError(`unknown simulator endpoint ${String(endpoint)}`);
+      }
+      checkModeOptions(options);
+      modes.set(endpoint, { mode, options: { ...options } });
+    },
+    get: (endpoint) => modes.get(endpoint) ?? { mode: "ok", options: {} },
+  };
+}
