@@ -73,7 +73,9 @@ export async function listen(
 /** Node's own 400, 408 and 431 answers, with the security headers every other answer carries. */
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   const inProgress = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (error.code === "ECONNRESET" || !socket.writable || inProgress?.headersSent === true) {
+  const http = error.code?.startsWith("HPE_") === true || error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+  // Not HTTP's to answer (a TLS handshake that failed or timed out, a reset): just close.
+  if (!http || !socket.writable || inProgress?.headersSent === true) {
     socket.destroy();
     return;
   }

@@ -52,6 +52,11 @@ export async function stalledRequest(
   return socket;
 }
 
+/** Its close, whether or not an error (a reset) came first. */
+function closeOf(socket: Socket): Promise<void> {
+  return new Promise((resolve) => socket.once("close", () => resolve()));
+}
+
 /** Every server-side socket, so that a test can wait until the server has seen one close. */
 export function trackSockets(server: Server) {
   const sockets = new Set<Socket>();
@@ -59,12 +64,18 @@ export function trackSockets(server: Server) {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
+  const peer = (client: Socket) => [...sockets].find((s) => s.remotePort === client.localPort);
   return {
+    /** Resolves once the server's side of the client's connection has closed. */
+    async closed(client: Socket): Promise<void> {
+      const socket = peer(client);
+      if (socket !== undefined && !socket.destroyed) await closeOf(socket);
+    },
     /** Destroys the client socket and resolves once the server's side of it has closed. */
     async destroy(client: Socket): Promise<void> {
-      const peer = [...sockets].find((s) => s.remotePort === client.localPort);
+      const socket = peer(client);
       client.destroy();
-      if (peer !== undefined && !peer.destroyed) await once(peer, "close");
+      if (socket !== undefined && !socket.destroyed) await closeOf(socket);
     },
   };
 }
