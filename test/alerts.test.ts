@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { alertRuleTestCases, alertRules } from "./alert-rules.js";
 import { haveBinary } from "./binaries.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -53,95 +54,29 @@ function run(command: string, args: string[], cwd = ROOT): RunResult {
   return { code: result.status, stdout: result.stdout, output: result.stdout + result.stderr };
 }
 
-const indentOf = (line: string): number => line.length - line.trimStart().length;
-const unquote = (value: string): string => value.trim().replace(/^(["'])(.*)\1$/, "$2");
-
-interface AlertRule {
-  name: string;
-  /** The rule's own keys (expr, for, labels, annotations) with their inline values. */
-  keys: Map<string, string>;
-  labels: Map<string, string>;
-  annotations: Map<string, string>;
-}
-
-/** Reads the alerting rules of a file written in the block style of alerts.yml (no YAML library). */
-function parseAlertRules(text: string): AlertRule[] {
-  const lines = text.split("\n");
-  const rules: AlertRule[] = [];
-  lines.forEach((line, start) => {
-    const head = /^(\s*)- alert:\s*(\S+)\s*$/.exec(line);
-    if (!head) return;
-    const keyIndent = (head[1] ?? "").length + 2;
-    const rule: AlertRule = {
-      name: unquote(head[2] ?? ""),
-      keys: new Map(),
-      labels: new Map(),
-      annotations: new Map(),
-    };
-    let section: Map<string, string> | undefined;
-    for (const next of lines.slice(start + 1)) {
-      if (next.trim() === "" || next.trimStart().startsWith("#")) continue;
-      const indent = indentOf(next);
-      if (indent < keyIndent) break;
-      const pair = /^\s*([A-Za-z_][\w-]*):\s*(.*)$/.exec(next);
-      if (indent === keyIndent && pair) {
-        const [, key = "", value = ""] = pair;
-        rule.keys.set(key, value.trim());
-        section =
-          key === "labels" ? rule.labels : key === "annotations" ? rule.annotations : undefined;
-      } else if (indent === keyIndent + 2 && pair && section) {
-        section.set(pair[1] ?? "", unquote(pair[2] ?? ""));
-      }
-    }
-    rules.push(rule);
-  });
-  return rules;
-}
-
-interface RuleTestCase {
-  alertname: string;
-  firing: boolean;
-}
-
-/** Each alert_rule_test entry: its alert and whether it expects alerts (`exp_alerts: []` does not). */
-function parseRuleTestCases(text: string): RuleTestCase[] {
-  const cases: RuleTestCase[] = [];
-  let pending: string | undefined;
-  for (const line of text.split("\n")) {
-    const name = /^\s*(?:- )?alertname:\s*(\S+)\s*$/.exec(line);
-    if (name) pending = unquote(name[1] ?? "");
-    const expected = /^\s*(?:- )?exp_alerts:\s*(.*)$/.exec(line);
-    if (expected && pending !== undefined) {
-      cases.push({ alertname: pending, firing: expected[1]?.trim() !== "[]" });
-      pending = undefined;
-    }
-  }
-  return cases;
-}
-
-const rules = parseAlertRules(read(RULES));
-const ruleTestCases = parseRuleTestCases(read(RULE_TESTS));
+const rules = alertRules(read(RULES));
+const ruleTestCases = alertRuleTestCases(read(RULE_TESTS));
 
 describe("prometheus/alerts.yml", () => {
   it("defines exactly the documented alerts, in one group named useapi-minimax", () => {
-    expect(rules.map((r) => r.name)).toEqual(ALERT_NAMES);
+    expect(rules.map((r) => r.alert)).toEqual(ALERT_NAMES);
     expect([...read(RULES).matchAll(/^\s*- name:\s*(\S+)\s*$/gm)].map((m) => m[1])).toEqual([
       "useapi-minimax",
     ]);
   });
 
   it.each(ALERT_NAMES)("gives %s a for duration, a severity and both annotations", (name) => {
-    const rule = rules.find((r) => r.name === name);
-    expect(rule?.keys.get("for")).toMatch(/^\d+[smh]$/);
-    expect(["critical", "warning"]).toContain(rule?.labels.get("severity"));
-    expect(rule?.annotations.get("summary")).toMatch(/\S/);
-    expect(rule?.annotations.get("description")).toMatch(/\{\{ \$labels\.instance \}\}/);
+    const rule = rules.find((r) => r.alert === name);
+    expect(rule?.for).toMatch(/^\d+[smh]$/);
+    expect(["critical", "warning"]).toContain(rule?.labels["severity"]);
+    expect(rule?.annotations["summary"]).toMatch(/\S/);
+    expect(rule?.annotations["description"]).toMatch(/\{\{ \$labels\.instance \}\}/);
   });
 
   it.each(PER_ACCOUNT_ALERTS)(
     "names the account and the value in the description of %s",
     (name) => {
-      const description = rules.find((r) => r.name === name)?.annotations.get("description");
+      const description = rules.find((r) => r.alert === name)?.annotations["description"];
       expect(description).toContain("{{ $labels.account }}");
       expect(description).toMatch(/\{\{ \$value( \| \w+)? \}\}/);
     },
@@ -154,7 +89,7 @@ describe("prometheus/alerts.yml", () => {
       "UseapiMinimaxSessionExpiringSoon",
       "UseapiMinimaxSessionExpired",
     ]) {
-      const description = rules.find((r) => r.name === name)?.annotations.get("description");
+      const description = rules.find((r) => r.alert === name)?.annotations["description"];
       expect(description, name).toContain("{{ $value | humanizeDuration }}");
     }
   });
@@ -180,7 +115,7 @@ describe("prometheus/alerts.yml", () => {
   });
 
   it("selects the scrape job useapi-minimax that the example Prometheus configuration defines", () => {
-    expect(rules.find((r) => r.name === "UseapiMinimaxExporterDown")?.keys.get("expr")).toBe(
+    expect(rules.find((r) => r.alert === "UseapiMinimaxExporterDown")?.expr).toBe(
       'up{job="useapi-minimax"} == 0',
     );
     expect(read("prometheus/prometheus.yml")).toMatch(/^\s*- job_name: useapi-minimax$/m);
