@@ -1,3 +1,6 @@
+/** Longest delay a Node.js timer holds (2^31-1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const UNIT_MS: Record<string, number> = {
   ms: 1,
   s: 1_000,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_RETRY_AFTER_MS, nextDelayMs } from "../src/backoff.js";
+import { MAX_TIMER_MS } from "../src/duration.js";
+import { parseRetryAfter } from "../src/outcome.js";
 
 const base = { intervalMs: 15_000, maxBackoffMs: 300_000 };
 
@@ -29,6 +31,51 @@ describe("nextDelayMs", () => {
         const delay = nextDelayMs({ ...base, consecutiveFailures: failures, random });
         expect(delay).toBeGreaterThanOrEqual(base.intervalMs);
         expect(delay).toBeLessThanOrEqual(base.maxBackoffMs);
+      }
+    }
+  });
+
+  it.each([
+    ["a Retry-After of 10^20 seconds", "100000000000000000000"],
+    ["a Retry-After of 400 digits (Infinity)", "9".repeat(400)],
+    ["a Retry-After date in the year 9999", "Fri, 31 Dec 9999 23:59:59 GMT"],
+  ])("keeps %s to an hour, never above the longest timer", (_name, header) => {
+    const now = Date.UTC(2026, 11, 1);
+    const retryAfterMs = parseRetryAfter(header, now);
+    expect(retryAfterMs).toBeGreaterThan(MAX_TIMER_MS);
+    expect(nextDelayMs({ ...base, consecutiveFailures: 1, retryAfterMs, random: 0.5 })).toBe(
+      MAX_RETRY_AFTER_MS,
+    );
+  });
+
+  it("treats a Retry-After that is not a number as absent", () => {
+    const input = { ...base, consecutiveFailures: 1, retryAfterMs: NaN, random: 0.5 };
+    expect(nextDelayMs(input)).toBe(15_000);
+  });
+
+  it("never polls sooner than an interval longer than an hour, whatever the Retry-After", () => {
+    const long = { intervalMs: 2 * 3_600_000, maxBackoffMs: 2 * 3_600_000 };
+    for (const retryAfterMs of [0, 1_000, 3_600_000, 86_400_000, Infinity]) {
+      const delay = nextDelayMs({ ...long, consecutiveFailures: 1, retryAfterMs, random: 0.5 });
+      expect(delay).toBe(long.intervalMs);
+    }
+  });
+
+  it("returns a whole delay from 1 ms to the longest timer for any input", () => {
+    for (const intervalMs of [0, 0.4, 15_000, MAX_TIMER_MS, MAX_TIMER_MS * 4, Infinity, NaN]) {
+      for (const retryAfterMs of [undefined, -5, 0, 1e30, Infinity, NaN]) {
+        for (const consecutiveFailures of [0, 1, 31, 1e9, NaN]) {
+          const delay = nextDelayMs({
+            intervalMs,
+            maxBackoffMs: intervalMs * 8,
+            consecutiveFailures,
+            retryAfterMs,
+            random: 0.999,
+          });
+          expect(Number.isInteger(delay), `${intervalMs} ${retryAfterMs}`).toBe(true);
+          expect(delay).toBeGreaterThanOrEqual(1);
+          expect(delay).toBeLessThanOrEqual(MAX_TIMER_MS);
+        }
       }
     }
   });

@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, envName, FLAGS, loadConfig, usage, type Config } from "../src/config.js";
+import { MAX_TIMER_MS } from "../src/duration.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 const dir = mkdtempSync(join(tmpdir(), "config-test-"));
@@ -37,6 +39,8 @@ describe("loadConfig", () => {
       tokenFile: undefined,
       web: undefined,
       maxRequests: 40,
+      maxAccounts: 10_000,
+      maxJobs: 100_000,
       pollIntervalMs: 15_000,
       pollTimeoutMs: 10_000,
       staleAfterMs: 75_000,
@@ -209,7 +213,7 @@ describe("loadConfig", () => {
       "a token with inner whitespace",
       [],
       { USEAPI_TOKEN: "user:1 2" },
-      "USEAPI_TOKEN: token contains whitespace or control characters",
+      "USEAPI_TOKEN: token must be visible ASCII characters only (no spaces, control or non-ASCII characters)",
     ],
     [
       "a listen address without a port",
@@ -263,7 +267,7 @@ describe("loadConfig", () => {
       "a bad boolean in the environment",
       [],
       { USEAPI_TOKEN: TOKEN, MINIMAX_EXPORTER_DEMO: "yes" },
-      '--demo: "yes" is not a boolean (true or false)',
+      'MINIMAX_EXPORTER_DEMO: "yes" is not a boolean (true or false)',
     ],
     ["a value given to a boolean flag", ["--demo=true"], undefined, "--demo: takes no value"],
   ])("rejects %s with one line naming the flag", (_name, argv, env, message) => {
@@ -275,5 +279,195 @@ describe("loadConfig", () => {
   it("never puts the token into an error message", () => {
     const secret = "user:9999-secretsecretsecret x";
     expect(failure([], { USEAPI_TOKEN: secret })).not.toContain("secretsecret");
+  });
+});
+
+/** Every flag that takes a duration; the last test below proves no other flag accepts one. */
+const DURATION_FLAGS = [
+  "poll.interval",
+  "poll.timeout",
+  "poll.stale-after",
+  "poll.max-backoff",
+  "accounts.interval",
+] as const;
+const LONGEST = "24d20h31m23s647ms";
+const TOO_LONG = "24d20h31m23s648ms";
+
+describe("durations a timer cannot hold", () => {
+  it("spells the longest timer as the longest accepted duration", () => {
+    expect(MAX_TIMER_MS).toBe(2 ** 31 - 1);
+  });
+
+  it.each(DURATION_FLAGS.flatMap((flag) => [[flag, "30d"] as const, [flag, TOO_LONG] as const]))(
+    "refuses --%s=%s with one line naming the flag",
+    (flag, value) => {
+      expect(failure([`--${flag}=${value}`])).toBe(
+        `--${flag}: "${value}" is longer than 3w3d20h31m23s647ms (24.8 days), the longest wait a timer can hold`,
+      );
+    },
+  );
+
+  it.each(DURATION_FLAGS.map((flag) => [flag]))(
+    "names the variable when --%s's too long value came from the environment",
+    (flag) => {
+      const variable = envName(flag) ?? "";
+      expect(failure([], { USEAPI_TOKEN: TOKEN, [variable]: "30d" })).toBe(
+        `${variable}: "30d" is longer than 3w3d20h31m23s647ms (24.8 days), the longest wait a timer can hold`,
+      );
+    },
+  );
+
+  it("accepts the longest duration a timer holds, and caps the derived staleness window there", () => {
+    const config = run([
+      `--poll.interval=${LONGEST}`,
+      `--poll.max-backoff=${LONGEST}`,
+      `--accounts.interval=${LONGEST}`,
+    ]);
+    expect(config.pollIntervalMs).toBe(MAX_TIMER_MS);
+    expect(config.maxBackoffMs).toBe(MAX_TIMER_MS);
+    expect(config.accountsIntervalMs).toBe(MAX_TIMER_MS);
+    expect(config.staleAfterMs).toBe(MAX_TIMER_MS);
+  });
+
+  it("derives a staleness window of five intervals when that fits a timer", () => {
+    expect(run(["--poll.interval=4d", "--poll.max-backoff=4d"]).staleAfterMs).toBe(20 * 86_400_000);
+    expect(run(["--poll.interval=5d", "--poll.max-backoff=5d"]).staleAfterMs).toBe(MAX_TIMER_MS);
+  });
+
+  it("knows every flag that takes a duration: no other flag accepts one", () => {
+    const others = FLAGS.filter(
+      (f) => f.type === "string" && !(DURATION_FLAGS as readonly string[]).includes(f.name),
+    );
+    expect(others.length).toBeGreaterThan(5);
+    for (const flag of others) {
+      expect(
+        () => loadConfig({ argv: [`--${flag.name}=1h`], env: { USEAPI_TOKEN: TOKEN } }),
+        flag.name,
+      ).toThrow(ConfigError);
+    }
+  });
+});
+
+describe("the poll timeout when it is not set", () => {
+  it.each([
+    ["15s", 10_000],
+    ["1h", 10_000],
+    ["12s", 8_000],
+    ["5s", 3_000],
+    ["2s", 1_000],
+    ["1s", 666],
+    ["2ms", 1],
+  ])("derives it from --poll.interval=%s as %i ms, shorter than the interval", (interval, ms) => {
+    const config = run([
+      `--poll.interval=${interval}`,
+      "--poll.max-backoff=1h",
+      "--accounts.interval=0",
+    ]);
+    expect(config.pollTimeoutMs).toBe(ms);
+    expect(config.pollTimeoutMs).toBeLessThan(config.pollIntervalMs);
+  });
+
+  it("refuses an interval too short for any timeout, naming the interval", () => {
+    expect(failure(["--poll.interval=1ms", "--accounts.interval=0"])).toBe(
+      "--poll.interval: is too short to leave time for a poll (at least 2ms)",
+    );
+  });
+
+  it("still refuses an explicitly set timeout that is not shorter than the interval", () => {
+    expect(failure(["--poll.interval=5s", "--poll.timeout=5s"])).toBe(
+      "--poll.timeout: must be shorter than --poll.interval (5s)",
+    );
+    expect(
+      failure(["--poll.interval=5s"], { USEAPI_TOKEN: TOKEN, MINIMAX_EXPORTER_POLL_TIMEOUT: "6s" }),
+    ).toBe("MINIMAX_EXPORTER_POLL_TIMEOUT: must be shorter than --poll.interval (5s)");
+  });
+
+  it("derives the timeout before checking the accounts interval against it", () => {
+    expect(run(["--poll.interval=3s", "--accounts.interval=5s"]).accountsIntervalMs).toBe(5_000);
+  });
+});
+
+describe("errors name where the value came from", () => {
+  it.each([
+    [
+      "MINIMAX_EXPORTER_POLL_INTERVAL",
+      "soon",
+      '"soon" is not a duration (examples: 500ms, 15s, 2m)',
+    ],
+    [
+      "MINIMAX_EXPORTER_WEB_LISTEN_ADDRESS",
+      "localhost",
+      '"localhost" is not of the form host:port or :port',
+    ],
+    ["MINIMAX_EXPORTER_LOG_LEVEL", "loud", '"loud" is not one of debug, info, warn, error'],
+    ["MINIMAX_EXPORTER_JOBS_LOOKUP_RATE", "0", '"0" is not a whole number from 1 to 100'],
+    ["MINIMAX_EXPORTER_USEAPI_BASE_URL", "nowhere", '"nowhere" is not a valid URL'],
+  ])("reports a bad %s under the variable's name", (variable, value, problem) => {
+    expect(failure([], { USEAPI_TOKEN: TOKEN, [variable]: value })).toBe(`${variable}: ${problem}`);
+  });
+
+  it("reports the flag when the flag is given, even if the variable is set too", () => {
+    expect(
+      failure(["--poll.interval=soon"], {
+        USEAPI_TOKEN: TOKEN,
+        MINIMAX_EXPORTER_POLL_INTERVAL: "1m",
+      }),
+    ).toBe('--poll.interval: "soon" is not a duration (examples: 500ms, 15s, 2m)');
+  });
+
+  it("names the token-file variable when the path came from the environment", () => {
+    expect(failure([], { MINIMAX_EXPORTER_USEAPI_TOKEN_FILE: "/nonexistent/token" })).toBe(
+      'MINIMAX_EXPORTER_USEAPI_TOKEN_FILE: cannot read "/nonexistent/token" (ENOENT)',
+    );
+  });
+});
+
+describe("-h", () => {
+  it("is an alias of --help, and the help text says so", () => {
+    expect(loadConfig({ argv: ["-h"], env: {} })).toEqual({ kind: "help" });
+    expect(usage("x")).toContain("-h, --help");
+  });
+});
+
+describe("the token file and the token value", () => {
+  const files = mkdtempSync(join(tmpdir(), "config-token-"));
+
+  it("refuses a FIFO at once instead of hanging startup", () => {
+    const fifo = join(files, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(failure([`--useapi.token-file=${fifo}`], {})).toBe(
+      `--useapi.token-file: "${fifo}" is not a regular file`,
+    );
+  });
+
+  it("refuses a link to /dev/zero without reading it", () => {
+    const link = join(files, "zero");
+    symlinkSync("/dev/zero", link);
+    expect(failure([`--useapi.token-file=${link}`], {})).toBe(
+      `--useapi.token-file: "${link}" is not a regular file`,
+    );
+  });
+
+  it("refuses a 20 MB file as larger than the 4 KiB bound", () => {
+    const big = join(files, "big");
+    writeFileSync(big, "a".repeat(20 * 1024 * 1024));
+    expect(failure([`--useapi.token-file=${big}`], {})).toBe(
+      `--useapi.token-file: "${big}" is larger than 4096 bytes`,
+    );
+  });
+
+  it.each([
+    ["non-ASCII letters", "t\u00f6k\u20acn"],
+    ["a control character", "tok\u0001en"],
+    ["a tab inside", "tok\ten"],
+    ["DEL", "tok\u007fen"],
+  ])("refuses a token with %s, naming its source and never showing it", (_name, token) => {
+    const file = join(files, `bad-${token.length}-${token.codePointAt(3)}`);
+    writeFileSync(file, `${token}\n`);
+    const fromFile = failure([`--useapi.token-file=${file}`], {});
+    expect(fromFile).toMatch(/^--useapi\.token-file: .* token must be visible ASCII/);
+    const fromEnv = failure([], { USEAPI_TOKEN: token });
+    expect(fromEnv).toMatch(/^USEAPI_TOKEN: token must be visible ASCII/);
+    for (const message of [fromFile, fromEnv]) expect(message).not.toContain(token);
   });
 });
