@@ -19,6 +19,8 @@ export interface AccountsPollerOptions {
   now?: () => number;
   monotonic?: () => number;
   random?: () => number;
+  /** Bound on the accounts of one answer (--useapi.max-accounts). */
+  maxAccounts?: number;
   scheduler?: Scheduler;
 }
 
@@ -30,12 +32,20 @@ export function createAccountsPoller(
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? (() => performance.now());
   let lastOutcome: Outcome | undefined;
+  let applied = false;
 
   async function poll(signal: AbortSignal): Promise<Completed | "aborted"> {
     const started = monotonic();
-    const result = await client.get(ACCOUNTS_PATH, parseAccounts, signal);
+    const result = await client.get(
+      ACCOUNTS_PATH,
+      (body) => parseAccounts(body, options.maxAccounts),
+      signal,
+    );
     if (result.outcome === "aborted") return "aborted";
-    if (result.outcome === "success") metrics.apply(result.payload);
+    if (result.outcome === "success") {
+      metrics.apply(result.payload);
+      applied = true;
+    }
     sources.record("accounts", result.outcome, (monotonic() - started) / 1000, now());
     await exposition.refresh();
     if (result.outcome !== lastOutcome) {
@@ -44,7 +54,9 @@ export function createAccountsPoller(
       } else {
         logger.warn(
           { outcome: result.outcome, detail: result.detail },
-          "polls of the accounts endpoint fail; serving the last good values",
+          applied
+            ? "polls of the accounts endpoint fail; serving the last good values"
+            : "polls of the accounts endpoint fail; no good values yet",
         );
       }
     }

@@ -1,4 +1,5 @@
 import { describe, isRecord, PayloadError } from "./boundary.js";
+import { checkKeyCount, DEFAULT_LIMITS } from "./payload.js";
 
 export const ACCOUNTS_PATH = "/v1/minimax/accounts";
 export const CAPABILITIES = [
@@ -23,8 +24,12 @@ function finiteNumber(value: unknown): number | undefined {
 }
 
 /** Checks GET /v1/minimax/accounts: a map from account ID to its configuration. Sorted by ID. */
-export function parseAccounts(body: unknown): AccountConfig[] {
+export function parseAccounts(
+  body: unknown,
+  maxAccounts = DEFAULT_LIMITS.maxAccounts,
+): AccountConfig[] {
   if (!isRecord(body)) throw new PayloadError("$", `expected an object, got ${describe(body)}`);
+  checkKeyCount(body, maxAccounts, "the accounts answer");
   const out: AccountConfig[] = [];
   for (const [account, entry] of Object.entries(body)) {
     if (!isRecord(entry)) {

@@ -1,12 +1,12 @@
 import { Agent, request, type Dispatcher } from "undici";
-import { PayloadError } from "./boundary.js";
+import { isRecord, LimitError, PayloadError, redact, safeText } from "./boundary.js";
 import type { FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
 import { outcomeOfError, outcomeOfStatus, parseRetryAfter } from "./outcome.js";
 
 export type Failure = {
   outcome: FailureOutcome;
-  /** A short description safe to log: never a body, header or the token. */
+  /** A short description safe to log: never a body or header, cut to a bound, the token replaced. */
   detail: string;
   status?: number;
   retryAfterMs?: number;
@@ -47,7 +47,18 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       keepAliveTimeout: 4_000,
     });
 
+  /** Every failure's detail passes here: the one place upstream text becomes loggable. */
   async function get<T>(
+    path: string,
+    parse: (body: unknown) => T,
+    shutdown?: AbortSignal,
+  ): Promise<FetchResult<T>> {
+    const result = await fetchOnce(path, parse, shutdown);
+    if (result.outcome === "success" || result.outcome === "aborted") return result;
+    return { ...result, detail: safeText(result.detail, options.token.secrets()) };
+  }
+
+  async function fetchOnce<T>(
     path: string,
     parse: (body: unknown) => T,
     shutdown?: AbortSignal,
@@ -81,12 +92,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         response.body.destroy();
         return tooLarge(declared);
       }
-      const text = await readCapped(response.body, maxResponseBytes);
+      // Redacted before parsing, so no key or value of the answer (an account ID, a path in a
+      // PayloadError) can carry a token into a label, a page or a log line.
+      const secrets = options.token.secrets();
+      const text = redact(await readCapped(response.body, maxResponseBytes), secrets);
       let body: unknown;
       try {
-        body = JSON.parse(text);
+        body = parseRedacted(text, secrets);
       } catch (error) {
-        return { outcome: "invalid_json", detail: (error as Error).message.slice(0, 200) };
+        return { outcome: "invalid_json", detail: describeJsonError(error, text.length) };
       }
       return { outcome: "success", payload: parse(body) };
     } catch (error) {
@@ -94,6 +108,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (error instanceof TooLargeError) return tooLarge(undefined);
       if (error instanceof PayloadError)
         return { outcome: "invalid_payload", detail: error.message };
+      if (error instanceof LimitError) return { outcome: "limit_exceeded", detail: error.message };
       if (deadline.aborted)
         return { outcome: "timeout", detail: `no answer within ${timeoutMs}ms` };
       return { outcome: outcomeOfError(error), detail: describeError(error) };
@@ -138,13 +153,51 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap
   return parts.join("");
 }
 
-/** An error's code and message, which for network errors name the peer but never our headers. */
-function describeError(error: unknown): string {
+/**
+ * JSON.parse of text already redacted. A \u escape could still spell a token, so such a body is
+ * parsed with a reviver that redacts every key and string as well (slower, and rare).
+ */
+function parseRedacted(text: string, secrets: readonly string[]): unknown {
+  if (!text.includes("\\u")) return JSON.parse(text);
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (typeof value === "string") return redact(value, secrets);
+    if (isRecord(value) && Object.keys(value).some((key) => redact(key, secrets) !== key)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, secrets), v]));
+    }
+    return value;
+  });
+}
+
+/** V8's message quotes the start of the body, so it is never used: only where parsing stopped. */
+function describeJsonError(error: unknown, length: number): string {
+  const message = error instanceof Error ? error.message : "";
+  const at = /at position (\d+)/.exec(message)?.[1];
+  if (at !== undefined) return `body is not valid JSON at position ${at}`;
+  if (message.includes("end of JSON input"))
+    return `body is not valid JSON: it ends at position ${length}`;
+  return "body is not valid JSON at position 0";
+}
+
+/**
+ * Each error's code and a short reason on one line: an OpenSSL message is cut to its reason, and
+ * source paths and newlines are left out. Network errors name the peer but never our headers.
+ */
+export function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; depth++) {
     const code = (e as { code?: unknown }).code;
-    parts.push(typeof code === "string" ? `${code}: ${e.message}` : e.message);
+    const reason = shortReason(e.message);
+    parts.push(typeof code === "string" ? (reason ? `${code}: ${reason}` : code) : reason);
     e = e.cause;
   }
-  return parts.join(" <- ").slice(0, 300);
+  return parts.join(" <- ");
+}
+
+function shortReason(message: string): string {
+  const openssl = /error:[0-9A-Fa-f]+:[^:\n]*:[^:\n]*:([^:\n]+)/.exec(message)?.[1];
+  return (openssl ?? message.split("\n")[0] ?? "")
+    .replace(/\S*\.(?:c|cc|h|js|mjs|ts):\d+\S*/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 120);
 }

@@ -93,6 +93,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
   const exposition = createExposition(
     metrics.registry,
     () => metrics.renderAccountFamilies() + lifecycle.render(),
+    () => metrics.renderDown(),
   );
   const tracker = createJobTracker({ maxTracked: MAX_TRACKED_JOBS });
   const statusResolver = config.resolveJobStatus
@@ -120,6 +121,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
           logger,
           intervalMs: config.accountsIntervalMs,
           maxBackoffMs: config.maxBackoffMs,
+          maxAccounts: config.maxAccounts,
           now: deps.now,
           monotonic: deps.monotonic,
           random: deps.random,
@@ -135,6 +137,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     intervalMs: config.pollIntervalMs,
     maxBackoffMs: config.maxBackoffMs,
     staleAfterMs: config.staleAfterMs,
+    limits: { maxAccounts: config.maxAccounts, maxJobs: config.maxJobs },
     onSnapshot(snapshot) {
       lifecycle.setAccounts(snapshot.accounts.map((a) => a.account));
       const change = tracker.observe(snapshot.jobs);
@@ -153,7 +156,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     telemetryPath: config.telemetryPath,
     version: VERSION,
     exposition,
-    status: () => poller.status(),
+    status: () => ({ ...poller.status(), demo: config.demo }),
     logger,
     dashboard: loadDashboard(),
     guards: [
@@ -165,9 +168,17 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
 
   await exposition.refresh(); // every metric registered: serve them before the first poll ends
   const { server, url } = await listen(app, config.listen, config.web?.tls);
+  // The base URL cannot hold credentials (the flag refuses them); the token is never logged.
   logger.info(
-    { metrics: url + config.telemetryPath, version: VERSION },
-    `exporter listening; metrics at ${url}${config.telemetryPath}`,
+    {
+      metrics: url + config.telemetryPath,
+      version: VERSION,
+      baseUrl,
+      pollIntervalSeconds: config.pollIntervalMs / 1000,
+      sources: enabledSources,
+      demo: config.demo,
+    },
+    `exporter listening; metrics at ${url}${config.telemetryPath}; polling ${baseUrl} every ${config.pollIntervalMs / 1000}s (${enabledSources.join(", ")})`,
   );
   poller.start();
   accountsPoller?.start();

@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
-import type { Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
+import { familyHeader } from "./text-format.js";
 
 /**
  * The /metrics body, rendered once per poll and served as-is to every scrape. The gzip form is
@@ -29,8 +30,23 @@ export function encodeMapped(text: string): Buffer {
   return bytes;
 }
 
-/** `before` renders text placed ahead of the registry's families (the per-account families). */
-export function createExposition(registry: Registry, before: () => string = () => ""): Exposition {
+const FAILURES = {
+  name: "useapi_minimax_rendering_failures_total",
+  help: "Renderings of the /metrics body that failed; /metrics then says up 0 until one succeeds.",
+};
+
+/**
+ * `before` renders text placed ahead of the registry's families (the per-account families).
+ * After a failed rendering the body is `down()` (up 0) and the failure count, never the last good
+ * rendering, which would still claim up 1.
+ */
+export function createExposition(
+  registry: Registry,
+  before: () => string = () => "",
+  down: () => string = () => "",
+): Exposition {
+  const failuresCounter = new Counter({ ...FAILURES, registers: [registry] });
+  let failures = 0;
   let body: Buffer = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
   let rendering = Promise.resolve();
@@ -42,9 +58,18 @@ export function createExposition(registry: Registry, before: () => string = () =
       rendering = rendering
         .catch(() => undefined)
         .then(async () => {
-          const rest = await registry.metrics();
-          body = encodeMapped(before() + rest);
-          gzipped = undefined;
+          try {
+            const rest = await registry.metrics();
+            body = encodeMapped(before() + rest);
+          } catch (error) {
+            failures++;
+            failuresCounter.inc();
+            const count = `${familyHeader(FAILURES.name, FAILURES.help, "counter")}${FAILURES.name} ${failures}\n`;
+            body = encodeMapped(down() + count);
+            throw error;
+          } finally {
+            gzipped = undefined;
+          }
         });
       return rendering;
     },

@@ -1,11 +1,19 @@
+import { MAX_DETAIL_CHARS } from "./boundary.js";
 import type { PollStatus } from "./poller.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** The poll status as the page shows it, and whether the exporter polls its built-in simulator. */
+export type LandingStatus = Readonly<PollStatus> & { readonly demo?: boolean };
 
 export interface LandingInfo {
   version: string;
   telemetryPath: string;
-  status: Readonly<PollStatus>;
+  status: LandingStatus;
   dashboardPath?: string | undefined;
 }
+
+/** Rows of the account table at most; the rest are counted, and all of them are in /metrics. */
+export const MAX_LANDING_ROWS = 1_000;
 
 const ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -19,8 +27,35 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-function time(ms: number | undefined): string {
-  return ms === undefined ? "never" : new Date(ms).toISOString();
+/** The table of a snapshot, sorted and written once: a page request never sorts the accounts. */
+const tables = new WeakMap<Snapshot, string>();
+
+function accountTable(snapshot: Snapshot | undefined): string {
+  if (snapshot === undefined) return "";
+  let table = tables.get(snapshot);
+  if (table !== undefined) return table;
+  // Sorted here, for people; the snapshot keeps upstream order so that polls stay linear.
+  const sorted = [...snapshot.accounts].sort((a, b) =>
+    a.account < b.account ? -1 : a.account > b.account ? 1 : 0,
+  );
+  const rows = sorted
+    .slice(0, MAX_LANDING_ROWS)
+    .map(
+      (a) =>
+        `<tr><td>${escapeHtml(cut(a.account))}</td><td>${a.executing}</td><td>${a.maxElapsedSeconds}</td></tr>`,
+    );
+  const hidden = sorted.length - rows.length;
+  if (hidden > 0) {
+    rows.push(`<tr><td colspan="3">${hidden} more accounts not shown (see the metrics).</td></tr>`);
+  }
+  table = rows.join("\n");
+  tables.set(snapshot, table);
+  return table;
+}
+
+/** Account IDs come from the upstream: already redacted, they are cut for the page. */
+function cut(text: string): string {
+  return text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS - 1)}…`;
 }
 
 /** The landing page. Everything that came from the upstream is escaped. */
@@ -30,14 +65,18 @@ export function renderLanding(info: LandingInfo): string {
   const dashboardLink = dashboardPath
     ? `<li><a href="${escapeHtml(dashboardPath)}">Grafana dashboard</a> (JSON to import)</li>\n`
     : "";
-  // Sorted here, for people; the snapshot keeps upstream order so that polls stay linear.
-  const rows = [...(status.snapshot?.accounts ?? [])]
-    .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0))
-    .map(
-      (a) =>
-        `<tr><td>${escapeHtml(a.account)}</td><td>${a.executing}</td><td>${a.maxElapsedSeconds}</td></tr>`,
-    )
-    .join("\n");
+  const rows = accountTable(status.snapshot);
+  const demo = status.demo
+    ? "<p><strong>Demo mode:</strong> these values come from the built-in simulator, not useapi.net.</p>\n"
+    : "";
+  const poll =
+    status.lastPollAtMs === undefined
+      ? "No poll has finished yet"
+      : `Outcome: <strong>${escapeHtml(status.lastOutcome ?? "none")}</strong> at ${new Date(status.lastPollAtMs).toISOString()}; ${
+          status.lastSuccessAtMs === undefined
+            ? "no poll has succeeded yet"
+            : `last success at ${new Date(status.lastSuccessAtMs).toISOString()}`
+        }`;
   const stale = status.stale ? " (stale: per-account series are no longer exported)" : "";
   return `<!doctype html>
 <html lang="en">
@@ -46,14 +85,13 @@ export function renderLanding(info: LandingInfo): string {
 </head>
 <body>
 <h1>useapi.net MiniMax exporter</h1>
-<p>Version ${escapeHtml(version)}</p>
+${demo}<p>Version ${escapeHtml(version)}</p>
 <ul>
 <li><a href="${path}">Metrics</a> (${path})</li>
 ${dashboardLink}<li><a href="/-/healthy">Health</a> and <a href="/-/ready">readiness</a></li>
 </ul>
 <h2>Last poll</h2>
-<p>Outcome: <strong>${escapeHtml(status.lastOutcome ?? "none yet")}</strong> at ${time(status.lastPollAtMs)};
-last success at ${time(status.lastSuccessAtMs)}${stale}.</p>
+<p>${poll}${stale}.</p>
 <h2>Accounts</h2>
 <table>
 <thead><tr><th>Account</th><th>Jobs executing</th><th>Longest job (s)</th></tr></thead>

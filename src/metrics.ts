@@ -30,6 +30,11 @@ function family(
   return text;
 }
 
+const UP = {
+  name: "useapi_minimax_up",
+  help: `1 if the last poll of the useapi.net API succeeded, else 0 ${FROM_POLL}.`,
+};
+
 export interface BuildInfo {
   version: string;
   nodejs: string;
@@ -45,7 +50,19 @@ export interface ExporterMetrics {
   dropAccountSeries(): void;
   /** The per-account gauge families as exposition text, to be rendered before the registry's. */
   renderAccountFamilies(): string;
+  /** What /metrics says when a rendering failed: up 0, whatever the last poll did. */
+  renderDown(): string;
 }
+
+/**
+ * prom-client's gauges of active handles, requests and resources are named `_total`, which
+ * promtool check metrics refuses for a gauge; their per-type gauges (without `_total`) stay.
+ */
+const MISNAMED_DEFAULTS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
 
 export interface MetricsOptions {
   buildInfo: BuildInfo;
@@ -58,7 +75,10 @@ export function createMetrics({
   defaultMetrics = true,
 }: MetricsOptions): ExporterMetrics {
   const registry = new Registry();
-  if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  if (defaultMetrics) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+  }
   const registers = [registry];
 
   const accounts = new Gauge({
@@ -66,11 +86,7 @@ export function createMetrics({
     help: `MiniMax accounts configured for the token, from the last successful poll ${FROM_POLL}.`,
     registers,
   });
-  const up = new Gauge({
-    name: "useapi_minimax_up",
-    help: `1 if the last poll of the useapi.net API succeeded, else 0 ${FROM_POLL}.`,
-    registers,
-  });
+  const up = new Gauge({ ...UP, registers });
   const lastSuccess = new Gauge({
     name: "useapi_minimax_last_poll_success_timestamp_seconds",
     help: `Unix time of the last successful poll, 0 before the first ${FROM_POLL}.`,
@@ -125,6 +141,9 @@ export function createMetrics({
     },
     dropAccountSeries() {
       exported = [];
+    },
+    renderDown() {
+      return `${familyHeader(UP.name, UP.help, "gauge")}${UP.name} 0\n`;
     },
     renderAccountFamilies() {
       return (

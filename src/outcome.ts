@@ -9,6 +9,7 @@ export const OUTCOMES = [
   "invalid_json",
   "invalid_payload",
   "too_large",
+  "limit_exceeded",
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export type FailureOutcome = Exclude<Outcome, "success">;

@@ -1,4 +1,4 @@
-import { describe, isRecord, PayloadError } from "./boundary.js";
+import { describe, isRecord, LimitError, PayloadError } from "./boundary.js";
 
 export { PayloadError };
 
@@ -10,6 +10,24 @@ export interface JobsPayload {
   /** Absent entries mean "not reported"; a bad entry is kept as `invalid` and counted later. */
   summary: Map<string, number | "invalid">;
   executing: Map<string, Job[]>;
+}
+
+/** What one answer may hold at most (--useapi.max-accounts, --useapi.max-jobs). */
+export interface PayloadLimits {
+  maxAccounts: number;
+  maxJobs: number;
+}
+
+export const DEFAULT_LIMITS: PayloadLimits = { maxAccounts: 10_000, maxJobs: 100_000 };
+
+/** Throws a LimitError as soon as `record` has more than `max` keys, without listing them. */
+export function checkKeyCount(record: Record<string, unknown>, max: number, what: string): void {
+  let count = 0;
+  for (const key in record) {
+    if (Object.hasOwn(record, key) && ++count > max) {
+      throw new LimitError(`more than ${max} accounts in ${what}: over --useapi.max-accounts`);
+    }
+  }
 }
 
 export interface Job {
@@ -28,12 +46,17 @@ function accountId(value: unknown, path: string): string {
  * Checks the shape of a parsed body. Missing `summary`/`executing` (or null) mean "no running
  * jobs"; a summary entry without a usable count is kept as invalid rather than failing the poll.
  */
-export function parsePayload(body: unknown): JobsPayload {
+export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMITS): JobsPayload {
   if (!isRecord(body)) throw new PayloadError("$", `expected an object, got ${describe(body)}`);
 
   const { accounts: rawAccounts, summary: rawSummary, executing: rawExecuting } = body;
   if (!Array.isArray(rawAccounts)) {
     throw new PayloadError("accounts", `expected a list, got ${describe(rawAccounts)}`);
+  }
+  if (rawAccounts.length > limits.maxAccounts) {
+    throw new LimitError(
+      `${rawAccounts.length} accounts listed, more than --useapi.max-accounts=${limits.maxAccounts}`,
+    );
   }
   const accounts = rawAccounts.map((a: unknown, i) => accountId(a, `accounts[${i}]`));
 
@@ -42,6 +65,7 @@ export function parsePayload(body: unknown): JobsPayload {
     if (!isRecord(rawSummary)) {
       throw new PayloadError("summary", `expected an object, got ${describe(rawSummary)}`);
     }
+    checkKeyCount(rawSummary, limits.maxAccounts, "summary");
     for (const [account, entry] of Object.entries(rawSummary)) {
       const count = isRecord(entry) ? entry["executing"] : undefined;
       summary.set(
@@ -56,6 +80,8 @@ export function parsePayload(body: unknown): JobsPayload {
     if (!isRecord(rawExecuting)) {
       throw new PayloadError("executing", `expected an object, got ${describe(rawExecuting)}`);
     }
+    checkKeyCount(rawExecuting, limits.maxAccounts, "executing");
+    let jobs = 0;
     for (const account in rawExecuting) {
       const list = rawExecuting[account];
       // Built only on failure: this loop runs once per account on every poll.
@@ -63,6 +89,12 @@ export function parsePayload(body: unknown): JobsPayload {
       if (list === null) continue;
       if (!Array.isArray(list)) {
         throw new PayloadError(path(), `expected a list, got ${describe(list)}`);
+      }
+      jobs += list.length;
+      if (jobs > limits.maxJobs) {
+        throw new LimitError(
+          `more than ${limits.maxJobs} running jobs listed: over --useapi.max-jobs`,
+        );
       }
       for (let i = 0; i < list.length; i++) {
         const job: unknown = list[i];

@@ -3,7 +3,7 @@ import type { Exposition } from "./exposition.js";
 import type { Logger } from "./logger.js";
 import type { ExporterMetrics } from "./metrics.js";
 import type { Outcome } from "./outcome.js";
-import { JOBS_PATH, parsePayload, type JobsPayload } from "./payload.js";
+import { JOBS_PATH, parsePayload, type JobsPayload, type PayloadLimits } from "./payload.js";
 import { completed, createPollLoop, type Completed } from "./poll-loop.js";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.js";
 import { toSnapshot, type Snapshot } from "./snapshot.js";
@@ -25,6 +25,8 @@ export interface PollerOptions {
   intervalMs: number;
   maxBackoffMs: number;
   staleAfterMs: number;
+  /** Bounds on one answer; beyond them it is refused as `limit_exceeded`. */
+  limits?: PayloadLimits;
   /** Wall clock in Unix milliseconds. */
   now?: () => number;
   /** Monotonic milliseconds, for durations. */
@@ -54,6 +56,8 @@ export function createPoller(options: PollerOptions): Poller {
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? (() => performance.now());
   const scheduler = options.scheduler ?? systemScheduler;
+  const { limits } = options;
+  const parse = (body: unknown) => parsePayload(body, limits);
 
   const status: PollStatus = {
     lastOutcome: undefined,
@@ -66,7 +70,7 @@ export function createPoller(options: PollerOptions): Poller {
 
   async function poll(signal: AbortSignal): Promise<Completed | "aborted"> {
     const started = monotonic();
-    const result = await client.get(JOBS_PATH, parsePayload, signal);
+    const result = await client.get(JOBS_PATH, parse, signal);
     if (result.outcome === "aborted") return "aborted";
     const durationSeconds = (monotonic() - started) / 1000;
     const at = now();
@@ -105,7 +109,9 @@ export function createPoller(options: PollerOptions): Poller {
     } else {
       logger.warn(
         { outcome: result.outcome, detail: result.detail },
-        "polls of the upstream fail; serving the last good values",
+        status.snapshot === undefined
+          ? "polls of the upstream fail; no good values yet"
+          : "polls of the upstream fail; serving the last good values",
       );
     }
   }
@@ -116,7 +122,10 @@ export function createPoller(options: PollerOptions): Poller {
       status.stale = true;
       metrics.dropAccountSeries();
       logger.warn(
-        { staleAfterMs, lastSuccessAtMs: status.lastSuccessAtMs },
+        {
+          staleAfterSeconds: staleAfterMs / 1000,
+          lastSuccessAt: new Date(status.lastSuccessAtMs ?? 0).toISOString(),
+        },
         "no successful poll within the staleness window; per-account series dropped",
       );
       exposition.refresh().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { parseElapsed } from "./elapsed.js";
+import { isPlainJobId } from "./job-status.js";
 import type { Job, JobsPayload } from "./payload.js";
 
 export const ANOMALY_KINDS = [
@@ -6,6 +7,7 @@ export const ANOMALY_KINDS = [
   "invalid_summary",
   "unparsable_elapsed",
   "duplicate_job",
+  "odd_job_id",
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
@@ -52,6 +54,7 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
     invalid_summary: 0,
     unparsable_elapsed: 0,
     duplicate_job: 0,
+    odd_job_id: 0,
   };
 
   const ids = new Set(payload.accounts);
@@ -73,6 +76,7 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
         continue;
       }
       if (long) seen.add(job.jobId);
+      if (!isPlainJobId(job.jobId)) anomalies.odd_job_id++;
       const seconds = parseElapsed(job.elapsed);
       running.push({ jobId: job.jobId, account, elapsedSeconds: seconds });
       if (seconds === undefined) anomalies.unparsable_elapsed++;

@@ -1,5 +1,5 @@
 import type { UpstreamClient } from "./client.js";
-import { jobPath, parseJobStatus, type FinalStatus } from "./job-status.js";
+import { isPlainJobId, jobPath, parseJobStatus, type FinalStatus } from "./job-status.js";
 import type { FinishedJob } from "./lifecycle.js";
 import type { Logger } from "./logger.js";
 import type { Outcome } from "./outcome.js";
@@ -68,7 +68,8 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   /** A retry is queued whatever the bound: the bound is on new jobs waiting, not on work begun. */
   function push(entry: Entry, retry = false) {
     if (shutdown.signal.aborted) return; // stopped: nothing is queued that could never run
-    if (!retry && queue.length - head >= maxQueued) {
+    // An odd ID (counted as a payload anomaly) is never put into a URL.
+    if (!isPlainJobId(entry.job.jobId) || (!retry && queue.length - head >= maxQueued)) {
       options.onResolved(entry.job, "unknown");
       return;
     }

@@ -49,6 +49,21 @@ describe.runIf(HAVE_PROMTOOL)("promtool check metrics", () => {
     expect(await checkMetrics(text)).toEqual({ code: 0, output: "" });
   });
 
+  it("finds no problem in the whole /metrics output, prom-client's default metrics included", async () => {
+    const whole = await startStack({ accountsIntervalMs: 3_600_000, resolveJobStatus: true });
+    try {
+      await whole.exporter.poller.pollOnce();
+      await whole.exporter.accountsPoller?.pollOnce();
+      const text = await scrape(whole);
+      expect(text).toContain("process_cpu_seconds_total");
+      expect(text).toContain("nodejs_active_handles{");
+      expect(text).toContain("useapi_minimax_account_info{");
+      expect(await checkMetrics(text)).toEqual({ code: 0, output: "" });
+    } finally {
+      await whole.close();
+    }
+  });
+
   it("does report a problem in a deliberately bad exposition, so the check can fail", async () => {
     const bad =
       "# HELP bad_total A gauge named like a counter.\n# TYPE bad_total gauge\nbad_total 1\n";

@@ -22,6 +22,7 @@ function anomalies(partial: Partial<Record<AnomalyKind, number>>): Record<Anomal
     invalid_summary: 0,
     unparsable_elapsed: 0,
     duplicate_job: 0,
+    odd_job_id: 0,
     ...partial,
   };
 }

@@ -1,0 +1,154 @@
+import { gunzipSync } from "node:zlib";
+import { Registry } from "prom-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { createExposition } from "../src/exposition.js";
+import { createMetrics } from "../src/metrics.js";
+import { toSnapshot } from "../src/snapshot.js";
+import { parsePayload } from "../src/payload.js";
+import { accountSamples, get, ownSamples, scrape, startStack, type Stack } from "./harness.js";
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => String(10_000 + i));
+const good = { accounts: ids(3), summary: { "10000": { executing: 1 } } };
+
+function warnings(s: Stack): { msg: string; outcome?: string; detail?: string }[] {
+  return s.logs
+    .map((line) => JSON.parse(line) as { level: string; msg: string; detail?: string })
+    .filter((r) => r.level === "warn");
+}
+
+describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
+  it.each([
+    ["accounts listed", { accounts: ids(21) }, "--useapi.max-accounts"],
+    [
+      "accounts in summary",
+      { accounts: [], summary: Object.fromEntries(ids(21).map((a) => [a, { executing: 0 }])) },
+      "--useapi.max-accounts",
+    ],
+    [
+      "accounts in executing",
+      { accounts: [], executing: Object.fromEntries(ids(21).map((a) => [a, []])) },
+      "--useapi.max-accounts",
+    ],
+    [
+      "running jobs",
+      { accounts: ["1", "2"], executing: { "1": jobs(15, "a"), "2": jobs(15, "b") } },
+      "--useapi.max-jobs",
+    ],
+  ])(
+    "refuses too many %s as limit_exceeded: last good values kept, up 0, one log line naming the flag",
+    async (_name, payload, flag) => {
+      stack = await startStack({ maxAccounts: 20, maxJobs: 20 });
+      stack.simulator.setPayload(good);
+      expect(await stack.exporter.poller.pollOnce()).toBe("success");
+      const before = await scrape(stack);
+      const snapshot = stack.exporter.poller.status().snapshot;
+
+      stack.simulator.setPayload(payload);
+      expect(await stack.exporter.poller.pollOnce()).toBe("limit_exceeded");
+      expect(await stack.exporter.poller.pollOnce()).toBe("limit_exceeded");
+      const during = await scrape(stack);
+      const values = ownSamples(during);
+      expect(values.get("useapi_minimax_up")).toBe(0);
+      expect(values.get('useapi_minimax_polls_total{outcome="limit_exceeded"}')).toBe(2);
+      expect(accountSamples(during)).toEqual(accountSamples(before));
+      expect(stack.exporter.poller.status().snapshot).toBe(snapshot);
+      const lines = warnings(stack);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.detail).toContain(flag);
+    },
+  );
+
+  it("accepts an answer exactly at both bounds", async () => {
+    stack = await startStack({ maxAccounts: 20, maxJobs: 20 });
+    stack.simulator.setPayload({ accounts: ids(20), executing: { "10000": jobs(20, "a") } });
+    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(ownSamples(await scrape(stack)).get("useapi_minimax_accounts")).toBe(20);
+  });
+
+  it("refuses an accounts answer beyond --useapi.max-accounts on the accounts endpoint too", async () => {
+    stack = await startStack({ maxAccounts: 3, accountsIntervalMs: 3_600_000 });
+    stack.simulator.setMode("ok");
+    const accountsPoller = stack.exporter.accountsPoller;
+    expect(accountsPoller).toBeDefined();
+    const outcome = (await accountsPoller?.pollOnce()) as { outcome: string };
+    expect(outcome.outcome).toBe("limit_exceeded");
+    const values = ownSamples(await scrape(stack));
+    expect(
+      values.get(
+        'useapi_minimax_source_requests_total{source="accounts",outcome="limit_exceeded"}',
+      ),
+    ).toBe(1);
+    expect(values.get('useapi_minimax_source_up{source="accounts"}')).toBe(0);
+  });
+
+  it("checks the bound before it looks at the jobs, in the parser", () => {
+    const body = { accounts: ids(2), executing: { "10000": [{ jobId: 5 }, { jobId: 6 }] } };
+    expect(() => parsePayload(body, { maxAccounts: 1, maxJobs: 10 })).toThrow(/max-accounts/);
+    expect(() => parsePayload(body, { maxAccounts: 10, maxJobs: 1 })).toThrow(/max-jobs/);
+    expect(toSnapshot(parsePayload(good), 0).accounts).toHaveLength(3);
+  });
+});
+
+function jobs(n: number, prefix: string) {
+  return Array.from({ length: n }, (_, i) => ({ jobId: `${prefix}${i}`, elapsed: "00:01" }));
+}
+
+describe("a failed rendering", () => {
+  it("never leaves up at 1: /metrics says up 0 and counts the failure until a rendering succeeds", async () => {
+    const metrics = createMetrics({
+      buildInfo: { version: "t", nodejs: "v0" },
+      defaultMetrics: false,
+    });
+    let fail = false;
+    const exposition = createExposition(
+      metrics.registry,
+      () => {
+        if (fail) throw new RangeError("Invalid string length");
+        return metrics.renderAccountFamilies();
+      },
+      () => metrics.renderDown(),
+    );
+    metrics.recordPoll("success", 0.1, 1_000);
+    await exposition.refresh();
+    expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(1);
+
+    fail = true;
+    await expect(exposition.refresh()).rejects.toThrow("Invalid string length");
+    const failed = ownSamples(exposition.body().toString());
+    expect(failed.get("useapi_minimax_up")).toBe(0);
+    expect(failed.get("useapi_minimax_rendering_failures_total")).toBe(1);
+    expect(gunzipSync(exposition.gzipped()).toString()).toBe(exposition.body().toString());
+
+    fail = false;
+    await exposition.refresh();
+    const after = ownSamples(exposition.body().toString());
+    expect(after.get("useapi_minimax_up")).toBe(1);
+    expect(after.get("useapi_minimax_rendering_failures_total")).toBe(1);
+  });
+
+  it("of a plain registry still reports the failure count", async () => {
+    const registry = new Registry();
+    const exposition = createExposition(registry, () => {
+      throw new Error("boom");
+    });
+    await expect(exposition.refresh()).rejects.toThrow("boom");
+    expect(exposition.body().toString()).toContain("useapi_minimax_rendering_failures_total 1\n");
+  });
+});
+
+describe("the landing page under load", () => {
+  it("shows at most 1,000 accounts and says how many more are not shown", async () => {
+    stack = await startStack({ maxResponseBytes: 4 << 20 });
+    stack.simulator.setPayload({ accounts: ids(1_500) });
+    await stack.exporter.poller.pollOnce();
+    const page = (await get(`${stack.exporter.url}/`)).body;
+    expect([...page.matchAll(/<tr><td>\d+<\/td>/g)]).toHaveLength(1_000);
+    expect(page).toContain("500 more accounts not shown");
+  });
+});
