@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 import { ConfigError } from "./config-error.js";
-import { formatDuration, parseDuration } from "./duration.js";
+import { formatDuration, MAX_TIMER_MS, parseDuration } from "./duration.js";
+import { readTokenFile, tokenProblem } from "./token.js";
 import { loadWebConfig, type WebConfig } from "./web-config.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -50,6 +50,8 @@ interface FlagSpec {
   help: string;
   /** False for flags that only make sense on the command line. */
   env?: false;
+  /** A one-letter alias (-h). */
+  short?: string;
 }
 
 export const TOKEN_ENV = "USEAPI_TOKEN";
@@ -114,8 +116,8 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: "poll.timeout",
     type: "string",
-    default: "10s",
-    help: "Timeout of one upstream poll; must be shorter than the interval.",
+    default: "",
+    help: "Timeout of one upstream poll; must be shorter than the interval (default two thirds of it, at most 10s).",
   },
   {
     name: "poll.stale-after",
@@ -166,7 +168,14 @@ export const FLAGS: readonly FlagSpec[] = [
     default: "false",
     help: "Poll a built-in simulator of the upstream instead of useapi.net (no token needed).",
   },
-  { name: "help", type: "boolean", default: "false", help: "Show this help and exit.", env: false },
+  {
+    name: "help",
+    type: "boolean",
+    default: "false",
+    help: "Show this help and exit.",
+    env: false,
+    short: "h",
+  },
   {
     name: "version",
     type: "boolean",
@@ -185,79 +194,98 @@ export function envName(flag: string): string | undefined {
 export interface ConfigSources {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
-  readFile?: (path: string) => string;
 }
 
+/** Longest --poll.timeout derived from the interval when it is not set. */
+const DEFAULT_POLL_TIMEOUT_MS = 10_000;
+
 /** Turns command-line flags and environment variables into a checked configuration. */
-export function loadConfig({
-  argv,
-  env,
-  readFile = (p) => readFileSync(p, "utf8"),
-}: ConfigSources): CliCommand {
+export function loadConfig({ argv, env }: ConfigSources): CliCommand {
   const values = parseFlags(argv);
+  const fromEnv = (name: string): string | undefined => {
+    const variable = envName(name);
+    const value = variable === undefined ? undefined : env[variable];
+    return value === "" ? undefined : value;
+  };
   const raw = (name: string): string => {
     const fromFlag = values[name];
     if (typeof fromFlag === "string") return fromFlag;
     if (typeof fromFlag === "boolean") return String(fromFlag);
-    const variable = envName(name);
-    const fromEnv = variable === undefined ? undefined : env[variable];
-    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-    return FLAGS.find((f) => f.name === name)?.default ?? "";
+    return fromEnv(name) ?? FLAGS.find((f) => f.name === name)?.default ?? "";
   };
+  const isSet = (name: string): boolean =>
+    values[name] !== undefined || fromEnv(name) !== undefined;
+  /** Names the flag, or its variable when the value came from the environment. */
+  const label = (name: string): string =>
+    values[name] === undefined && fromEnv(name) !== undefined
+      ? (envName(name) ?? `--${name}`)
+      : `--${name}`;
+  const value = (name: string): [string, string] => [label(name), raw(name)];
 
-  if (parseBool("help", raw("help"))) return { kind: "help" };
-  if (parseBool("version", raw("version"))) return { kind: "version" };
+  if (parseBool(...value("help"))) return { kind: "help" };
+  if (parseBool(...value("version"))) return { kind: "version" };
 
-  const demo = parseBool("demo", raw("demo"));
-  const pollIntervalMs = parsePositiveDuration("poll.interval", raw("poll.interval"));
-  const pollTimeoutMs = parsePositiveDuration("poll.timeout", raw("poll.timeout"));
+  const demo = parseBool(...value("demo"));
+  const pollIntervalMs = parsePositiveDuration(...value("poll.interval"));
+  const pollTimeoutMs = isSet("poll.timeout")
+    ? parsePositiveDuration(...value("poll.timeout"))
+    : defaultPollTimeout(label("poll.interval"), pollIntervalMs);
   if (pollTimeoutMs >= pollIntervalMs) {
     throw new ConfigError(
-      "--poll.timeout",
+      label("poll.timeout"),
       `must be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
     );
   }
-  const staleText = raw("poll.stale-after");
-  const staleAfterMs =
-    staleText === "" ? 5 * pollIntervalMs : parsePositiveDuration("poll.stale-after", staleText);
+  const staleAfterMs = isSet("poll.stale-after")
+    ? parsePositiveDuration(...value("poll.stale-after"))
+    : Math.min(5 * pollIntervalMs, MAX_TIMER_MS);
   if (staleAfterMs < pollIntervalMs) {
-    throw new ConfigError("--poll.stale-after", "must not be shorter than --poll.interval");
+    throw new ConfigError(label("poll.stale-after"), "must not be shorter than --poll.interval");
   }
-  const maxBackoffMs = parsePositiveDuration("poll.max-backoff", raw("poll.max-backoff"));
+  const maxBackoffMs = parsePositiveDuration(...value("poll.max-backoff"));
   if (maxBackoffMs < pollIntervalMs) {
-    throw new ConfigError("--poll.max-backoff", "must not be shorter than --poll.interval");
+    throw new ConfigError(label("poll.max-backoff"), "must not be shorter than --poll.interval");
   }
+  const tokenFile = raw("useapi.token-file");
 
   return {
     kind: "run",
     config: {
-      listen: parseListenAddress(raw("web.listen-address")),
-      telemetryPath: parseTelemetryPath(raw("web.telemetry-path")),
-      baseUrl: parseBaseUrl(raw("useapi.base-url")),
-      token: loadToken(raw("useapi.token-file"), env[TOKEN_ENV], demo, readFile),
-      tokenFile: raw("useapi.token-file") === "" ? undefined : raw("useapi.token-file"),
+      listen: parseListenAddress(...value("web.listen-address")),
+      telemetryPath: parseTelemetryPath(...value("web.telemetry-path")),
+      baseUrl: parseBaseUrl(...value("useapi.base-url")),
+      token: loadToken(label("useapi.token-file"), tokenFile, env[TOKEN_ENV], demo),
+      tokenFile: tokenFile === "" ? undefined : tokenFile,
       web: raw("web.config.file") === "" ? undefined : loadWebConfig(raw("web.config.file")),
-      maxRequests: parseCount("web.max-requests", raw("web.max-requests"), 10_000),
+      maxRequests: parseCount(...value("web.max-requests"), 10_000),
       pollIntervalMs,
       pollTimeoutMs,
       staleAfterMs,
       maxBackoffMs,
-      maxResponseBytes: parseBytes("useapi.max-response-bytes", raw("useapi.max-response-bytes")),
-      maxAccounts: parseCount("useapi.max-accounts", raw("useapi.max-accounts"), 100_000),
-      maxJobs: parseCount("useapi.max-jobs", raw("useapi.max-jobs"), 1_000_000),
-      logLevel: parseChoice("log.level", raw("log.level"), ["debug", "info", "warn", "error"]),
-      logFormat: parseChoice("log.format", raw("log.format"), ["json", "logfmt"]),
+      maxResponseBytes: parseBytes(...value("useapi.max-response-bytes")),
+      maxAccounts: parseCount(...value("useapi.max-accounts"), 100_000),
+      maxJobs: parseCount(...value("useapi.max-jobs"), 1_000_000),
+      logLevel: parseChoice(...value("log.level"), ["debug", "info", "warn", "error"]),
+      logFormat: parseChoice(...value("log.format"), ["json", "logfmt"]),
       demo,
-      accountsIntervalMs: parseAccountsInterval(raw("accounts.interval"), pollTimeoutMs),
-      resolveJobStatus: parseBool("jobs.resolve-status", raw("jobs.resolve-status")),
-      jobLookupConcurrency: parseCount(
-        "jobs.lookup-concurrency",
-        raw("jobs.lookup-concurrency"),
-        64,
-      ),
-      jobLookupRate: parseCount("jobs.lookup-rate", raw("jobs.lookup-rate"), 100),
+      accountsIntervalMs: parseAccountsInterval(...value("accounts.interval"), pollTimeoutMs),
+      resolveJobStatus: parseBool(...value("jobs.resolve-status")),
+      jobLookupConcurrency: parseCount(...value("jobs.lookup-concurrency"), 64),
+      jobLookupRate: parseCount(...value("jobs.lookup-rate"), 100),
     },
   };
+}
+
+/** Two thirds of the interval, in whole seconds from 1.5s on, at most 10s. */
+function defaultPollTimeout(intervalLabel: string, intervalMs: number): number {
+  const share = (intervalMs * 2) / 3;
+  const ms = Math.min(
+    DEFAULT_POLL_TIMEOUT_MS,
+    share >= 1000 ? Math.floor(share / 1000) * 1000 : Math.floor(share),
+  );
+  if (ms < 1)
+    throw new ConfigError(intervalLabel, "is too short to leave time for a poll (at least 2ms)");
+  return ms;
 }
 
 function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
@@ -266,7 +294,12 @@ function parseFlags(argv: readonly string[]): Record<string, string | boolean | 
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.type }])),
+      options: Object.fromEntries(
+        FLAGS.map((f) => [
+          f.name,
+          f.short === undefined ? { type: f.type } : { type: f.type, short: f.short },
+        ]),
+      ),
     });
     return values;
   } catch (error) {
@@ -299,26 +332,30 @@ function flagSyntaxError(error: unknown): ConfigError {
 function parseBool(flag: string, text: string): boolean {
   if (text === "true" || text === "1") return true;
   if (text === "false" || text === "0" || text === "") return false;
-  throw new ConfigError(`--${flag}`, `"${text}" is not a boolean (true or false)`);
+  throw new ConfigError(flag, `"${text}" is not a boolean (true or false)`);
 }
 
+/** A duration above zero that a Node.js timer can hold. */
 function parsePositiveDuration(flag: string, text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined) {
-    throw new ConfigError(`--${flag}`, `"${text}" is not a duration (examples: 500ms, 15s, 2m)`);
+    throw new ConfigError(flag, `"${text}" is not a duration (examples: 500ms, 15s, 2m)`);
   }
-  if (ms <= 0) throw new ConfigError(`--${flag}`, "must be greater than zero");
+  if (ms <= 0) throw new ConfigError(flag, "must be greater than zero");
+  if (ms > MAX_TIMER_MS) {
+    throw new ConfigError(
+      flag,
+      `"${text}" is longer than ${formatDuration(MAX_TIMER_MS)} (24.8 days), the longest wait a timer can hold`,
+    );
+  }
   return ms;
 }
 
-function parseAccountsInterval(text: string, pollTimeoutMs: number): number {
+function parseAccountsInterval(flag: string, text: string, pollTimeoutMs: number): number {
   if (text === "0") return 0;
-  const ms = parsePositiveDuration("accounts.interval", text);
+  const ms = parsePositiveDuration(flag, text);
   if (ms <= pollTimeoutMs) {
-    throw new ConfigError(
-      "--accounts.interval",
-      "must be longer than --poll.timeout (or 0 for off)",
-    );
+    throw new ConfigError(flag, "must be longer than --poll.timeout (or 0 for off)");
   }
   return ms;
 }
@@ -326,7 +363,7 @@ function parseAccountsInterval(text: string, pollTimeoutMs: number): number {
 function parseCount(flag: string, text: string, max: number): number {
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(value >= 1 && value <= max)) {
-    throw new ConfigError(`--${flag}`, `"${text}" is not a whole number from 1 to ${max}`);
+    throw new ConfigError(flag, `"${text}" is not a whole number from 1 to ${max}`);
   }
   return value;
 }
@@ -334,7 +371,7 @@ function parseCount(flag: string, text: string, max: number): number {
 function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
   const found = choices.find((c) => c === text);
   if (found === undefined) {
-    throw new ConfigError(`--${flag}`, `"${text}" is not one of ${choices.join(", ")}`);
+    throw new ConfigError(flag, `"${text}" is not one of ${choices.join(", ")}`);
   }
   return found;
 }
@@ -352,15 +389,14 @@ function parseBytes(flag: string, text: string): number {
   const bytes = match ? Number(match[1]) * (BYTE_UNITS[match[2] ?? ""] ?? 1) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 1024) {
     throw new ConfigError(
-      `--${flag}`,
+      flag,
       `"${text}" is not a size of at least 1024 bytes (examples: 4194304, 512KiB, 4MiB)`,
     );
   }
   return bytes;
 }
 
-function parseListenAddress(text: string): Config["listen"] {
-  const flag = "--web.listen-address";
+function parseListenAddress(flag: string, text: string): Config["listen"] {
   const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
   if (!match) throw new ConfigError(flag, `"${text}" is not of the form host:port or :port`);
   const host = match[1] ?? match[2] ?? "";
@@ -375,8 +411,7 @@ function parseListenAddress(text: string): Config["listen"] {
   return { host: host === "" ? undefined : host, port };
 }
 
-function parseTelemetryPath(text: string): string {
-  const flag = "--web.telemetry-path";
+function parseTelemetryPath(flag: string, text: string): string {
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(text)) {
     throw new ConfigError(flag, `"${text}" must start with / and contain only URL path characters`);
   }
@@ -386,8 +421,7 @@ function parseTelemetryPath(text: string): string {
   return text;
 }
 
-function parseBaseUrl(text: string): string {
-  const flag = "--useapi.base-url";
+function parseBaseUrl(flag: string, text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -407,43 +441,29 @@ function parseBaseUrl(text: string): string {
 }
 
 function loadToken(
+  flag: string,
   tokenFile: string,
   tokenEnv: string | undefined,
   demo: boolean,
-  readFile: (path: string) => string,
 ): string | undefined {
-  const flag = "--useapi.token-file";
-  let token: string | undefined;
   if (tokenFile !== "") {
     if (tokenEnv !== undefined && tokenEnv !== "") {
       throw new ConfigError(flag, `is set together with ${TOKEN_ENV}; set only one of them`);
     }
-    let text: string;
-    try {
-      text = readFile(tokenFile);
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? "read error";
-      throw new ConfigError(flag, `cannot read "${tokenFile}" (${code})`);
-    }
-    token = text.trim();
-    if (token === "") throw new ConfigError(flag, `"${tokenFile}" is empty`);
-  } else if (tokenEnv !== undefined && tokenEnv.trim() !== "") {
-    token = tokenEnv.trim();
+    const read = readTokenFile(tokenFile);
+    if (!read.ok) throw new ConfigError(flag, read.problem);
+    return read.token;
   }
-  if (token === undefined) {
+  const token = tokenEnv?.trim() ?? "";
+  if (token === "") {
     if (demo) return undefined;
     throw new ConfigError(
-      flag,
+      "--useapi.token-file",
       `no token: set ${TOKEN_ENV} or --useapi.token-file (or use --demo)`,
     );
   }
-  // The token is sent as a header value; refuse anything that would corrupt it.
-  if (/[\s\p{Cc}]/u.test(token)) {
-    throw new ConfigError(
-      tokenFile !== "" ? flag : TOKEN_ENV,
-      "token contains whitespace or control characters",
-    );
-  }
+  const problem = tokenProblem(token);
+  if (problem !== undefined) throw new ConfigError(TOKEN_ENV, problem);
   return token;
 }
 
@@ -456,9 +476,13 @@ export function usage(name: string): string {
   ];
   for (const f of FLAGS) {
     const value = f.type === "string" ? "=<value>" : "";
+    const alias = f.short === undefined ? "" : `-${f.short}, `;
     const def = f.default === "" || f.type === "boolean" ? "" : ` (default ${f.default})`;
     const variable = envName(f.name);
-    lines.push(`  --${f.name}${value}`, `      ${f.help}${def}${variable ? ` [${variable}]` : ""}`);
+    lines.push(
+      `  ${alias}--${f.name}${value}`,
+      `      ${f.help}${def}${variable ? ` [${variable}]` : ""}`,
+    );
   }
   lines.push("", `The token is read from ${TOKEN_ENV} or --useapi.token-file, never from a flag.`);
   return lines.join("\n") + "\n";
