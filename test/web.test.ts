@@ -1,19 +1,22 @@
 import { once } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashSync } from "@node-rs/bcrypt";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { basicAuth } from "../src/auth.js";
 import { ConfigError } from "../src/config-error.js";
+import { listen } from "../src/listener.js";
 import { createLogger } from "../src/logger.js";
 import type { PollStatus } from "../src/poller.js";
 import { createHandler } from "../src/server.js";
 import { loadWebConfig, type WebConfig } from "../src/web-config.js";
 import { makeCerts, type TestCerts } from "./certs.js";
 import { get, startStack, type Stack } from "./harness.js";
+import { stalledRequest, testHandler, trackSockets } from "./stall.js";
 
 let certs: TestCerts;
 let dir: string;
@@ -43,6 +46,9 @@ beforeAll(() => {
     "server.key": certs.serverKey,
     "ca.crt": certs.caCert,
     "rogue.key": certs.rogueKey,
+    "notes.txt": "clients: alice, bob\n",
+    "fake.crt":
+      "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
   })) {
     writeFileSync(join(dir, name), text);
   }
@@ -112,6 +118,61 @@ describe("loadWebConfig", () => {
       "http_server_config options",
       "http_server_config:\n  http2: true\n",
       "http_server_config.http2: unknown or unsupported field",
+    ],
+    [
+      "a bcrypt cost below 4",
+      `basic_auth_users:\n  alice: "${HASH.replace("$10$", "$03$")}"\n`,
+      "basic_auth_users.alice: bcrypt cost 03 is invalid (4 to 31)",
+    ],
+    [
+      "a bcrypt cost above 31",
+      `basic_auth_users:\n  alice: "${HASH.replace("$10$", "$99$")}"\n`,
+      "basic_auth_users.alice: bcrypt cost 99 is invalid (4 to 31)",
+    ],
+    [
+      "a bcrypt cost of 31",
+      `basic_auth_users:\n  alice: "${HASH.replace("$10$", "$31$")}"\n`,
+      "basic_auth_users.alice: bcrypt cost 31 makes each login take seconds (at most 14; htpasswd -nBC 10 makes 10)",
+    ],
+    [
+      "a bcrypt cost of 15",
+      `basic_auth_users:\n  alice: "${HASH.replace("$10$", "$15$")}"\n`,
+      "basic_auth_users.alice: bcrypt cost 15 makes each login take seconds (at most 14; htpasswd -nBC 10 makes 10)",
+    ],
+    [
+      "min_version above max_version",
+      `${TLS}  min_version: TLS13\n  max_version: TLS12\n`,
+      "tls_server_config.min_version: TLS13 is above max_version TLS12",
+    ],
+    [
+      "the default min_version above max_version",
+      `${TLS}  max_version: TLS11\n`,
+      "tls_server_config.min_version: TLS12 is above max_version TLS11",
+    ],
+    [
+      "a client CA file with no PEM certificate in it",
+      `${TLS}  client_ca_file: notes.txt\n`,
+      "tls_server_config.client_ca_file: is not a PEM certificate",
+    ],
+    [
+      "a client CA file whose PEM block is not a certificate",
+      `${TLS}  client_ca_file: fake.crt\n`,
+      "tls_server_config.client_ca_file: is not a PEM certificate",
+    ],
+    [
+      "a user name that YAML reads as a number",
+      `basic_auth_users:\n  1: "${HASH}"\n`,
+      "basic_auth_users.1: the key is a number, not a string (quote it)",
+    ],
+    [
+      "a user name that YAML reads as a boolean",
+      `basic_auth_users:\n  yes: "${HASH}"\n  true: "${HASH}"\n`,
+      "basic_auth_users.true: the key is a boolean, not a string (quote it)",
+    ],
+    [
+      "a key that is a collection",
+      "? [tls_server_config]\n: {}\n",
+      '["tls_server_config"]: the key is a collection, not a string (quote it)',
     ],
   ])("stops on %s, naming the field", (_name, yaml, message) => {
     const text = failure(yaml);
@@ -190,15 +251,40 @@ describe("HTTPS and basic auth", () => {
     await expect(get(`${stack.exporter.url}/-/healthy`)).rejects.toThrow();
   });
 
-  it("answers 503 beyond the concurrent /metrics cap", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        answer(`${stack.exporter.url}/metrics`, trusting, auth("alice", `wrong${i}`)),
-      ),
+  it("answers 503 beyond the concurrent /metrics cap, which only authenticated requests take", async () => {
+    const web = loadWebConfig(
+      webConfig("capped.yml", `${TLS}basic_auth_users:\n  alice: "${HASH}"\n`),
     );
-    const statuses = results.map((r) => r.status);
-    expect(statuses).toContain(503);
-    expect(statuses).toContain(401);
+    const handler = testHandler({
+      guards: [basicAuth(web.users ?? new Map(), "useapi-minimax-exporter")],
+      maxRequests: 2,
+    });
+    const { server, url } = await listen(handler, { host: "127.0.0.1", port: 0 }, web.tls);
+    const sockets = trackSockets(server);
+    try {
+      const good = auth("alice", "s3cret");
+      // Two clients that stop reading a large answer hold both slots.
+      const stalled = [
+        await stalledRequest(url, "/metrics", good, certs.caCert),
+        await stalledRequest(url, "/metrics", good, certs.caCert),
+      ];
+      const refused = await answer(`${url}/metrics`, trusting, good);
+      expect(refused.status).toBe(503);
+      expect(refused.headers["retry-after"]).toBe("1");
+      expect(refused.body).toBe("Too many concurrent scrapes\n");
+      expect((await answer(`${url}/metrics`, trusting, auth("alice", "wrong"))).status).toBe(401);
+      await sockets.destroy(stalled[0] as Socket);
+      const head = await request(`${url}/metrics`, {
+        method: "HEAD",
+        dispatcher: trusting,
+        headers: good,
+      });
+      await head.body.dump();
+      expect(head.statusCode).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
@@ -276,6 +362,8 @@ describe("HTTP hygiene", () => {
     });
     expect(big.status).toBe(431);
     expect(big.body).not.toMatch(/node_modules|\/src\/|express|Error:/);
+    expect(big.headers["x-content-type-options"]).toBe("nosniff");
+    expect(big.headers["content-security-policy"]).toContain("default-src 'none'");
   });
 });
 
@@ -334,27 +422,25 @@ describe("scrapes answered without express", () => {
   );
 
   it("caps concurrent scrapes on the fast path as on express's", async () => {
-    // A rendering of several MB, so that a client that does not read keeps its scrape open.
-    const accounts = Array.from({ length: 30_000 }, (_, i) => `account-${i}`);
-    const capped = await startStack({ maxRequests: 1 }, {}, (sim) =>
-      sim.setPayload({ accounts, summary: {}, executing: {} }),
+    const { server, url } = await listen(
+      testHandler({ maxRequests: 1 }),
+      { host: "127.0.0.1", port: 0 },
+      undefined,
     );
+    const sockets = trackSockets(server);
     try {
-      expect(await capped.exporter.poller.pollOnce()).toBe("success");
-      const { hostname, port } = new URL(capped.exporter.url);
-      const stalled = connect(Number(port), hostname);
-      await once(stalled, "connect");
-      stalled.write(`GET /metrics HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
-      stalled.pause(); // never reads: the body stays in flight
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const refused = await get(`${capped.exporter.url}/metrics`);
-      expect(refused.status).toBe(503);
-      expect(refused.headers["retry-after"]).toBe("1");
-      stalled.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect((await get(`${capped.exporter.url}/metrics`)).status).toBe(200);
+      // A client that stops reading a large answer holds the only slot.
+      const stalled = await stalledRequest(url, "/metrics");
+      for (const path of ["/metrics", "/metrics/"]) {
+        const refused = await get(url + path); // the fast path, then express's router
+        expect(refused.status).toBe(503);
+        expect(refused.headers["retry-after"]).toBe("1");
+      }
+      await sockets.destroy(stalled);
+      expect((await get(`${url}/metrics`, { method: "HEAD" })).status).toBe(200);
     } finally {
-      await capped.close();
+      server.closeAllConnections();
+      server.close();
     }
   });
 });
