@@ -15,7 +15,8 @@ export function silentLogger() {
 /** The production defaults, on loopback port 0, with a body cap large enough for the sizes run. */
 /**
  * A configuration read through the exporter's own flag parser, so it cannot drift from the real
- * one: loopback port 0, polls only when asked (1 h interval), a 64 MiB body cap, quiet logs.
+ * one: loopback port 0, polls only when asked (1 h interval), a 64 MiB body cap and account and
+ * job bounds at their maximum (the sizes run pass the defaults), quiet logs.
  */
 export function exporterConfig(baseUrl, flags = []) {
   const command = loadConfig({
@@ -26,6 +27,8 @@ export function exporterConfig(baseUrl, flags = []) {
       "--poll.timeout=1m",
       "--poll.max-backoff=1h",
       "--useapi.max-response-bytes=64MiB",
+      "--useapi.max-accounts=100000",
+      "--useapi.max-jobs=1000000",
       "--log.level=error",
       ...flags,
     ],

@@ -1,3 +1,4 @@
+import { safeText } from "./boundary.js";
 import type { UpstreamClient } from "./client.js";
 import { isPlainJobId, jobPath, parseJobStatus, type FinalStatus } from "./job-status.js";
 import type { FinishedJob } from "./lifecycle.js";
@@ -120,7 +121,12 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     }
     if (entry.attempts >= maxAttempts) {
       logger.debug(
-        { account: entry.job.account, attempts: entry.attempts, outcome: result.outcome },
+        // The account ID comes from an answer the client already redacted; it is only cut here.
+        {
+          account: safeText(entry.job.account, []),
+          attempts: entry.attempts,
+          outcome: result.outcome,
+        },
         "job status unresolved; counted as unknown",
       );
       options.onResolved(entry.job, "unknown");

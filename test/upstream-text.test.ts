@@ -11,6 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_DETAIL_CHARS } from "../src/boundary.js";
+import { createUpstreamClient } from "../src/client.js";
+import { createLogger } from "../src/logger.js";
+import { createStatusResolver } from "../src/status-resolver.js";
+import { fixedToken } from "../src/token.js";
 import { makeCerts } from "./certs.js";
 import { get, startStack, TOKEN, type Stack } from "./harness.js";
 
@@ -139,6 +143,46 @@ describe("upstream text in logs and pages", () => {
       expect(text).not.toContain(first);
       expect(text).not.toContain(second);
     }
+  });
+});
+
+describe("status lookups", () => {
+  it("log a long account ID cut to the detail bound", async () => {
+    const upstream = await fixedUpstream();
+    servers.push(upstream.server);
+    upstream.answer("{}", 500);
+    const lines: string[] = [];
+    const client = createUpstreamClient({
+      baseUrl: upstream.url,
+      token: fixedToken(TOKEN),
+      timeoutMs: 5_000,
+      maxResponseBytes: 1 << 20,
+      userAgent: "test",
+    });
+    const resolver = createStatusResolver({
+      client,
+      logger: createLogger({
+        level: "debug",
+        format: "json",
+        destination: { write: (line: string) => void lines.push(line) },
+      }),
+      concurrency: 1,
+      ratePerSecond: 1_000,
+      maxAttempts: 1,
+      retryDelayMs: 60_000,
+      maxQueued: 10,
+      onResolved: () => undefined,
+      onLookup: () => undefined,
+    });
+    resolver.enqueue([{ jobId: "j1", account: "a".repeat(100_000), lastElapsedSeconds: 1 }]);
+    await resolver.idle();
+    await resolver.stop();
+    await client.close();
+    const logged = records(lines).find(
+      (r) => r.msg === "job status unresolved; counted as unknown",
+    );
+    expect(typeof logged?.["account"]).toBe("string");
+    expect(String(logged?.["account"]).length).toBeLessThanOrEqual(MAX_DETAIL_CHARS);
   });
 });
 
