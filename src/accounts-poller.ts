@@ -47,7 +47,9 @@ export function createAccountsPoller(
       applied = true;
     }
     sources.record("accounts", result.outcome, (monotonic() - started) / 1000, now());
-    await exposition.refresh();
+    await exposition.refresh().catch((error: unknown) => {
+      logger.error({ err: error }, "rendering metrics failed; /metrics says up 0");
+    });
     if (result.outcome !== lastOutcome) {
       if (result.outcome === "success") {
         logger.info({ accounts: result.payload.length }, "polls of the accounts endpoint succeed");

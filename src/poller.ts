@@ -86,7 +86,10 @@ export function createPoller(options: PollerOptions): Poller {
     }
     metrics.recordPoll(result.outcome, durationSeconds, at);
     options.onPolled?.(result.outcome, durationSeconds, at);
-    await exposition.refresh();
+    // A failed rendering already serves up 0; the poll itself still counts and is reported.
+    await exposition.refresh().catch((error: unknown) => {
+      logger.error({ err: error }, "rendering metrics failed; /metrics says up 0");
+    });
     report(result, durationSeconds);
     status.lastOutcome = result.outcome;
     status.lastPollAtMs = at;

@@ -1,11 +1,24 @@
 import { gunzipSync } from "node:zlib";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
+import { createUpstreamClient } from "../src/client.js";
 import { createExposition } from "../src/exposition.js";
+import { createLogger } from "../src/logger.js";
+import { createPoller } from "../src/poller.js";
+import { startSimulator } from "../src/simulator/server.js";
+import { fixedToken } from "../src/token.js";
 import { createMetrics } from "../src/metrics.js";
 import { toSnapshot } from "../src/snapshot.js";
 import { parsePayload } from "../src/payload.js";
-import { accountSamples, get, ownSamples, scrape, startStack, type Stack } from "./harness.js";
+import {
+  accountSamples,
+  get,
+  ownSamples,
+  scrape,
+  startStack,
+  TOKEN,
+  type Stack,
+} from "./harness.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -130,6 +143,55 @@ describe("a failed rendering", () => {
     const after = ownSamples(exposition.body().toString());
     expect(after.get("useapi_minimax_up")).toBe(1);
     expect(after.get("useapi_minimax_rendering_failures_total")).toBe(1);
+  });
+
+  it("still counts and reports the poll, which is not lost as an aborted one", async () => {
+    const simulator = await startSimulator({ token: TOKEN, accounts: 2 });
+    const client = createUpstreamClient({
+      baseUrl: simulator.url,
+      token: fixedToken(TOKEN),
+      timeoutMs: 5_000,
+      maxResponseBytes: 1 << 20,
+      userAgent: "test",
+    });
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: "info",
+      format: "json",
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    const metrics = createMetrics({
+      buildInfo: { version: "t", nodejs: "v0" },
+      defaultMetrics: false,
+    });
+    const exposition = createExposition(
+      metrics.registry,
+      () => {
+        throw new RangeError("Invalid string length");
+      },
+      () => metrics.renderDown(),
+    );
+    const poller = createPoller({
+      client,
+      metrics,
+      exposition,
+      logger,
+      intervalMs: 3_600_000,
+      maxBackoffMs: 3_600_000,
+      staleAfterMs: 3_600_000,
+    });
+    try {
+      expect(await poller.pollOnce()).toBe("success");
+      expect(poller.status().lastOutcome).toBe("success");
+      expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(0);
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toContain("rendering metrics failed; /metrics says up 0");
+      expect(messages).toContain("polls of the upstream succeed");
+    } finally {
+      await poller.stop();
+      await client.close();
+      await simulator.close();
+    }
   });
 
   it("of a plain registry still reports the failure count", async () => {
