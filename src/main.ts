@@ -1,12 +1,63 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, usage } from "./config.js";
-import { startExporter } from "./exporter.js";
-import { createLogger } from "./logger.js";
-import { NAME, VERSION } from "./version.js";
+import type { Config } from "./config.js";
+import type { RunningExporter } from "./exporter.js";
+import type { Logger } from "./logger.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
+let logger: Logger | undefined;
+let exporter: RunningExporter | undefined;
+let starting: Promise<RunningExporter | undefined> | undefined;
+let stopping = false;
+const stopRequested = (): boolean => stopping;
+
+// Before anything loads: a signal during startup must not kill the process with 143 or 129.
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+// The token was just read at startup, so a SIGHUP before the exporter exists is moot.
+process.on("SIGHUP", () => exporter?.reloadToken());
+
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  logger?.info({ signal }, "shutting down");
+  setTimeout(() => {
+    logger?.error("shutdown took too long; exiting");
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS).unref();
+  // A startup still under way is let finish, so that what it opened is closed.
+  (starting ?? Promise.resolve(exporter))
+    .catch(() => undefined)
+    .then((running) => running?.close())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger?.error({ err: error }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+}
+
+/** "cannot start" with the address and a reason a person can act on. */
+function startFailure(error: unknown, listen: Config["listen"]): string {
+  const { host, port } = listen;
+  const address = `${host === undefined ? "" : host.includes(":") ? `[${host}]` : host}:${port}`;
+  const code = (error as { code?: string }).code;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: "address already in use",
+    EACCES: "permission denied (ports below 1024 need privileges)",
+    EADDRNOTAVAIL: "address not available on this host",
+    ENOTFOUND: "host name not found",
+  };
+  const reason = code === undefined ? undefined : reasons[code];
+  if (reason !== undefined) return `cannot start: --web.listen-address ${address}: ${reason}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `cannot start: ${message.split("\n")[0] ?? ""}`;
+}
+
 async function main(): Promise<void> {
+  const { ConfigError, loadConfig, usage } = await import("./config.js");
+  const { NAME, VERSION } = await import("./version.js");
   let command;
   try {
     command = loadConfig({ argv: process.argv.slice(2), env: process.env });
@@ -23,39 +74,20 @@ async function main(): Promise<void> {
     process.stdout.write(`${NAME} ${VERSION} (Node.js ${process.version})\n`);
     return;
   }
-
   const { config } = command;
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
-  let exporter;
+  const { createLogger } = await import("./logger.js");
+  const { startExporter } = await import("./exporter.js");
+  // A signal during the imports above has already begun the exit.
+  if (stopRequested()) return;
+  logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const started = startExporter(config, { logger });
+  starting = started;
   try {
-    exporter = await startExporter(config, { logger });
+    exporter = await started;
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const reason = code === "EADDRINUSE" ? "address already in use" : (error as Error).message;
-    logger.error({ code }, `cannot start: ${reason}`);
+    logger.error({ code: (error as { code?: string }).code }, startFailure(error, config.listen));
     process.exit(1);
   }
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    setTimeout(() => {
-      logger.error("shutdown took too long; exiting");
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-    exporter.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "error during shutdown");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGHUP", () => exporter.reloadToken());
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
 }
 
 await main();
