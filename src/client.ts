@@ -182,7 +182,7 @@ function describeJsonError(error: unknown, length: number): string {
  * Each error's code and a short reason on one line: an OpenSSL message is cut to its reason, and
  * source paths and newlines are left out. Network errors name the peer but never our headers.
  */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; depth++) {
     const code = (e as { code?: unknown }).code;
