@@ -1,6 +1,6 @@
 import { TLSSocket } from "node:tls";
-import type { RequestHandler } from "express";
 import { createCredentialChecks, type CredentialCheckOptions } from "./credential-checks.js";
+import { answerText, type Gate } from "./server.js";
 import type { ClientAuthType } from "./web-config.js";
 
 /**
@@ -12,25 +12,21 @@ export function basicAuth(
   users: ReadonlyMap<string, string>,
   realm: string,
   options: Omit<CredentialCheckOptions, "users"> = {},
-): RequestHandler {
+): Gate {
   const checks = createCredentialChecks({ ...options, users });
-  const challenge = `Basic realm="${realm}", charset="UTF-8"`;
+  const challenge = { "WWW-Authenticate": `Basic realm="${realm}", charset="UTF-8"` };
+  const answer = (res: Parameters<Gate>[1], result: boolean | "busy"): boolean => {
+    if (result === "busy")
+      answerText(res, 503, "Too many logins waiting\n", { "Retry-After": "1" });
+    else if (!result) answerText(res, 401, "Unauthorized\n", challenge);
+    return result === true;
+  };
 
-  return (req, res, next) => {
+  return (req, res) => {
     const credentials = parseBasic(req.headers.authorization);
-    const answer = (result: boolean | "busy") => {
-      if (result === true) next();
-      else if (result === "busy")
-        res.status(503).set("Retry-After", "1").type("text").send("Too many logins waiting\n");
-      else res.status(401).set("WWW-Authenticate", challenge).type("text").send("Unauthorized\n");
-    };
-    if (credentials === undefined) {
-      answer(false);
-      return;
-    }
+    if (credentials === undefined) return answer(res, false);
     const result = checks.check(credentials[0], credentials[1]);
-    if (typeof result === "object") void result.then(answer, next);
-    else answer(result);
+    return typeof result === "object" ? result.then((r) => answer(res, r)) : answer(res, result);
   };
 }
 
@@ -47,17 +43,14 @@ function parseBasic(header: string | undefined): [string, string] | undefined {
  * The client-certificate rules the TLS handshake alone cannot express: RequireAnyClientCert needs
  * a certificate (any), VerifyClientCertIfGiven rejects one that does not verify.
  */
-export function clientCertCheck(type: ClientAuthType): RequestHandler | undefined {
+export function clientCertCheck(type: ClientAuthType): Gate | undefined {
   if (type !== "RequireAnyClientCert" && type !== "VerifyClientCertIfGiven") return undefined;
-  return (req, res, next) => {
+  return (req, res) => {
     const socket = req.socket;
-    if (!(socket instanceof TLSSocket)) {
-      next();
-      return;
-    }
+    if (!(socket instanceof TLSSocket)) return true;
     const presented = Object.keys(socket.getPeerCertificate()).length > 0;
     const ok = type === "RequireAnyClientCert" ? presented : !presented || socket.authorized;
-    if (ok) next();
-    else res.status(403).type("text").send("Client certificate required or not trusted\n");
+    if (!ok) answerText(res, 403, "Client certificate required or not trusted\n");
+    return ok;
   };
 }
