@@ -18,27 +18,110 @@ export type SimulatorCliOptions = Required<
   Pick<SimulatorOptions, "token" | "seed" | "accounts" | "idleAccounts" | "host" | "port">
 >;
 
+interface SimulatorFlag {
+  name: string;
+  type: "string" | "boolean";
+  default?: string;
+  short?: string;
+  help: string;
+}
+
+/** The simulator's flags; the parser and --help are both made from this table. */
+export const SIMULATOR_FLAGS: readonly SimulatorFlag[] = [
+  {
+    name: "listen",
+    type: "string",
+    default: DEFAULT_LISTEN,
+    help: "Address to listen on: host:port, [ipv6]:port or :port (127.0.0.1).",
+  },
+  { name: "seed", type: "string", default: "1", help: "Seed of the generated jobs and accounts." },
+  {
+    name: "accounts",
+    type: "string",
+    default: "6",
+    help: `MiniMax accounts simulated, 1 to ${MAX_ACCOUNTS}.`,
+  },
+  {
+    name: "idle-accounts",
+    type: "string",
+    default: "1",
+    help: "How many of the accounts never run a job.",
+  },
+  { name: "help", type: "boolean", short: "h", help: "Show this help and exit." },
+  { name: "version", type: "boolean", help: "Show the version and exit." },
+];
+
+export type SimulatorCommand =
+  { kind: "run"; options: SimulatorCliOptions } | { kind: "help" } | { kind: "version" };
+
+/** Like parseSimulatorArgs, and answers --help (-h) and --version before checking the rest. */
+export function parseSimulatorCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): SimulatorCommand {
+  const values = parseFlags(argv);
+  if (values["help"] === true) return { kind: "help" };
+  if (values["version"] === true) return { kind: "version" };
+  return { kind: "run", options: parseSimulatorArgs(argv, env) };
+}
+
+/** The --help text, generated from the flag table. */
+export function simulatorUsage(name: string): string {
+  const lines = [
+    `Usage: ${TOKEN_ENV}=<token> ${name} [flags]`,
+    "",
+    "Imitates the useapi.net MiniMax endpoints the exporter polls; clients must send",
+    `"Authorization: Bearer <token>" with the token from ${TOKEN_ENV}.`,
+    "",
+    "Flags:",
+  ];
+  for (const f of SIMULATOR_FLAGS) {
+    const alias = f.short === undefined ? "" : `-${f.short}, `;
+    const value = f.type === "string" ? "=<value>" : "";
+    const def = f.default === undefined ? "" : ` (default ${f.default})`;
+    lines.push(`  ${alias}--${f.name}${value}`, `      ${f.help}${def}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        SIMULATOR_FLAGS.map((f) => [
+          f.name,
+          { type: f.type, ...(f.short === undefined ? {} : { short: f.short }) },
+        ]),
+      ),
+    });
+    return values;
+  } catch (error) {
+    throw new CliError(
+      `${(error as Error).message.split("\n")[0] ?? "bad arguments"} (see --help)`,
+    );
+  }
+}
+
 /** Reads `--listen=host:port --seed=n --accounts=n --idle-accounts=n` and the token from env. */
 export function parseSimulatorArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): SimulatorCliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        listen: { type: "string", default: DEFAULT_LISTEN },
-        seed: { type: "string", default: "1" },
-        accounts: { type: "string", default: "6" },
-        "idle-accounts": { type: "string", default: "1" },
-      },
-    }));
-  } catch (error) {
-    throw new CliError((error as Error).message.split("\n")[0] ?? "bad arguments");
-  }
+  const flags = parseFlags(argv);
+  const text = (name: string): string => {
+    const value = flags[name];
+    if (typeof value === "string") return value;
+    return SIMULATOR_FLAGS.find((f) => f.name === name)?.default ?? "";
+  };
+  const values = {
+    listen: text("listen"),
+    seed: text("seed"),
+    accounts: text("accounts"),
+    "idle-accounts": text("idle-accounts"),
+  };
   const token = env[TOKEN_ENV];
   if (token === undefined || token.trim() === "") {
     throw new CliError(`${TOKEN_ENV} is not set; it holds the token clients must send`);

@@ -1,18 +1,28 @@
 #!/usr/bin/env node
-import { CliError, parseSimulatorArgs } from "./cli.js";
+import { VERSION } from "../version.js";
+import { CliError, parseSimulatorCommand, simulatorUsage } from "./cli.js";
 import { startSimulator } from "./server.js";
 
 const NAME = "minimax-simulator";
 
 async function main(): Promise<void> {
-  let options;
+  let command;
   try {
-    options = parseSimulatorArgs(process.argv.slice(2), process.env);
+    command = parseSimulatorCommand(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     process.stderr.write(`${NAME}: ${error.message}\n`);
     process.exit(2);
   }
+  if (command.kind === "help") {
+    process.stdout.write(simulatorUsage(NAME));
+    return;
+  }
+  if (command.kind === "version") {
+    process.stdout.write(`${NAME} ${VERSION} (Node.js ${process.version})\n`);
+    return;
+  }
+  const { options } = command;
   let simulator;
   try {
     simulator = await startSimulator(options);
