@@ -117,7 +117,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "poll.timeout",
     type: "string",
     default: "",
-    help: "Timeout of one upstream poll; must be shorter than the interval (default two thirds of it, at most 10s).",
+    help: "Timeout of one upstream poll; below the interval (default 2/3 of it, at most 10s).",
   },
   {
     name: "poll.stale-after",
