@@ -28,8 +28,8 @@ const POLL_INTERVAL = "1s";
 
 const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
-/** The child: a simulator and the exporter with basic auth, polling every second. */
-async function child(dist) {
+/** The child: a simulator and the exporter (with basic auth unless `auth` is false), polling every second. */
+async function child(dist, auth) {
   const from = (file) => import(pathToFileURL(join(dist, file)).href);
   const { loadConfig } = await from("config.js");
   const { startExporter } = await from("exporter.js");
@@ -45,7 +45,7 @@ async function child(dist) {
       `--useapi.base-url=${simulator.url}`,
       `--poll.interval=${POLL_INTERVAL}`,
       "--poll.timeout=900ms",
-      `--web.config.file=${webConfig}`,
+      ...(auth ? [`--web.config.file=${webConfig}`] : []),
       "--log.level=error",
     ],
     env: { USEAPI_TOKEN: TOKEN },
@@ -170,8 +170,8 @@ async function floodProcess(url, path, connections, seconds) {
   };
 }
 
-async function scenario(dist, path, connections, seconds) {
-  const exporter = fork(SELF, ["--child", `--dist=${dist}`], {
+async function scenario(dist, path, connections, seconds, auth = true) {
+  const exporter = fork(SELF, ["--child", `--dist=${dist}`, `--auth=${auth}`], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const [{ url }] = await once(exporter, "message");
@@ -199,7 +199,7 @@ async function scenario(dist, path, connections, seconds) {
   const polls = (await ask()) - pollsBefore;
   exporter.send("stop");
   await once(exporter, "exit");
-  return { path, connections, seconds, ...good, polls, flood: floodStatuses };
+  return { path, connections, auth, seconds, ...good, polls, flood: floodStatuses };
 }
 
 export async function runFlood({
@@ -207,25 +207,32 @@ export async function runFlood({
   seconds = 6,
   connections = [40, 200],
   paths = ["/metrics", "/no-such-path"],
+  /** The same floods with basic auth off (404s): the floor that any flood of requests sets. */
+  baseline = false,
 } = {}) {
   const rows = [];
   for (const path of paths) {
     for (const n of connections) rows.push(await scenario(resolve(dist), path, n, seconds));
+  }
+  if (baseline) {
+    for (const n of connections) {
+      rows.push(await scenario(resolve(dist), "/no-such-path", n, seconds, false));
+    }
   }
   return rows;
 }
 
 function table(rows) {
   const lines = [
-    "| Flood path | Connections | Good scrapes | Success | p95 | p99 | Polls (expected) | Flood answers |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| Flood path | Auth | Connections | Good scrapes | Success | p95 | p99 | Polls (about) | Flood answers |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of rows) {
     const answers = Object.entries(r.flood)
       .map(([status, count]) => `${status}: ${count}`)
       .join(", ");
     lines.push(
-      `| \`${r.path}\` | ${r.connections} | ${r.scrapes} | ${(r.successRate * 100).toFixed(1)} % | ${r.p95Ms} ms | ${r.p99Ms} ms | ${r.polls} (${r.seconds}) | ${answers} |`,
+      `| \`${r.path}\` | ${r.auth ? "on" : "off"} | ${r.connections} | ${r.scrapes} | ${(r.successRate * 100).toFixed(1)} % | ${r.p95Ms} ms | ${r.p99Ms} ms | ${r.polls} (${r.seconds}) | ${answers} |`,
     );
   }
   return lines.join("\n");
@@ -234,7 +241,7 @@ function table(rows) {
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 if (process.argv[1] === SELF) {
   if (process.argv.includes("--child")) {
-    await child(resolve(arg("dist")));
+    await child(resolve(arg("dist")), arg("auth") !== "false");
   } else if (process.argv.includes("--flood")) {
     process.once("message", async () => {
       const until = performance.now() + Number(arg("seconds")) * 1000;
@@ -246,6 +253,7 @@ if (process.argv[1] === SELF) {
     const rows = await runFlood({
       ...(arg("dist") ? { dist: arg("dist") } : {}),
       ...(arg("seconds") ? { seconds: Number(arg("seconds")) } : {}),
+      baseline: process.argv.includes("--baseline"),
     });
     console.log(JSON.stringify(rows, null, 2));
     console.log(table(rows));
