@@ -287,7 +287,7 @@ function pollOutcomes(): timeseries.PanelBuilder {
   return timeSeries(
     "Poll outcomes per second",
     "Polls of the useapi.net API per second by outcome. Normally only success, at one poll per interval. " +
-      "unauthorized: the API token is invalid or revoked; rate_limited: poll less often; timeout, network, server_error: useapi.net or the network is failing; invalid_json, invalid_payload, too_large: the API answer changed (check the exporter's logs and --useapi.max-response-bytes).",
+      "unauthorized: the API token is invalid or revoked; rate_limited: poll less often; timeout, network, server_error: useapi.net or the network is failing; invalid_json, invalid_payload, too_large: the API answer changed (check the exporter's logs and --useapi.max-response-bytes); limit_exceeded: the answer lists more accounts or jobs than --useapi.max-accounts or --useapi.max-jobs allow.",
   )
     .withTarget(
       query(

@@ -18,7 +18,7 @@ export interface Config {
   tokenFile: string | undefined;
   /** From --web.config.file: TLS and basic auth; undefined serves plain HTTP to anyone. */
   web: WebConfig | undefined;
-  /** Concurrent /metrics requests served; more get 503. */
+  /** Concurrent /metrics and landing-page requests served; more get 503. */
   maxRequests: number;
   pollIntervalMs: number;
   pollTimeoutMs: number;
@@ -74,7 +74,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "web.max-requests",
     type: "string",
     default: "40",
-    help: "Concurrent /metrics requests served; more get 503.",
+    help: "Concurrent /metrics and landing-page requests served; more get 503.",
   },
   {
     name: "web.telemetry-path",
