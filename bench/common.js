@@ -1,8 +1,8 @@
 // Shared wiring for the benchmarks: the real exporter (from dist/) against the simulator.
 import { performance } from "node:perf_hooks";
-import { loadConfig } from "../dist/config.js";
+import { loadConfig } from "../dist/config/config.js";
 import { startExporter } from "../dist/exporter.js";
-import { createLogger } from "../dist/logger.js";
+import { createLogger } from "../dist/logging/logger.js";
 import { startSimulator } from "../dist/simulator/server.js";
 
 export const TOKEN = "user:1234-benchbenchbenchbenchbench";

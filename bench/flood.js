@@ -31,9 +31,9 @@ const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).to
 /** The child: a simulator and the exporter (with basic auth unless `auth` is false), polling every second. */
 async function child(dist, auth) {
   const from = (file) => import(pathToFileURL(join(dist, file)).href);
-  const { loadConfig } = await from("config.js");
+  const { loadConfig } = await from("config/config.js");
   const { startExporter } = await from("exporter.js");
-  const { createLogger } = await from("logger.js");
+  const { createLogger } = await from("logging/logger.js");
   const { startSimulator } = await from("simulator/server.js");
   const dir = mkdtempSync(join(tmpdir(), "flood-"));
   const webConfig = join(dir, "web.yml");

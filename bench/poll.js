@@ -2,10 +2,10 @@
 import { Buffer } from "node:buffer";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
-import { createExposition } from "../dist/exposition.js";
-import { createMetrics } from "../dist/metrics.js";
-import { parsePayload } from "../dist/payload.js";
-import { toSnapshot } from "../dist/snapshot.js";
+import { createExposition } from "../dist/metrics/rendering.js";
+import { createMetrics } from "../dist/metrics/registry.js";
+import { parsePayload } from "../dist/sources/jobs/answer.js";
+import { toSnapshot } from "../dist/sources/jobs/snapshot.js";
 import { generatePayload } from "../dist/simulator/activity.js";
 import { startExporter } from "../dist/exporter.js";
 import { startSimulator } from "../dist/simulator/server.js";

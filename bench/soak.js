@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { startExporter } from "../dist/exporter.js";
 import { exporterConfig, TOKEN } from "./common.js";
-import { createLogger } from "../dist/logger.js";
+import { createLogger } from "../dist/logging/logger.js";
 import { mulberry32 } from "../dist/simulator/random.js";
 import { startSimulator } from "../dist/simulator/server.js";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import type { Config } from "./config.js";
+import type { Config } from "./config/config.js";
 import type { RunningExporter } from "./exporter.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "./logging/logger.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -56,7 +56,7 @@ function startFailure(error: unknown, listen: Config["listen"]): string {
 }
 
 async function main(): Promise<void> {
-  const { ConfigError, loadConfig, usage } = await import("./config.js");
+  const { ConfigError, loadConfig, usage } = await import("./config/config.js");
   const { NAME, VERSION } = await import("./version.js");
   let command;
   try {
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = command;
-  const { createLogger } = await import("./logger.js");
+  const { createLogger } = await import("./logging/logger.js");
   const { startExporter } = await import("./exporter.js");
   // A signal during the imports above has already begun the exit.
   if (stopRequested()) return;

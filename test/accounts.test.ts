@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseAccounts } from "../src/accounts.js";
-import { PayloadError } from "../src/boundary.js";
-import { parseJobStatus } from "../src/job-status.js";
+import { parseAccounts } from "../src/sources/accounts/answer.js";
+import { PayloadError } from "../src/upstream/json-checks.js";
+import { parseJobStatus } from "../src/sources/job-status/answer.js";
 
 const documented = {
   "123456": {

@@ -1,15 +1,15 @@
 import { gunzipSync } from "node:zlib";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { createUpstreamClient } from "../src/client.js";
-import { createExposition } from "../src/exposition.js";
-import { createLogger } from "../src/logger.js";
-import { createPoller } from "../src/poller.js";
+import { createUpstreamClient } from "../src/upstream/client.js";
+import { createExposition } from "../src/metrics/rendering.js";
+import { createLogger } from "../src/logging/logger.js";
+import { createPoller } from "../src/sources/jobs/poller.js";
 import { startSimulator } from "../src/simulator/server.js";
-import { fixedToken } from "../src/token.js";
-import { createMetrics } from "../src/metrics.js";
-import { toSnapshot } from "../src/snapshot.js";
-import { parsePayload } from "../src/payload.js";
+import { fixedToken } from "../src/upstream/token.js";
+import { createMetrics } from "../src/metrics/registry.js";
+import { toSnapshot } from "../src/sources/jobs/snapshot.js";
+import { parsePayload } from "../src/sources/jobs/answer.js";
 import {
   accountSamples,
   get,

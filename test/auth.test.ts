@@ -1,12 +1,12 @@
 import { verify as bcryptVerify, hashSync } from "@node-rs/bcrypt";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { basicAuth } from "../src/auth.js";
-import type { CredentialCheckOptions } from "../src/credential-checks.js";
-import { listen } from "../src/listener.js";
-import { createLogger } from "../src/logger.js";
-import type { PollStatus } from "../src/poller.js";
-import { createHandler } from "../src/server.js";
+import { basicAuth } from "../src/http/auth.js";
+import type { CredentialCheckOptions } from "../src/http/credential-checks.js";
+import { listen } from "../src/http/server.js";
+import { createLogger } from "../src/logging/logger.js";
+import type { PollStatus } from "../src/sources/jobs/poller.js";
+import { createHandler } from "../src/http/handler.js";
 
 const USERS = new Map([["alice", hashSync("s3cret", 4)]]);
 const BODY = Buffer.from("useapi_minimax_up 1\n");

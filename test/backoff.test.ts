@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MAX_RETRY_AFTER_MS, nextDelayMs } from "../src/backoff.js";
-import { MAX_TIMER_MS } from "../src/duration.js";
-import { parseRetryAfter } from "../src/outcome.js";
+import { MAX_RETRY_AFTER_MS, nextDelayMs } from "../src/sources/backoff.js";
+import { MAX_TIMER_MS } from "../src/config/duration.js";
+import { parseRetryAfter } from "../src/upstream/retry-after.js";
 
 const base = { intervalMs: 15_000, maxBackoffMs: 300_000 };
 

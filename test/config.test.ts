@@ -3,8 +3,15 @@ import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, envName, FLAGS, loadConfig, usage, type Config } from "../src/config.js";
-import { MAX_TIMER_MS } from "../src/duration.js";
+import {
+  ConfigError,
+  envName,
+  FLAGS,
+  loadConfig,
+  usage,
+  type Config,
+} from "../src/config/config.js";
+import { MAX_TIMER_MS } from "../src/config/duration.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 const dir = mkdtempSync(join(tmpdir(), "config-test-"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseElapsed } from "../src/elapsed.js";
+import { parseElapsed } from "../src/sources/jobs/elapsed.js";
 
 describe("parseElapsed", () => {
   it.each([

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Gauge, Registry } from "prom-client";
-import { createExposition, encodeMapped } from "../src/exposition.js";
+import { createExposition, encodeMapped } from "../src/metrics/rendering.js";
 import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
 
 describe("encodeMapped", () => {

@@ -1,7 +1,7 @@
 import { request } from "undici";
-import { loadConfig, type Config } from "../src/config.js";
+import { loadConfig, type Config } from "../src/config/config.js";
 import { startExporter, type ExporterDeps, type RunningExporter } from "../src/exporter.js";
-import { createLogger } from "../src/logger.js";
+import { createLogger } from "../src/logging/logger.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../src/simulator/server.js";
 
 export const TOKEN = "user:1234-abcdefghijklmnopqrstuv";

@@ -2,13 +2,13 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createUpstreamClient, type UpstreamClient } from "../src/client.js";
-import { isPlainJobId, jobPath, type FinalStatus } from "../src/job-status.js";
-import { createLogger } from "../src/logger.js";
-import { parsePayload } from "../src/payload.js";
-import { toSnapshot } from "../src/snapshot.js";
-import { createStatusResolver } from "../src/status-resolver.js";
-import { fixedToken } from "../src/token.js";
+import { createUpstreamClient, type UpstreamClient } from "../src/upstream/client.js";
+import { isPlainJobId, jobPath, type FinalStatus } from "../src/sources/job-status/answer.js";
+import { createLogger } from "../src/logging/logger.js";
+import { parsePayload } from "../src/sources/jobs/answer.js";
+import { toSnapshot } from "../src/sources/jobs/snapshot.js";
+import { createStatusResolver } from "../src/sources/job-status/resolver.js";
+import { fixedToken } from "../src/upstream/token.js";
 
 const ODD = [
   ".",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderLanding, type LandingStatus } from "../src/landing.js";
-import type { AccountState, Snapshot } from "../src/snapshot.js";
+import { renderLanding, type LandingStatus } from "../src/http/landing.js";
+import type { AccountState, Snapshot } from "../src/sources/jobs/snapshot.js";
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Counter, Histogram, Registry } from "prom-client";
-import { JOB_STATUSES } from "../src/job-status.js";
-import { createJobTracker } from "../src/lifecycle.js";
-import { createLifecycleMetrics, DURATION_BUCKETS } from "../src/lifecycle-metrics.js";
-import type { SnapshotJob } from "../src/snapshot.js";
+import { JOB_STATUSES } from "../src/sources/job-status/answer.js";
+import { createJobTracker } from "../src/sources/jobs/job-tracker.js";
+import {
+  createLifecycleMetrics,
+  DURATION_BUCKETS,
+} from "../src/sources/jobs/lifecycle-families.js";
+import type { SnapshotJob } from "../src/sources/jobs/snapshot.js";
 
 function jobs(...specs: [string, string, number?][]): SnapshotJob[] {
   return specs.map(([jobId, account, elapsedSeconds]) => ({ jobId, account, elapsedSeconds }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, toLogfmt } from "../src/logger.js";
+import { createLogger, toLogfmt } from "../src/logging/logger.js";
 
 describe("toLogfmt", () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { outcomeOfError, outcomeOfStatus, parseRetryAfter } from "../src/outcome.js";
+import { outcomeOfError, outcomeOfStatus } from "../src/upstream/outcome.js";
+import { parseRetryAfter } from "../src/upstream/retry-after.js";
 
 describe("outcomeOfStatus", () => {
   it.each([

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseAccounts } from "../src/accounts.js";
-import { parseElapsed } from "../src/elapsed.js";
-import { parsePayload, PayloadError, type JobsPayload } from "../src/payload.js";
-import { ANOMALY_KINDS, toSnapshot, type Snapshot } from "../src/snapshot.js";
+import { parseAccounts } from "../src/sources/accounts/answer.js";
+import { parseElapsed } from "../src/sources/jobs/elapsed.js";
+import { parsePayload, PayloadError, type JobsPayload } from "../src/sources/jobs/answer.js";
+import { ANOMALY_KINDS, toSnapshot, type Snapshot } from "../src/sources/jobs/snapshot.js";
 
 const NOW = 1_764_000_000_000;
 const RUNS = { numRuns: 100 };

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { envName, FLAGS } from "../src/config.js";
+import { envName, FLAGS } from "../src/config/config.js";
 import { scrape, startStack } from "./harness.js";
-import { ANOMALY_KINDS } from "../src/snapshot.js";
-import { OUTCOMES } from "../src/outcome.js";
+import { ANOMALY_KINDS } from "../src/sources/jobs/snapshot.js";
+import { OUTCOMES } from "../src/upstream/outcome.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 

@@ -2,9 +2,9 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { createHandler, type AppOptions } from "../src/server.js";
-import { createLogger } from "../src/logger.js";
-import type { PollStatus } from "../src/poller.js";
+import { createHandler, type AppOptions } from "../src/http/handler.js";
+import { createLogger } from "../src/logging/logger.js";
+import type { PollStatus } from "../src/sources/jobs/poller.js";
 
 /** An exposition of `bytes` bytes: far more than loopback's socket buffers hold. */
 export function bigExposition(bytes = 32 * 1024 * 1024): AppOptions["exposition"] {

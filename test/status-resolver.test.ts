@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createUpstreamClient, type UpstreamClient } from "../src/client.js";
-import type { FinalStatus } from "../src/job-status.js";
-import type { FinishedJob } from "../src/lifecycle.js";
-import { createLogger } from "../src/logger.js";
+import { createUpstreamClient, type UpstreamClient } from "../src/upstream/client.js";
+import type { FinalStatus } from "../src/sources/job-status/answer.js";
+import type { FinishedJob } from "../src/sources/jobs/job-tracker.js";
+import { createLogger } from "../src/logging/logger.js";
 import { startSimulator, type Simulator } from "../src/simulator/server.js";
-import { createStatusResolver } from "../src/status-resolver.js";
-import { fixedToken } from "../src/token.js";
+import { createStatusResolver } from "../src/sources/job-status/resolver.js";
+import { fixedToken } from "../src/upstream/token.js";
 import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
 
 const TOKEN = "user:77-status-resolver-test-token";

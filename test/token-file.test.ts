@@ -3,14 +3,14 @@ import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.js";
+import { createLogger } from "../src/logging/logger.js";
 import {
   fileToken,
   fixedToken,
   MAX_TOKEN_FILE_BYTES,
   readTokenFile,
   tokenProblem,
-} from "../src/token.js";
+} from "../src/upstream/token.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 

@@ -10,11 +10,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_DETAIL_CHARS } from "../src/boundary.js";
-import { createUpstreamClient } from "../src/client.js";
-import { createLogger } from "../src/logger.js";
-import { createStatusResolver } from "../src/status-resolver.js";
-import { fixedToken } from "../src/token.js";
+import { MAX_DETAIL_CHARS } from "../src/upstream/redaction.js";
+import { createUpstreamClient } from "../src/upstream/client.js";
+import { createLogger } from "../src/logging/logger.js";
+import { createStatusResolver } from "../src/sources/job-status/resolver.js";
+import { fixedToken } from "../src/upstream/token.js";
 import { makeCerts } from "./certs.js";
 import { get, startStack, TOKEN, type Stack } from "./harness.js";
 

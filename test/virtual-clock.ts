@@ -1,4 +1,4 @@
-import type { Scheduler, TimerHandle } from "../src/scheduler.js";
+import type { Scheduler, TimerHandle } from "../src/sources/scheduler.js";
 
 export interface VirtualTimer {
   readonly id: number;

@@ -1,6 +1,6 @@
-import { MAX_DETAIL_CHARS } from "./boundary.js";
-import type { PollStatus } from "./poller.js";
-import type { Snapshot } from "./snapshot.js";
+import { MAX_DETAIL_CHARS } from "../upstream/redaction.js";
+import type { PollStatus } from "../sources/jobs/poller.js";
+import type { Snapshot } from "../sources/jobs/snapshot.js";
 
 /** The poll status as the page shows it, and whether the exporter polls its built-in simulator. */
 export type LandingStatus = Readonly<PollStatus> & { readonly demo?: boolean };

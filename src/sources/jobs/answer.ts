@@ -1,4 +1,4 @@
-import { describe, isRecord, LimitError, PayloadError } from "./boundary.js";
+import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
 
 export { PayloadError };
 
@@ -39,7 +39,7 @@ export interface Job {
 function accountId(value: unknown, path: string): string {
   if (typeof value === "string" && value !== "") return value;
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
-  throw new PayloadError(path, `expected an account ID, got ${describe(value)}`);
+  throw new PayloadError(path, `expected an account ID, got ${describeValue(value)}`);
 }
 
 /**
@@ -47,11 +47,12 @@ function accountId(value: unknown, path: string): string {
  * jobs"; a summary entry without a usable count is kept as invalid rather than failing the poll.
  */
 export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMITS): JobsPayload {
-  if (!isRecord(body)) throw new PayloadError("$", `expected an object, got ${describe(body)}`);
+  if (!isRecord(body))
+    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
 
   const { accounts: rawAccounts, summary: rawSummary, executing: rawExecuting } = body;
   if (!Array.isArray(rawAccounts)) {
-    throw new PayloadError("accounts", `expected a list, got ${describe(rawAccounts)}`);
+    throw new PayloadError("accounts", `expected a list, got ${describeValue(rawAccounts)}`);
   }
   if (rawAccounts.length > limits.maxAccounts) {
     throw new LimitError(
@@ -63,7 +64,7 @@ export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMI
   const summary = new Map<string, number | "invalid">();
   if (rawSummary !== undefined && rawSummary !== null) {
     if (!isRecord(rawSummary)) {
-      throw new PayloadError("summary", `expected an object, got ${describe(rawSummary)}`);
+      throw new PayloadError("summary", `expected an object, got ${describeValue(rawSummary)}`);
     }
     checkKeyCount(rawSummary, limits.maxAccounts, "summary");
     for (const [account, entry] of Object.entries(rawSummary)) {
@@ -78,7 +79,7 @@ export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMI
   const executing = new Map<string, Job[]>();
   if (rawExecuting !== undefined && rawExecuting !== null) {
     if (!isRecord(rawExecuting)) {
-      throw new PayloadError("executing", `expected an object, got ${describe(rawExecuting)}`);
+      throw new PayloadError("executing", `expected an object, got ${describeValue(rawExecuting)}`);
     }
     checkKeyCount(rawExecuting, limits.maxAccounts, "executing");
     let jobs = 0;
@@ -88,7 +89,7 @@ export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMI
       const path = () => `executing[${JSON.stringify(account)}]`;
       if (list === null) continue;
       if (!Array.isArray(list)) {
-        throw new PayloadError(path(), `expected a list, got ${describe(list)}`);
+        throw new PayloadError(path(), `expected a list, got ${describeValue(list)}`);
       }
       jobs += list.length;
       if (jobs > limits.maxJobs) {
@@ -99,12 +100,15 @@ export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMI
       for (let i = 0; i < list.length; i++) {
         const job: unknown = list[i];
         if (!isRecord(job)) {
-          throw new PayloadError(`${path()}[${i}]`, `expected a job object, got ${describe(job)}`);
+          throw new PayloadError(
+            `${path()}[${i}]`,
+            `expected a job object, got ${describeValue(job)}`,
+          );
         }
         if (typeof job["jobId"] !== "string" || job["jobId"] === "") {
           throw new PayloadError(
             `${path()}[${i}].jobId`,
-            `expected a string, got ${describe(job["jobId"])}`,
+            `expected a string, got ${describeValue(job["jobId"])}`,
           );
         }
       }

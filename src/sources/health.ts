@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { OUTCOMES, type Outcome } from "./outcome.js";
+import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
 
 /** The upstream endpoints the exporter reads, each reporting its own health. */
 export const SOURCES = ["jobs", "accounts", "job_status"] as const;

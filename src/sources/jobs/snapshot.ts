@@ -1,6 +1,6 @@
 import { parseElapsed } from "./elapsed.js";
-import { isPlainJobId } from "./job-status.js";
-import type { Job, JobsPayload } from "./payload.js";
+import { isPlainJobId } from "../job-status/answer.js";
+import type { Job, JobsPayload } from "./answer.js";
 
 export const ANOMALY_KINDS = [
   "summary_mismatch",

@@ -6,10 +6,10 @@ import type {
 } from "node:http";
 import Negotiator from "negotiator";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
-import type { Exposition } from "./exposition.js";
+import type { Exposition } from "../metrics/rendering.js";
 import { renderLanding } from "./landing.js";
-import type { Logger } from "./logger.js";
-import type { PollStatus } from "./poller.js";
+import type { Logger } from "../logging/logger.js";
+import type { PollStatus } from "../sources/jobs/poller.js";
 
 export const DASHBOARD_PATH = "/grafana/dashboard.json";
 

@@ -1,8 +1,10 @@
 import { Agent, request, type Dispatcher } from "undici";
-import { isRecord, LimitError, PayloadError, redact, safeText } from "./boundary.js";
+import { isRecord, LimitError, PayloadError } from "./json-checks.js";
+import { redact, safeText } from "./redaction.js";
 import type { FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
-import { outcomeOfError, outcomeOfStatus, parseRetryAfter } from "./outcome.js";
+import { outcomeOfError, outcomeOfStatus } from "./outcome.js";
+import { parseRetryAfter } from "./retry-after.js";
 
 export type Failure = {
   outcome: FailureOutcome;

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import type { LogFormat, LogLevel } from "./config.js";
+import type { LogFormat, LogLevel } from "../config/config.js";
 
 export type { Logger };
 

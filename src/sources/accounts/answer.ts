@@ -1,5 +1,5 @@
-import { describe, isRecord, PayloadError } from "./boundary.js";
-import { checkKeyCount, DEFAULT_LIMITS } from "./payload.js";
+import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
+import { checkKeyCount, DEFAULT_LIMITS } from "../jobs/answer.js";
 
 export const ACCOUNTS_PATH = "/v1/minimax/accounts";
 export const CAPABILITIES = [
@@ -28,14 +28,15 @@ export function parseAccounts(
   body: unknown,
   maxAccounts = DEFAULT_LIMITS.maxAccounts,
 ): AccountConfig[] {
-  if (!isRecord(body)) throw new PayloadError("$", `expected an object, got ${describe(body)}`);
+  if (!isRecord(body))
+    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
   checkKeyCount(body, maxAccounts, "the accounts answer");
   const out: AccountConfig[] = [];
   for (const [account, entry] of Object.entries(body)) {
     if (!isRecord(entry)) {
       throw new PayloadError(
         `[${JSON.stringify(account)}]`,
-        `expected an object, got ${describe(entry)}`,
+        `expected an object, got ${describeValue(entry)}`,
       );
     }
     const jwt = entry["jwt"];

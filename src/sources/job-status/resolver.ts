@@ -1,9 +1,9 @@
-import { safeText } from "./boundary.js";
-import type { UpstreamClient } from "./client.js";
-import { isPlainJobId, jobPath, parseJobStatus, type FinalStatus } from "./job-status.js";
-import type { FinishedJob } from "./lifecycle.js";
-import type { Logger } from "./logger.js";
-import type { Outcome } from "./outcome.js";
+import { safeText } from "../../upstream/redaction.js";
+import type { UpstreamClient } from "../../upstream/client.js";
+import { isPlainJobId, jobPath, parseJobStatus, type FinalStatus } from "./answer.js";
+import type { FinishedJob } from "../jobs/job-tracker.js";
+import type { Logger } from "../../logging/logger.js";
+import type { Outcome } from "../../upstream/outcome.js";
 
 export interface StatusResolverOptions {
   client: UpstreamClient;

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../logging/logger.js";
 
 /** Where each request gets the useapi.net token from. */
 export interface TokenSource {

@@ -1,6 +1,6 @@
-import { JOB_STATUSES, type FinalStatus } from "./job-status.js";
-import type { FinishedJob } from "./lifecycle.js";
-import { escapeLabel, familyHeader, formatValue } from "./text-format.js";
+import { JOB_STATUSES, type FinalStatus } from "../job-status/answer.js";
+import type { FinishedJob } from "./job-tracker.js";
+import { escapeLabel, familyHeader, formatValue } from "../../metrics/text-format.js";
 
 /** From the 20 s of a simple job to the 15-minute expiry. */
 export const DURATION_BUCKETS = [20, 30, 45, 60, 90, 120, 180, 300, 450, 600, 750, 900];

@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from "./duration.js";
+import { MAX_TIMER_MS } from "../config/duration.js";
 
 /** Longest Retry-After honoured, so that a nonsensical header cannot silence the exporter. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;

@@ -1,7 +1,7 @@
 import { nextDelayMs } from "./backoff.js";
-import type { FetchResult } from "./client.js";
-import type { Logger } from "./logger.js";
-import type { Outcome } from "./outcome.js";
+import type { FetchResult } from "../upstream/client.js";
+import type { Logger } from "../logging/logger.js";
+import type { Outcome } from "../upstream/outcome.js";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.js";
 
 /** What one poll reports to the loop; `aborted` means it was cut short by stop(). */

@@ -1,7 +1,7 @@
 import { TLSSocket } from "node:tls";
 import { createCredentialChecks, type CredentialCheckOptions } from "./credential-checks.js";
-import { answerText, type Gate } from "./server.js";
-import type { ClientAuthType } from "./web-config.js";
+import { answerText, type Gate } from "./handler.js";
+import type { ClientAuthType } from "../config/web-config.js";
 
 /**
  * HTTP basic auth against bcrypt hashes (exporter-toolkit's basic_auth_users) on every path.

@@ -40,17 +40,3 @@ export function outcomeOfError(error: unknown): "timeout" | "network" {
   }
   return "network";
 }
-
-/**
- * Parses a Retry-After header (delay in seconds or an HTTP-date) into milliseconds from `nowMs`.
- * Returns undefined when absent or unparseable.
- */
-export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {
-  if (header === undefined) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
-}

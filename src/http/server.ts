@@ -1,9 +1,9 @@
 import { createServer, STATUS_CODES, type Server, type RequestListener } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import type { Config } from "./config.js";
-import { SECURITY_HEADERS } from "./server.js";
-import type { TlsSettings } from "./web-config.js";
+import type { Config } from "../config/config.js";
+import { SECURITY_HEADERS } from "./handler.js";
+import type { TlsSettings } from "../config/web-config.js";
 
 export interface ListenLimits {
   /** Time to send the request headers (408 beyond). */

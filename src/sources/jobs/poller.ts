@@ -1,11 +1,11 @@
-import type { FetchResult, UpstreamClient } from "./client.js";
-import type { Exposition } from "./exposition.js";
-import type { Logger } from "./logger.js";
-import type { ExporterMetrics } from "./metrics.js";
-import type { Outcome } from "./outcome.js";
-import { JOBS_PATH, parsePayload, type JobsPayload, type PayloadLimits } from "./payload.js";
-import { completed, createPollLoop, type Completed } from "./poll-loop.js";
-import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.js";
+import type { FetchResult, UpstreamClient } from "../../upstream/client.js";
+import type { Exposition } from "../../metrics/rendering.js";
+import type { Logger } from "../../logging/logger.js";
+import type { ExporterMetrics } from "../../metrics/registry.js";
+import type { Outcome } from "../../upstream/outcome.js";
+import { JOBS_PATH, parsePayload, type JobsPayload, type PayloadLimits } from "./answer.js";
+import { completed, createPollLoop, type Completed } from "../poll-loop.js";
+import { systemScheduler, type Scheduler, type TimerHandle } from "../scheduler.js";
 import { toSnapshot, type Snapshot } from "./snapshot.js";
 
 export interface PollStatus {

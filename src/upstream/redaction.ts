@@ -1,34 +1,4 @@
-/** Helpers for checking upstream JSON at the client boundary. */
-
-/** A body of the wrong shape; `path` names the offending part, e.g. `executing["123"][0]`. */
-export class PayloadError extends Error {
-  constructor(
-    readonly path: string,
-    problem: string,
-  ) {
-    super(`${path}: ${problem}`);
-    this.name = "PayloadError";
-  }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** "null", "an array", "a string"…, for error messages that never quote upstream values. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
-}
-
-/** A checked answer holding more accounts or jobs than the exporter accepts (a flag's bound). */
-export class LimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LimitError";
-  }
-}
+/** Upstream-derived text made fit for a log line or a page: secrets replaced, length bounded. */
 
 /** Longest piece of upstream-derived text that goes into a log line or a page. */
 export const MAX_DETAIL_CHARS = 200;

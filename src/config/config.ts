@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 import { ConfigError } from "./config-error.js";
 import { formatDuration, MAX_TIMER_MS, parseDuration } from "./duration.js";
-import { readTokenFile, tokenProblem } from "./token.js";
+import { readTokenFile, tokenProblem } from "../upstream/token.js";
 import { loadWebConfig, type WebConfig } from "./web-config.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

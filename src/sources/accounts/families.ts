@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from "prom-client";
-import type { AccountConfig } from "./accounts.js";
+import type { AccountConfig } from "./answer.js";
 
 export interface AccountMetrics {
   /** Replaces every per-account series with these accounts'. */

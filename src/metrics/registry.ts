@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { OUTCOMES, type Outcome } from "./outcome.js";
-import { ANOMALY_KINDS, type AccountState, type Snapshot } from "./snapshot.js";
+import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
+import { ANOMALY_KINDS, type AccountState, type Snapshot } from "../sources/jobs/snapshot.js";
 import { escapeLabel, familyHeader } from "./text-format.js";
 
 const FROM_POLL = "(from the background poll of GET /v1/minimax/agent/jobs)";

@@ -1,4 +1,4 @@
-import { describe, isRecord, PayloadError } from "./boundary.js";
+import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
 
 export const JOB_STATUSES = ["completed", "failed", "unknown"] as const;
 export type FinalStatus = (typeof JOB_STATUSES)[number];
@@ -25,11 +25,12 @@ export function jobPath(jobId: string): string {
  * content that is never looked at. "started" means the upstream still runs the job.
  */
 export function parseJobStatus(body: unknown): FinalStatus | "started" {
-  if (!isRecord(body)) throw new PayloadError("$", `expected an object, got ${describe(body)}`);
+  if (!isRecord(body))
+    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
   const { status } = body;
   if (status === "completed" || status === "failed" || status === "started") return status;
   throw new PayloadError(
     "status",
-    `expected started, completed or failed, got ${describe(status)}`,
+    `expected started, completed or failed, got ${describeValue(status)}`,
   );
 }

@@ -1,12 +1,12 @@
-import { ACCOUNTS_PATH, parseAccounts } from "./accounts.js";
-import type { AccountMetrics } from "./account-metrics.js";
-import type { UpstreamClient } from "./client.js";
-import type { Exposition } from "./exposition.js";
-import type { Logger } from "./logger.js";
-import type { Outcome } from "./outcome.js";
-import { completed, createPollLoop, type Completed, type PollLoop } from "./poll-loop.js";
-import type { Scheduler } from "./scheduler.js";
-import type { SourceMetrics } from "./source-metrics.js";
+import { ACCOUNTS_PATH, parseAccounts } from "./answer.js";
+import type { AccountMetrics } from "./families.js";
+import type { UpstreamClient } from "../../upstream/client.js";
+import type { Exposition } from "../../metrics/rendering.js";
+import type { Logger } from "../../logging/logger.js";
+import type { Outcome } from "../../upstream/outcome.js";
+import { completed, createPollLoop, type Completed, type PollLoop } from "../poll-loop.js";
+import type { Scheduler } from "../scheduler.js";
+import type { SourceMetrics } from "../health.js";
 
 export interface AccountsPollerOptions {
   client: UpstreamClient;

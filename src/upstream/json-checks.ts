@@ -1,0 +1,31 @@
+/** The vocabulary of the shape checks of upstream JSON at the client boundary. */
+
+/** A body of the wrong shape; `path` names the offending part, e.g. `executing["123"][0]`. */
+export class PayloadError extends Error {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = "PayloadError";
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "null", "an array", "a string"…, for error messages that never quote upstream values. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/** A checked answer holding more accounts or jobs than the exporter accepts (a flag's bound). */
+export class LimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LimitError";
+  }
+}
