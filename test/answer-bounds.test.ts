@@ -127,7 +127,7 @@ describe("a failed rendering", () => {
       },
       () => metrics.renderDown(),
     );
-    metrics.recordPoll("success", 0.1, 1_000);
+    metrics.recordPoll("success");
     await exposition.refresh();
     expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(1);
 

@@ -1,5 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import type { Outcome } from "../upstream/outcome.js";
 import { ANOMALY_KINDS, type AccountState, type Snapshot } from "../sources/jobs/snapshot.js";
 import { escapeLabel, familyHeader } from "./text-format.js";
 
@@ -44,8 +44,8 @@ export interface ExporterMetrics {
   readonly registry: Registry;
   /** Replaces every per-account series with the snapshot's; accounts that left lose theirs. */
   applySnapshot(snapshot: Snapshot): void;
-  /** Records one finished poll. `atMs` is its end, used as the success timestamp. */
-  recordPoll(outcome: Outcome, durationSeconds: number, atMs: number): void;
+  /** Records one finished poll of the jobs list: useapi_minimax_up (its health is in the source families). */
+  recordPoll(outcome: Outcome): void;
   /** Removes the per-account series so that Prometheus marks them stale. */
   dropAccountSeries(): void;
   /** The per-account gauge families as exposition text, to be rendered before the registry's. */
@@ -87,23 +87,6 @@ export function createMetrics({
     registers,
   });
   const up = new Gauge({ ...UP, registers });
-  const lastSuccess = new Gauge({
-    name: "useapi_minimax_last_poll_success_timestamp_seconds",
-    help: `Unix time of the last successful poll, 0 before the first ${FROM_POLL}.`,
-    registers,
-  });
-  const duration = new Histogram({
-    name: "useapi_minimax_poll_duration_seconds",
-    help: `Duration of polls of the useapi.net API, whatever their outcome ${FROM_POLL}.`,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers,
-  });
-  const polls = new Counter({
-    name: "useapi_minimax_polls_total",
-    help: `Polls of the useapi.net API by outcome ${FROM_POLL}.`,
-    labelNames: ["outcome"] as const,
-    registers,
-  });
   const anomalies = new Counter({
     name: "useapi_minimax_payload_anomalies_total",
     help: `Inconsistencies tolerated in otherwise valid upstream answers, by kind ${FROM_POLL}.`,
@@ -117,10 +100,8 @@ export function createMetrics({
     registers,
   }).set({ version: buildInfo.version, nodejs: buildInfo.nodejs }, 1);
 
-  for (const outcome of OUTCOMES) polls.inc({ outcome }, 0);
   for (const kind of ANOMALY_KINDS) anomalies.inc({ kind }, 0);
   up.set(0);
-  lastSuccess.set(0);
 
   let exported: readonly AccountState[] = [];
   return {
@@ -133,11 +114,8 @@ export function createMetrics({
         if (count > 0) anomalies.inc({ kind }, count);
       }
     },
-    recordPoll(outcome, durationSeconds, atMs) {
-      polls.inc({ outcome });
-      duration.observe(durationSeconds);
+    recordPoll(outcome) {
       up.set(outcome === "success" ? 1 : 0);
-      if (outcome === "success") lastSuccess.set(atMs / 1000);
     },
     dropAccountSeries() {
       exported = [];

@@ -84,7 +84,7 @@ export function createPoller(options: PollerOptions): Poller {
       status.stale = false;
       armStaleTimer();
     }
-    metrics.recordPoll(result.outcome, durationSeconds, at);
+    metrics.recordPoll(result.outcome);
     options.onPolled?.(result.outcome, durationSeconds, at);
     // A failed rendering already serves up 0; the poll itself still counts and is reported.
     await exposition.refresh().catch((error: unknown) => {
