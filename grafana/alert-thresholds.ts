@@ -28,7 +28,8 @@ export const ALERT_THRESHOLDS = {
   },
   dataStaleSeconds: {
     alert: "UseapiMinimaxDataStale",
-    comparison: "time() - useapi_minimax_last_poll_success_timestamp_seconds >",
+    comparison:
+      'time() - max without (source) (useapi_minimax_source_last_success_timestamp_seconds{source="jobs"}) >',
     value: 300,
   },
   saturationRatio: {

@@ -264,10 +264,13 @@ function lastPollAge(): stat.PanelBuilder {
   return statPanel(
     "Age of last successful poll",
     "Time since the exporter's last successful poll of useapi.net (the newest over the selected instances); it should stay near the poll interval. " +
-      `Orange after a minute, red after ${minutes(DATA_STALE_SECONDS)}, when the UseapiMinimaxDataStale alert starts to count: the per-account values are old or gone. A huge value means no poll has ever succeeded. Check Upstream up and Poll outcomes per second.`,
+      `Orange after a minute, red after ${minutes(DATA_STALE_SECONDS)}, when the UseapiMinimaxDataStale alert starts to count: the per-account values are old or gone. While no poll has succeeded since the exporter started, the age counts from its start, as in the alert. Check Upstream up and Poll outcomes per second.`,
   )
     .withTarget(
-      query("A", `time() - max(useapi_minimax_last_poll_success_timestamp_seconds{${TARGET}})`),
+      query(
+        "A",
+        `(time() - max(useapi_minimax_source_last_success_timestamp_seconds{source="jobs", ${TARGET}})) or (time() - max(process_start_time_seconds{${TARGET}} and on (job, instance) useapi_minimax_up{${TARGET}}))`,
+      ),
     )
     .unit("s")
     .thresholds(
@@ -286,13 +289,13 @@ function lastPollAge(): stat.PanelBuilder {
 function pollOutcomes(): timeseries.PanelBuilder {
   return timeSeries(
     "Poll outcomes per second",
-    "Polls of the useapi.net API per second by outcome. Normally only success, at one poll per interval. " +
+    "Polls of the useapi.net jobs list per second by outcome. Normally only success, at one poll per interval. " +
       "unauthorized: the API token is invalid or revoked; rate_limited: poll less often; timeout, network, server_error: useapi.net or the network is failing; invalid_json, invalid_payload, too_large: the API answer changed (check the exporter's logs and --useapi.max-response-bytes); limit_exceeded: the answer lists more accounts or jobs than --useapi.max-accounts or --useapi.max-jobs allow.",
   )
     .withTarget(
       query(
         "A",
-        `sum by (outcome) (rate(useapi_minimax_polls_total{${TARGET}}[$__rate_interval]))`,
+        `sum by (outcome) (rate(useapi_minimax_source_requests_total{source="jobs", ${TARGET}}[$__rate_interval]))`,
       ).legendFormat("{{outcome}}"),
     )
     .unit("reqps")
@@ -305,11 +308,11 @@ function pollDuration(): timeseries.PanelBuilder {
   const quantile = (refId: string, q: string, legendFormat: string): prometheus.DataqueryBuilder =>
     query(
       refId,
-      `histogram_quantile(${q}, sum by (le) (rate(useapi_minimax_poll_duration_seconds_bucket{${TARGET}}[$__rate_interval])))`,
+      `histogram_quantile(${q}, sum by (le) (rate(useapi_minimax_source_duration_seconds_bucket{source="jobs", ${TARGET}}[$__rate_interval])))`,
     ).legendFormat(legendFormat);
   return timeSeries(
     "Poll duration quantiles",
-    "Median, 90th and 99th percentile duration of the exporter's polls of useapi.net, whatever their outcome. " +
+    "Median, 90th and 99th percentile duration of the exporter's polls of the useapi.net jobs list, whatever their outcome. " +
       "Quantiles close to --poll.timeout mean polls are timing out: the upstream is slow or the network is poor; raise the timeout (it must stay below --poll.interval) or investigate the upstream.",
   )
     .targets([
