@@ -68,7 +68,9 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
       const during = await scrape(stack);
       const values = ownSamples(during);
       expect(values.get("useapi_minimax_up")).toBe(0);
-      expect(values.get('useapi_minimax_polls_total{outcome="limit_exceeded"}')).toBe(2);
+      expect(
+        values.get('useapi_minimax_source_requests_total{source="jobs",outcome="limit_exceeded"}'),
+      ).toBe(2);
       expect(accountSamples(during)).toEqual(accountSamples(before));
       expect(stack.exporter.poller.status().snapshot).toBe(snapshot);
       const lines = warnings(stack);

@@ -25,7 +25,9 @@ describe("the exporter over HTTP", () => {
     expect(metrics.status).toBe(200);
     const values = ownSamples(metrics.body);
     expect(values.get("useapi_minimax_up")).toBe(0);
-    expect(values.get('useapi_minimax_polls_total{outcome="success"}')).toBe(0);
+    expect(
+      values.get('useapi_minimax_source_requests_total{source="jobs",outcome="success"}'),
+    ).toBe(0);
     expect(accountSamples(metrics.body).size).toBe(0);
     const ready = await get(`${stack.exporter.url}/-/ready`);
     expect(ready.status).toBe(503);
@@ -71,7 +73,11 @@ describe("the exporter over HTTP", () => {
     await stack.exporter.poller.pollOnce();
     const afterPoll = await scrape(stack);
     expect(afterPoll).not.toBe(first);
-    expect(samples(afterPoll).get('useapi_minimax_polls_total{outcome="success"}')).toBe(2);
+    expect(
+      samples(afterPoll).get(
+        'useapi_minimax_source_requests_total{source="jobs",outcome="success"}',
+      ),
+    ).toBe(2);
   });
 
   it("compresses /metrics with gzip when the client accepts it, with the exposition content type", async () => {

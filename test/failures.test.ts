@@ -55,7 +55,7 @@ describe("after each upstream failure", () => {
       expect(await stack.exporter.poller.pollOnce()).toBe("success");
       const before = await scrape(stack);
       const countBefore = ownSamples(before).get(
-        `useapi_minimax_polls_total{outcome="${outcome}"}`,
+        `useapi_minimax_source_requests_total{source="jobs",outcome="${outcome}"}`,
       );
 
       stack.simulator.setMode(mode, options);
@@ -63,15 +63,15 @@ describe("after each upstream failure", () => {
       const during = await scrape(stack);
       const values = ownSamples(during);
       expect(values.get("useapi_minimax_up")).toBe(0);
-      expect(values.get(`useapi_minimax_polls_total{outcome="${outcome}"}`)).toBe(
-        (countBefore ?? NaN) + 1,
-      );
+      expect(
+        values.get(`useapi_minimax_source_requests_total{source="jobs",outcome="${outcome}"}`),
+      ).toBe((countBefore ?? NaN) + 1);
       expect(accountSamples(during)).toEqual(accountSamples(before));
       expect(accountSamples(during).size).toBe(4);
       expect(values.get("useapi_minimax_accounts")).toBe(2);
-      expect(values.get("useapi_minimax_last_poll_success_timestamp_seconds")).toBe(
-        ownSamples(before).get("useapi_minimax_last_poll_success_timestamp_seconds"),
-      );
+      const lastSuccess = 'useapi_minimax_source_last_success_timestamp_seconds{source="jobs"}';
+      expect(ownSamples(before).get(lastSuccess)).toBeGreaterThan(0);
+      expect(values.get(lastSuccess)).toBe(ownSamples(before).get(lastSuccess));
       expect((await get(`${stack.exporter.url}/-/ready`)).status).toBe(200);
       expect((await get(`${stack.exporter.url}/`)).body).toContain(`<strong>${outcome}</strong>`);
 

@@ -121,7 +121,7 @@ describe("the poll loop", () => {
     expect(await joined).toBe("aborted");
     expect(clock.pending()).toEqual([]);
     const polls = [...ownSamples(await scrape(stack))].filter(([key]) =>
-      key.startsWith("useapi_minimax_polls_total{"),
+      key.startsWith('useapi_minimax_source_requests_total{source="jobs",'),
     );
     expect(polls.length).toBeGreaterThan(0);
     expect(polls.filter(([, value]) => value !== 0)).toEqual([]);
@@ -146,8 +146,12 @@ describe("the poll loop", () => {
     const values = ownSamples(await scrape(stack));
     expect(values.get("useapi_minimax_up")).toBe(0);
     expect(values.get("useapi_minimax_accounts")).toBeGreaterThan(0);
-    expect(values.get("useapi_minimax_last_poll_success_timestamp_seconds")).toBeGreaterThan(0);
-    expect(values.get('useapi_minimax_polls_total{outcome="server_error"}')).toBe(1);
+    expect(
+      values.get('useapi_minimax_source_last_success_timestamp_seconds{source="jobs"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      values.get('useapi_minimax_source_requests_total{source="jobs",outcome="server_error"}'),
+    ).toBe(1);
     expect((await get(`${stack.exporter.url}/`)).body).toContain("stale");
 
     stack.simulator.setMode("ok");
