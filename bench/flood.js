@@ -59,11 +59,13 @@ async function child(dist, auth) {
   const exporter = await startExporter(command.config, { logger });
   const polls = async () => {
     const text = await exporter.metrics.registry.getSingleMetricAsString(
-      "useapi_minimax_polls_total",
+      "useapi_minimax_source_requests_total",
     );
     let total = 0;
     for (const line of text.split("\n")) {
-      if (line.startsWith("useapi_minimax_polls_total")) total += Number(line.split(" ").pop());
+      if (line.startsWith('useapi_minimax_source_requests_total{source="jobs",')) {
+        total += Number(line.split(" ").pop());
+      }
     }
     return total;
   };
