@@ -1,9 +1,7 @@
-// Shared wiring for the benchmarks: the real exporter (from dist/) against the simulator.
+// Shared wiring for the benchmarks: the tests' stack (from dist/), with the benchmarks' flags.
 import { performance } from "node:perf_hooks";
-import { loadConfig } from "../dist/config/config.js";
-import { startExporter } from "../dist/exporter.js";
 import { createLogger } from "../dist/logging/logger.js";
-import { startSimulator } from "../dist/simulator/server.js";
+import { stackConfig, startStack as startSharedStack } from "../dist/simulator/stack.js";
 
 export const TOKEN = "user:1234-benchbenchbenchbenchbench";
 
@@ -12,53 +10,36 @@ export function silentLogger() {
   return createLogger({ level: "error", format: "json", destination: { write: () => true } });
 }
 
-/** The production defaults, on loopback port 0, with a body cap large enough for the sizes run. */
 /**
- * A configuration read through the exporter's own flag parser, so it cannot drift from the real
- * one: loopback port 0, polls only when asked (1 h interval), a 64 MiB body cap and account and
- * job bounds at their maximum (the sizes run pass the defaults), quiet logs.
+ * The production defaults (status lookups and accounts poll on) but for: polls only when asked
+ * (1 h interval), a 64 MiB body cap and account and job bounds at their maximum (the sizes run
+ * pass the defaults), quiet logs.
  */
-export function exporterConfig(baseUrl, flags = []) {
-  const command = loadConfig({
-    argv: [
-      "--web.listen-address=127.0.0.1:0",
-      `--useapi.base-url=${baseUrl}`,
-      "--poll.interval=1h",
-      "--poll.timeout=1m",
-      "--poll.max-backoff=1h",
-      "--useapi.max-response-bytes=64MiB",
-      "--useapi.max-accounts=100000",
-      "--useapi.max-jobs=1000000",
-      "--log.level=error",
-      ...flags,
-    ],
-    env: { USEAPI_TOKEN: TOKEN },
-  });
-  if (command.kind !== "run") throw new Error(`unexpected ${command.kind}`);
-  return command.config;
-}
+const BENCH_FLAGS = [
+  "--poll.interval=1h",
+  "--poll.timeout=1m",
+  "--poll.max-backoff=1h",
+  "--useapi.max-response-bytes=64MiB",
+  "--useapi.max-accounts=100000",
+  "--useapi.max-jobs=1000000",
+  "--log.level=error",
+];
 
-/** The benchmarks' configuration: the exporter's defaults (status lookups and accounts poll on). */
-export function benchConfig(baseUrl, overrides = {}) {
-  return { ...exporterConfig(baseUrl), ...overrides };
+/** The benchmarks' configuration, read through the exporter's own flag parser; `flags` come last. */
+export function exporterConfig(baseUrl, flags = []) {
+  return stackConfig({ baseUrl, flags: [...BENCH_FLAGS, ...flags], env: { USEAPI_TOKEN: TOKEN } });
 }
 
 /** A simulator serving `payload` (when given) and the exporter polling it, default metrics on. */
-export async function startStack(payload, overrides = {}) {
-  const simulator = await startSimulator({ token: TOKEN, seed: 7, accounts: 6 });
-  if (payload !== undefined) simulator.setPayload(payload);
-  const exporter = await startExporter(benchConfig(simulator.url, overrides), {
-    logger: silentLogger(),
-    defaultMetrics: true,
+export function startStack(payload, flags = []) {
+  return startSharedStack({
+    token: TOKEN,
+    flags: [...BENCH_FLAGS, ...flags],
+    env: { USEAPI_TOKEN: TOKEN },
+    deps: { logger: silentLogger(), defaultMetrics: true },
+    simulator: { seed: 7, accounts: 6 },
+    before: payload === undefined ? undefined : (simulator) => simulator.setPayload(payload),
   });
-  return {
-    simulator,
-    exporter,
-    async close() {
-      await exporter.close();
-      await simulator.close();
-    },
-  };
 }
 
 export function median(values) {

@@ -15,12 +15,12 @@ export async function runEconomy({
   durationMs = 15000,
 } = {}) {
   const payload = generatePayload({ seed: 1, accounts: 100, jobsPerAccount: 5 });
-  const stack = await startStack(payload, {
-    pollIntervalMs: intervalMs,
-    pollTimeoutMs: Math.max(1, Math.floor(intervalMs / 2)),
-    accountsIntervalMs: 0,
-    resolveJobStatus: false,
-  });
+  const stack = await startStack(payload, [
+    `--poll.interval=${intervalMs}ms`,
+    `--poll.timeout=${Math.max(1, Math.floor(intervalMs / 2))}ms`,
+    "--accounts.interval=0",
+    "--jobs.resolve-status=false",
+  ]);
   const { simulator, exporter } = stack;
   await exporter.poller.pollOnce(); // the first poll, started with the exporter, has ended
   const before = simulator.stats.jobsRequests;

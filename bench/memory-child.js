@@ -1,9 +1,9 @@
 // Child process of memory.js (run with --expose-gc): the exporter alone, polling on command.
 import process from "node:process";
 import { startExporter } from "../dist/exporter.js";
-import { benchConfig, silentLogger } from "./common.js";
+import { exporterConfig, silentLogger } from "./common.js";
 
-const exporter = await startExporter(benchConfig(process.argv[2]), {
+const exporter = await startExporter(exporterConfig(process.argv[2]), {
   logger: silentLogger(),
   defaultMetrics: true,
 });

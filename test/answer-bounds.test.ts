@@ -56,7 +56,7 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
   ])(
     "refuses too many %s as limit_exceeded: last good values kept, up 0, one log line naming the flag",
     async (_name, payload, flag) => {
-      stack = await startStack({ maxAccounts: 20, maxJobs: 20 });
+      stack = await startStack({ flags: ["--useapi.max-accounts=20", "--useapi.max-jobs=20"] });
       stack.simulator.setPayload(good);
       expect(await stack.exporter.poller.pollOnce()).toBe("success");
       const before = await scrape(stack);
@@ -80,14 +80,14 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
   );
 
   it("accepts an answer exactly at both bounds", async () => {
-    stack = await startStack({ maxAccounts: 20, maxJobs: 20 });
+    stack = await startStack({ flags: ["--useapi.max-accounts=20", "--useapi.max-jobs=20"] });
     stack.simulator.setPayload({ accounts: ids(20), executing: { "10000": jobs(20, "a") } });
     expect(await stack.exporter.poller.pollOnce()).toBe("success");
     expect(ownSamples(await scrape(stack)).get("useapi_minimax_accounts")).toBe(20);
   });
 
   it("refuses an accounts answer beyond --useapi.max-accounts on the accounts endpoint too", async () => {
-    stack = await startStack({ maxAccounts: 3, accountsIntervalMs: 3_600_000 });
+    stack = await startStack({ flags: ["--useapi.max-accounts=3", "--accounts.interval=1h"] });
     stack.simulator.setMode("ok");
     const accountsPoller = stack.exporter.accountsPoller;
     expect(accountsPoller).toBeDefined();
@@ -208,7 +208,7 @@ describe("a failed rendering", () => {
 
 describe("the landing page under load", () => {
   it("shows at most 1,000 accounts and says how many more are not shown", async () => {
-    stack = await startStack({ maxResponseBytes: 4 << 20 });
+    stack = await startStack({ flags: ["--useapi.max-response-bytes=4MiB"] });
     stack.simulator.setPayload({ accounts: ids(1_500) });
     await stack.exporter.poller.pollOnce();
     const page = (await get(`${stack.exporter.url}/`)).body;

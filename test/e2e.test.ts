@@ -89,20 +89,18 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
   let skewMs = 0;
 
   beforeAll(async () => {
-    stack = await startStack(
-      {
-        pollIntervalMs: 1_000,
-        pollTimeoutMs: 500,
-        maxBackoffMs: 1_000,
-        staleAfterMs: 60_000,
-        accountsIntervalMs: 2_000,
-        resolveJobStatus: true,
-        jobLookupRate: 50,
-      },
-      {},
-      undefined,
-      { now: () => Date.now() + skewMs },
-    );
+    stack = await startStack({
+      flags: [
+        "--poll.interval=1s",
+        "--poll.timeout=500ms",
+        "--poll.max-backoff=1s",
+        "--poll.stale-after=1m",
+        "--accounts.interval=2s",
+        "--jobs.resolve-status=true",
+        "--jobs.lookup-rate=50",
+      ],
+      simulator: { now: () => Date.now() + skewMs },
+    });
     instance = new URL(stack.exporter.url).host;
     const [promPort, amPort] = [await freePort(), await freePort()];
     promUrl = `http://127.0.0.1:${promPort}`;

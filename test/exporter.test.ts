@@ -20,7 +20,10 @@ afterEach(async () => {
 
 describe("the exporter over HTTP", () => {
   it("serves its own metrics with up 0 and answers not ready before the first poll ends", async () => {
-    stack = await startStack({ pollTimeoutMs: 2_000 }, {}, (sim) => sim.setMode("hang"));
+    stack = await startStack({
+      flags: ["--poll.timeout=2s"],
+      before: (sim) => sim.setMode("hang"),
+    });
     const metrics = await get(`${stack.exporter.url}/metrics`);
     expect(metrics.status).toBe(200);
     const values = ownSamples(metrics.body);
@@ -100,7 +103,7 @@ describe("the exporter over HTTP", () => {
   });
 
   it("serves metrics under a configured telemetry path only", async () => {
-    stack = await startStack({ telemetryPath: "/custom/metrics" });
+    stack = await startStack({ flags: ["--web.telemetry-path=/custom/metrics"] });
     expect((await get(`${stack.exporter.url}/custom/metrics`)).status).toBe(200);
     expect((await get(`${stack.exporter.url}/metrics`)).status).toBe(404);
   });

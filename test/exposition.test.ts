@@ -64,7 +64,10 @@ describe("multi-byte text end to end", () => {
         accounts.map((a, i) => [a, [{ jobId: `j-${i}-😀`, elapsed: "01:05" }]]),
       ),
     };
-    stack = await startStack({ maxResponseBytes: 4 << 20 }, {}, (sim) => sim.setPayload(payload));
+    stack = await startStack({
+      flags: ["--useapi.max-response-bytes=4MiB"],
+      before: (sim) => sim.setPayload(payload),
+    });
     expect(await stack.exporter.poller.pollOnce()).toBe("success");
     const values = ownSamples(await scrape(stack));
     const exposed = [...values.keys()]

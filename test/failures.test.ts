@@ -38,9 +38,10 @@ export const FAILURE_CASES: Case[] = [
 describe("after each upstream failure", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ pollTimeoutMs: 500, maxResponseBytes: 1024 * 1024 }, {}, (sim) =>
-      sim.setPayload(docPayload),
-    );
+    stack = await startStack({
+      flags: ["--poll.timeout=500ms", "--useapi.max-response-bytes=1MiB"],
+      before: (sim) => sim.setPayload(docPayload),
+    });
     await stack.exporter.poller.pollOnce();
   });
   afterAll(async () => {

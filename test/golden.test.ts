@@ -18,16 +18,15 @@ function expectGolden(name: string, actual: string): void {
 describe("golden /metrics", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack(
-      {},
-      {
+    stack = await startStack({
+      deps: {
         now: () => NOW,
         monotonic: () => 0,
         defaultMetrics: false,
         buildInfo: { version: "0.0.0-test", nodejs: "v0.0.0" },
       },
-      (sim) => sim.setPayload(fixture("doc-payload.json")),
-    );
+      before: (sim) => sim.setPayload(fixture("doc-payload.json")),
+    });
     await stack.exporter.poller.pollOnce();
   });
   afterAll(async () => {

@@ -1,67 +1,61 @@
 import { request } from "undici";
-import { loadConfig, type Config } from "../src/config/config.js";
-import { startExporter, type ExporterDeps, type RunningExporter } from "../src/exporter.js";
+import type { ExporterDeps } from "../src/exporter.js";
 import { createLogger } from "../src/logging/logger.js";
-import { startSimulator, type Simulator, type SimulatorOptions } from "../src/simulator/server.js";
+import type { Simulator, SimulatorOptions } from "../src/simulator/server.js";
+import {
+  startStack as startSharedStack,
+  type Stack as SharedStack,
+} from "../src/simulator/stack.js";
 
 export const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 
-export interface Stack {
-  simulator: Simulator;
-  exporter: RunningExporter;
-  /** Every log line the exporter wrote, as raw JSON text. */
-  logs: string[];
-  close(): Promise<void>;
+export interface StackOptions {
+  /** Flags after the harness's own; a flag given twice takes its last value. */
+  flags?: readonly string[];
+  /** The environment the flag parser reads; USEAPI_TOKEN=TOKEN unless given. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The logger is the harness's own (captured in `logs`) unless given. */
+  deps?: Partial<ExporterDeps>;
+  simulator?: Partial<SimulatorOptions>;
+  before?: (simulator: Simulator) => void;
 }
 
-/** A simulator and an exporter polling it, both on loopback port 0. */
-export async function startStack(
-  overrides: Partial<Config> = {},
-  deps: Partial<ExporterDeps> = {},
-  before?: (simulator: Simulator) => void,
-  simulatorOptions: Partial<SimulatorOptions> = {},
-): Promise<Stack> {
-  const simulator = await startSimulator({
-    token: TOKEN,
-    seed: 7,
-    accounts: 4,
-    idleAccounts: 1,
-    ...simulatorOptions,
-  });
-  before?.(simulator);
+export interface Stack extends SharedStack {
+  /** Every log line the exporter wrote, as raw JSON text. */
+  logs: string[];
+}
+
+/**
+ * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, no accounts
+ * poll and no status lookups unless a test turns them on.
+ */
+const HARNESS_FLAGS = [
+  "--poll.interval=1h",
+  "--poll.timeout=1s",
+  "--poll.max-backoff=1h",
+  "--useapi.max-response-bytes=1MiB",
+  "--accounts.interval=0",
+  "--jobs.resolve-status=false",
+  "--jobs.lookup-rate=50",
+];
+
+/** A simulator and an exporter polling it, both on loopback port 0, through the real flag parser. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logs: string[] = [];
   const logger = createLogger({
     level: "debug",
     format: "json",
     destination: { write: (line: string) => void logs.push(line) },
   });
-  // Through the real flag parser: loopback port 0, polls only when asked (1 h interval).
-  const command = loadConfig({
-    argv: [
-      "--web.listen-address=127.0.0.1:0",
-      `--useapi.base-url=${simulator.url}`,
-      "--poll.interval=1h",
-      "--poll.timeout=1s",
-      "--poll.max-backoff=1h",
-      "--useapi.max-response-bytes=1MiB",
-      "--accounts.interval=0",
-      "--jobs.resolve-status=false",
-      "--jobs.lookup-rate=50",
-    ],
-    env: { USEAPI_TOKEN: TOKEN },
+  const stack = await startSharedStack({
+    token: TOKEN,
+    flags: [...HARNESS_FLAGS, ...(options.flags ?? [])],
+    env: options.env ?? { USEAPI_TOKEN: TOKEN },
+    deps: { logger, ...options.deps },
+    simulator: { seed: 7, accounts: 4, idleAccounts: 1, ...options.simulator },
+    before: options.before,
   });
-  if (command.kind !== "run") throw new Error(`unexpected ${command.kind}`);
-  const config: Config = { ...command.config, ...overrides };
-  const exporter = await startExporter(config, { logger, ...deps });
-  return {
-    simulator,
-    exporter,
-    logs,
-    async close() {
-      await exporter.close();
-      await simulator.close();
-    },
-  };
+  return { ...stack, logs };
 }
 
 export interface Answer {

@@ -21,12 +21,14 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 describe("job lifecycle against the simulator's ground truth", () => {
   it("counts started, finished and failed jobs exactly and durations within one poll interval", async () => {
     let simNow = START;
-    stack = await startStack(
-      { resolveJobStatus: true, jobLookupConcurrency: 3, jobLookupRate: 100 },
-      {},
-      undefined,
-      { now: () => simNow, seed: 11, accounts: 6, idleAccounts: 1, jobLookupDelayMs: 5 },
-    );
+    stack = await startStack({
+      flags: [
+        "--jobs.resolve-status=true",
+        "--jobs.lookup-concurrency=3",
+        "--jobs.lookup-rate=100",
+      ],
+      simulator: { now: () => simNow, seed: 11, accounts: 6, idleAccounts: 1, jobLookupDelayMs: 5 },
+    });
     const { exporter, simulator } = stack;
     expect(await exporter.poller.pollOnce()).toBe("success");
     const t0 = simNow;
@@ -84,12 +86,20 @@ describe("job lifecycle against the simulator's ground truth", () => {
 
   it("runs no more status lookups at once than the configured concurrency", async () => {
     let simNow = START;
-    stack = await startStack(
-      { resolveJobStatus: true, jobLookupConcurrency: 3, jobLookupRate: 100 },
-      {},
-      undefined,
-      { now: () => simNow, seed: 11, accounts: 8, idleAccounts: 0, jobLookupDelayMs: 100 },
-    );
+    stack = await startStack({
+      flags: [
+        "--jobs.resolve-status=true",
+        "--jobs.lookup-concurrency=3",
+        "--jobs.lookup-rate=100",
+      ],
+      simulator: {
+        now: () => simNow,
+        seed: 11,
+        accounts: 8,
+        idleAccounts: 0,
+        jobLookupDelayMs: 100,
+      },
+    });
     await stack.exporter.poller.pollOnce();
     const running = stack.simulator.activity.running().length;
     expect(running).toBeGreaterThan(3);
@@ -102,9 +112,9 @@ describe("job lifecycle against the simulator's ground truth", () => {
 
   it("does not count a failed poll as the disappearance of every job", async () => {
     let simNow = START;
-    stack = await startStack({ resolveJobStatus: false }, {}, undefined, {
-      now: () => simNow,
-      seed: 5,
+    stack = await startStack({
+      flags: ["--jobs.resolve-status=false"],
+      simulator: { now: () => simNow, seed: 5 },
     });
     await stack.exporter.poller.pollOnce();
     const running = stack.simulator.activity.running().length;
@@ -123,9 +133,9 @@ describe("job lifecycle against the simulator's ground truth", () => {
 
   it("counts finished jobs as unknown, without any lookup, when status resolution is off", async () => {
     let simNow = START;
-    stack = await startStack({ resolveJobStatus: false }, {}, undefined, {
-      now: () => simNow,
-      seed: 5,
+    stack = await startStack({
+      flags: ["--jobs.resolve-status=false"],
+      simulator: { now: () => simNow, seed: 5 },
     });
     await stack.exporter.poller.pollOnce();
     simNow += 20 * 60_000; // every running job has ended by the expiry
@@ -143,12 +153,16 @@ describe("job lifecycle against the simulator's ground truth", () => {
 
   it("gives a job up as unknown after three failed lookups", async () => {
     let simNow = START;
-    stack = await startStack(
-      { resolveJobStatus: true, pollIntervalMs: 100, pollTimeoutMs: 50, jobLookupRate: 100 },
-      {},
-      undefined,
-      { now: () => simNow, seed: 5 },
-    );
+    stack = await startStack({
+      flags: [
+        "--jobs.resolve-status=true",
+        "--poll.interval=100ms",
+        "--poll.timeout=50ms",
+        "--poll.stale-after=5h",
+        "--jobs.lookup-rate=100",
+      ],
+      simulator: { now: () => simNow, seed: 5 },
+    });
     await stack.exporter.poller.pollOnce();
     stack.simulator.setMode("server_error", {}, "job");
     simNow += 20 * 60_000;
@@ -171,15 +185,10 @@ describe("job lifecycle against the simulator's ground truth", () => {
 
 describe("the accounts endpoint", () => {
   it("exports max jobs, session expiry, error flags and capabilities, and nothing of the jwt", async () => {
-    stack = await startStack(
-      { accountsIntervalMs: 3_600_000, resolveJobStatus: true },
-      {},
-      undefined,
-      {
-        seed: 3,
-        accounts: 3,
-      },
-    );
+    stack = await startStack({
+      flags: ["--accounts.interval=1h", "--jobs.resolve-status=true"],
+      simulator: { seed: 3, accounts: 3 },
+    });
     const account = stack.simulator.activity.accounts[0] ?? "";
     stack.simulator.activity.setAccountError(account, "Session expired");
     await stack.exporter.accountsPoller?.pollOnce();

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { get, startStack, TOKEN, type Stack } from "./harness.js";
+import { VirtualClock } from "./virtual-clock.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -30,7 +31,7 @@ describe("what a new user reads", () => {
   });
 
   it("says the same of the accounts endpoint", async () => {
-    stack = await startStack({ accountsIntervalMs: 3_600_000 });
+    stack = await startStack({ flags: ["--accounts.interval=1h"] });
     stack.simulator.setMode("server_error", {}, "accounts");
     await stack.exporter.accountsPoller?.pollOnce();
     expect(warnings(stack).map((r) => r.msg)).toContain(
@@ -39,14 +40,16 @@ describe("what a new user reads", () => {
   });
 
   it("shows on the landing page that demo mode is on", async () => {
-    stack = await startStack({ demo: true });
+    stack = await startStack({ flags: ["--demo"] });
     const page = (await get(`${stack.exporter.url}/`)).body;
     expect(page).toContain("Demo mode:");
     expect(page).not.toContain("never");
   });
 
   it("names the base URL, the interval and the sources polled at startup, never the token", async () => {
-    stack = await startStack({ accountsIntervalMs: 3_600_000, resolveJobStatus: true });
+    stack = await startStack({
+      flags: ["--accounts.interval=1h", "--jobs.resolve-status=true"],
+    });
     const line = records(stack).find((r) => r.msg.startsWith("exporter listening"));
     expect(line).toMatchObject({
       baseUrl: stack.simulator.url,
@@ -59,15 +62,17 @@ describe("what a new user reads", () => {
 
   it("gives the staleness window in seconds and the last success as an ISO time", async () => {
     const at = Date.UTC(2026, 5, 1, 12, 0, 0);
-    stack = await startStack({ staleAfterMs: 1 }, { now: () => at });
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
-    const stale = await vi.waitFor(() => {
-      const found = records(stack as Stack).find((r) => r.msg.startsWith("no successful poll"));
-      if (!found) throw new Error("no staleness warning yet");
-      return found;
+    const clock = new VirtualClock();
+    stack = await startStack({
+      flags: ["--poll.stale-after=90m"],
+      deps: { now: () => at, scheduler: clock },
     });
+    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    // The window is at least the 1 h interval; the virtual clock ends it without waiting.
+    clock.fire(await clock.scheduled((timer) => timer.ms === 90 * 60_000));
+    const stale = records(stack).find((r) => r.msg.startsWith("no successful poll"));
     expect(stale).toMatchObject({
-      staleAfterSeconds: 0.001,
+      staleAfterSeconds: 5400,
       lastSuccessAt: "2026-06-01T12:00:00.000Z",
     });
     expect(JSON.stringify(stale)).not.toContain(String(at));

@@ -29,13 +29,13 @@ const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER;
 async function stackOn(
   clock: VirtualClock,
   mode?: Parameters<Stack["simulator"]["setMode"]>[0],
-  overrides: Parameters<typeof startStack>[0] = {},
+  flags: string[] = [],
 ): Promise<Stack> {
-  return startStack(
-    { pollIntervalMs: INTERVAL, staleAfterMs: STALE_AFTER, ...overrides },
-    { scheduler: clock, random: () => 0.999_999 },
-    mode ? (sim) => sim.setMode(mode) : undefined,
-  );
+  return startStack({
+    flags: [`--poll.interval=${INTERVAL}ms`, `--poll.stale-after=${STALE_AFTER}ms`, ...flags],
+    deps: { scheduler: clock, random: () => 0.999_999 },
+    before: mode ? (sim) => sim.setMode(mode) : undefined,
+  });
 }
 
 describe("the poll loop", () => {
@@ -53,7 +53,7 @@ describe("the poll loop", () => {
 
   it("backs off exponentially while failing and returns to the interval after a success", async () => {
     const clock = new VirtualClock();
-    stack = await stackOn(clock, "server_error", { maxBackoffMs: 8 * INTERVAL });
+    stack = await stackOn(clock, "server_error", [`--poll.max-backoff=${8 * INTERVAL}ms`]);
     for (let polls = 1; polls <= 6; polls++) {
       const next = await clock.scheduled(pollTimer);
       if (polls === 4) stack.simulator.setMode("ok");
@@ -73,7 +73,7 @@ describe("the poll loop", () => {
 
   it("caps the backoff at --poll.max-backoff", async () => {
     const clock = new VirtualClock();
-    stack = await stackOn(clock, "server_error", { maxBackoffMs: 3 * INTERVAL });
+    stack = await stackOn(clock, "server_error", [`--poll.max-backoff=${3 * INTERVAL}ms`]);
     for (let polls = 1; polls <= 4; polls++) clock.fire(await clock.scheduled(pollTimer));
     await clock.scheduled(pollTimer);
     expect(scheduledDelays(stack.logs)).toEqual([
@@ -87,11 +87,11 @@ describe("the poll loop", () => {
 
   it("waits as long as the upstream's Retry-After asks, and polls only when that wait ends", async () => {
     const clock = new VirtualClock();
-    stack = await startStack(
-      { pollIntervalMs: 100, maxBackoffMs: 200 },
-      { scheduler: clock },
-      (sim) => sim.setMode("rate_limited", { retryAfter: "3" }),
-    );
+    stack = await startStack({
+      flags: ["--poll.interval=2s", "--poll.max-backoff=2s"],
+      deps: { scheduler: clock },
+      before: (sim) => sim.setMode("rate_limited", { retryAfter: "3" }),
+    });
     const next = await clock.scheduled((timer) => timer.ms === 3_000);
     expect(scheduledDelays(stack.logs)).toEqual([3_000]);
     expect(stack.simulator.stats.jobsRequests).toBe(1);
@@ -101,7 +101,10 @@ describe("the poll loop", () => {
   });
 
   it("never has two polls in flight: concurrent calls join the running one", async () => {
-    stack = await startStack({ pollTimeoutMs: 300 }, {}, (sim) => sim.setMode("hang"));
+    stack = await startStack({
+      flags: ["--poll.timeout=300ms"],
+      before: (sim) => sim.setMode("hang"),
+    });
     await until(() => stack?.simulator.stats.inFlight === 1);
     const poller = stack.exporter.poller;
     const calls = [1, 2, 3].map(() => poller.pollOnce());
@@ -112,9 +115,11 @@ describe("the poll loop", () => {
 
   it("aborts the poll in flight when stopped and counts no outcome for it", async () => {
     const clock = new VirtualClock();
-    stack = await startStack({ pollTimeoutMs: 5_000 }, { scheduler: clock }, (sim) =>
-      sim.setMode("hang"),
-    );
+    stack = await startStack({
+      flags: ["--poll.timeout=5s"],
+      deps: { scheduler: clock },
+      before: (sim) => sim.setMode("hang"),
+    });
     await until(() => stack?.simulator.stats.inFlight === 1);
     const joined = stack.exporter.poller.pollOnce();
     await stack.exporter.poller.stop();

@@ -36,7 +36,7 @@ describe.runIf(HAVE_PROMTOOL)("promtool check metrics", () => {
     const payload: unknown = JSON.parse(
       readFileSync(new URL("fixtures/anomalies-payload.json", import.meta.url), "utf8"),
     );
-    stack = await startStack({}, {}, (sim) => sim.setPayload(payload));
+    stack = await startStack({ before: (sim) => sim.setPayload(payload) });
     await stack.exporter.poller.pollOnce();
   });
   afterAll(async () => {
@@ -50,7 +50,9 @@ describe.runIf(HAVE_PROMTOOL)("promtool check metrics", () => {
   });
 
   it("finds no problem in the whole /metrics output, prom-client's default metrics included", async () => {
-    const whole = await startStack({ accountsIntervalMs: 3_600_000, resolveJobStatus: true });
+    const whole = await startStack({
+      flags: ["--accounts.interval=1h", "--jobs.resolve-status=true"],
+    });
     try {
       await whole.exporter.poller.pollOnce();
       await whole.exporter.accountsPoller?.pollOnce();

@@ -79,7 +79,9 @@ describe("README", () => {
   );
 
   it("documents every metric the exporter registers, and no other", async () => {
-    const stack = await startStack({ accountsIntervalMs: 60_000, resolveJobStatus: true });
+    const stack = await startStack({
+      flags: ["--accounts.interval=1m", "--jobs.resolve-status=true"],
+    });
     const text = await scrape(stack);
     await stack.close();
     const names = [...text.matchAll(/^# TYPE (useapi_minimax_\w+)/gm)].map((m) => m[1]);

@@ -91,7 +91,9 @@ describe("status lookups in the exporter", () => {
   it("counts a finished job unknown at once when it would wait over 10 minutes of lookups", async () => {
     // At 1 lookup per second the queue holds 600 jobs; 700 finish at once.
     const running = Array.from({ length: 700 }, (_, i) => ({ jobId: `j${i}`, elapsed: "00:30" }));
-    stack = await startStack({ resolveJobStatus: true, jobLookupRate: 1, jobLookupConcurrency: 1 });
+    stack = await startStack({
+      flags: ["--jobs.resolve-status=true", "--jobs.lookup-rate=1", "--jobs.lookup-concurrency=1"],
+    });
     const { exporter, simulator } = stack;
     simulator.setPayload({
       accounts: ["1"],

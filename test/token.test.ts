@@ -14,7 +14,7 @@ describe("token file rotation", () => {
   it("picks up a rotated token file without a restart, and keeps the token when the file breaks", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "token-")), "token");
     writeFileSync(file, "user:1-revoked\n");
-    stack = await startStack({ token: "user:1-revoked", tokenFile: file });
+    stack = await startStack({ flags: [`--useapi.token-file=${file}`], env: {} });
     const poller = stack.exporter.poller;
     expect(await poller.pollOnce()).toBe("unauthorized");
 
@@ -36,7 +36,7 @@ describe("token file rotation", () => {
   it("re-reads the token file on demand (SIGHUP)", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "token-")), "token");
     writeFileSync(file, `${TOKEN}\n`);
-    stack = await startStack({ tokenFile: file });
+    stack = await startStack({ flags: [`--useapi.token-file=${file}`], env: {} });
     expect(await stack.exporter.poller.pollOnce()).toBe("success");
     writeFileSync(file, "user:2-other\n");
     stack.exporter.reloadToken();

@@ -94,7 +94,9 @@ describe("upstream text in logs and pages", () => {
       const upstream = await fixedUpstream();
       servers.push(upstream.server);
       upstream.answer(body);
-      stack = await startStack({ baseUrl: upstream.url, maxResponseBytes: 4 << 20 });
+      stack = await startStack({
+        flags: [`--useapi.base-url=${upstream.url}`, "--useapi.max-response-bytes=4MiB"],
+      });
       await stack.exporter.poller.pollOnce();
       const texts = await everything(stack);
       for (const text of texts) {
@@ -113,7 +115,7 @@ describe("upstream text in logs and pages", () => {
     const upstream = await fixedUpstream();
     servers.push(upstream.server);
     upstream.answer("TOKEN-looking text");
-    stack = await startStack({ baseUrl: upstream.url });
+    stack = await startStack({ flags: [`--useapi.base-url=${upstream.url}`] });
     expect(await stack.exporter.poller.pollOnce()).toBe("invalid_json");
     const warned = records(stack.logs).find((r) => r.msg?.startsWith("polls of the upstream fail"));
     expect(warned?.detail).toBe("body is not valid JSON at position 0");
@@ -128,7 +130,10 @@ describe("upstream text in logs and pages", () => {
     const first = "first-token-0123456789abcdef";
     const second = "second-token-fedcba9876543210";
     writeFileSync(file, `${first}\n`);
-    stack = await startStack({ baseUrl: upstream.url, token: first, tokenFile: file });
+    stack = await startStack({
+      flags: [`--useapi.base-url=${upstream.url}`, `--useapi.token-file=${file}`],
+      env: {},
+    });
     writeFileSync(file, `${second}\n`);
     stack.exporter.reloadToken();
     for (const body of [first, `{"accounts":[],"executing":{"${first}":1,"${second}":2}}`]) {
@@ -188,7 +193,7 @@ describe("status lookups", () => {
 
 describe("network and TLS errors", () => {
   async function detailFor(baseUrl: string): Promise<{ outcome: string; detail: string }> {
-    stack = await startStack({ baseUrl });
+    stack = await startStack({ flags: [`--useapi.base-url=${baseUrl}`] });
     const outcome = await stack.exporter.poller.pollOnce();
     const warned = records(stack.logs).find((r) => r.msg?.startsWith("polls of the upstream fail"));
     return { outcome, detail: String(warned?.detail) };

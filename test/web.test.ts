@@ -13,7 +13,7 @@ import { listen } from "../src/http/server.js";
 import { createLogger } from "../src/logging/logger.js";
 import type { PollStatus } from "../src/sources/jobs/poller.js";
 import { createHandler } from "../src/http/handler.js";
-import { loadWebConfig, type WebConfig } from "../src/config/web-config.js";
+import { loadWebConfig } from "../src/config/web-config.js";
 import { makeCerts, type TestCerts } from "./certs.js";
 import { get, startStack, type Stack } from "./harness.js";
 import { stalledRequest, testHandler, trackSockets } from "./stall.js";
@@ -195,10 +195,8 @@ describe("HTTPS and basic auth", () => {
   let stack: Stack;
   let trusting: Agent;
   beforeAll(async () => {
-    const web: WebConfig = loadWebConfig(
-      webConfig("tls.yml", `${TLS}basic_auth_users:\n  alice: "${HASH}"\n`),
-    );
-    stack = await startStack({ web, maxRequests: 2 });
+    const web = webConfig("tls.yml", `${TLS}basic_auth_users:\n  alice: "${HASH}"\n`);
+    stack = await startStack({ flags: [`--web.config.file=${web}`, "--web.max-requests=2"] });
     trusting = new Agent({ connect: { ca: certs.caCert } });
   });
   afterAll(async () => {
@@ -291,13 +289,11 @@ describe("HTTPS and basic auth", () => {
 describe("client certificates", () => {
   let stack: Stack;
   beforeAll(async () => {
-    const web = loadWebConfig(
-      webConfig(
-        "mtls.yml",
-        `${TLS}  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  min_version: TLS13\n`,
-      ),
+    const web = webConfig(
+      "mtls.yml",
+      `${TLS}  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  min_version: TLS13\n`,
     );
-    stack = await startStack({ web });
+    stack = await startStack({ flags: [`--web.config.file=${web}`] });
   });
   afterAll(async () => {
     await stack.close();
