@@ -58,7 +58,7 @@ async function child(dist, auth) {
   });
   const exporter = await startExporter(command.config, { logger });
   const polls = async () => {
-    const text = await exporter.metrics.registry.getSingleMetricAsString(
+    const text = await exporter.registry.getSingleMetricAsString(
       "useapi_minimax_source_requests_total",
     );
     let total = 0;

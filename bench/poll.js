@@ -3,9 +3,8 @@ import { Buffer } from "node:buffer";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { createExposition } from "../dist/metrics/rendering.js";
-import { createMetrics } from "../dist/metrics/registry.js";
-import { parsePayload } from "../dist/sources/jobs/answer.js";
-import { toSnapshot } from "../dist/sources/jobs/snapshot.js";
+import { createRegistry } from "../dist/metrics/registry.js";
+import { createJobsSource } from "../dist/sources/jobs/source.js";
 import { generatePayload } from "../dist/simulator/activity.js";
 import { startExporter } from "../dist/exporter.js";
 import { startSimulator } from "../dist/simulator/server.js";
@@ -43,16 +42,24 @@ async function wholePoll(payload, iterations) {
 const BUILD = { version: "bench", nodejs: process.version };
 
 /**
- * Median time of JSON.parse alone and of the whole processing (JSON.parse, parsePayload,
- * toSnapshot, applySnapshot, exposition.refresh) of the same bytes, with 5 jobs per account.
+ * Median time of JSON.parse alone and of the whole processing (JSON.parse, the jobs source's
+ * parse and update: snapshot, job tracking, lifecycle; exposition.refresh) of the same bytes,
+ * with 5 jobs per account.
  */
 export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15 } = {}) {
   const rows = [];
   for (const size of accounts) {
     const payload = generatePayload({ seed: 1, accounts: size, jobsPerAccount: 5 });
     const bytes = Buffer.from(JSON.stringify(payload));
-    const metrics = createMetrics({ buildInfo: BUILD, defaultMetrics: true });
-    const exposition = createExposition(metrics.registry, () => metrics.renderAccountFamilies());
+    const registry = createRegistry({ buildInfo: BUILD, defaultMetrics: true });
+    const jobs = createJobsSource({
+      registry,
+      intervalMs: 15_000,
+      limits: LIMITS,
+      maxTracked: 1_000_000,
+      onFinished: () => undefined,
+    });
+    const exposition = createExposition(registry, jobs.writers);
     const parseTimes = [];
     const fullTimes = [];
     // One unmeasured round first: warms the JIT and creates every series.
@@ -61,11 +68,7 @@ export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15
       JSON.parse(bytes.toString("utf8"));
       const parseMs = performance.now() - start;
       start = performance.now();
-      const snapshot = toSnapshot(
-        parsePayload(JSON.parse(bytes.toString("utf8")), LIMITS),
-        Date.now(),
-      );
-      metrics.applySnapshot(snapshot);
+      jobs.update(jobs.parse(JSON.parse(bytes.toString("utf8"))), Date.now());
       await exposition.refresh();
       const fullMs = performance.now() - start;
       if (i >= 0) {

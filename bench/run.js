@@ -185,7 +185,7 @@ export function render(r) {
     "## 2. Poll processing",
     "",
     "In-process, on the bytes of `generatePayload({ seed: 1, accounts, jobsPerAccount: 5 })`:",
-    "JSON.parse + parsePayload + toSnapshot + metrics.applySnapshot + exposition.refresh (default",
+    "JSON.parse + the jobs source's parse and update + exposition.refresh (default",
     `metrics on) against JSON.parse alone of the same bytes; median of ${p.iterations} iterations`,
     'after one unmeasured round. The goal is judged on this processing. "Whole poll" is the',
     "exporter's own pollOnce() against a local simulator serving the same payload (HTTP fetch of",

@@ -14,7 +14,7 @@ const accounts = Number(process.argv[2]);
 
 const stack = await startStack(generatePayload({ seed: 1, accounts, jobsPerAccount: 5 }));
 await stack.exporter.poller.pollOnce();
-const { registry } = stack.exporter.metrics;
+const { registry } = stack.exporter;
 const metricsUrl = `${stack.exporter.url}/metrics`;
 
 async function fetchBody(acceptEncoding) {

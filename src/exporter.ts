@@ -1,24 +1,23 @@
-import { randomBytes } from "node:crypto";
-import { createAccountMetrics } from "./sources/accounts/families.js";
-import { createAccountsPoller } from "./sources/accounts/poller.js";
-import { createUpstreamClient } from "./upstream/client.js";
 import type { Config } from "./config/config.js";
-import { loadDashboard } from "./http/dashboard-file.js";
-import { createExposition } from "./metrics/rendering.js";
-import { fileToken, fixedToken, type TokenSource } from "./upstream/token.js";
-import type { Logger } from "./logging/logger.js";
-import { createMetrics, type BuildInfo, type ExporterMetrics } from "./metrics/registry.js";
-import { createJobTracker } from "./sources/jobs/job-tracker.js";
-import { createLifecycleMetrics } from "./sources/jobs/lifecycle-families.js";
-import { createPoller, type Poller } from "./sources/jobs/poller.js";
-import type { Scheduler } from "./sources/scheduler.js";
-import { createSourceMetrics, type Source } from "./sources/health.js";
-import { createStatusResolver, type StatusResolver } from "./sources/job-status/resolver.js";
 import { basicAuth, clientCertCheck } from "./http/auth.js";
-import { listen } from "./http/server.js";
+import { loadDashboard } from "./http/dashboard-file.js";
 import { createHandler } from "./http/handler.js";
-import { startSimulator } from "./simulator/server.js";
+import type { LandingStatus } from "./http/landing.js";
+import { listen } from "./http/server.js";
+import type { Logger } from "./logging/logger.js";
+import { createRegistry, type BuildInfo } from "./metrics/registry.js";
+import { createExposition } from "./metrics/rendering.js";
+import { createAccountsSource } from "./sources/accounts/source.js";
+import { createSourceHealth } from "./sources/health.js";
+import { createStatusResolver, type StatusResolver } from "./sources/job-status/resolver.js";
+import { createJobsSource } from "./sources/jobs/source.js";
+import { createSourceRunner, type SourceRunner } from "./sources/runner.js";
+import type { Scheduler } from "./sources/scheduler.js";
+import type { SourceName } from "./sources/source.js";
+import { createUpstreamClient } from "./upstream/client.js";
+import { fileToken, fixedToken, type TokenSource } from "./upstream/token.js";
 import { USER_AGENT, VERSION } from "./version.js";
+import type { Registry } from "prom-client";
 
 /** Bound on the job IDs tracked between polls. */
 const MAX_TRACKED_JOBS = 100_000;
@@ -33,21 +32,26 @@ export interface ExporterDeps {
   now?: () => number;
   monotonic?: () => number;
   random?: () => number;
-  /** Timers of the poll loops and the staleness window (the system's by default). */
+  /** Timers of the poll loops, the staleness window and the status lookups (the system's by default). */
   scheduler?: Scheduler;
   buildInfo?: BuildInfo;
   defaultMetrics?: boolean;
 }
 
+/** The jobs list's runner, with the last good snapshot in its status. */
+export interface JobsPoller extends SourceRunner {
+  status(): LandingStatus;
+}
+
 export interface RunningExporter {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:9877 */
   url: string;
-  poller: Poller;
+  poller: JobsPoller;
   /** Undefined when --accounts.interval is 0. */
-  accountsPoller: { pollOnce(): Promise<unknown> } | undefined;
+  accountsPoller: SourceRunner | undefined;
   /** Undefined when --jobs.resolve-status is false. */
   statusResolver: StatusResolver | undefined;
-  metrics: ExporterMetrics;
+  registry: Registry;
   /** Re-reads the token file (main wires it to SIGHUP). */
   reloadToken: TokenSource["reload"];
   close(): Promise<void>;
@@ -56,24 +60,21 @@ export interface RunningExporter {
 /** Wires config into a running exporter: renders, listens, then starts polling. */
 export async function startExporter(config: Config, deps: ExporterDeps): Promise<RunningExporter> {
   const { logger } = deps;
-  let { baseUrl, token } = config;
-  const demoToken = randomBytes(16).toString("hex");
-  const simulator = config.demo
-    ? await startSimulator({ token: demoToken, host: "127.0.0.1", port: 0 })
-    : undefined;
-  if (simulator) {
-    baseUrl = simulator.url;
-    token = demoToken;
-    logger.info({ simulator: simulator.url }, "demo mode: polling the built-in simulator");
-  }
+  const { baseUrl, token } = config;
   if (token === undefined) throw new Error("no token configured");
+  const time = {
+    now: deps.now,
+    monotonic: deps.monotonic,
+    random: deps.random,
+    scheduler: deps.scheduler,
+  };
 
-  const metrics = createMetrics({
+  const registry = createRegistry({
     buildInfo: deps.buildInfo ?? { version: VERSION, nodejs: process.version },
     defaultMetrics: deps.defaultMetrics,
   });
   const tokenSource =
-    config.tokenFile !== undefined && !simulator
+    config.tokenFile !== undefined
       ? fileToken({ path: config.tokenFile, initial: token, logger })
       : fixedToken(token);
   const client = createUpstreamClient({
@@ -84,79 +85,67 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     userAgent: USER_AGENT,
     now: deps.now,
   });
-  const enabledSources: Source[] = ["jobs"];
-  if (config.accountsIntervalMs > 0) enabledSources.push("accounts");
-  if (config.resolveJobStatus) enabledSources.push("job_status");
-  const sources = createSourceMetrics(metrics.registry, enabledSources);
-  const lifecycle = createLifecycleMetrics();
-  // The per-account families are written from plain data, ahead of the registry's.
-  const exposition = createExposition(
-    metrics.registry,
-    () => metrics.renderAccountFamilies() + lifecycle.render(),
-    () => metrics.renderDown(),
-  );
-  const tracker = createJobTracker({ maxTracked: MAX_TRACKED_JOBS });
-  const statusResolver = config.resolveJobStatus
-    ? createStatusResolver({
-        client,
-        logger,
-        concurrency: config.jobLookupConcurrency,
-        ratePerSecond: config.jobLookupRate,
-        maxAttempts: 3,
-        retryDelayMs: Math.min(config.pollIntervalMs, 10_000),
-        maxQueued: Math.ceil(config.jobLookupRate * LOOKUP_BACKLOG_SECONDS),
-        onResolved: (job, status) => lifecycle.recordFinished(job, status),
-        onLookup: (outcome, seconds, at) => sources.record("job_status", outcome, seconds, at),
-        now: deps.now,
-        monotonic: deps.monotonic,
-      })
-    : undefined;
+  const enabled: SourceName[] = ["jobs"];
+  if (config.accountsIntervalMs > 0) enabled.push("accounts");
+  if (config.resolveJobStatus) enabled.push("job_status");
+  const health = createSourceHealth(registry, enabled);
+
+  let statusResolver: StatusResolver | undefined;
+  const jobs = createJobsSource({
+    registry,
+    intervalMs: config.pollIntervalMs,
+    limits: { maxAccounts: config.maxAccounts, maxJobs: config.maxJobs },
+    maxTracked: MAX_TRACKED_JOBS,
+    onFinished(finished) {
+      if (statusResolver) statusResolver.enqueue(finished);
+      else for (const job of finished) jobs.lifecycle.recordFinished(job, "unknown");
+    },
+  });
+  const exposition = createExposition(registry, jobs.writers);
+  const refresh = () => exposition.refresh();
+  if (config.resolveJobStatus) {
+    statusResolver = createStatusResolver({
+      client,
+      logger,
+      concurrency: config.jobLookupConcurrency,
+      ratePerSecond: config.jobLookupRate,
+      maxAttempts: 3,
+      retryDelayMs: Math.min(config.pollIntervalMs, 10_000),
+      maxQueued: Math.ceil(config.jobLookupRate * LOOKUP_BACKLOG_SECONDS),
+      onResolved: (job, status) => jobs.lifecycle.recordFinished(job, status),
+      onLookup: (outcome, seconds, at) => health.record("job_status", outcome, seconds, at),
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
+      ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    });
+  }
+  const runner = { client, health, refresh, logger, maxBackoffMs: config.maxBackoffMs, ...time };
+  const jobsRunner = createSourceRunner({
+    source: jobs,
+    staleAfterMs: config.staleAfterMs,
+    ...runner,
+  });
+  const poller: JobsPoller = {
+    ...jobsRunner,
+    status: () => ({ ...jobsRunner.status(), snapshot: jobs.snapshot(), demo: config.demo }),
+  };
   const accountsPoller =
     config.accountsIntervalMs > 0
-      ? createAccountsPoller({
-          client,
-          metrics: createAccountMetrics(metrics.registry),
-          sources,
-          exposition,
-          logger,
-          intervalMs: config.accountsIntervalMs,
-          maxBackoffMs: config.maxBackoffMs,
-          maxAccounts: config.maxAccounts,
-          now: deps.now,
-          monotonic: deps.monotonic,
-          random: deps.random,
-          scheduler: deps.scheduler,
+      ? createSourceRunner({
+          source: createAccountsSource({
+            registry,
+            intervalMs: config.accountsIntervalMs,
+            maxAccounts: config.maxAccounts,
+          }),
+          ...runner,
         })
       : undefined;
 
-  const poller = createPoller({
-    client,
-    metrics,
-    exposition,
-    logger,
-    intervalMs: config.pollIntervalMs,
-    maxBackoffMs: config.maxBackoffMs,
-    staleAfterMs: config.staleAfterMs,
-    limits: { maxAccounts: config.maxAccounts, maxJobs: config.maxJobs },
-    onSnapshot(snapshot) {
-      lifecycle.setAccounts(snapshot.accounts.map((a) => a.account));
-      const change = tracker.observe(snapshot.jobs);
-      lifecycle.recordStarted(change.started);
-      for (const job of change.finished) lifecycle.recordLeft(job);
-      if (statusResolver) statusResolver.enqueue(change.finished);
-      else for (const job of change.finished) lifecycle.recordFinished(job, "unknown");
-    },
-    onPolled: (outcome, seconds, at) => sources.record("jobs", outcome, seconds, at),
-    now: deps.now,
-    monotonic: deps.monotonic,
-    random: deps.random,
-    scheduler: deps.scheduler,
-  });
   const app = createHandler({
     telemetryPath: config.telemetryPath,
     version: VERSION,
     exposition,
-    status: () => ({ ...poller.status(), demo: config.demo }),
+    status: () => poller.status(),
     logger,
     dashboard: loadDashboard(),
     guards: [
@@ -166,7 +155,8 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     maxRequests: config.maxRequests,
   });
 
-  await exposition.refresh(); // every metric registered: serve them before the first poll ends
+  exposition.verify(); // every family registered: a name in both hand-written and prom-client's stops startup
+  await exposition.refresh(); // serve them before the first poll ends
   const { server, url } = await listen(app, config.listen, config.web?.tls);
   // The base URL cannot hold credentials (the flag refuses them); the token is never logged.
   logger.info(
@@ -175,10 +165,10 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
       version: VERSION,
       baseUrl,
       pollIntervalSeconds: config.pollIntervalMs / 1000,
-      sources: enabledSources,
+      sources: enabled,
       demo: config.demo,
     },
-    `exporter listening; metrics at ${url}${config.telemetryPath}; polling ${baseUrl} every ${config.pollIntervalMs / 1000}s (${enabledSources.join(", ")})`,
+    `exporter listening; metrics at ${url}${config.telemetryPath}; polling ${baseUrl} every ${config.pollIntervalMs / 1000}s (${enabled.join(", ")})`,
   );
   poller.start();
   accountsPoller?.start();
@@ -188,13 +178,13 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     poller,
     accountsPoller,
     statusResolver,
-    metrics,
+    registry,
     reloadToken: () => tokenSource.reload(),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await Promise.all([poller.stop(), accountsPoller?.stop(), statusResolver?.stop()]);
-      await Promise.all([closed, client.close(), simulator?.close()]);
+      await Promise.all([closed, client.close()]);
     },
   };
 }

@@ -5,9 +5,12 @@ import type { Logger } from "./logging/logger.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
+type Running = Pick<RunningExporter, "reloadToken" | "close">;
+
 let logger: Logger | undefined;
-let exporter: RunningExporter | undefined;
-let starting: Promise<RunningExporter | undefined> | undefined;
+/** The running exporter, and in demo mode the simulator it polls. */
+let exporter: Running | undefined;
+let starting: Promise<Running | undefined> | undefined;
 let stopping = false;
 const stopRequested = (): boolean => stopping;
 
@@ -77,10 +80,27 @@ async function main(): Promise<void> {
   const { config } = command;
   const { createLogger } = await import("./logging/logger.js");
   const { startExporter } = await import("./exporter.js");
+  const { startDemoUpstream } = await import("./demo.js");
   // A signal during the imports above has already begun the exit.
   if (stopRequested()) return;
-  logger = createLogger({ level: config.logLevel, format: config.logFormat });
-  const started = startExporter(config, { logger });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  logger = log;
+  const started = (async (): Promise<Running> => {
+    const demo = config.demo ? await startDemoUpstream(config, log) : undefined;
+    try {
+      const running = await startExporter(demo?.config ?? config, { logger: log });
+      return {
+        reloadToken: () => running.reloadToken(),
+        async close() {
+          await running.close();
+          await demo?.close();
+        },
+      };
+    } catch (error) {
+      await demo?.close();
+      throw error;
+    }
+  })();
   starting = started;
   try {
     exporter = await started;

@@ -4,10 +4,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createUpstreamClient } from "../src/upstream/client.js";
 import { createExposition } from "../src/metrics/rendering.js";
 import { createLogger } from "../src/logging/logger.js";
-import { createPoller } from "../src/sources/jobs/poller.js";
 import { startSimulator } from "../src/simulator/server.js";
 import { fixedToken } from "../src/upstream/token.js";
-import { createMetrics } from "../src/metrics/registry.js";
+import { JOBS_EXECUTING } from "../src/metrics/families.js";
+import { createRegistry } from "../src/metrics/registry.js";
+import { createSourceHealth } from "../src/sources/health.js";
+import { createJobsSource } from "../src/sources/jobs/source.js";
+import { createSourceRunner } from "../src/sources/runner.js";
 import { toSnapshot } from "../src/sources/jobs/snapshot.js";
 import { parsePayload } from "../src/sources/jobs/answer.js";
 import {
@@ -91,8 +94,7 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
     stack.simulator.setMode("ok");
     const accountsPoller = stack.exporter.accountsPoller;
     expect(accountsPoller).toBeDefined();
-    const outcome = (await accountsPoller?.pollOnce()) as { outcome: string };
-    expect(outcome.outcome).toBe("limit_exceeded");
+    expect(await accountsPoller?.pollOnce()).toBe("limit_exceeded");
     const values = ownSamples(await scrape(stack));
     expect(
       values.get(
@@ -116,20 +118,19 @@ function jobs(n: number, prefix: string) {
 
 describe("a failed rendering", () => {
   it("never leaves up at 1: /metrics says up 0 and counts the failure until a rendering succeeds", async () => {
-    const metrics = createMetrics({
+    const registry = createRegistry({
       buildInfo: { version: "t", nodejs: "v0" },
       defaultMetrics: false,
     });
+    const health = createSourceHealth(registry, ["jobs"]);
     let fail = false;
-    const exposition = createExposition(
-      metrics.registry,
-      () => {
+    const exposition = createExposition(registry, {
+      [JOBS_EXECUTING.name]: () => {
         if (fail) throw new RangeError("Invalid string length");
-        return metrics.renderAccountFamilies();
+        return "";
       },
-      () => metrics.renderDown(),
-    );
-    metrics.recordPoll("success");
+    });
+    health.record("jobs", "success", 0.1, 1_000);
     await exposition.refresh();
     expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(1);
 
@@ -162,23 +163,27 @@ describe("a failed rendering", () => {
       format: "json",
       destination: { write: (line: string) => void lines.push(line) },
     });
-    const metrics = createMetrics({
+    const registry = createRegistry({
       buildInfo: { version: "t", nodejs: "v0" },
       defaultMetrics: false,
     });
-    const exposition = createExposition(
-      metrics.registry,
-      () => {
+    const source = createJobsSource({
+      registry,
+      intervalMs: 3_600_000,
+      maxTracked: 100,
+      onFinished: () => undefined,
+    });
+    const exposition = createExposition(registry, {
+      [JOBS_EXECUTING.name]: () => {
         throw new RangeError("Invalid string length");
       },
-      () => metrics.renderDown(),
-    );
-    const poller = createPoller({
+    });
+    const poller = createSourceRunner({
+      source,
       client,
-      metrics,
-      exposition,
+      health: createSourceHealth(registry, ["jobs"]),
+      refresh: () => exposition.refresh(),
       logger,
-      intervalMs: 3_600_000,
       maxBackoffMs: 3_600_000,
       staleAfterMs: 3_600_000,
     });
@@ -188,7 +193,7 @@ describe("a failed rendering", () => {
       expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(0);
       const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
       expect(messages).toContain("rendering metrics failed; /metrics says up 0");
-      expect(messages).toContain("polls of the upstream succeed");
+      expect(messages).toContain("polls of the jobs list succeed");
     } finally {
       await poller.stop();
       await client.close();
@@ -198,8 +203,10 @@ describe("a failed rendering", () => {
 
   it("of a plain registry still reports the failure count", async () => {
     const registry = new Registry();
-    const exposition = createExposition(registry, () => {
-      throw new Error("boom");
+    const exposition = createExposition(registry, {
+      [JOBS_EXECUTING.name]: () => {
+        throw new Error("boom");
+      },
     });
     await expect(exposition.refresh()).rejects.toThrow("boom");
     expect(exposition.body().toString()).toContain("useapi_minimax_rendering_failures_total 1\n");

@@ -5,7 +5,7 @@ import { basicAuth } from "../src/http/auth.js";
 import type { CredentialCheckOptions } from "../src/http/credential-checks.js";
 import { listen } from "../src/http/server.js";
 import { createLogger } from "../src/logging/logger.js";
-import type { PollStatus } from "../src/sources/jobs/poller.js";
+import type { LandingStatus } from "../src/http/landing.js";
 import { createHandler } from "../src/http/handler.js";
 
 const USERS = new Map([["alice", hashSync("s3cret", 4)]]);
@@ -32,11 +32,12 @@ async function startAuthServer(options: Omit<CredentialCheckOptions, "users"> = 
     version: "test",
     exposition: {
       contentType: "text/plain; version=0.0.4; charset=utf-8",
+      verify: () => undefined,
       refresh: () => Promise.resolve(),
       body: () => BODY,
       gzipped: () => BODY,
     },
-    status: () => ({ lastSuccessAtMs: 1 }) as PollStatus,
+    status: () => ({ lastSuccessAtMs: 1 }) as LandingStatus,
     logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
     guards: [
       basicAuth(USERS, "test", {

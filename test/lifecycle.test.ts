@@ -8,6 +8,7 @@ import {
   DURATION_BUCKETS,
 } from "../src/sources/jobs/lifecycle-families.js";
 import type { SnapshotJob } from "../src/sources/jobs/snapshot.js";
+import { familiesWriter } from "../src/metrics/rendering.js";
 
 function jobs(...specs: [string, string, number?][]): SnapshotJob[] {
   return specs.map(([jobId, account, elapsedSeconds]) => ({ jobId, account, elapsedSeconds }));
@@ -72,7 +73,7 @@ describe("createLifecycleMetrics", () => {
     metrics.setAccounts(["a", "b"]);
     metrics.recordLeft({ jobId: "j", account: "a", lastElapsedSeconds: 42 });
     metrics.recordFinished({ jobId: "j", account: "a", lastElapsedSeconds: 42 }, "completed");
-    const before = metrics.render();
+    const before = familiesWriter(metrics.writers)();
     expect(before).toContain('useapi_minimax_agent_jobs_started_total{account="b"} 0');
     expect(before).toContain(
       'useapi_minimax_agent_jobs_finished_total{account="a",status="completed"} 1',
@@ -80,7 +81,7 @@ describe("createLifecycleMetrics", () => {
     expect(before).toContain('useapi_minimax_agent_job_duration_seconds_count{account="a"} 1');
 
     metrics.setAccounts(["b", "c"]);
-    const after = metrics.render();
+    const after = familiesWriter(metrics.writers)();
     expect(after).not.toContain('account="a"');
     expect(after).toContain('useapi_minimax_agent_jobs_started_total{account="c"} 0');
     expect(after).toContain(
@@ -95,7 +96,7 @@ describe("createLifecycleMetrics", () => {
     metrics.setAccounts([]); // a left in this answer, and its last job with it
     metrics.recordLeft(job);
     metrics.recordFinished(job, "failed");
-    const departed = metrics.render();
+    const departed = familiesWriter(metrics.writers)();
     expect(departed).not.toContain("useapi_minimax_agent_jobs_started_total{");
     expect(departed).toContain('{account="a",status="failed"} 1');
     expect(departed).not.toContain('{account="a",status="completed"}');
@@ -104,7 +105,7 @@ describe("createLifecycleMetrics", () => {
     );
 
     metrics.setAccounts(["a"]);
-    const back = metrics.render();
+    const back = familiesWriter(metrics.writers)();
     expect(back).toContain('useapi_minimax_agent_jobs_started_total{account="a"} 0');
     expect(back).toContain('{account="a",status="completed"} 0');
     expect(back).toContain('{account="a",status="failed"} 1');
@@ -154,7 +155,9 @@ describe("createLifecycleMetrics", () => {
             reference.finished.inc({ account: o.account, status: o.status });
           }
         }
-        expect(families(ours.render())).toEqual(families(await reference.registry.metrics()));
+        expect(families(familiesWriter(ours.writers)())).toEqual(
+          families(await reference.registry.metrics()),
+        );
       }),
     );
   });

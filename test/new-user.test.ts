@@ -18,15 +18,15 @@ describe("what a new user reads", () => {
     stack.simulator.setMode("server_error");
     expect(await stack.exporter.poller.pollOnce()).toBe("server_error");
     expect(warnings(stack).map((r) => r.msg)).toEqual([
-      "polls of the upstream fail; no good values yet",
+      "polls of the jobs list fail; no good values yet",
     ]);
     stack.simulator.setMode("ok");
     expect(await stack.exporter.poller.pollOnce()).toBe("success");
     stack.simulator.setMode("server_error");
     await stack.exporter.poller.pollOnce();
     expect(warnings(stack).map((r) => r.msg)).toEqual([
-      "polls of the upstream fail; no good values yet",
-      "polls of the upstream fail; serving the last good values",
+      "polls of the jobs list fail; no good values yet",
+      "polls of the jobs list fail; serving the last good values",
     ]);
   });
 

@@ -74,7 +74,7 @@ async function metricsUrl(proc: Running): Promise<string> {
 
 /** Waits for the first successful poll's log line, then reads the metrics once. */
 async function untilUp(proc: Running, url: string): Promise<Map<string, number>> {
-  await output(proc, /polls of the upstream succeed/);
+  await output(proc, /polls of the jobs list succeed/);
   const values = ownSamples((await get(url)).body);
   expect(values.get("useapi_minimax_up")).toBe(1);
   return values;

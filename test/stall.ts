@@ -4,13 +4,14 @@ import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { createHandler, type AppOptions } from "../src/http/handler.js";
 import { createLogger } from "../src/logging/logger.js";
-import type { PollStatus } from "../src/sources/jobs/poller.js";
+import type { LandingStatus } from "../src/http/landing.js";
 
 /** An exposition of `bytes` bytes: far more than loopback's socket buffers hold. */
 export function bigExposition(bytes = 32 * 1024 * 1024): AppOptions["exposition"] {
   const body = Buffer.alloc(bytes, "#");
   return {
     contentType: "text/plain; version=0.0.4; charset=utf-8",
+    verify: () => undefined,
     refresh: () => Promise.resolve(),
     body: () => body,
     gzipped: () => body,
@@ -23,7 +24,7 @@ export function testHandler(options: Partial<AppOptions>) {
     telemetryPath: "/metrics",
     version: "test",
     exposition: bigExposition(),
-    status: () => ({ lastSuccessAtMs: 1 }) as PollStatus,
+    status: () => ({ lastSuccessAtMs: 1 }) as LandingStatus,
     logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
     ...options,
   });

@@ -117,7 +117,9 @@ describe("upstream text in logs and pages", () => {
     upstream.answer("TOKEN-looking text");
     stack = await startStack({ flags: [`--useapi.base-url=${upstream.url}`] });
     expect(await stack.exporter.poller.pollOnce()).toBe("invalid_json");
-    const warned = records(stack.logs).find((r) => r.msg?.startsWith("polls of the upstream fail"));
+    const warned = records(stack.logs).find((r) =>
+      r.msg?.startsWith("polls of the jobs list fail"),
+    );
     expect(warned?.detail).toBe("body is not valid JSON at position 0");
     expect(stack.logs.join("")).not.toContain("TOKEN-looking");
   });
@@ -195,7 +197,9 @@ describe("network and TLS errors", () => {
   async function detailFor(baseUrl: string): Promise<{ outcome: string; detail: string }> {
     stack = await startStack({ flags: [`--useapi.base-url=${baseUrl}`] });
     const outcome = await stack.exporter.poller.pollOnce();
-    const warned = records(stack.logs).find((r) => r.msg?.startsWith("polls of the upstream fail"));
+    const warned = records(stack.logs).find((r) =>
+      r.msg?.startsWith("polls of the jobs list fail"),
+    );
     return { outcome, detail: String(warned?.detail) };
   }
 

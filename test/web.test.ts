@@ -11,7 +11,7 @@ import { basicAuth } from "../src/http/auth.js";
 import { ConfigError } from "../src/config/config-error.js";
 import { listen } from "../src/http/server.js";
 import { createLogger } from "../src/logging/logger.js";
-import type { PollStatus } from "../src/sources/jobs/poller.js";
+import type { LandingStatus } from "../src/http/landing.js";
 import { createHandler } from "../src/http/handler.js";
 import { loadWebConfig } from "../src/config/web-config.js";
 import { makeCerts, type TestCerts } from "./certs.js";
@@ -449,13 +449,14 @@ describe("a scrape that fails on the fast path", () => {
       version: "test",
       exposition: {
         contentType: "text/plain; version=0.0.4; charset=utf-8",
+        verify: () => undefined,
         refresh: () => Promise.resolve(),
         body: () => {
           throw new Error("rendering lost");
         },
         gzipped: () => Buffer.alloc(0),
       },
-      status: () => ({ lastSuccessAtMs: 1 }) as PollStatus,
+      status: () => ({ lastSuccessAtMs: 1 }) as LandingStatus,
       logger: createLogger({
         level: "error",
         format: "json",

@@ -9,7 +9,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Exposition } from "../metrics/rendering.js";
 import { renderLanding } from "./landing.js";
 import type { Logger } from "../logging/logger.js";
-import type { PollStatus } from "../sources/jobs/poller.js";
+import type { LandingStatus } from "./landing.js";
 
 export const DASHBOARD_PATH = "/grafana/dashboard.json";
 
@@ -17,7 +17,7 @@ export interface AppOptions {
   telemetryPath: string;
   version: string;
   exposition: Exposition;
-  status: () => Readonly<PollStatus>;
+  status: () => LandingStatus;
   logger: Logger;
   /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
   dashboard?: Buffer | undefined;

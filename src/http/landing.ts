@@ -1,9 +1,13 @@
 import { MAX_DETAIL_CHARS } from "../upstream/redaction.js";
-import type { PollStatus } from "../sources/jobs/poller.js";
+import type { SourceStatus } from "../sources/health.js";
 import type { Snapshot } from "../sources/jobs/snapshot.js";
 
 /** The poll status as the page shows it, and whether the exporter polls its built-in simulator. */
-export type LandingStatus = Readonly<PollStatus> & { readonly demo?: boolean };
+export type LandingStatus = Readonly<SourceStatus> & {
+  /** The last good snapshot of the jobs list; still shown after failures. */
+  readonly snapshot: Snapshot | undefined;
+  readonly demo?: boolean;
+};
 
 export interface LandingInfo {
   version: string;

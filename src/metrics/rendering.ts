@@ -1,5 +1,11 @@
 import { gzipSync } from "node:zlib";
 import { Counter, type Registry } from "prom-client";
+import {
+  HAND_WRITTEN_FAMILIES,
+  RENDERING_FAILURES,
+  UP,
+  type HandWrittenFamily,
+} from "./families.js";
 import { familyHeader } from "./text-format.js";
 
 /**
@@ -8,6 +14,8 @@ import { familyHeader } from "./text-format.js";
  */
 export interface Exposition {
   readonly contentType: string;
+  /** Throws when a hand-written family's name is also a prom-client family's (at startup). */
+  verify(): void;
   refresh(): Promise<void>;
   /** The rendering as UTF-8 bytes, encoded once per poll rather than once per scrape. */
   body(): Buffer;
@@ -30,28 +38,44 @@ export function encodeMapped(text: string): Buffer {
   return bytes;
 }
 
-const FAILURES = {
-  name: "useapi_minimax_rendering_failures_total",
-  help: "Renderings of the /metrics body that failed; /metrics then says up 0 until one succeeds.",
-};
+/** Each hand-written family's sample lines, from the source that holds its data. */
+export type FamilyWriters = Partial<Record<HandWrittenFamily, () => string>>;
+
+/** Writes the hand-written families that have a writer, in HAND_WRITTEN_FAMILIES' order. */
+export function familiesWriter(writers: FamilyWriters): () => string {
+  const families = HAND_WRITTEN_FAMILIES.flatMap((meta) => {
+    const write = writers[meta.name];
+    return write ? [{ header: familyHeader(meta.name, meta.help, meta.type), write }] : [];
+  });
+  return () => {
+    let text = "";
+    for (const family of families) text += `${family.header}${family.write()}\n`;
+    return text;
+  };
+}
 
 /**
- * `before` renders text placed ahead of the registry's families (the per-account families).
- * After a failed rendering the body is `down()` (up 0) and the failure count, never the last good
+ * The body: the hand-written families that have a writer, in HAND_WRITTEN_FAMILIES' order, then
+ * the registry's. After a failed rendering it is up 0 and the failure count, never the last good
  * rendering, which would still claim up 1.
  */
-export function createExposition(
-  registry: Registry,
-  before: () => string = () => "",
-  down: () => string = () => "",
-): Exposition {
-  const failuresCounter = new Counter({ ...FAILURES, registers: [registry] });
+export function createExposition(registry: Registry, writers: FamilyWriters = {}): Exposition {
+  const failuresCounter = new Counter({ ...RENDERING_FAILURES, registers: [registry] });
+  const handWritten = familiesWriter(writers);
   let failures = 0;
   let body: Buffer = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
   let rendering = Promise.resolve();
   return {
     contentType: registry.contentType,
+    verify() {
+      const registered = new Set(registry.getMetricsAsArray().map((metric) => metric.name));
+      for (const meta of HAND_WRITTEN_FAMILIES) {
+        if (registered.has(meta.name)) {
+          throw new Error(`metric family ${meta.name} is both hand-written and prom-client's`);
+        }
+      }
+    },
     refresh() {
       // Chained so that a slow rendering never overwrites a newer one.
       // A failed rendering is reported to its caller only: the next one still runs.
@@ -60,12 +84,15 @@ export function createExposition(
         .then(async () => {
           try {
             const rest = await registry.metrics();
-            body = encodeMapped(before() + rest);
+            body = encodeMapped(handWritten() + rest);
           } catch (error) {
             failures++;
             failuresCounter.inc();
-            const count = `${familyHeader(FAILURES.name, FAILURES.help, "counter")}${FAILURES.name} ${failures}\n`;
-            body = encodeMapped(down() + count);
+            body = encodeMapped(
+              `${familyHeader(UP.name, UP.help, "gauge")}${UP.name} 0\n` +
+                familyHeader(RENDERING_FAILURES.name, RENDERING_FAILURES.help, "counter") +
+                `${RENDERING_FAILURES.name} ${failures}\n`,
+            );
             throw error;
           } finally {
             gzipped = undefined;

@@ -4,6 +4,7 @@ import { isPlainJobId, jobPath, parseJobStatus, type FinalStatus } from "./answe
 import type { FinishedJob } from "../jobs/job-tracker.js";
 import type { Logger } from "../../logging/logger.js";
 import type { Outcome } from "../../upstream/outcome.js";
+import { systemScheduler, type Scheduler, type TimerHandle } from "../scheduler.js";
 
 export interface StatusResolverOptions {
   client: UpstreamClient;
@@ -22,6 +23,8 @@ export interface StatusResolverOptions {
   onResolved: (job: FinishedJob, status: FinalStatus) => void;
   onLookup: (outcome: Outcome, durationSeconds: number, atMs: number) => void;
   now?: () => number;
+  /** Timers of the rate cap and the retries (the system's by default). */
+  scheduler?: Scheduler;
 }
 
 export interface StatusResolver {
@@ -46,6 +49,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   const { client, logger, concurrency, maxAttempts, retryDelayMs, maxQueued } = options;
   const monotonic = options.monotonic ?? (() => performance.now());
   const now = options.now ?? Date.now;
+  const scheduler = options.scheduler ?? systemScheduler;
   const spacingMs = 1000 / options.ratePerSecond;
   const shutdown = new AbortController();
   const queue: Entry[] = [];
@@ -53,8 +57,8 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   let active = 0;
   let waiting = 0; // entries sleeping before a retry
   let nextStartAt = 0;
-  let pumpTimer: NodeJS.Timeout | undefined;
-  const timers = new Set<NodeJS.Timeout>();
+  let pumpTimer: TimerHandle;
+  const timers = new Set<TimerHandle>();
   const running = new Set<Promise<void>>();
   let idleWaiters: (() => void)[] = [];
 
@@ -84,7 +88,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
       const wait = nextStartAt - monotonic();
       if (wait > 0) {
         if (pumpTimer === undefined) {
-          pumpTimer = setTimeout(() => {
+          pumpTimer = scheduler.setTimeout(() => {
             pumpTimer = undefined;
             pump();
           }, wait);
@@ -133,7 +137,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
       return;
     }
     waiting++;
-    const timer = setTimeout(() => {
+    const timer: TimerHandle = scheduler.setTimeout(() => {
       timers.delete(timer);
       waiting--;
       push(entry, true);
@@ -154,8 +158,8 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     },
     async stop() {
       shutdown.abort();
-      clearTimeout(pumpTimer);
-      for (const timer of timers) clearTimeout(timer);
+      scheduler.clearTimeout(pumpTimer);
+      for (const timer of timers) scheduler.clearTimeout(timer);
       timers.clear();
       waiting = 0;
       queue.length = 0; // what never ran is dropped, so idle() resolves after stop()

@@ -1,22 +1,15 @@
 import { JOB_STATUSES, type FinalStatus } from "../job-status/answer.js";
 import type { FinishedJob } from "./job-tracker.js";
-import { escapeLabel, familyHeader, formatValue } from "../../metrics/text-format.js";
+import { JOB_DURATION, JOBS_FINISHED, JOBS_STARTED } from "../../metrics/families.js";
+import type { FamilyWriters } from "../../metrics/rendering.js";
+import { escapeLabel, formatValue } from "../../metrics/text-format.js";
 
 /** From the 20 s of a simple job to the 15-minute expiry. */
 export const DURATION_BUCKETS = [20, 30, 45, 60, 90, 120, 180, 300, 450, 600, 750, 900];
 
-const STARTED = {
-  name: "useapi_minimax_agent_jobs_started_total",
-  help: "Agent jobs seen appearing in the running list between two successful polls.",
-};
-const FINISHED = {
-  name: "useapi_minimax_agent_jobs_finished_total",
-  help: "Agent jobs that left the running list, by final status (completed, failed or unknown).",
-};
-const DURATION = {
-  name: "useapi_minimax_agent_job_duration_seconds",
-  help: "Run time of finished agent jobs: the elapsed time last seen before they left the list.",
-};
+const STARTED = JOBS_STARTED;
+const FINISHED = JOBS_FINISHED;
+const DURATION = JOB_DURATION;
 
 export interface LifecycleMetrics {
   /**
@@ -29,8 +22,8 @@ export interface LifecycleMetrics {
   /** A job left the list: its last elapsed time feeds the duration histogram. */
   recordLeft(job: FinishedJob): void;
   recordFinished(job: FinishedJob, status: FinalStatus): void;
-  /** The started, finished and duration families as exposition text. */
-  render(): string;
+  /** The sample lines of the started, finished and duration families. */
+  readonly writers: FamilyWriters;
 }
 
 /**
@@ -112,32 +105,46 @@ export function createLifecycleMetrics(): LifecycleMetrics {
       const i = JOB_STATUSES.indexOf(status);
       s.finished[i] = (s.finished[i] ?? 0) + 1;
     },
-    render() {
-      let started = familyHeader(STARTED.name, STARTED.help, "counter");
-      let finished = familyHeader(FINISHED.name, FINISHED.help, "counter");
-      let duration = familyHeader(DURATION.name, DURATION.help, "histogram");
-      for (const [account, s] of series) {
-        const label = escapeLabel(account);
-        if (s.started !== undefined)
-          started += `${STARTED.name}{account="${label}"} ${s.started}\n`;
-        for (let i = 0; i < s.finished.length; i++) {
-          const value = s.finished[i];
-          if (value !== undefined) {
-            finished += `${FINISHED.name}{account="${label}${finishedSuffixes[i]}${value}\n`;
+    writers: {
+      [STARTED.name]: () => {
+        let text = "";
+        for (const [account, s] of series) {
+          if (s.started !== undefined) {
+            text += `${STARTED.name}{account="${escapeLabel(account)}"} ${s.started}\n`;
           }
         }
-        if (s.durations === undefined) continue;
-        let cumulative = 0;
-        for (let b = 0; b < s.durations.length; b++) {
-          cumulative += s.durations[b] ?? 0;
-          duration += `${bucketPrefixes[b]}${label}"} ${cumulative}\n`;
+        return text;
+      },
+      [FINISHED.name]: () => {
+        let text = "";
+        for (const [account, s] of series) {
+          const label = escapeLabel(account);
+          for (let i = 0; i < s.finished.length; i++) {
+            const value = s.finished[i];
+            if (value !== undefined) {
+              text += `${FINISHED.name}{account="${label}${finishedSuffixes[i]}${value}\n`;
+            }
+          }
         }
-        duration +=
-          `${infPrefix}${label}"} ${s.durationCount}\n` +
-          `${DURATION.name}_sum{account="${label}"} ${formatValue(s.durationSum)}\n` +
-          `${DURATION.name}_count{account="${label}"} ${s.durationCount}\n`;
-      }
-      return `${started}\n${finished}\n${duration}\n`;
+        return text;
+      },
+      [DURATION.name]: () => {
+        let text = "";
+        for (const [account, s] of series) {
+          if (s.durations === undefined) continue;
+          const label = escapeLabel(account);
+          let cumulative = 0;
+          for (let b = 0; b < s.durations.length; b++) {
+            cumulative += s.durations[b] ?? 0;
+            text += `${bucketPrefixes[b]}${label}"} ${cumulative}\n`;
+          }
+          text +=
+            `${infPrefix}${label}"} ${s.durationCount}\n` +
+            `${DURATION.name}_sum{account="${label}"} ${formatValue(s.durationSum)}\n` +
+            `${DURATION.name}_count{account="${label}"} ${s.durationCount}\n`;
+        }
+        return text;
+      },
     },
   };
 }
