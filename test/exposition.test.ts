@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Gauge, Registry } from "prom-client";
+import {
+  HAND_WRITTEN_FAMILIES,
+  JOB_DURATION,
+  JOB_MAX_ELAPSED,
+  JOBS_EXECUTING,
+  RENDERING_FAILURES,
+} from "../src/metrics/families.js";
 import { createExposition, encodeMapped } from "../src/metrics/rendering.js";
 import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
 
@@ -44,6 +51,44 @@ describe("createExposition", () => {
     fail = false;
     await exposition.refresh();
     expect(exposition.body().toString()).toContain("flaky 7");
+  });
+
+  it("writes the hand-written families that have a writer in the order families.ts gives, ahead of prom-client's", async () => {
+    const registry = new Registry();
+    new Gauge({ name: "registered", help: "prom-client's", registers: [registry] }).set(1);
+    const exposition = createExposition(registry, {
+      [JOB_DURATION.name]: () => "",
+      [JOBS_EXECUTING.name]: () => `${JOBS_EXECUTING.name}{account="a"} 2\n`,
+    });
+    await exposition.refresh();
+    const names = [
+      ...exposition
+        .body()
+        .toString()
+        .matchAll(/^# TYPE (\S+)/gm),
+    ].map((m) => m[1]);
+    expect(names).toEqual([
+      JOBS_EXECUTING.name,
+      JOB_DURATION.name,
+      "registered",
+      RENDERING_FAILURES.name,
+    ]);
+    expect(exposition.body().toString()).toContain(`${JOBS_EXECUTING.name}{account="a"} 2\n`);
+  });
+
+  it("refuses at startup a hand-written family that prom-client's registry also has", () => {
+    const registry = new Registry();
+    new Gauge({ name: JOB_MAX_ELAPSED.name, help: "a second writer", registers: [registry] });
+    const exposition = createExposition(registry);
+    expect(() => exposition.verify()).toThrow(
+      `metric family ${JOB_MAX_ELAPSED.name} is both hand-written and prom-client's`,
+    );
+    expect(() => createExposition(new Registry()).verify()).not.toThrow();
+  });
+
+  it("names no hand-written family twice", () => {
+    const names = HAND_WRITTEN_FAMILIES.map((family) => family.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 });
 
