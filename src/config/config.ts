@@ -1,9 +1,9 @@
 import { isIP } from "node:net";
-import { parseArgs } from "node:util";
 import { ConfigError } from "./config-error.js";
 import { formatDuration, MAX_TIMER_MS, parseDuration } from "./duration.js";
 import { readTokenFile, tokenProblem } from "../upstream/token.js";
 import { loadWebConfig, type WebConfig } from "./web-config.js";
+import { parseFlagTable, type FlagSpec } from "./flag-table.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFormat = "json" | "logfmt";
@@ -43,21 +43,16 @@ export type CliCommand = { kind: "run"; config: Config } | { kind: "help" } | { 
 
 export { ConfigError };
 
-interface FlagSpec {
-  name: string;
-  type: "string" | "boolean";
+interface ExporterFlag extends FlagSpec {
   default: string;
-  help: string;
   /** False for flags that only make sense on the command line. */
   env?: false;
-  /** A one-letter alias (-h). */
-  short?: string;
 }
 
 export const TOKEN_ENV = "USEAPI_TOKEN";
 export const ENV_PREFIX = "MINIMAX_EXPORTER_";
 
-export const FLAGS: readonly FlagSpec[] = [
+export const FLAGS: readonly ExporterFlag[] = [
   {
     name: "web.listen-address",
     type: "string",
@@ -290,18 +285,7 @@ function defaultPollTimeout(intervalLabel: string, intervalMs: number): number {
 
 function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
   try {
-    const { values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: Object.fromEntries(
-        FLAGS.map((f) => [
-          f.name,
-          f.short === undefined ? { type: f.type } : { type: f.type, short: f.short },
-        ]),
-      ),
-    });
-    return values;
+    return parseFlagTable(FLAGS, argv);
   } catch (error) {
     throw flagSyntaxError(error);
   }

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
-import { parseArgs } from "node:util";
 import { MAX_ACCOUNTS } from "./activity.js";
 import type { SimulatorOptions } from "./server.js";
+import { parseFlagTable, type FlagSpec } from "../config/flag-table.js";
 
 export const TOKEN_ENV = "USEAPI_TOKEN";
 export const DEFAULT_LISTEN = "127.0.0.1:9878";
@@ -18,12 +18,8 @@ export type SimulatorCliOptions = Required<
   Pick<SimulatorOptions, "token" | "seed" | "accounts" | "idleAccounts" | "host" | "port">
 >;
 
-interface SimulatorFlag {
-  name: string;
-  type: "string" | "boolean";
+interface SimulatorFlag extends FlagSpec {
   default?: string;
-  short?: string;
-  help: string;
 }
 
 /** The simulator's flags; the parser and --help are both made from this table. */
@@ -86,18 +82,7 @@ export function simulatorUsage(name: string): string {
 
 function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
   try {
-    const { values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: Object.fromEntries(
-        SIMULATOR_FLAGS.map((f) => [
-          f.name,
-          { type: f.type, ...(f.short === undefined ? {} : { short: f.short }) },
-        ]),
-      ),
-    });
-    return values;
+    return parseFlagTable(SIMULATOR_FLAGS, argv);
   } catch (error) {
     throw new CliError(
       `${(error as Error).message.split("\n")[0] ?? "bad arguments"} (see --help)`,
