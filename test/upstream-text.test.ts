@@ -16,7 +16,7 @@ import { createLogger } from "../src/logging/logger.js";
 import { createStatusResolver } from "../src/sources/job-status/resolver.js";
 import { fixedToken } from "../src/upstream/token.js";
 import { makeCerts } from "./certs.js";
-import { get, startStack, TOKEN, type Stack } from "./harness.js";
+import { get, scrape, startStack, TOKEN, type Stack } from "./harness.js";
 
 /** A port-0 upstream whose every answer is `status` with `body`, and the Authorization it got. */
 async function fixedUpstream(): Promise<{
@@ -110,6 +110,23 @@ describe("upstream text in logs and pages", () => {
       for (const line of stack.logs) expect(line.length).toBeLessThan(2_000);
     },
   );
+
+  it("redacts a token with a slash that the answer spells with JSON's optional \\/ escape", async () => {
+    const token = "user:12/34-abcdefghijklmnop";
+    const upstream = await fixedUpstream();
+    servers.push(upstream.server);
+    const spelled = token.replaceAll("/", "\\/");
+    upstream.answer(`{"accounts":["${spelled}"],"executing":{"${spelled}":[]}}`);
+    stack = await startStack({
+      flags: [`--useapi.base-url=${upstream.url}`],
+      env: { USEAPI_TOKEN: token },
+    });
+    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await scrape(stack)).toContain(
+      'useapi_minimax_agent_jobs_executing{account="[token]"} 0',
+    );
+    for (const text of await everything(stack)) expect(text).not.toContain(token);
+  });
 
   it("says where a body stops being JSON instead of quoting V8's message, which quotes the body", async () => {
     const upstream = await fixedUpstream();

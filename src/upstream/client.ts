@@ -156,11 +156,12 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap
 }
 
 /**
- * JSON.parse of text already redacted. A \u escape could still spell a token, so such a body is
- * parsed with a reviver that redacts every key and string as well (slower, and rare).
+ * JSON.parse of text already redacted. An escape (\u0041, or \/ for a slash) could still spell a
+ * token, so a body with any backslash is parsed with a reviver that redacts every key and string
+ * as well (slower, and rare).
  */
 function parseRedacted(text: string, secrets: readonly string[]): unknown {
-  if (!text.includes("\\u")) return JSON.parse(text);
+  if (!text.includes("\\")) return JSON.parse(text);
   return JSON.parse(text, (_key, value: unknown) => {
     if (typeof value === "string") return redact(value, secrets);
     if (isRecord(value) && Object.keys(value).some((key) => redact(key, secrets) !== key)) {
