@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, writeFileSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,31 +79,28 @@ async function untilUp(proc: Running, url: string): Promise<Map<string, number>>
   return values;
 }
 
-/**
- * A web config file that is a FIFO: the child blocks reading it while it loads its
- * configuration. Resolves once the child has opened it, so the child is known to be inside
- * startup until `release()` writes an empty config and closes it.
- */
-async function holdStartup(proc: Running, fifo: string): Promise<{ release(): Promise<void> }> {
-  const opening = open(fifo, "w");
-  const exited = proc.exit.then(() => {
-    // Unblocks our own pending open, so no thread is left waiting for a reader.
-    closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
-    throw new Error(`exited before reading its config; stderr: ${proc.stderr.join("")}`);
-  });
-  const handle: FileHandle = await Promise.race([opening, exited]);
-  return {
-    async release() {
-      await handle.writeFile("# no TLS, no users\n");
-      await handle.close();
-    },
-  };
+/** Signals whose bit is set in the child's SigCgt mask (/proc/<pid>/status), by number. */
+function caughtSignals(pid: number): Set<number> {
+  const line = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  const mask = BigInt(`0x${line?.[1] ?? "0"}`);
+  const caught = new Set<number>();
+  for (let n = 1; n <= 64; n++) if ((mask >> BigInt(n - 1)) & 1n) caught.add(n);
+  return caught;
 }
 
-function fifoIn(dir: string): string {
-  const fifo = join(dir, "web.yml");
-  execFileSync("mkfifo", [fifo]);
-  return fifo;
+/**
+ * Resolves once the child catches SIGHUP (1), SIGINT (2) and SIGTERM (15). Node catches 2 and
+ * 15 itself from bootstrap; SIGHUP is caught only once main.ts has installed all three handlers.
+ */
+async function handlersInstalled(proc: Running): Promise<void> {
+  const pid = proc.child.pid ?? 0;
+  for (;;) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`exited first; stderr: ${proc.stderr.join("")}`);
+    const caught = caughtSignals(pid);
+    if (caught.has(1) && caught.has(2) && caught.has(15)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 describe("the exporter process", () => {
@@ -222,38 +218,70 @@ describe("the exporter process", () => {
 });
 
 describe("signals during startup", () => {
+  // Whether the signal lands during startup or after it, the answer must be exit 0.
   it.each(["SIGTERM", "SIGINT"] as const)(
-    "exits 0 on %s that arrives while the configuration is still being read",
+    "exits 0 on %s sent as soon as the handlers are installed",
     async (signal) => {
-      const fifo = fifoIn(mkdtempSync(join(tmpdir(), "signal-")));
-      const proc = run(["--web.listen-address=127.0.0.1:0", `--web.config.file=${fifo}`], {
-        USEAPI_TOKEN: TOKEN,
-      });
-      const held = await holdStartup(proc, fifo);
+      const proc = run(["--web.listen-address=127.0.0.1:0"], { USEAPI_TOKEN: TOKEN });
+      await handlersInstalled(proc);
       proc.child.kill(signal);
-      await held.release();
       expect(await proc.exit).toEqual({ code: 0, signal: null });
     },
   );
 
-  it("survives a SIGHUP that arrives before the exporter exists, then serves and stops", async () => {
+  it("survives a SIGHUP sent as soon as the handlers are installed, then serves and stops", async () => {
     simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 2, idleAccounts: 0 });
-    const fifo = fifoIn(mkdtempSync(join(tmpdir(), "signal-")));
-    const proc = run(
-      [
-        "--web.listen-address=127.0.0.1:0",
-        `--web.config.file=${fifo}`,
-        `--useapi.base-url=${simulator.url}`,
-      ],
-      { USEAPI_TOKEN: TOKEN },
-    );
-    const held = await holdStartup(proc, fifo);
+    const proc = run(["--web.listen-address=127.0.0.1:0", `--useapi.base-url=${simulator.url}`], {
+      USEAPI_TOKEN: TOKEN,
+    });
+    await handlersInstalled(proc);
     proc.child.kill("SIGHUP");
-    await held.release();
     const values = await untilUp(proc, await metricsUrl(proc));
     expect(values.get("useapi_minimax_accounts")).toBe(2);
     proc.child.kill("SIGTERM");
     expect(await proc.exit).toEqual({ code: 0, signal: null });
+  });
+
+  // A signal cannot be timed to land inside startup, so the order is checked in the source:
+  // main.ts imports only types statically, and installs the handlers before any module loads.
+  it("installs the SIGTERM, SIGINT and SIGHUP handlers in main.ts before loading anything", () => {
+    const source = readFileSync(fileURLToPath(new URL("../src/main.ts", import.meta.url)), "utf8");
+    const imports = source.match(/^import .*$/gm) ?? [];
+    expect(imports.filter((line) => !line.startsWith("import type "))).toEqual([]);
+    const firstLoad = Math.min(
+      ...[source.indexOf("await import("), source.indexOf("loadConfig(")].filter((i) => i >= 0),
+    );
+    expect(firstLoad).toBeLessThan(Infinity);
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) {
+      const at = source.indexOf(`process.on("${signal}"`);
+      expect(at, signal).toBeGreaterThanOrEqual(0);
+      expect(at, signal).toBeLessThan(firstLoad);
+    }
+  });
+});
+
+describe("the web config file at startup", () => {
+  const dir = mkdtempSync(join(tmpdir(), "process-web-"));
+
+  it("refuses a FIFO at once instead of waiting for a writer, with exit code 2", async () => {
+    const fifo = join(dir, "web-fifo.yml");
+    execFileSync("mkfifo", [fifo]);
+    const proc = run([`--web.config.file=${fifo}`], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      `useapi-minimax-exporter: invalid configuration: --web.config.file: "${fifo}" is not a regular file\n`,
+    );
+  });
+
+  it("refuses a cert_file that links to /dev/zero, with exit code 2", async () => {
+    symlinkSync("/dev/zero", join(dir, "zero.crt"));
+    const web = join(dir, "zero.yml");
+    writeFileSync(web, "tls_server_config:\n  cert_file: zero.crt\n  key_file: zero.crt\n");
+    const proc = run([`--web.config.file=${web}`], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      'useapi-minimax-exporter: invalid configuration: --web.config.file: tls_server_config.cert_file: "zero.crt" is not a regular file\n',
+    );
   });
 });
 

@@ -33,15 +33,15 @@ describe("token secrets", () => {
 
   it("lists the current token and the last two it replaced, newest first", () => {
     const file = join(tempDir(), "token");
-    writeFileSync(file, "first\n");
-    const source = fileToken({ path: file, initial: "first", logger: quietLogger() });
-    expect(source.secrets()).toEqual(["first"]);
-    for (const next of ["second", "third", "fourth"]) {
+    writeFileSync(file, "token-first\n");
+    const source = fileToken({ path: file, initial: "token-first", logger: quietLogger() });
+    expect(source.secrets()).toEqual(["token-first"]);
+    for (const next of ["token-second", "token-third", "token-fourth"]) {
       writeFileSync(file, `${next}\n`);
       source.reload();
     }
-    expect(source.current()).toBe("fourth");
-    expect(source.secrets()).toEqual(["fourth", "third", "second"]);
+    expect(source.current()).toBe("token-fourth");
+    expect(source.secrets()).toEqual(["token-fourth", "token-third", "token-second"]);
   });
 
   it("keeps a bad reload out of the secrets and keeps the previous token", () => {
@@ -119,6 +119,19 @@ describe("reading a token file", () => {
       expect(JSON.stringify(result)).not.toContain(text);
     }
     expect(tokenProblem("user:1234-abc_DEF.~+/=")).toBeUndefined();
+  });
+
+  it("refuses a token shorter than 8 characters without quoting it, and accepts 8", () => {
+    expect(tokenProblem("abc1234")).toBe(
+      "is shorter than 8 characters; useapi.net tokens are longer",
+    );
+    expect(tokenProblem("abcd1234")).toBeUndefined();
+    const file = join(tempDir(), "short");
+    writeFileSync(file, "abc1234\n");
+    expect(readTokenFile(file)).toEqual({
+      ok: false,
+      problem: `"${file}": is shorter than 8 characters; useapi.net tokens are longer`,
+    });
   });
 
   it("keeps the previous token when a rotated file grows past the bound", () => {

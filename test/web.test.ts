@@ -1,5 +1,6 @@
 import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import { listen } from "../src/http/server.js";
 import { createLogger } from "../src/logging/logger.js";
 import type { LandingStatus } from "../src/http/landing.js";
 import { createHandler } from "../src/http/handler.js";
-import { loadWebConfig } from "../src/config/web-config.js";
+import { loadWebConfig, MAX_WEB_FILE_BYTES } from "../src/config/web-config.js";
 import { makeCerts, type TestCerts } from "./certs.js";
 import { get, startStack, type Stack } from "./harness.js";
 import { stalledRequest, testHandler, trackSockets } from "./stall.js";
@@ -190,6 +191,48 @@ async function answer(url: string, dispatcher: Agent, headers: Record<string, st
     body: await response.body.text(),
   };
 }
+
+describe("loadWebConfig reads files bounded, regular files only", () => {
+  const big = `# ${"x".repeat(MAX_WEB_FILE_BYTES)}\n`;
+
+  it("refuses an oversize file, a FIFO and a link to /dev/zero as the config file", () => {
+    const fifo = join(dir, "fifo.yml");
+    execFileSync("mkfifo", [fifo]);
+    const zero = join(dir, "zero.yml");
+    symlinkSync("/dev/zero", zero);
+    const large = webConfig("large.yml", big);
+    // Oversize first: on code that reads unbounded, it fails here before a FIFO could hang.
+    expect(() => loadWebConfig(large)).toThrow(
+      new ConfigError("--web.config.file", `"${large}" is larger than 1048576 bytes`),
+    );
+    expect(() => loadWebConfig(fifo)).toThrow(
+      new ConfigError("--web.config.file", `"${fifo}" is not a regular file`),
+    );
+    expect(() => loadWebConfig(zero)).toThrow(
+      new ConfigError("--web.config.file", `"${zero}" is not a regular file`),
+    );
+  });
+
+  it("accepts a config file at the bound", () => {
+    const at = webConfig("at.yml", `#${"x".repeat(MAX_WEB_FILE_BYTES - 2)}\n`);
+    expect(loadWebConfig(at)).toEqual({ tls: undefined, users: undefined });
+  });
+
+  it("refuses an oversize file, a FIFO and a link to /dev/zero named in it", () => {
+    execFileSync("mkfifo", [join(dir, "fifo.crt")]);
+    symlinkSync("/dev/zero", join(dir, "zero.key"));
+    writeFileSync(join(dir, "large-ca.crt"), big);
+    expect(failure(`${TLS}  client_ca_file: large-ca.crt\n`)).toBe(
+      '--web.config.file: tls_server_config.client_ca_file: "large-ca.crt" is larger than 1048576 bytes',
+    );
+    expect(failure("tls_server_config:\n  cert_file: fifo.crt\n  key_file: server.key\n")).toBe(
+      '--web.config.file: tls_server_config.cert_file: "fifo.crt" is not a regular file',
+    );
+    expect(failure("tls_server_config:\n  cert_file: server.crt\n  key_file: zero.key\n")).toBe(
+      '--web.config.file: tls_server_config.key_file: "zero.key" is not a regular file',
+    );
+  });
+});
 
 describe("HTTPS and basic auth", () => {
   let stack: Stack;

@@ -1,8 +1,8 @@
 import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import { isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { readBoundedFile } from "./bounded-file.js";
 import { ConfigError } from "./config-error.js";
 
 /**
@@ -51,6 +51,8 @@ const MAX_BCRYPT_COST = 14;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 
 const FLAG = "--web.config.file";
+/** Largest web config, certificate, key or CA file read; real ones are a few KiB. */
+export const MAX_WEB_FILE_BYTES = 1024 * 1024;
 
 function fail(field: string, problem: string): never {
   throw new ConfigError(FLAG, `${field}: ${problem}`);
@@ -98,16 +100,10 @@ function str(record: Record<string, unknown>, key: string, field: string): strin
 }
 
 /** Reads and checks the file; every problem is one ConfigError naming the field. */
-export function loadWebConfig(
-  path: string,
-  readFile: (path: string) => Buffer = (p) => readFileSync(p),
-): WebConfig {
-  let text: string;
-  try {
-    text = readFile(path).toString("utf8");
-  } catch (error) {
-    fail(`"${path}"`, `cannot read (${(error as { code?: string }).code ?? "read error"})`);
-  }
+export function loadWebConfig(path: string): WebConfig {
+  const read = readBoundedFile(path, MAX_WEB_FILE_BYTES);
+  if (!read.ok) throw new ConfigError(FLAG, read.problem);
+  const text = read.data.toString("utf8");
   const parsed = parseDocument(text);
   const [error] = parsed.errors;
   if (error !== undefined) {
@@ -121,11 +117,8 @@ export function loadWebConfig(
   checkKeys(doc, TOP_KEYS, "");
   const base = dirname(resolve(path));
   const load = (file: string, field: string): Buffer => {
-    try {
-      return readFile(resolve(base, file));
-    } catch (error) {
-      return fail(field, `cannot read "${file}" (${(error as { code?: string }).code ?? "error"})`);
-    }
+    const named = readBoundedFile(resolve(base, file), MAX_WEB_FILE_BYTES, file);
+    return named.ok ? named.data : fail(field, named.problem);
   };
 
   const http = doc["http_server_config"];

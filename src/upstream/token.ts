@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readBoundedFile } from "../config/bounded-file.js";
 import type { Logger } from "../logging/logger.js";
 
 /** Where each request gets the useapi.net token from. */
@@ -12,6 +13,9 @@ export interface TokenSource {
 
 /** Largest token file read; a token is a few dozen bytes. */
 export const MAX_TOKEN_FILE_BYTES = 4096;
+
+/** Shortest token accepted: scrubbing a shorter one would mangle ordinary text and JSON. */
+export const MIN_TOKEN_LENGTH = 8;
 
 /** Tokens replaced by reloads that `secrets()` still lists. */
 export const PREVIOUS_TOKENS_KEPT = 2;
@@ -27,53 +31,21 @@ export function tokenProblem(token: string): string | undefined {
   if (!/^[\x21-\x7e]+$/.test(token)) {
     return "token must be visible ASCII characters only (no spaces, control or non-ASCII characters)";
   }
+  if (token.length < MIN_TOKEN_LENGTH) {
+    return `is shorter than ${MIN_TOKEN_LENGTH} characters; useapi.net tokens are longer`;
+  }
   return undefined;
 }
 
-/**
- * Reads a token file without trusting it: opened non-blocking (a FIFO cannot hang us), then it
- * must be a regular file after links of at most `maxBytes`, and at most `maxBytes + 1` bytes
- * are read. Problems never quote the file's content.
- */
+/** Reads a token file as any operator-named file is read (bounded, regular files only). */
 export function readTokenFile(path: string, maxBytes = MAX_TOKEN_FILE_BYTES): TokenRead {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return { ok: false, problem: `cannot read "${path}" (${errorCode(error)})` };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { ok: false, problem: `"${path}" is not a regular file` };
-    if (stat.size > maxBytes) {
-      return { ok: false, problem: `"${path}" is larger than ${maxBytes} bytes` };
-    }
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let length = 0;
-    let n: number;
-    while (
-      length < buffer.length &&
-      (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0
-    ) {
-      length += n;
-    }
-    if (length > maxBytes) {
-      return { ok: false, problem: `"${path}" is larger than ${maxBytes} bytes` };
-    }
-    const token = buffer.subarray(0, length).toString("utf8").trim();
-    if (token === "") return { ok: false, problem: `"${path}" is empty` };
-    const problem = tokenProblem(token);
-    if (problem !== undefined) return { ok: false, problem: `"${path}": ${problem}` };
-    return { ok: true, token };
-  } catch (error) {
-    return { ok: false, problem: `cannot read "${path}" (${errorCode(error)})` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function errorCode(error: unknown): string {
-  return (error as { code?: string }).code ?? "read error";
+  const read = readBoundedFile(path, maxBytes);
+  if (!read.ok) return read;
+  const token = read.data.toString("utf8").trim();
+  if (token === "") return { ok: false, problem: `"${path}" is empty` };
+  const problem = tokenProblem(token);
+  if (problem !== undefined) return { ok: false, problem: `"${path}": ${problem}` };
+  return { ok: true, token };
 }
 
 export function fixedToken(token: string): TokenSource {

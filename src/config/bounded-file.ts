@@ -1,0 +1,43 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+
+export type BoundedRead = { ok: true; data: Buffer } | { ok: false; problem: string };
+
+/**
+ * Reads a file an operator names without trusting it: opened non-blocking (a FIFO cannot hang
+ * us), then it must be a regular file after links of at most `maxBytes`, and at most
+ * `maxBytes + 1` bytes are read (a file growing under us is caught too). Problems name the file
+ * as `shown` (the name the operator wrote), never quote the content.
+ */
+export function readBoundedFile(path: string, maxBytes: number, shown = path): BoundedRead {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { ok: false, problem: `cannot read "${shown}" (${errorCode(error)})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, problem: `"${shown}" is not a regular file` };
+    const tooLarge = { ok: false, problem: `"${shown}" is larger than ${maxBytes} bytes` } as const;
+    if (stat.size > maxBytes) return tooLarge;
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    let n: number;
+    while (
+      length < buffer.length &&
+      (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0
+    ) {
+      length += n;
+    }
+    if (length > maxBytes) return tooLarge;
+    return { ok: true, data: buffer.subarray(0, length) };
+  } catch (error) {
+    return { ok: false, problem: `cannot read "${shown}" (${errorCode(error)})` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string }).code ?? "read error";
+}
