@@ -19,6 +19,8 @@ const tokenFile = join(dir, "token");
 writeFileSync(tokenFile, `  ${TOKEN}\n`);
 const emptyFile = join(dir, "empty");
 writeFileSync(emptyFile, "\n");
+const shortTokenFile = join(dir, "short-token");
+writeFileSync(shortTokenFile, "abc1234\n");
 
 function run(argv: string[], env: Record<string, string> = { USEAPI_TOKEN: TOKEN }): Config {
   const command = loadConfig({ argv, env });
@@ -217,6 +219,18 @@ describe("loadConfig", () => {
       "--useapi.token-file: no token: set USEAPI_TOKEN or --useapi.token-file (or use --demo)",
     ],
     [
+      "a token shorter than 8 characters",
+      [],
+      { USEAPI_TOKEN: "abc1234" },
+      "USEAPI_TOKEN: is shorter than 8 characters; useapi.net tokens are longer",
+    ],
+    [
+      "a token file holding a token shorter than 8 characters",
+      [`--useapi.token-file=${shortTokenFile}`],
+      {},
+      `--useapi.token-file: "${shortTokenFile}": is shorter than 8 characters; useapi.net tokens are longer`,
+    ],
+    [
       "a token with inner whitespace",
       [],
       { USEAPI_TOKEN: "user:1 2" },
@@ -334,6 +348,24 @@ describe("durations a timer cannot hold", () => {
     expect(config.maxBackoffMs).toBe(MAX_TIMER_MS);
     expect(config.accountsIntervalMs).toBe(MAX_TIMER_MS);
     expect(config.staleAfterMs).toBe(MAX_TIMER_MS);
+  });
+
+  it("derives the backoff cap when it is not set: 5m, or the interval when that is longer", () => {
+    expect(run([]).maxBackoffMs).toBe(300_000);
+    expect(run(["--poll.interval=1m"]).maxBackoffMs).toBe(300_000);
+    expect(run(["--poll.interval=24d"]).maxBackoffMs).toBe(24 * 86_400_000);
+    expect(run(["--poll.interval=24d", "--poll.max-backoff=24d"]).maxBackoffMs).toBe(
+      24 * 86_400_000,
+    );
+    expect(failure(["--poll.interval=24d", "--poll.max-backoff=5m"])).toBe(
+      "--poll.max-backoff: must not be shorter than --poll.interval",
+    );
+    expect(
+      failure(["--poll.interval=10m"], {
+        USEAPI_TOKEN: TOKEN,
+        MINIMAX_EXPORTER_POLL_MAX_BACKOFF: "5m",
+      }),
+    ).toBe("MINIMAX_EXPORTER_POLL_MAX_BACKOFF: must not be shorter than --poll.interval");
   });
 
   it("derives a staleness window of five intervals when that fits a timer", () => {

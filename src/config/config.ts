@@ -123,8 +123,8 @@ export const FLAGS: readonly ExporterFlag[] = [
   {
     name: "poll.max-backoff",
     type: "string",
-    default: "5m",
-    help: "Longest wait between polls while the upstream keeps failing.",
+    default: "",
+    help: "Longest wait between polls while failing (default 5m, or the poll interval if longer).",
   },
   {
     name: "accounts.interval",
@@ -193,6 +193,7 @@ export interface ConfigSources {
 
 /** Longest --poll.timeout derived from the interval when it is not set. */
 const DEFAULT_POLL_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_BACKOFF_MS = 5 * 60_000;
 
 /** Turns command-line flags and environment variables into a checked configuration. */
 export function loadConfig({ argv, env }: ConfigSources): CliCommand {
@@ -237,7 +238,9 @@ export function loadConfig({ argv, env }: ConfigSources): CliCommand {
   if (staleAfterMs < pollIntervalMs) {
     throw new ConfigError(label("poll.stale-after"), "must not be shorter than --poll.interval");
   }
-  const maxBackoffMs = parsePositiveDuration(...value("poll.max-backoff"));
+  const maxBackoffMs = isSet("poll.max-backoff")
+    ? parsePositiveDuration(...value("poll.max-backoff"))
+    : Math.max(DEFAULT_MAX_BACKOFF_MS, pollIntervalMs);
   if (maxBackoffMs < pollIntervalMs) {
     throw new ConfigError(label("poll.max-backoff"), "must not be shorter than --poll.interval");
   }
