@@ -89,4 +89,16 @@ describe("the landing page", () => {
     expect(text).not.toContain("x".repeat(200));
     expect(text).toContain(`${"x".repeat(199)}…`);
   });
+
+  it("never cuts an account ID inside a surrogate pair", () => {
+    const account = `${"a".repeat(198)}\u{1F600}${"b".repeat(10)}`;
+    const text = page({
+      snapshot: snapshotOf([{ account, executing: 0, maxElapsedSeconds: 0 }]),
+      lastOutcome: "success",
+      lastPollAtMs: NOW,
+      lastSuccessAtMs: NOW,
+    });
+    expect(text).toContain(`<td>${"a".repeat(198)}…</td>`);
+    expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
 });
