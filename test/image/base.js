@@ -69,6 +69,8 @@ export function assembleRoot(root, major) {
     existsSync(lib),
   );
   for (const lib of [...libs, ...extras]) copyInto(root, lib);
+  if (!existsSync("/bin/busybox"))
+    throw new Error("no /bin/busybox for the base's /bin/sh: apt-get install busybox-static");
   copyInto(root, "bin/busybox", "/bin/busybox");
   chmodSync(join(root, "bin/busybox"), 0o755);
   link(root, "bin/sh", "busybox");
