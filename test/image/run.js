@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import console from "node:console";
+import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { clearTimeout, setTimeout } from "node:timers";
 import { fileURLToPath, URL } from "node:url";
@@ -268,6 +269,7 @@ async function main() {
   } finally {
     await cleanUp();
   }
+  console.log(`image test took ${(performance.now() / 1000).toFixed(0)} s`);
   console.log(`image test: ${results.passed} passed, ${results.failed} failed`);
   if (process.env.IMAGE_TEST_REPORT)
     writeFileSync(process.env.IMAGE_TEST_REPORT, JSON.stringify(results));
