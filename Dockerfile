@@ -1,23 +1,34 @@
 # syntax=docker/dockerfile:1
 ARG NODE_VERSION=24
+# Any image with node and npm on PATH, /bin/sh and a `node` user; test/image/run.js assembles one.
+ARG BASE_IMAGE=node:${NODE_VERSION}-alpine
 
-FROM node:${NODE_VERSION}-alpine AS build
+FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Registry settings (and a CA bundle they name) may arrive as build secrets, never in a layer.
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm-ca \
+  NPM_CONFIG_USERCONFIG=/run/secrets/npmrc npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:${NODE_VERSION}-alpine AS production-deps
+FROM ${BASE_IMAGE} AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm-ca \
+  NPM_CONFIG_USERCONFIG=/run/secrets/npmrc npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-FROM node:${NODE_VERSION}-alpine
+FROM ${BASE_IMAGE}
+ARG SOURCE=unknown
+ARG VERSION=unknown
+ARG REVISION=unknown
 LABEL org.opencontainers.image.title="useapi-minimax-exporter" \
       org.opencontainers.image.description="Prometheus exporter for useapi.net's MiniMax agent jobs API" \
-      org.opencontainers.image.licenses="MIT"
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-deps /app/node_modules ./node_modules
