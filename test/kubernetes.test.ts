@@ -191,6 +191,7 @@ describe.runIf(HAVE_KUBECTL)("the Kubernetes base (kubectl kustomize deploy/kube
       { name: "metrics", port: 9877, targetPort: "metrics", protocol: "TCP" },
     ]);
     expect(podLabels).toMatchObject(service.spec?.selector ?? { missing: "selector" });
+    expect(service.spec?.publishNotReadyAddresses).toBe(true);
     expect(podLabels).toMatchObject(deployment.spec?.selector.matchLabels ?? { missing: "" });
     const monitor = one("ServiceMonitor");
     expect(service.metadata?.labels).toMatchObject(monitor.spec.selector.matchLabels ?? {});
