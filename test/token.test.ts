@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startStack, TOKEN, type Stack } from "./harness.js";
+import { kubeletSecret } from "./kubelet-secret.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -46,5 +47,22 @@ describe("token file rotation", () => {
       .map((l) => l.reason);
     expect(reasons).toEqual(["SIGHUP"]);
     expect(await stack.exporter.poller.pollOnce()).toBe("unauthorized");
+  });
+
+  it("uses the new token of a Kubernetes Secret the kubelet updates by swapping its ..data symlink", async () => {
+    const secret = kubeletSecret({ token: "user:1-revoked\n" });
+    const file = join(secret.dir, "token");
+    stack = await startStack({ flags: [`--useapi.token-file=${file}`], env: {} });
+    const poller = stack.exporter.poller;
+    expect(await poller.pollOnce()).toBe("unauthorized");
+    expect(stack.simulator.stats.lastAuthorization).toBe("Bearer user:1-revoked");
+
+    secret.update({ token: `${TOKEN}\n` });
+    expect(await poller.pollOnce()).toBe("success");
+    expect(stack.simulator.stats.lastAuthorization).toBe(`Bearer ${TOKEN}`);
+
+    secret.update({ token: "user:2-revoked\n" });
+    expect(await poller.pollOnce()).toBe("unauthorized");
+    expect(stack.simulator.stats.lastAuthorization).toBe("Bearer user:2-revoked");
   });
 });
