@@ -62,7 +62,7 @@ describe("toGenerationSnapshot", () => {
       {
         account: "567890",
         executing: [1, 1],
-        maxElapsedSeconds: [283, 101],
+        maxElapsedSeconds: [237, 35],
         maxJobs: 5,
         available: 4,
       },
@@ -86,12 +86,12 @@ describe("toGenerationSnapshot", () => {
     expect(text).not.toMatch(/SECRET|REF|h\.example/);
   });
 
-  it("takes the elapsed time from started in both forms, else from elapsed, never below 0", () => {
+  it("takes the elapsed time from elapsed, else from started in both forms, never below 0", () => {
     const s = snap({
       executing: [
         { videoId: "user:1-minimax:a-video:iso", started: "2024-09-25T01:59:00.000Z" },
-        { videoId: "user:1-minimax:b-video:ms", started: NOW - 90_000, elapsed: "59:00" },
-        { videoId: "user:1-minimax:c-video:text", elapsed: "02:05" },
+        { videoId: "user:1-minimax:b-video:ms", started: NOW - 90_000, elapsed: "later" },
+        { videoId: "user:1-minimax:c-video:text", started: NOW - 90_000, elapsed: "02:05" },
         { videoId: "user:1-minimax:d-video:future", started: NOW + 5_000 },
         { imageId: "user:1-minimax:e-image:none", started: "soon", elapsed: "later" },
       ],

@@ -61,8 +61,8 @@ describe("the scheduler source", () => {
         ['useapi_minimax_generations_executing{account="567890",type="image"}', 1],
         ['useapi_minimax_generations_executing{account="112233",type="video"}', 0],
         ['useapi_minimax_generations_executing{account="112233",type="image"}', 0],
-        ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="video"}', 283],
-        ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="image"}', 101],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="video"}', 237],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="image"}', 35],
         ['useapi_minimax_generation_max_elapsed_seconds{account="112233",type="video"}', 0],
         ['useapi_minimax_generation_max_elapsed_seconds{account="112233",type="image"}', 0],
         ['useapi_minimax_video_slots{account="567890"}', 5],
@@ -114,17 +114,17 @@ describe("the scheduler source", () => {
     expect(values.has('useapi_minimax_video_slots{account="567890"}')).toBe(false);
     expect(
       values.get(
-        'useapi_minimax_generation_duration_seconds_bucket{le="240",account="567890",type="video"}',
+        'useapi_minimax_generation_duration_seconds_bucket{le="180",account="567890",type="video"}',
       ),
     ).toBe(0);
     expect(
       values.get(
-        'useapi_minimax_generation_duration_seconds_bucket{le="300",account="567890",type="video"}',
+        'useapi_minimax_generation_duration_seconds_bucket{le="240",account="567890",type="video"}',
       ),
     ).toBe(1);
     expect(
       values.get('useapi_minimax_generation_duration_seconds_sum{account="567890",type="video"}'),
-    ).toBe(283);
+    ).toBe(237);
     expect(
       values.get('useapi_minimax_generations_started_total{account="112233",type="video"}'),
     ).toBe(1);
@@ -206,7 +206,7 @@ describe("the scheduler source", () => {
     const page = (await get(`${stack.exporter.url}/`)).body;
     expect(page).toContain("<h2>Generations</h2>");
     expect(page).toContain(
-      "<tr><td>567890</td><td>1</td><td>1</td><td>283</td><td>4</td><td>5</td></tr>",
+      "<tr><td>567890</td><td>1</td><td>1</td><td>237</td><td>4</td><td>5</td></tr>",
     );
     expect(page).toContain(
       "<tr><td>112233</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td></tr>",

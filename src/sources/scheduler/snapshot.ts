@@ -64,15 +64,20 @@ export function startedMs(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Seconds since `started` at `nowMs` (never below 0, for clock skew); else the `elapsed` text. */
+/**
+ * The upstream's `elapsed` text (`mm:ss`): measured on the clock that set `started`, so free of
+ * skew between useapi.net and the exporter. Else the seconds since `started` at `nowMs`, never
+ * below 0.
+ */
 export function generationElapsed(
   started: unknown,
   elapsed: unknown,
   nowMs: number,
 ): number | undefined {
+  const seconds = parseElapsed(elapsed);
+  if (seconds !== undefined) return seconds;
   const from = startedMs(started);
-  if (from !== undefined) return Math.max(0, Math.floor((nowMs - from) / 1000));
-  return parseElapsed(elapsed);
+  return from === undefined ? undefined : Math.max(0, Math.floor((nowMs - from) / 1000));
 }
 
 /** Normalises a checked scheduler answer into per-account values. Pure: the time is handed in. */
