@@ -91,7 +91,7 @@ function generationSection(snapshot: GenerationSnapshot | undefined): string {
   if (snapshot === undefined) return "";
   const rows = generationTable(snapshot);
   return `<h2>Generations</h2>
-<p>${snapshot.generations.length} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
+<p>${snapshot.generations.size} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
 <table>
 <thead><tr><th>Account</th><th>Videos</th><th>Images</th><th>Longest (s)</th><th>Video slots free</th><th>Video slots</th></tr></thead>
 <tbody>

@@ -8,24 +8,21 @@ export interface GenerationChange {
 
 /**
  * Tracks generation IDs across successful answers. The first answer only seeds it: generations
- * already running when the exporter starts are not counted as started. Holds the last answer's
- * generations only, at most `maxTracked`.
+ * already running when the exporter starts are not counted as started. Keeps the last answer's
+ * map itself; an answer of more than `maxTracked` is skipped (nothing started or finished).
  */
 export function createGenerationTracker({ maxTracked }: { maxTracked: number }): {
-  observe(generations: readonly SnapshotGeneration[]): GenerationChange;
+  observe(generations: ReadonlyMap<string, SnapshotGeneration>): GenerationChange;
 } {
-  let known: Map<string, SnapshotGeneration> | undefined;
+  let known: ReadonlyMap<string, SnapshotGeneration> | undefined;
   return {
     observe(generations) {
-      const next = new Map<string, SnapshotGeneration>();
+      if (generations.size > maxTracked) return { started: [], finished: [] };
+      const next = generations;
       const started: SnapshotGeneration[] = [];
-      for (const generation of generations) {
-        if (next.size >= maxTracked) break;
-        next.set(generation.id, generation);
-        if (known !== undefined && !known.has(generation.id)) started.push(generation);
-      }
       const finished: SnapshotGeneration[] = [];
       if (known !== undefined) {
+        for (const [id, generation] of next) if (!known.has(id)) started.push(generation);
         for (const [id, generation] of known) if (!next.has(id)) finished.push(generation);
       }
       known = next;

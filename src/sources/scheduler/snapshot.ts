@@ -36,8 +36,8 @@ export interface GenerationSnapshot {
   takenAtMs: number;
   /** `available[]` order, then accounts found only in generation IDs, in order of appearance. */
   accounts: AccountGenerations[];
-  /** Every distinct generation whose account could be read, in upstream order. */
-  generations: SnapshotGeneration[];
+  /** Every distinct generation whose account could be read, by ID, in upstream order. */
+  generations: Map<string, SnapshotGeneration>;
   anomalies: Record<SchedulerAnomalyKind, number>;
 }
 
@@ -119,8 +119,8 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
     reported.set(entry, capacity.executing);
   }
 
-  const generations: SnapshotGeneration[] = [];
-  const seen = new Set<string>();
+  // Also what the tracker keeps until the next answer: one map per poll, not a set and a map.
+  const generations = new Map<string, SnapshotGeneration>();
   for (const listed of answer.executing) {
     const { id, type } = listed;
     const account = id === undefined ? undefined : accountFromId(id);
@@ -128,11 +128,10 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
       anomalies.unreadable_generation_id++;
       continue;
     }
-    if (seen.has(id)) {
+    if (generations.has(id)) {
       anomalies.duplicate_generation++;
       continue;
     }
-    seen.add(id);
     let entry = byAccount.get(account);
     if (entry === undefined) {
       anomalies.unlisted_account++;
@@ -143,7 +142,7 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
     const seconds = generationElapsed(listed.started, listed.elapsed, nowMs);
     if (seconds === undefined) anomalies.unreadable_generation_time++;
     else if (seconds > entry.maxElapsedSeconds[t]) entry.maxElapsedSeconds[t] = seconds;
-    generations.push({ id, account, type, elapsedSeconds: seconds });
+    generations.set(id, { id, account, type, elapsedSeconds: seconds });
   }
 
   for (const [entry, executing] of reported) {

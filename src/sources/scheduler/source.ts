@@ -85,7 +85,7 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
       for (const generation of change.finished) lifecycle.recordFinished(generation);
       // After the finished ones: an account that left loses its series in this same update.
       lifecycle.setAccounts(snapshot.accounts.map((a) => a.account));
-      return { accounts: snapshot.accounts.length, generations: snapshot.generations.length };
+      return { accounts: snapshot.accounts.length, generations: snapshot.generations.size };
     },
     drop() {
       exported = [];
