@@ -52,4 +52,10 @@ export const ALERT_THRESHOLDS = {
     comparison: ") >",
     value: 0.25,
   },
+  /** No expiry is documented for generations: 30 minutes, the last duration bucket, means stuck. */
+  generationRunningLongSeconds: {
+    alert: "UseapiMinimaxGenerationRunningLong",
+    comparison: "useapi_minimax_generation_max_elapsed_seconds >",
+    value: 1800,
+  },
 } as const satisfies Record<string, AlertThreshold>;

@@ -20,6 +20,7 @@ const JOB_EXPIRY_SECONDS = ALERT_THRESHOLDS.jobExpirySeconds.value;
 const DATA_STALE_SECONDS = ALERT_THRESHOLDS.dataStaleSeconds.value;
 const SATURATION_RATIO = ALERT_THRESHOLDS.saturationRatio.value;
 const FAILURE_RATIO = ALERT_THRESHOLDS.failureRatio.value;
+const GENERATION_RUNNING_LONG_SECONDS = ALERT_THRESHOLDS.generationRunningLongSeconds.value;
 /** No alert: the age of the last poll turns orange well before the data counts as stale. */
 const POLL_AGE_WARNING_SECONDS = 60;
 const SECONDS_PER_DAY = 86_400;
@@ -487,12 +488,120 @@ function jobDuration(): timeseries.PanelBuilder {
     .span(24);
 }
 
+function generationsRunning(): timeseries.PanelBuilder {
+  return timeSeries(
+    "Generations running per account and type",
+    "Video and image generations running on each account (GET /v1/minimax/scheduler/available), stacked so the top edge is the total. " +
+      "Videos flat at an account's video slots mean it is full (see Video slots used and free); a gap means no successful poll of the scheduler in that time (see Upstream endpoints up by source, scheduler).",
+  )
+    .withTarget(
+      query(
+        "A",
+        `sum by (account, type) (useapi_minimax_generations_executing{${ACCOUNT}})`,
+      ).legendFormat("{{account}} {{type}}"),
+    )
+    .unit("short")
+    .decimals(0)
+    .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+    .fillOpacity(30)
+    .height(8)
+    .span(12);
+}
+
+function longestRunningGeneration(): timeseries.PanelBuilder {
+  return timeSeries(
+    "Longest-running generation per account",
+    `Elapsed time of each account's longest-running video and image generation; 0 when idle. No expiry is documented for generations: the red line is the ${minutes(GENERATION_RUNNING_LONG_SECONDS)} of UseapiMinimaxGenerationRunningLong. ` +
+      "A line that keeps climbing past it is a stuck generation that may hold a video slot: check it in GET /v1/minimax/scheduler/.",
+  )
+    .withTarget(
+      query(
+        "A",
+        `max by (account, type) (useapi_minimax_generation_max_elapsed_seconds{${ACCOUNT}})`,
+      ).legendFormat("{{account}} {{type}}"),
+    )
+    .unit("s")
+    .thresholds(
+      thresholds([
+        { value: null, color: "green" },
+        { value: GENERATION_RUNNING_LONG_SECONDS, color: "red" },
+      ]),
+    )
+    .thresholdsStyle(thresholdLine())
+    .height(8)
+    .span(12);
+}
+
+function videoSlots(): timeseries.PanelBuilder {
+  return timeSeries(
+    "Video slots used and free per account",
+    "Each account's video slots (maxJobs of the scheduler) in use and free. Image generations take no video slot. " +
+      "Free at 0 for long means new videos wait or are refused (UseapiMinimaxVideoSlotsExhausted fires after 15 minutes): spread work over other accounts or look for stuck generations.",
+  )
+    .targets([
+      query(
+        "A",
+        `sum by (account) (useapi_minimax_video_slots{${ACCOUNT}}) - sum by (account) (useapi_minimax_video_slots_available{${ACCOUNT}})`,
+      ).legendFormat("used {{account}}"),
+      query(
+        "B",
+        `sum by (account) (useapi_minimax_video_slots_available{${ACCOUNT}})`,
+      ).legendFormat("free {{account}}"),
+    ])
+    .unit("short")
+    .decimals(0)
+    .height(8)
+    .span(12);
+}
+
+function generationsStartedFinished(): timeseries.PanelBuilder {
+  return timeSeries(
+    "Generations started and finished per minute",
+    "Video and image generations per minute that appeared in the scheduler's list (started) and that left it (finished), over the selected accounts. " +
+      "Over time they should match: finished lagging behind means generations pile up (see Video slots used and free).",
+  )
+    .targets([
+      query(
+        "A",
+        `sum by (type) (rate(useapi_minimax_generations_started_total{${ACCOUNT}}[$__rate_interval])) * 60`,
+      ).legendFormat("started {{type}}"),
+      query(
+        "B",
+        `sum by (type) (rate(useapi_minimax_generations_finished_total{${ACCOUNT}}[$__rate_interval])) * 60`,
+      ).legendFormat("finished {{type}}"),
+    ])
+    .unit("short")
+    .height(8)
+    .span(12);
+}
+
+function generationDuration(): timeseries.PanelBuilder {
+  const quantile = (refId: string, q: string, name: string): prometheus.DataqueryBuilder =>
+    query(
+      refId,
+      `histogram_quantile(${q}, sum by (type, le) (rate(useapi_minimax_generation_duration_seconds_bucket{${ACCOUNT}}[$__rate_interval])))`,
+    ).legendFormat(`${name} {{type}}`);
+  return timeSeries(
+    "Generation duration p50/p90/p99 per type",
+    "Median, 90th and 99th percentile run time of the video and image generations that finished over the selected accounts (the elapsed time last seen before they left the list, so up to one poll interval short), estimated from histogram buckets between 30 s and 30 minutes. " +
+      "Gaps mean no generation finished in that time. Video quantiles climbing mean MiniMax is slow: expect the video slots to fill.",
+  )
+    .targets([
+      quantile("A", "0.5", "p50"),
+      quantile("B", "0.9", "p90"),
+      quantile("C", "0.99", "p99"),
+    ])
+    .unit("s")
+    .height(8)
+    .span(24);
+}
+
 function sourcesUp(): statetimeline.PanelBuilder {
   return new statetimeline.PanelBuilder()
     .title("Upstream endpoints up by source")
     .description(
-      "Whether the last request to each upstream endpoint succeeded, over time (the lowest value over the selected instances): jobs is GET /v1/minimax/agent/jobs, accounts is GET /v1/minimax/accounts (every 5 minutes), job_status is GET /v1/minimax/agent/{jobId}. " +
-        "DOWN on every source: the token, the network or useapi.net is failing (see Poll outcomes per second). DOWN on accounts only: maxJobs and session expiry are not refreshed (Saturation and Session expiry keep their last values). DOWN on job_status only: finished jobs are counted as unknown. useapi_minimax_source_requests_total by outcome tells why.",
+      "Whether the last request to each upstream endpoint succeeded, over time (the lowest value over the selected instances): jobs is GET /v1/minimax/agent/jobs, accounts is GET /v1/minimax/accounts (every 5 minutes), job_status is GET /v1/minimax/agent/{jobId}, scheduler is GET /v1/minimax/scheduler/available. " +
+        "DOWN on every source: the token, the network or useapi.net is failing (see Poll outcomes per second). DOWN on accounts only: maxJobs and session expiry are not refreshed (Saturation and Session expiry keep their last values). DOWN on job_status only: finished jobs are counted as unknown. DOWN on scheduler only: the generation panels keep their last values. useapi_minimax_source_requests_total by outcome tells why.",
     )
     .datasource(DATASOURCE)
     .withTarget(
@@ -580,6 +689,12 @@ export function buildDashboard(): object {
     .withPanel(jobsStartedFinished())
     .withPanel(failureRatio())
     .withPanel(jobDuration())
+    .withRow(new dashboard.RowBuilder("Video and image generations"))
+    .withPanel(generationsRunning())
+    .withPanel(longestRunningGeneration())
+    .withPanel(videoSlots())
+    .withPanel(generationsStartedFinished())
+    .withPanel(generationDuration())
     .withRow(new dashboard.RowBuilder("Exporter health"))
     .withPanel(upstreamUp())
     .withPanel(lastPollAge())

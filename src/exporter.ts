@@ -12,6 +12,7 @@ import { createSourceHealth } from "./sources/health.js";
 import { createStatusResolver, type StatusResolver } from "./sources/job-status/resolver.js";
 import { createJobsSource } from "./sources/jobs/source.js";
 import { createSourceRunner, type SourceRunner } from "./sources/runner.js";
+import { createSchedulerSource } from "./sources/scheduler/source.js";
 import type { Scheduler } from "./sources/scheduler.js";
 import type { SourceName } from "./sources/source.js";
 import { createUpstreamClient } from "./upstream/client.js";
@@ -49,6 +50,8 @@ export interface RunningExporter {
   poller: JobsPoller;
   /** Undefined when --accounts.interval is 0. */
   accountsPoller: SourceRunner | undefined;
+  /** Undefined when --scheduler.interval is 0. */
+  schedulerPoller: SourceRunner | undefined;
   /** Undefined when --jobs.resolve-status is false. */
   statusResolver: StatusResolver | undefined;
   registry: Registry;
@@ -88,6 +91,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
   const enabled: SourceName[] = ["jobs"];
   if (config.accountsIntervalMs > 0) enabled.push("accounts");
   if (config.resolveJobStatus) enabled.push("job_status");
+  if (config.schedulerIntervalMs > 0) enabled.push("scheduler");
   const health = createSourceHealth(registry, enabled);
 
   let statusResolver: StatusResolver | undefined;
@@ -101,7 +105,16 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
       else for (const job of finished) jobs.lifecycle.recordFinished(job, "unknown");
     },
   });
-  const exposition = createExposition(registry, jobs.writers);
+  const generations =
+    config.schedulerIntervalMs > 0
+      ? createSchedulerSource({
+          registry,
+          intervalMs: config.schedulerIntervalMs,
+          limits: { maxAccounts: config.maxAccounts, maxJobs: config.maxJobs },
+          maxTracked: MAX_TRACKED_JOBS,
+        })
+      : undefined;
+  const exposition = createExposition(registry, { ...jobs.writers, ...generations?.writers });
   const refresh = () => exposition.refresh();
   if (config.resolveJobStatus) {
     statusResolver = createStatusResolver({
@@ -127,7 +140,12 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
   });
   const poller: JobsPoller = {
     ...jobsRunner,
-    status: () => ({ ...jobsRunner.status(), snapshot: jobs.snapshot(), demo: config.demo }),
+    status: () => ({
+      ...jobsRunner.status(),
+      snapshot: jobs.snapshot(),
+      generations: generations?.snapshot(),
+      demo: config.demo,
+    }),
   };
   const accountsPoller =
     config.accountsIntervalMs > 0
@@ -140,6 +158,9 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
           ...runner,
         })
       : undefined;
+  const schedulerPoller = generations
+    ? createSourceRunner({ source: generations, staleAfterMs: config.staleAfterMs, ...runner })
+    : undefined;
 
   const app = createHandler({
     telemetryPath: config.telemetryPath,
@@ -172,18 +193,25 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
   );
   poller.start();
   accountsPoller?.start();
+  schedulerPoller?.start();
 
   return {
     url,
     poller,
     accountsPoller,
+    schedulerPoller,
     statusResolver,
     registry,
     reloadToken: () => tokenSource.reload(),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await Promise.all([poller.stop(), accountsPoller?.stop(), statusResolver?.stop()]);
+      await Promise.all([
+        poller.stop(),
+        accountsPoller?.stop(),
+        schedulerPoller?.stop(),
+        statusResolver?.stop(),
+      ]);
       await Promise.all([closed, client.close()]);
     },
   };

@@ -25,6 +25,9 @@ const ALERT_NAMES = [
   "UseapiMinimaxSessionExpired",
   "UseapiMinimaxAccountError",
   "UseapiMinimaxJobFailureRatioHigh",
+  "UseapiMinimaxVideoSlotsExhausted",
+  "UseapiMinimaxGenerationRunningLong",
+  "UseapiMinimaxSchedulerFailing",
 ];
 
 /** The alerts about one account: their descriptions name it. */
@@ -36,6 +39,8 @@ const PER_ACCOUNT_ALERTS = [
   "UseapiMinimaxSessionExpired",
   "UseapiMinimaxAccountError",
   "UseapiMinimaxJobFailureRatioHigh",
+  "UseapiMinimaxVideoSlotsExhausted",
+  "UseapiMinimaxGenerationRunningLong",
 ];
 
 function read(path: string): string {
@@ -88,6 +93,7 @@ describe("prometheus/alerts.yml", () => {
       "UseapiMinimaxJobPastExpiry",
       "UseapiMinimaxSessionExpiringSoon",
       "UseapiMinimaxSessionExpired",
+      "UseapiMinimaxGenerationRunningLong",
     ]) {
       const description = rules.find((r) => r.alert === name)?.annotations["description"];
       expect(description, name).toContain("{{ $value | humanizeDuration }}");
@@ -111,6 +117,9 @@ describe("prometheus/alerts.yml", () => {
     expect(text).toMatch(/useapi_minimax_account_error == 1\n/);
     expect(text).toMatch(/\) > 0\.25\n/);
     expect(text).toMatch(/\[1h\]\)\) >= 4\n/);
+    expect(text).toMatch(/\n\s*useapi_minimax_video_slots_available == 0\n/);
+    expect(text).toMatch(/useapi_minimax_generation_max_elapsed_seconds > 1800\n/);
+    expect(text).toMatch(/useapi_minimax_source_up\{source="scheduler"\} == 0\n/);
     expect([...text.matchAll(/^\s*for: \d+[smh]$/gm)]).toHaveLength(ALERT_NAMES.length);
   });
 

@@ -30,6 +30,20 @@ interface Goal {
   met: boolean;
 }
 interface BenchModules {
+  scheduler: {
+    runSchedulerPoll: (o: { generations: number[]; iterations: number }) => Promise<{
+      rows: {
+        generations: number;
+        bytes: number;
+        jsonParseMs: number;
+        processMs: number;
+        ratio: number;
+        churnRatio: number;
+        churnExposition: number;
+        exposition: number;
+      }[];
+    }>;
+  };
   serve: {
     runServe: (o: { accounts: number[]; durationSec: number; warmupSec: number }) => Promise<{
       rows: ServeRow[];
@@ -128,6 +142,21 @@ describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, ()
     }
     positive(result.linearity);
   });
+
+  it.concurrent(
+    "times scheduler poll processing against JSON.parse of the same bytes",
+    async () => {
+      const { runSchedulerPoll } = await load("scheduler");
+      const result = await runSchedulerPoll({ generations: [20, 40], iterations: 2 });
+      expect(result.rows.map((r) => r.generations)).toEqual([20, 40]);
+      for (const row of result.rows) {
+        for (const value of [row.bytes, row.jsonParseMs, row.processMs, row.ratio, row.churnRatio])
+          positive(value);
+        // The churning answers finish generations: their exposition carries duration histograms.
+        expect(row.churnExposition).toBeGreaterThan(row.exposition);
+      }
+    },
+  );
 
   it.concurrent("reads the exporter's RSS after warm-up and after churning polls", async () => {
     const { runMemory } = await load("memory");

@@ -59,6 +59,7 @@ describe("loadConfig", () => {
       logFormat: "json",
       demo: false,
       accountsIntervalMs: 300_000,
+      schedulerIntervalMs: 15_000,
       resolveJobStatus: true,
       jobLookupConcurrency: 2,
       jobLookupRate: 2,
@@ -310,6 +311,7 @@ const DURATION_FLAGS = [
   "poll.stale-after",
   "poll.max-backoff",
   "accounts.interval",
+  "scheduler.interval",
 ] as const;
 const LONGEST = "24d20h31m23s647ms";
 const TOO_LONG = "24d20h31m23s648ms";
@@ -419,6 +421,21 @@ describe("the poll timeout when it is not set", () => {
     expect(
       failure(["--poll.interval=5s"], { USEAPI_TOKEN: TOKEN, MINIMAX_EXPORTER_POLL_TIMEOUT: "6s" }),
     ).toBe("MINIMAX_EXPORTER_POLL_TIMEOUT: must be shorter than --poll.interval (5s)");
+  });
+
+  it("polls the scheduler at the jobs interval unless told otherwise, and 0 turns it off", () => {
+    expect(run(["--poll.interval=40s"]).schedulerIntervalMs).toBe(40_000);
+    expect(run(["--poll.interval=40s", "--scheduler.interval=2m"]).schedulerIntervalMs).toBe(
+      120_000,
+    );
+    expect(run(["--scheduler.interval=0"]).schedulerIntervalMs).toBe(0);
+  });
+
+  it("refuses a scheduler interval not longer than the poll timeout, naming the flag", () => {
+    expect(failure(["--poll.interval=15s", "--scheduler.interval=5s"])).toBe(
+      "--scheduler.interval: must be longer than --poll.timeout (or 0 for off)",
+    );
+    expect(failure(["--scheduler.interval=often"])).toMatch(/^--scheduler\.interval: /);
   });
 
   it("derives the timeout before checking the accounts interval against it", () => {

@@ -176,6 +176,18 @@ describe("the Grafana dashboard", () => {
       expect(titles.indexOf(title), title).toBeLessThan(health);
     }
     expect(titles.indexOf("Upstream endpoints up by source")).toBeGreaterThan(health);
+    const generations = titles.indexOf("Video and image generations");
+    expect(generations).toBeGreaterThan(lifecycle);
+    for (const title of [
+      "Generations running per account and type",
+      "Longest-running generation per account",
+      "Video slots used and free per account",
+      "Generations started and finished per minute",
+      "Generation duration p50/p90/p99 per type",
+    ]) {
+      expect(titles.indexOf(title), title).toBeGreaterThan(generations);
+      expect(titles.indexOf(title), title).toBeLessThan(health);
+    }
   });
 
   it("draws the job expiry of UseapiMinimaxJobPastExpiry as a threshold line on the longest-running job panel", () => {
@@ -362,6 +374,10 @@ const MIRRORS: { step: Omit<ThresholdStep, "value">; threshold: ThresholdKey; pe
     per: SECONDS_PER_DAY,
   },
   { step: { panel: "Failure ratio", field: "", color: "red" }, threshold: "failureRatio" },
+  {
+    step: { panel: "Longest-running generation per account", field: "", color: "red" },
+    threshold: "generationRunningLongSeconds",
+  },
 ];
 
 /** The threshold steps that mirror no alert. */
@@ -427,6 +443,9 @@ describe("the dashboard's thresholds and prometheus/alerts.yml", () => {
     );
     expect(description("Session expiry per account")).toContain(
       `Orange under ${fromRules("sessionExpiringSoonSeconds", SECONDS_PER_DAY)} days`,
+    );
+    expect(description("Longest-running generation per account")).toContain(
+      `the red line is the ${fromRules("generationRunningLongSeconds") / 60} minutes of UseapiMinimaxGenerationRunningLong`,
     );
     expect(description("Failure ratio")).toContain(
       `The red line is the ${fromRules("failureRatio") * 100}% of UseapiMinimaxJobFailureRatioHigh`,

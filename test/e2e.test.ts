@@ -96,6 +96,7 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
         "--poll.max-backoff=1s",
         "--poll.stale-after=1m",
         "--accounts.interval=2s",
+        "--scheduler.interval=1s",
         "--jobs.resolve-status=true",
         "--jobs.lookup-rate=50",
       ],
@@ -246,6 +247,42 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
     const alert = await untilAlert("UseapiMinimaxAccountSaturated", { account });
     console.log(`Alertmanager received: ${alert.labels["alertname"]} for account ${account}`);
     expect(alert.labels["severity"]).toBe("warning");
+  }, 60_000);
+
+  it("fires the video slot alert for an account whose video slots are all busy and delivers it", async () => {
+    const { activity, generations } = stack.simulator;
+    const account = activity.idleAccounts[0] ?? "";
+    for (let i = 0; i < activity.maxJobs(account); i++) {
+      generations.start(account, "video", Date.now() + skewMs, 3_600_000);
+    }
+    const alert = await untilAlert("UseapiMinimaxVideoSlotsExhausted", { account });
+    console.log(`Alertmanager received: ${alert.labels["alertname"]} for account ${account}`);
+    expect(alert.labels["severity"]).toBe("warning");
+  }, 60_000);
+
+  it("fires the long-generation alert for a generation running past 30 minutes and delivers it", async () => {
+    const account = stack.simulator.activity.accounts[0] ?? "";
+    stack.simulator.generations.start(account, "image", Date.now() + skewMs, Infinity);
+    skewMs += 31 * 60_000; // the simulator's clock jumps 31 minutes: the injected image is past 30:00
+    const alert = await untilAlert("UseapiMinimaxGenerationRunningLong", {
+      account,
+      type: "image",
+    });
+    console.log(
+      `Alertmanager received: ${alert.labels["alertname"]} for account ${account}, type ${alert.labels["type"]}`,
+    );
+    expect(alert.labels["severity"]).toBe("warning");
+  }, 60_000);
+
+  it("fires the scheduler alert when only the scheduler fails, with the jobs polls still up", async () => {
+    stack.simulator.setMode("server_error", {}, "scheduler");
+    const alert = await untilAlert("UseapiMinimaxSchedulerFailing");
+    console.log(
+      `Alertmanager received: ${alert.labels["alertname"]} (source ${alert.labels["source"]})`,
+    );
+    expect(alert.labels["source"]).toBe("scheduler");
+    const up = await query(`useapi_minimax_up{job="${JOB}"}`);
+    expect(up.data.result.map((r) => r.value[1])).toEqual(["1"]);
   }, 60_000);
 
   it("fires the token alert when the upstream answers 401 and delivers it to Alertmanager", async () => {

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SimulatorMode } from "../src/simulator/server.js";
 import {
   accountSamples,
   get,
@@ -10,6 +9,7 @@ import {
   TOKEN,
   type Stack,
 } from "./harness.js";
+import { FAILURE_CASES } from "./failure-cases.js";
 
 const docPayload: unknown = JSON.parse(
   readFileSync(new URL("fixtures/doc-payload.json", import.meta.url), "utf8"),
@@ -19,21 +19,6 @@ const laterPayload = {
   summary: { "67890": { executing: 1 } },
   executing: { "67890": [{ jobId: "p1-u12345-a67890-bot:minimax", elapsed: "03:00" }] },
 };
-
-type Case = [SimulatorMode, { retryAfter?: string; bytes?: number; delayMs?: number }, string];
-export const FAILURE_CASES: Case[] = [
-  ["unauthorized", {}, "unauthorized"],
-  ["forbidden", {}, "unauthorized"],
-  ["rate_limited", { retryAfter: "30" }, "rate_limited"],
-  ["server_error", {}, "server_error"],
-  ["bad_request", {}, "client_error"],
-  ["hang", {}, "timeout"],
-  ["slow_body", { delayMs: 5_000 }, "timeout"],
-  ["reset", {}, "network"],
-  ["malformed_json", {}, "invalid_json"],
-  ["wrong_shape", {}, "invalid_payload"],
-  ["oversized", { bytes: 4 * 1024 * 1024 }, "too_large"],
-];
 
 describe("after each upstream failure", () => {
   let stack: Stack;

@@ -35,6 +35,7 @@ const HARNESS_FLAGS = [
   "--poll.max-backoff=1h",
   "--useapi.max-response-bytes=1MiB",
   "--accounts.interval=0",
+  "--scheduler.interval=0",
   "--jobs.resolve-status=false",
   "--jobs.lookup-rate=50",
 ];

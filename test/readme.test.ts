@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { envName, FLAGS } from "../src/config/config.js";
 import { scrape, startStack } from "./harness.js";
 import { ANOMALY_KINDS } from "../src/sources/jobs/snapshot.js";
+import { SCHEDULER_ANOMALY_KINDS } from "../src/sources/scheduler/snapshot.js";
 import { OUTCOMES } from "../src/upstream/outcome.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -80,7 +81,7 @@ describe("README", () => {
 
   it("documents every metric the exporter registers, and no other", async () => {
     const stack = await startStack({
-      flags: ["--accounts.interval=1m", "--jobs.resolve-status=true"],
+      flags: ["--accounts.interval=1m", "--jobs.resolve-status=true", "--scheduler.interval=1h"],
     });
     const text = await scrape(stack);
     await stack.close();
@@ -92,7 +93,8 @@ describe("README", () => {
   });
 
   it("names every outcome and anomaly kind", () => {
-    for (const name of [...OUTCOMES, ...ANOMALY_KINDS]) expect(readme).toContain(`\`${name}\``);
+    for (const name of [...OUTCOMES, ...ANOMALY_KINDS, ...SCHEDULER_ANOMALY_KINDS])
+      expect(readme).toContain(`\`${name}\``);
   });
 
   it("shows the sample from the golden file of the documented payload", () => {

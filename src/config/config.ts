@@ -34,6 +34,8 @@ export interface Config {
   demo: boolean;
   /** 0 turns the accounts poll off. */
   accountsIntervalMs: number;
+  /** 0 when the scheduler is not polled. */
+  schedulerIntervalMs: number;
   resolveJobStatus: boolean;
   jobLookupConcurrency: number;
   jobLookupRate: number;
@@ -131,6 +133,12 @@ export const FLAGS: readonly ExporterFlag[] = [
     type: "string",
     default: "5m",
     help: "Time between polls of GET /v1/minimax/accounts; 0 turns them off.",
+  },
+  {
+    name: "scheduler.interval",
+    type: "string",
+    default: "",
+    help: "Time between polls of GET /v1/minimax/scheduler/available (default --poll.interval); 0 turns them off.",
   },
   {
     name: "jobs.resolve-status",
@@ -266,7 +274,11 @@ export function loadConfig({ argv, env }: ConfigSources): CliCommand {
       logLevel: parseChoice(...value("log.level"), ["debug", "info", "warn", "error"]),
       logFormat: parseChoice(...value("log.format"), ["json", "logfmt"]),
       demo,
-      accountsIntervalMs: parseAccountsInterval(...value("accounts.interval"), pollTimeoutMs),
+      accountsIntervalMs: parseSourceInterval(...value("accounts.interval"), pollTimeoutMs),
+      schedulerIntervalMs:
+        raw("scheduler.interval") === ""
+          ? pollIntervalMs
+          : parseSourceInterval(...value("scheduler.interval"), pollTimeoutMs),
       resolveJobStatus: parseBool(...value("jobs.resolve-status")),
       jobLookupConcurrency: parseCount(...value("jobs.lookup-concurrency"), 64),
       jobLookupRate: parseCount(...value("jobs.lookup-rate"), 100),
@@ -338,7 +350,8 @@ function parsePositiveDuration(flag: string, text: string): number {
   return ms;
 }
 
-function parseAccountsInterval(flag: string, text: string, pollTimeoutMs: number): number {
+/** A source's own interval: 0 for off, else longer than the poll timeout. */
+function parseSourceInterval(flag: string, text: string, pollTimeoutMs: number): number {
   if (text === "0") return 0;
   const ms = parsePositiveDuration(flag, text);
   if (ms <= pollTimeoutMs) {

@@ -1,11 +1,14 @@
 import { safeText } from "../upstream/redaction.js";
 import type { SourceStatus } from "../sources/health.js";
 import type { Snapshot } from "../sources/jobs/snapshot.js";
+import type { GenerationSnapshot } from "../sources/scheduler/snapshot.js";
 
 /** The poll status as the page shows it, and whether the exporter polls its built-in simulator. */
 export type LandingStatus = Readonly<SourceStatus> & {
   /** The last good snapshot of the jobs list; still shown after failures. */
   readonly snapshot: Snapshot | undefined;
+  /** The last good snapshot of the scheduler; undefined when it is not polled or not yet. */
+  readonly generations?: GenerationSnapshot | undefined;
   readonly demo?: boolean;
 };
 
@@ -58,6 +61,47 @@ function accountTable(snapshot: Snapshot | undefined): string {
   return table;
 }
 
+const generationTables = new WeakMap<GenerationSnapshot, string>();
+
+/** Accounts running generations first, most first; then the rest by ID. Written once per snapshot. */
+function generationTable(snapshot: GenerationSnapshot): string {
+  let table = generationTables.get(snapshot);
+  if (table !== undefined) return table;
+  const running = (a: GenerationSnapshot["accounts"][number]) => a.executing[0] + a.executing[1];
+  const sorted = [...snapshot.accounts].sort(
+    (a, b) =>
+      running(b) - running(a) || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0),
+  );
+  const slot = (value: number | undefined) => (value === undefined ? "" : String(value));
+  const rows = sorted
+    .slice(0, MAX_LANDING_ROWS)
+    .map(
+      (a) =>
+        `<tr><td>${escapeHtml(safeText(a.account, []))}</td><td>${a.executing[0]}</td><td>${a.executing[1]}</td><td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td></tr>`,
+    );
+  const hidden = sorted.length - rows.length;
+  if (hidden > 0) {
+    rows.push(`<tr><td colspan="6">${hidden} more accounts not shown (see the metrics).</td></tr>`);
+  }
+  table = rows.join("\n");
+  generationTables.set(snapshot, table);
+  return table;
+}
+
+function generationSection(snapshot: GenerationSnapshot | undefined): string {
+  if (snapshot === undefined) return "";
+  const rows = generationTable(snapshot);
+  return `<h2>Generations</h2>
+<p>${snapshot.generations.size} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
+<table>
+<thead><tr><th>Account</th><th>Videos</th><th>Images</th><th>Longest (s)</th><th>Video slots free</th><th>Video slots</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="6">No accounts reported.</td></tr>'}
+</tbody>
+</table>
+`;
+}
+
 /** The landing page. Everything that came from the upstream is escaped. */
 export function renderLanding(info: LandingInfo): string {
   const { version, telemetryPath, status, dashboardPath } = info;
@@ -99,7 +143,7 @@ ${dashboardLink}<li><a href="/-/healthy">Health</a> and <a href="/-/ready">readi
 ${rows || '<tr><td colspan="3">No accounts reported yet.</td></tr>'}
 </tbody>
 </table>
-</body>
+${generationSection(status.generations)}</body>
 </html>
 `;
 }

@@ -42,6 +42,50 @@ export const JOB_DURATION = {
   type: "histogram",
 } as const satisfies FamilyMeta;
 
+const FROM_SCHEDULER = "(from the background poll of GET /v1/minimax/scheduler/available)";
+
+export const GENERATIONS_EXECUTING = {
+  name: "useapi_minimax_generations_executing",
+  help: `Video and image generations running on the MiniMax account, by type ${FROM_SCHEDULER}.`,
+  type: "gauge",
+} as const satisfies FamilyMeta;
+
+export const GENERATION_MAX_ELAPSED = {
+  name: "useapi_minimax_generation_max_elapsed_seconds",
+  help: `Elapsed seconds of the account's longest-running generation of the type, 0 when idle ${FROM_SCHEDULER}.`,
+  type: "gauge",
+} as const satisfies FamilyMeta;
+
+export const VIDEO_SLOTS = {
+  name: "useapi_minimax_video_slots",
+  help: `Video generations the account may run at once (maxJobs) ${FROM_SCHEDULER}.`,
+  type: "gauge",
+} as const satisfies FamilyMeta;
+
+export const VIDEO_SLOTS_AVAILABLE = {
+  name: "useapi_minimax_video_slots_available",
+  help: `Video generation slots of the account free now (available) ${FROM_SCHEDULER}.`,
+  type: "gauge",
+} as const satisfies FamilyMeta;
+
+export const GENERATIONS_STARTED = {
+  name: "useapi_minimax_generations_started_total",
+  help: "Generations seen appearing in the scheduler's list between two successful polls.",
+  type: "counter",
+} as const satisfies FamilyMeta;
+
+export const GENERATIONS_FINISHED = {
+  name: "useapi_minimax_generations_finished_total",
+  help: "Generations that left the scheduler's list.",
+  type: "counter",
+} as const satisfies FamilyMeta;
+
+export const GENERATION_DURATION = {
+  name: "useapi_minimax_generation_duration_seconds",
+  help: "Run time of finished generations: the elapsed time last seen before they left the list.",
+  type: "histogram",
+} as const satisfies FamilyMeta;
+
 /** The hand-written families in the order /metrics shows them. */
 export const HAND_WRITTEN_FAMILIES = [
   JOBS_EXECUTING,
@@ -49,6 +93,13 @@ export const HAND_WRITTEN_FAMILIES = [
   JOBS_STARTED,
   JOBS_FINISHED,
   JOB_DURATION,
+  GENERATIONS_EXECUTING,
+  GENERATION_MAX_ELAPSED,
+  VIDEO_SLOTS,
+  VIDEO_SLOTS_AVAILABLE,
+  GENERATIONS_STARTED,
+  GENERATIONS_FINISHED,
+  GENERATION_DURATION,
 ] as const satisfies readonly FamilyMeta[];
 export type HandWrittenFamily = (typeof HAND_WRITTEN_FAMILIES)[number]["name"];
 

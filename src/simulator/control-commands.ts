@@ -96,6 +96,24 @@ export function parseJobCommand(text: string): JobCommand {
   return { account, durationMs: durationSeconds * 1000, outcome };
 }
 
+export interface GenerationCommand {
+  account: string;
+  type: "video" | "image";
+  durationMs: number;
+}
+
+/** Body of POST /__simulator/generations: `{"account": "...", "durationSeconds": n, "type"?: "image"}`. */
+export function parseGenerationCommand(text: string): GenerationCommand {
+  const { account, durationSeconds, type = "video" } = parseObject(text);
+  if (typeof account !== "string") throw new ControlError("account must be a string");
+  if (typeof durationSeconds !== "number" || !(durationSeconds > 0)) {
+    throw new ControlError("durationSeconds must be a positive number");
+  }
+  if (type !== "video" && type !== "image")
+    throw new ControlError('type must be "video" or "image"');
+  return { account, type, durationMs: durationSeconds * 1000 };
+}
+
 /** Body of POST /__simulator/accounts/error: `{"account": "...", "error": "..." | null}`. */
 export function parseAccountErrorCommand(text: string): AccountErrorCommand {
   const { account, error } = parseObject(text);

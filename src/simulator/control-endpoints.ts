@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Activity } from "./activity.js";
+import type { Generations } from "./generations.js";
 import {
   ControlError,
   parseAccountErrorCommand,
   parseAccountExpiryCommand,
+  parseGenerationCommand,
   parseJobCommand,
   parseModeCommand,
   parsePayloadCommand,
@@ -15,6 +17,8 @@ export const CONTROL_PREFIX = "/__simulator/";
 const CONTROL_PATHS: Record<string, "GET" | "POST"> = {
   mode: "POST",
   payload: "POST",
+  "scheduler/payload": "POST",
+  generations: "POST",
   jobs: "POST",
   "accounts/error": "POST",
   "accounts/expiry": "POST",
@@ -28,7 +32,8 @@ export interface Controls {
   activity: Activity;
   now: () => number;
   setMode(mode: SimulatorMode, options: ModeOptions, endpoint: SimulatorEndpoint): void;
-  setPayload(body: unknown): void;
+  setPayload(body: unknown, endpoint?: "jobs" | "scheduler"): void;
+  generations: Generations;
   /** The stats as served, without the token. */
   stats(): unknown;
 }
@@ -68,6 +73,18 @@ export async function answerControl(
       const command = parsePayloadCommand(await readBody(req));
       controls.setPayload(command?.body);
       sendJson(res, 200, { payload: command ? "fixed" : "model" });
+      return;
+    }
+    case "POST /__simulator/scheduler/payload": {
+      const command = parsePayloadCommand(await readBody(req));
+      controls.setPayload(command?.body, "scheduler");
+      sendJson(res, 200, { payload: command ? "fixed" : "model" });
+      return;
+    }
+    case "POST /__simulator/generations": {
+      const { account, type, durationMs } = parseGenerationCommand(await readBody(req));
+      checkAccount(account);
+      sendJson(res, 201, { id: controls.generations.start(account, type, now(), durationMs) });
       return;
     }
     case "POST /__simulator/jobs": {

@@ -1,4 +1,5 @@
 import type { Activity } from "./activity.js";
+import type { Generations } from "./generations.js";
 import { JOB_ID_PATTERN, jobBody } from "./job-body.js";
 import type { SimulatorEndpoint } from "./modes.js";
 
@@ -6,6 +7,9 @@ export const JOBS_PATH = "/v1/minimax/agent/jobs";
 /** Followed by a URL-encoded jobId: GET /v1/minimax/agent/{jobId}. */
 export const JOB_PATH_PREFIX = "/v1/minimax/agent/";
 export const ACCOUNTS_PATH = "/v1/minimax/accounts";
+export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
+/** The same generations as a bare list, as documented for GET /v1/minimax/scheduler/. */
+export const SCHEDULER_LIST_PATH = "/v1/minimax/scheduler/";
 
 const INVALID_JOB_ID = { error: "Invalid jobId", code: 400 };
 const UNKNOWN_JOB = { error: "Job not found or not owned by this token", code: 400 };
@@ -26,13 +30,21 @@ export interface Route {
 export interface Model {
   activity: Activity;
   now: () => number;
-  /** The jobs list's body when one is fixed in place of the model's. */
-  fixedJobsBody: () => Buffer | undefined;
+  generations: Generations;
+  /** An endpoint's body when one is fixed in place of the model's (jobs and scheduler). */
+  fixedBody: (endpoint: "jobs" | "scheduler") => Buffer | undefined;
 }
 
 /** The upstream endpoint at `path`, or undefined if the path is none of them. */
 export function route(path: string, model: Model): Route | undefined {
   if (path === JOBS_PATH) return { endpoint: "jobs", reply: () => jobsReply(model) };
+  if (path === SCHEDULER_PATH) return { endpoint: "scheduler", reply: () => schedulerReply(model) };
+  if (path === SCHEDULER_LIST_PATH) {
+    return {
+      endpoint: "scheduler",
+      reply: () => json(200, model.generations.body(model.now()).executing),
+    };
+  }
   if (path === ACCOUNTS_PATH) {
     return { endpoint: "accounts", reply: () => accountsReply(model, undefined) };
   }
@@ -45,8 +57,13 @@ export function route(path: string, model: Model): Route | undefined {
   return undefined;
 }
 
-function jobsReply({ activity, now, fixedJobsBody }: Model): Reply {
-  const fixed = fixedJobsBody();
+function schedulerReply({ generations, now, fixedBody }: Model): Reply {
+  const fixed = fixedBody("scheduler");
+  return fixed ? { status: 200, body: fixed } : json(200, generations.body(now()));
+}
+
+function jobsReply({ activity, now, fixedBody }: Model): Reply {
+  const fixed = fixedBody("jobs");
   return fixed ? { status: 200, body: fixed } : json(200, activity.payload(now()));
 }
 

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createActivity, type Activity } from "./activity.js";
+import { createGenerations, type Generations } from "./generations.js";
 import { createHandler } from "./handler.js";
 import {
   MAX_DELAY_MS,
@@ -17,7 +18,8 @@ export type { Schedule } from "./scheduler.js";
 export type { SimulatorStats } from "./stats.js";
 export { JWT_SECRET_MARKER } from "./accounts.js";
 export { JOB_ID_PATTERN, PROMPT_MARKER } from "./job-body.js";
-export { ACCOUNTS_PATH, JOBS_PATH, JOB_PATH_PREFIX } from "./routes.js";
+export { ACCOUNTS_PATH, JOBS_PATH, JOB_PATH_PREFIX, SCHEDULER_PATH } from "./routes.js";
+export { REPLY_REF_MARKER, WEBHOOK_SECRET_MARKER } from "./generations.js";
 
 export interface SimulatorOptions {
   token: string;
@@ -43,13 +45,15 @@ export interface Simulator {
   url: string;
   /** The model behind the answers, for injecting jobs and reading the ground truth. */
   activity: Activity;
+  /** The video and image generations behind the scheduler's answers. */
+  generations: Generations;
   /**
    * Stays in force until changed; applies only to authorized requests to `endpoint` ("jobs"
    * unless given). Each endpoint keeps a mode of its own.
    */
   setMode(mode: SimulatorMode, options?: ModeOptions, endpoint?: SimulatorEndpoint): void;
-  /** Serves this JSON body for the jobs list instead of the model; undefined goes back to it. */
-  setPayload(body: unknown): void;
+  /** Serves this JSON body for the jobs list (or the scheduler) instead of the model; undefined goes back to it. */
+  setPayload(body: unknown, endpoint?: "jobs" | "scheduler"): void;
   /** A copy taken when read. */
   readonly stats: SimulatorStats;
   /** Stops listening and destroys every open connection, hung ones included. */
@@ -78,7 +82,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const timers = cancellable(options.schedule ?? timerSchedule);
   const counts = createStats();
   const modes = createModeTable();
-  let fixedBody: Buffer | undefined;
+  const generations = createGenerations({
+    seed: options.seed ?? 1,
+    accounts: activity.accounts,
+    idleAccounts: activity.idleAccounts,
+    maxJobs: (account) => activity.maxJobs(account),
+  });
+  const fixedBodies = new Map<"jobs" | "scheduler", Buffer>();
 
   const setMode = (
     mode: SimulatorMode,
@@ -88,21 +98,22 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     modes.set(mode, modeOptions, endpoint);
   };
 
-  const setPayload = (body: unknown): void => {
+  const setPayload = (body: unknown, endpoint: "jobs" | "scheduler" = "jobs"): void => {
     if (body === undefined) {
-      fixedBody = undefined;
+      fixedBodies.delete(endpoint);
       return;
     }
     const text = JSON.stringify(body) as string | undefined;
     if (text === undefined) throw new TypeError("payload must be serializable as JSON");
-    fixedBody = Buffer.from(text);
+    fixedBodies.set(endpoint, Buffer.from(text));
   };
 
   const server = createServer(
     createHandler({
       activity,
       now,
-      fixedJobsBody: () => fixedBody,
+      generations,
+      fixedBody: (endpoint) => fixedBodies.get(endpoint),
       setMode,
       setPayload,
       stats: () => statsOverHttp(counts, expectedAuthorization),
@@ -144,6 +155,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     url: `http://${urlHost}:${address.port}`,
     activity,
+    generations,
     setMode,
     setPayload,
     get stats() {

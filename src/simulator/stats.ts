@@ -11,6 +11,8 @@ export interface SimulatorStats {
   maxInFlight: number;
   /** Requests for the accounts list or one account, any method or token. */
   accountsRequests: number;
+  /** Requests for scheduler/available (or scheduler/), any method or token. */
+  schedulerRequests: number;
   /** Requests for one job (agent/{jobId}), any method or token. */
   jobLookups: number;
   /** Job lookups not yet answered (or abandoned), and the most there have been at once. */
@@ -29,6 +31,7 @@ export function createStats(): SimulatorStats {
     inFlight: 0,
     maxInFlight: 0,
     accountsRequests: 0,
+    schedulerRequests: 0,
     jobLookups: 0,
     jobLookupsInFlight: 0,
     maxJobLookupsInFlight: 0,
@@ -55,6 +58,9 @@ export function countRequest(
       return;
     case "accounts":
       stats.accountsRequests++;
+      return;
+    case "scheduler":
+      stats.schedulerRequests++;
       return;
     case "job":
       stats.jobLookups++;

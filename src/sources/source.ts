@@ -20,5 +20,5 @@ export interface Source<Answer> {
 }
 
 /** Every upstream endpoint the exporter reads, in the order their health is exported. */
-export const SOURCE_NAMES = ["jobs", "accounts", "job_status"] as const;
+export const SOURCE_NAMES = ["jobs", "accounts", "job_status", "scheduler"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];

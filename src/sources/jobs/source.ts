@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
+import { anomalyCounter } from "../../metrics/anomalies.js";
 import { JOB_MAX_ELAPSED, JOBS_EXECUTING } from "../../metrics/families.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
 import { escapeLabel } from "../../metrics/text-format.js";
@@ -39,13 +40,7 @@ export function createJobsSource(options: JobsSourceOptions): JobsSource {
     help: `MiniMax accounts configured for the token, from the last successful poll ${FROM_JOBS}.`,
     registers,
   });
-  const anomalies = new Counter({
-    name: "useapi_minimax_payload_anomalies_total",
-    help: `Inconsistencies tolerated in otherwise valid upstream answers, by kind ${FROM_JOBS}.`,
-    labelNames: ["kind"] as const,
-    registers,
-  });
-  for (const kind of ANOMALY_KINDS) anomalies.inc({ kind }, 0);
+  const countAnomaly = anomalyCounter(registry, ANOMALY_KINDS);
   const tracker = createJobTracker({ maxTracked: options.maxTracked });
   const lifecycle = createLifecycleMetrics();
   let snapshot: Snapshot | undefined;
@@ -68,10 +63,7 @@ export function createJobsSource(options: JobsSourceOptions): JobsSource {
       snapshot = toSnapshot(answer, nowMs);
       exported = snapshot.accounts;
       accountsGauge.set(snapshot.accounts.length);
-      for (const kind of ANOMALY_KINDS) {
-        const count = snapshot.anomalies[kind];
-        if (count > 0) anomalies.inc({ kind }, count);
-      }
+      for (const kind of ANOMALY_KINDS) countAnomaly(kind, snapshot.anomalies[kind]);
       lifecycle.setAccounts(snapshot.accounts.map((a) => a.account));
       const change = tracker.observe(snapshot.jobs);
       lifecycle.recordStarted(change.started);
