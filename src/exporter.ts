@@ -13,7 +13,7 @@ import { createStatusResolver, type StatusResolver } from "./sources/job-status/
 import { createJobsSource } from "./sources/jobs/source.js";
 import { createSourceRunner, type SourceRunner } from "./sources/runner.js";
 import { createSchedulerSource } from "./sources/scheduler/source.js";
-import type { Scheduler } from "./sources/scheduler.js";
+import type { Timers } from "./sources/timers.js";
 import type { SourceName } from "./sources/source.js";
 import { createUpstreamClient } from "./upstream/client.js";
 import { fileToken, fixedToken, type TokenSource } from "./upstream/token.js";
@@ -34,7 +34,7 @@ export interface ExporterDeps {
   monotonic?: () => number;
   random?: () => number;
   /** Timers of the poll loops, the staleness window and the status lookups (the system's by default). */
-  scheduler?: Scheduler;
+  timers?: Timers;
   buildInfo?: BuildInfo;
   defaultMetrics?: boolean;
 }
@@ -69,7 +69,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
     now: deps.now,
     monotonic: deps.monotonic,
     random: deps.random,
-    scheduler: deps.scheduler,
+    timers: deps.timers,
   };
 
   const registry = createRegistry({
@@ -129,7 +129,7 @@ export async function startExporter(config: Config, deps: ExporterDeps): Promise
       onLookup: (outcome, seconds, at) => health.record("job_status", outcome, seconds, at),
       ...(deps.now ? { now: deps.now } : {}),
       ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
-      ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+      ...(deps.timers ? { timers: deps.timers } : {}),
     });
   }
   const runner = { client, health, refresh, logger, maxBackoffMs: config.maxBackoffMs, ...time };

@@ -65,7 +65,7 @@ describe("what a new user reads", () => {
     const clock = new VirtualClock();
     stack = await startStack({
       flags: ["--poll.stale-after=90m"],
-      deps: { now: () => at, scheduler: clock },
+      deps: { now: () => at, timers: clock },
     });
     expect(await stack.exporter.poller.pollOnce()).toBe("success");
     // The window is at least the 1 h interval; the virtual clock ends it without waiting.

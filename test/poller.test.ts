@@ -33,7 +33,7 @@ async function stackOn(
 ): Promise<Stack> {
   return startStack({
     flags: [`--poll.interval=${INTERVAL}ms`, `--poll.stale-after=${STALE_AFTER}ms`, ...flags],
-    deps: { scheduler: clock, random: () => 0.999_999 },
+    deps: { timers: clock, random: () => 0.999_999 },
     before: mode ? (sim) => sim.setMode(mode) : undefined,
   });
 }
@@ -89,7 +89,7 @@ describe("the poll loop", () => {
     const clock = new VirtualClock();
     stack = await startStack({
       flags: ["--poll.interval=2s", "--poll.max-backoff=2s"],
-      deps: { scheduler: clock },
+      deps: { timers: clock },
       before: (sim) => sim.setMode("rate_limited", { retryAfter: "3" }),
     });
     const next = await clock.scheduled((timer) => timer.ms === 3_000);
@@ -117,7 +117,7 @@ describe("the poll loop", () => {
     const clock = new VirtualClock();
     stack = await startStack({
       flags: ["--poll.timeout=5s"],
-      deps: { scheduler: clock },
+      deps: { timers: clock },
       before: (sim) => sim.setMode("hang"),
     });
     await until(() => stack?.simulator.stats.inFlight === 1);

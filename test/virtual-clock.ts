@@ -1,4 +1,4 @@
-import type { Scheduler, TimerHandle } from "../src/sources/scheduler.js";
+import type { Timers, TimerHandle } from "../src/sources/timers.js";
 
 export interface VirtualTimer {
   readonly id: number;
@@ -13,7 +13,7 @@ export interface VirtualTimer {
  * A scheduler whose time moves only when a test fires a timer, so that a test of the poll loop
  * never depends on how fast the machine is. Waiting is for events: a timer being scheduled.
  */
-export class VirtualClock implements Scheduler {
+export class VirtualClock implements Timers {
   private nowMs = 0;
   private nextId = 1;
   private readonly timers = new Map<number, VirtualTimer>();

@@ -8,7 +8,7 @@ import {
 } from "./modes.js";
 import { sendBytes, sendJson, sendSlowly, streamOversized } from "./responses.js";
 import type { Reply } from "./routes.js";
-import type { Schedule } from "./scheduler.js";
+import type { Schedule } from "./timers.js";
 
 const SERVER_ERROR_HTML = "<html><body><h1>503 Service Unavailable</h1></body></html>";
 const MALFORMED_JSON: Record<SimulatorEndpoint, string> = {

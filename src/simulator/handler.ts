@@ -10,7 +10,7 @@ import { answerInMode } from "./failure-modes.js";
 import type { ModeSetting, SimulatorEndpoint } from "./modes.js";
 import { sendJson } from "./responses.js";
 import { route, type Model, type Route } from "./routes.js";
-import { pause, type Schedule } from "./scheduler.js";
+import { pause, type Schedule } from "./timers.js";
 import { countRequest, type SimulatorStats } from "./stats.js";
 
 export interface HandlerDeps extends Model, Controls {

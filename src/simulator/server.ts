@@ -10,11 +10,11 @@ import {
   type SimulatorEndpoint,
   type SimulatorMode,
 } from "./modes.js";
-import { cancellable, timerSchedule, type Schedule } from "./scheduler.js";
+import { cancellable, timerSchedule, type Schedule } from "./timers.js";
 import { createStats, statsOverHttp, type SimulatorStats } from "./stats.js";
 
 export type { SimulatorEndpoint, SimulatorMode, ModeOptions } from "./modes.js";
-export type { Schedule } from "./scheduler.js";
+export type { Schedule } from "./timers.js";
 export type { SimulatorStats } from "./stats.js";
 export { JWT_SECRET_MARKER } from "./accounts.js";
 export { JOB_ID_PATTERN, PROMPT_MARKER } from "./job-body.js";

@@ -2,7 +2,7 @@ import { nextDelayMs } from "./backoff.js";
 import type { FetchResult } from "../upstream/client.js";
 import type { Logger } from "../logging/logger.js";
 import type { Outcome } from "../upstream/outcome.js";
-import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.js";
+import { systemTimers, type Timers, type TimerHandle } from "./timers.js";
 
 /** What one poll reports to the loop; `aborted` means it was cut short by stop(). */
 export type PollResult = { ok: boolean; retryAfterMs?: number | undefined } | "aborted";
@@ -27,7 +27,7 @@ export interface PollLoopOptions<R extends PollResult> {
   maxBackoffMs: number;
   logger: Logger;
   random?: () => number;
-  scheduler?: Scheduler;
+  timers?: Timers;
   /** One poll. Must not throw; the signal aborts it on stop(). */
   poll: (signal: AbortSignal) => Promise<R>;
 }
@@ -48,7 +48,7 @@ export interface PollLoop<R extends PollResult> {
 export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>): PollLoop<R> {
   const { intervalMs, maxBackoffMs, logger, poll } = options;
   const random = options.random ?? Math.random;
-  const scheduler = options.scheduler ?? systemScheduler;
+  const timers = options.timers ?? systemTimers;
   const shutdown = new AbortController();
   const stopped = () => shutdown.signal.aborted;
   let inFlight: Promise<R | "aborted"> | undefined;
@@ -88,7 +88,7 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
       random: random(),
     });
     logger.debug({ delayMs: delay }, "next poll scheduled");
-    nextPoll = scheduler.setTimeout(() => void loop(), delay);
+    nextPoll = timers.setTimeout(() => void loop(), delay);
   }
 
   return {
@@ -96,7 +96,7 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
     pollOnce,
     async stop() {
       shutdown.abort();
-      scheduler.clearTimeout(nextPoll);
+      timers.clearTimeout(nextPoll);
       await inFlight;
     },
   };

@@ -3,7 +3,7 @@ import type { Logger } from "../logging/logger.js";
 import type { Outcome } from "../upstream/outcome.js";
 import type { SourceHealth, SourceStatus } from "./health.js";
 import { completed, createPollLoop, type Completed } from "./poll-loop.js";
-import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.js";
+import { systemTimers, type Timers, type TimerHandle } from "./timers.js";
 import type { Source } from "./source.js";
 
 export interface RunnerOptions<Answer> {
@@ -22,7 +22,7 @@ export interface RunnerOptions<Answer> {
   monotonic?: (() => number) | undefined;
   random?: (() => number) | undefined;
   /** Timers of the poll loop and the staleness window. */
-  scheduler?: Scheduler | undefined;
+  timers?: Timers | undefined;
 }
 
 export interface SourceRunner {
@@ -43,7 +43,7 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
   const { source, client, health, refresh, logger, staleAfterMs } = options;
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? (() => performance.now());
-  const scheduler = options.scheduler ?? systemScheduler;
+  const timers = options.timers ?? systemTimers;
   const parse = (body: unknown) => source.parse(body);
   let staleTimer: TimerHandle;
 
@@ -91,8 +91,8 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
 
   function armStaleTimer() {
     if (staleAfterMs === undefined || source.drop === undefined) return;
-    scheduler.clearTimeout(staleTimer);
-    staleTimer = scheduler.setTimeout(() => {
+    timers.clearTimeout(staleTimer);
+    staleTimer = timers.setTimeout(() => {
       health.setStale(source.name, true);
       source.drop?.();
       logger.warn(
@@ -115,7 +115,7 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
     maxBackoffMs: Math.max(options.maxBackoffMs, source.intervalMs),
     logger,
     ...(options.random ? { random: options.random } : {}),
-    scheduler,
+    timers,
     poll,
   });
 
@@ -126,9 +126,9 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
       return result === "aborted" ? result : result.outcome;
     },
     async stop() {
-      scheduler.clearTimeout(staleTimer);
+      timers.clearTimeout(staleTimer);
       await loop.stop();
-      scheduler.clearTimeout(staleTimer);
+      timers.clearTimeout(staleTimer);
     },
     status: () => health.status(source.name),
   };

@@ -4,7 +4,7 @@ import { isPlainJobId, jobPath, parseJobStatus, type FinalStatus } from "./answe
 import type { FinishedJob } from "../jobs/job-tracker.js";
 import type { Logger } from "../../logging/logger.js";
 import type { Outcome } from "../../upstream/outcome.js";
-import { systemScheduler, type Scheduler, type TimerHandle } from "../scheduler.js";
+import { systemTimers, type Timers, type TimerHandle } from "../timers.js";
 
 export interface StatusResolverOptions {
   client: UpstreamClient;
@@ -24,7 +24,7 @@ export interface StatusResolverOptions {
   onLookup: (outcome: Outcome, durationSeconds: number, atMs: number) => void;
   now?: () => number;
   /** Timers of the rate cap and the retries (the system's by default). */
-  scheduler?: Scheduler;
+  timers?: Timers;
 }
 
 export interface StatusResolver {
@@ -49,7 +49,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   const { client, logger, concurrency, maxAttempts, retryDelayMs, maxQueued } = options;
   const monotonic = options.monotonic ?? (() => performance.now());
   const now = options.now ?? Date.now;
-  const scheduler = options.scheduler ?? systemScheduler;
+  const timers = options.timers ?? systemTimers;
   const spacingMs = 1000 / options.ratePerSecond;
   const shutdown = new AbortController();
   const queue: Entry[] = [];
@@ -58,7 +58,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   let waiting = 0; // entries sleeping before a retry
   let nextStartAt = 0;
   let pumpTimer: TimerHandle;
-  const timers = new Set<TimerHandle>();
+  const retryTimers = new Set<TimerHandle>();
   const running = new Set<Promise<void>>();
   let idleWaiters: (() => void)[] = [];
 
@@ -88,7 +88,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
       const wait = nextStartAt - monotonic();
       if (wait > 0) {
         if (pumpTimer === undefined) {
-          pumpTimer = scheduler.setTimeout(() => {
+          pumpTimer = timers.setTimeout(() => {
             pumpTimer = undefined;
             pump();
           }, wait);
@@ -137,12 +137,12 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
       return;
     }
     waiting++;
-    const timer: TimerHandle = scheduler.setTimeout(() => {
-      timers.delete(timer);
+    const timer: TimerHandle = timers.setTimeout(() => {
+      retryTimers.delete(timer);
       waiting--;
       push(entry, true);
     }, retryDelayMs);
-    timers.add(timer);
+    retryTimers.add(timer);
   }
 
   return {
@@ -158,9 +158,9 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     },
     async stop() {
       shutdown.abort();
-      scheduler.clearTimeout(pumpTimer);
-      for (const timer of timers) scheduler.clearTimeout(timer);
-      timers.clear();
+      timers.clearTimeout(pumpTimer);
+      for (const timer of retryTimers) timers.clearTimeout(timer);
+      retryTimers.clear();
       waiting = 0;
       queue.length = 0; // what never ran is dropped, so idle() resolves after stop()
       head = 0;
