@@ -1,0 +1,71 @@
+// The Grafana dashboard, from _config: its thresholds are the alerts' and its job variable selects
+// with the alerts' selector. Rendered to grafana/dashboard.json by `npm run mixin`.
+local layout = import 'layout.libsonnet';
+local p = import 'panels.libsonnet';
+local f = import 'filters.libsonnet';
+
+{
+  local config = $._config,
+
+  local queryVariable(name, label, query) = {
+    type: 'query',
+    name: name,
+    skipUrlSync: false,
+    multi: true,
+    allowCustomValue: true,
+    includeAll: true,
+    auto: false,
+    auto_min: '10s',
+    auto_count: 30,
+    label: label,
+    datasource: p.datasource,
+    query: query,
+    refresh: 2,  // on time range change
+    sort: 1,  // alphabetical, ascending
+    allValue: '.*',
+    current: { selected: true, text: ['All'], value: ['$__all'] },
+  },
+
+  grafanaDashboards+:: {
+    'useapi-minimax.json': {
+      timezone: 'browser',
+      editable: true,
+      graphTooltip: 1,  // shared crosshair
+      fiscalYearStartMonth: 0,
+      schemaVersion: 41,
+      templating: {
+        list: [
+          {
+            type: 'datasource',
+            name: 'datasource',
+            skipUrlSync: false,
+            multi: false,
+            allowCustomValue: true,
+            includeAll: false,
+            auto: false,
+            auto_min: '10s',
+            auto_count: 30,
+            label: 'Data source',
+            query: 'prometheus',
+          },
+          queryVariable('job', 'Job', 'label_values(useapi_minimax_up, job)'),
+          queryVariable('instance', 'Instance', 'label_values(useapi_minimax_up{job=~"$job"}, instance)'),
+          queryVariable('account', 'Account', 'label_values(useapi_minimax_agent_jobs_executing{%s}, account)' % f.target),
+        ],
+      },
+      annotations: {},
+      title: config.dashboardTitle,
+      uid: config.dashboardUID,
+      description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, and the health of the exporter.',
+      tags: ['useapi', 'minimax', 'prometheus-exporter'],
+      refresh: config.dashboardRefresh,
+      time: { from: config.dashboardTimeFrom, to: 'now' },
+      panels: layout(
+        (import 'overview.libsonnet')(config) +
+        (import 'lifecycle.libsonnet')(config) +
+        (import 'generations.libsonnet')(config) +
+        (import 'health.libsonnet')(config)
+      ),
+    },
+  },
+}
