@@ -1,6 +1,5 @@
-/** Reads Prometheus rule files, their promtool unit tests, and the thresholds in the rules. */
+/** Reads Prometheus rule files and their promtool unit tests. */
 import { parse } from "yaml";
-import type { AlertThreshold } from "../grafana/alert-thresholds.js";
 import { isRecord } from "./dashboard-model.js";
 
 export interface AlertRule {
@@ -20,7 +19,6 @@ export interface RuleTestCase {
 }
 
 const collapse = (text: string): string => text.replace(/\s+/g, " ").trim();
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const list = (value: unknown, key: string): unknown[] =>
   isRecord(value) && Array.isArray(value[key]) ? (value[key] as unknown[]) : [];
@@ -63,46 +61,4 @@ export function alertRuleTestCases(text: string): RuleTestCase[] {
         : [],
     ),
   );
-}
-
-/** Every number written right after `comparison` in the expression (whitespace collapsed). */
-export function numbersAfter(expr: string, comparison: string): number[] {
-  const pattern = new RegExp(
-    `${escapeRegExp(collapse(comparison))} ?(-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)(?![\\w.])`,
-    "g",
-  );
-  return [...expr.matchAll(pattern)].map((match) => Number(match[1]));
-}
-
-/** The one number the rule compares with at `comparison`; throws when there is none or several. */
-export function ruleThreshold(rules: AlertRule[], where: Omit<AlertThreshold, "value">): number {
-  const rule = rules.find((candidate) => candidate.alert === where.alert);
-  if (!rule) throw new Error(`no alert rule ${where.alert}`);
-  const found = [...new Set(numbersAfter(rule.expr, where.comparison))];
-  if (found.length !== 1 || found[0] === undefined) {
-    throw new Error(
-      `${where.alert} has ${found.length === 0 ? "no" : "several numbers after its"} "${where.comparison}"` +
-        (found.length === 0 ? " followed by a number" : `: ${found.join(", ")}`),
-    );
-  }
-  return found[0];
-}
-
-/** One sentence per entry of the table whose value is not the number its rule compares with. */
-export function thresholdMismatches(
-  rules: AlertRule[],
-  table: Record<string, AlertThreshold>,
-): string[] {
-  return Object.entries(table).flatMap(([key, threshold]) => {
-    try {
-      const inRule = ruleThreshold(rules, threshold);
-      return inRule === threshold.value
-        ? []
-        : [
-            `${key} is ${threshold.value} but ${threshold.alert} compares "${threshold.comparison}" with ${inRule}`,
-          ];
-    } catch (error) {
-      return [`${key}: ${(error as Error).message}`];
-    }
-  });
 }

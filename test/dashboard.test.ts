@@ -1,9 +1,6 @@
-import { readFileSync } from "node:fs";
-import { defaultDashboard } from "@grafana/grafana-foundation-sdk/dashboard";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ALERT_THRESHOLDS } from "../grafana/alert-thresholds.js";
-import { DASHBOARD_UID, buildDashboard, serializeDashboard } from "../grafana/dashboard.js";
-import { alertRules, ruleThreshold, thresholdMismatches } from "./alert-rules.js";
 import {
   type Json,
   type ThresholdStep,
@@ -12,38 +9,72 @@ import {
   dashboardThresholdSteps,
   isRecord,
 } from "./dashboard-model.js";
+import { HAVE_JSONNET } from "./mixin.js";
 
-const DASHBOARD_FILE = new URL("../grafana/dashboard.json", import.meta.url);
-const RULES_TEXT = readFileSync(new URL("../prometheus/alerts.yml", import.meta.url), "utf8");
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
-const PER_ACCOUNT_METRIC = /useapi_minimax_(?:agent|account)_\w+/;
+/** The series with an account label: the exporter's per-account families and their records. */
+const PER_ACCOUNT_METRIC =
+  /\b(?:useapi_minimax_(?:agent|account|generations?|video)_\w+|account\w*:\w+:\w+)/;
 const SECONDS_PER_DAY = 86_400;
+/** The poll age turns orange after a minute; no alert has that threshold. */
+const POLL_AGE_WARNING_SECONDS = 60;
 
-const model = buildDashboard() as Json;
-const rules = alertRules(RULES_TEXT);
-const panels = dashboardPanels(model);
-const contentPanels = panels.filter((panel) => panel["type"] !== "row");
-
-function panelTitled(title: string): Json {
-  const panel = panels.find((candidate) => candidate["title"] === title);
-  if (!panel) throw new Error(`no panel titled ${title}`);
-  return panel;
+/**
+ * The mixin's dashboard with `config` merged into _config, as mixin/render.jsonnet merges it; its
+ * JSON straight from jsonnet, which manifests objects far faster than std.manifestJsonEx does.
+ */
+function renderDashboard(config: Record<string, unknown> = {}): Json {
+  const program =
+    "function(config) ((import 'mixin/mixin.libsonnet') + { _config+:: config }).grafanaDashboards['useapi-minimax.json']";
+  const out = execFileSync(
+    "jsonnet",
+    ["--tla-code", `config=${JSON.stringify(config)}`, "-e", program],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(out) as Json;
 }
 
-function fieldDefaults(title: string): Json {
-  return (panelTitled(title)["fieldConfig"] as Json)["defaults"] as Json;
+/** The mixin's default _config, from mixin/config.libsonnet. */
+function defaultConfig(): Json {
+  const out = execFileSync("jsonnet", ["-e", "(import 'mixin/config.libsonnet')._config"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  return JSON.parse(out) as Json;
+}
+
+/** Reads one rendered dashboard: its panels by title, their field defaults, its variables. */
+function view(model: Json) {
+  const panels = dashboardPanels(model);
+  const panelTitled = (title: string): Json => {
+    const panel = panels.find((candidate) => candidate["title"] === title);
+    if (!panel) throw new Error(`no panel titled ${title}`);
+    return panel;
+  };
+  const fieldDefaults = (title: string): Json =>
+    (panelTitled(title)["fieldConfig"] as Json)["defaults"] as Json;
+  const variable = (name: string): Json => {
+    const templating = model["templating"];
+    const list =
+      isRecord(templating) && Array.isArray(templating["list"]) ? templating["list"] : [];
+    const found: unknown = list.find((entry) => isRecord(entry) && entry["name"] === name);
+    if (!isRecord(found)) throw new Error(`no variable named ${name}`);
+    return found;
+  };
+  const description = (title: string): string => String(panelTitled(title)["description"]);
+  const targets = (title: string): Json[] => panelTitled(title)["targets"] as Json[];
+  const override = (title: string, field: string): Json[] => {
+    const overrides = (panelTitled(title)["fieldConfig"] as Json)["overrides"] as Json[];
+    const found = overrides.find((o) => (o["matcher"] as Json)["options"] === field);
+    if (!found) throw new Error(`no override of ${field} in ${title}`);
+    return found["properties"] as Json[];
+  };
+  return { panels, panelTitled, fieldDefaults, variable, description, targets, override };
 }
 
 const thresholdSteps = (defaults: Json): Json[] =>
   (defaults["thresholds"] as Json)["steps"] as Json[];
-
-function variable(name: string): Json {
-  const templating = model["templating"];
-  const list = isRecord(templating) && Array.isArray(templating["list"]) ? templating["list"] : [];
-  const found: unknown = list.find((entry) => isRecord(entry) && entry["name"] === name);
-  if (!isRecord(found)) throw new Error(`no variable named ${name}`);
-  return found;
-}
 
 /** Every value held under a "datasource" key anywhere in the tree, with its JSON path. */
 function datasourceRefs(value: unknown, path = "$"): { path: string; ref: unknown }[] {
@@ -56,22 +87,158 @@ function datasourceRefs(value: unknown, path = "$"): { path: string; ref: unknow
   ]);
 }
 
-describe("the Grafana dashboard", () => {
-  it("is committed exactly as grafana/generate.ts writes it", async () => {
-    const committed = readFileSync(DASHBOARD_FILE, "utf8");
-    const generated = await serializeDashboard(buildDashboard());
-    expect(committed, "grafana/dashboard.json is out of date: run npm run dashboard").toBe(
-      generated,
-    );
+/** Each threshold step the dashboard draws, from the _config the alerts compare with. */
+function expectedSteps(config: Json): ThresholdStep[] {
+  const n = (key: string): number => config[key] as number;
+  const step = (panel: string, field: string, color: string, value: number): ThresholdStep => ({
+    panel,
+    field,
+    color,
+    value,
+  });
+  return [
+    step("Per-account summary", "Longest job", "orange", n("jobNearExpirySeconds")),
+    step("Per-account summary", "Longest job", "red", n("jobExpirySeconds")),
+    step("Longest-running job per account", "", "red", n("jobExpirySeconds")),
+    step("Job duration p50/p90/p99 per account", "", "red", n("jobExpirySeconds")),
+    step("Saturation per account", "", "red", n("saturationRatio")),
+    // UseapiMinimaxSessionExpired compares the time past the expiry with 0.
+    step("Session expiry per account", "", "orange", 0),
+    step(
+      "Session expiry per account",
+      "",
+      "green",
+      n("sessionExpiryWarningSeconds") / SECONDS_PER_DAY,
+    ),
+    step("Failure ratio", "", "red", n("failureRatio")),
+    step("Longest-running generation per account", "", "red", n("generationRunningLongSeconds")),
+    step("Age of last successful poll", "", "orange", POLL_AGE_WARNING_SECONDS),
+    step("Age of last successful poll", "", "red", n("dataStaleSeconds")),
+    step("Exporters", "Last successful poll", "orange", POLL_AGE_WARNING_SECONDS),
+    step("Exporters", "Last successful poll", "red", n("dataStaleSeconds")),
+    step("Upstream up", "", "green", 1),
+    step("Upstream endpoints up by source", "", "green", 1),
+  ];
+}
+
+const byPlace = (a: ThresholdStep, b: ThresholdStep): number =>
+  `${a.panel}|${a.field}|${a.color}`.localeCompare(`${b.panel}|${b.field}|${b.color}`);
+
+/** The sentences by which each panel states the thresholds of _config. */
+function thresholdSentences(config: Json): [string, string][] {
+  const n = (key: string): number => config[key] as number;
+  const expiry = n("jobExpirySeconds") / 60;
+  return [
+    ["Per-account summary", `near ${expiry} minutes`],
+    ["Longest-running job per account", `${expiry}-minute job expiry`],
+    ["Job duration p50/p90/p99 per account", `${expiry}-minute job expiry`],
+    ["Age of last successful poll", `red after ${n("dataStaleSeconds") / 60} minutes`],
+    ["Exporters", `red after ${n("dataStaleSeconds") / 60} minutes`],
+    ["Saturation per account", `The red line is ${n("saturationRatio") * 100}%`],
+    [
+      "Session expiry per account",
+      `Orange under ${n("sessionExpiryWarningSeconds") / SECONDS_PER_DAY} days`,
+    ],
+    [
+      "Longest-running generation per account",
+      `the red line is the ${n("generationRunningLongSeconds") / 60} minutes of UseapiMinimaxGenerationRunningLong`,
+    ],
+    [
+      "Failure ratio",
+      `The red line is the ${n("failureRatio") * 100}% of UseapiMinimaxJobFailureRatioHigh`,
+    ],
+    ["Failure ratio", `at least ${n("failureRatioMinJobs")} such jobs`],
+  ];
+}
+
+describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
+  const config = defaultConfig();
+  const model = renderDashboard();
+  const { panels, panelTitled, fieldDefaults, variable, description, targets, override } =
+    view(model);
+  const contentPanels = panels.filter((panel) => !["row", "text"].includes(String(panel["type"])));
+
+  it("takes its uid, title, refresh and time range from _config", () => {
+    expect(model["uid"]).toBe(config["dashboardUID"]);
+    expect(model["uid"]).toBe("useapi-minimax-exporter");
+    expect(model["title"]).toBe(config["dashboardTitle"]);
+    expect(model["refresh"]).toBe(config["dashboardRefresh"]);
+    expect(model["time"]).toEqual({ from: config["dashboardTimeFrom"], to: "now" });
+    expect(model["schemaVersion"]).toBe(41);
   });
 
-  it("has a stable uid and the schema version of the foundation SDK", () => {
-    expect(model["uid"]).toBe(DASHBOARD_UID);
-    expect(DASHBOARD_UID).toBe("useapi-minimax-exporter");
-    expect(model["schemaVersion"]).toBe(defaultDashboard().schemaVersion);
-    expect(model["title"]).toBe("useapi.net MiniMax");
-    expect(model["refresh"]).toBe("30s");
-    expect(model["time"]).toEqual({ from: "now-6h", to: "now" });
+  it("is not editable in Grafana, since it is generated", () => {
+    expect(model["editable"]).toBe(false);
+  });
+
+  it("links the runbook and the README from the dashboard", () => {
+    const links = model["links"] as Json[];
+    expect(links.map((link) => [link["title"], link["type"], link["url"]])).toEqual([
+      ["Runbook", "link", config["runbookURL"]],
+      [
+        "README",
+        "link",
+        "https://github.com/useapi-minimax-exporter/useapi-minimax-exporter#readme",
+      ],
+    ]);
+  });
+
+  it("opens with a short markdown panel on what the exporter measures, where the values come from, and links", () => {
+    const [first] = panels;
+    expect(first).toMatchObject({ type: "text", gridPos: { x: 0, y: 0, w: 24 } });
+    expect(panels.filter((panel) => panel["type"] === "text")).toHaveLength(1);
+    const options = first?.["options"] as Json;
+    expect(options["mode"]).toBe("markdown");
+    const content = String(options["content"]);
+    for (const topic of ["agent jobs", "accounts", "job status lookups", "scheduler"])
+      expect(content, topic).toContain(topic);
+    expect(content).toMatch(/background polls of useapi\.net, one per interval, served from/);
+    expect(content).toContain("last successful poll");
+    expect(content).toContain(`[Runbook](${String(config["runbookURL"])})`);
+    expect(content).toContain("landing page");
+    expect(content.split("\n").filter((line) => line.trim() !== "").length).toBeLessThanOrEqual(4);
+  });
+
+  it("links each exporter's landing page from its instance in the Exporters table", () => {
+    expect(panelTitled("Exporters")["type"]).toBe("table");
+    const links = override("Exporters", "Instance").find((p) => p["id"] === "links");
+    expect(links?.["value"]).toEqual([
+      {
+        title: "Landing page of ${__value.raw}",
+        url: "http://${__value.raw}/",
+        targetBlank: true,
+      },
+    ]);
+    const exprs = targets("Exporters").map((target) => String(target["expr"]));
+    expect(exprs.map((expr) => /max by \(job, instance(, version)?\)/.test(expr))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(exprs[0]).toContain("useapi_minimax_exporter_build_info{");
+    const organize = (panelTitled("Exporters")["transformations"] as Json[])[1]?.[
+      "options"
+    ] as Json;
+    expect(organize["renameByName"]).toMatchObject({ instance: "Instance", version: "Version" });
+  });
+
+  it("stacks no panel, so that a line flat at an account's limit reads as saturation", () => {
+    const stacked = contentPanels
+      .filter((panel) => {
+        const custom = ((panel["fieldConfig"] as Json)["defaults"] as Json)["custom"];
+        const stacking = isRecord(custom) ? custom["stacking"] : undefined;
+        return isRecord(stacking) && stacking["mode"] !== "none";
+      })
+      .map((panel) => panel["title"]);
+    expect(stacked).toEqual([]);
+    for (const title of [
+      "Jobs executing per account",
+      "Generations running per account and type",
+    ]) {
+      expect(description(title), title).not.toContain("stacked so");
+      expect(description(title), title).toContain("not stacked");
+    }
   });
 
   it("refers to no data source but the one picked in the datasource variable", () => {
@@ -82,11 +249,12 @@ describe("the Grafana dashboard", () => {
   });
 
   it("sets the data source on every panel and every query", () => {
+    expect(contentPanels.length).toBe(panels.length - 4);
     for (const panel of contentPanels) {
       expect(panel["datasource"], String(panel["title"])).toEqual(DATASOURCE);
-      const targets = Array.isArray(panel["targets"]) ? (panel["targets"] as unknown[]) : [];
-      expect(targets.length, String(panel["title"])).toBeGreaterThan(0);
-      for (const target of targets) {
+      const panelTargets = Array.isArray(panel["targets"]) ? (panel["targets"] as unknown[]) : [];
+      expect(panelTargets.length, String(panel["title"])).toBeGreaterThan(0);
+      for (const target of panelTargets) {
         expect(isRecord(target) && target["datasource"], String(panel["title"])).toEqual(
           DATASOURCE,
         );
@@ -95,8 +263,8 @@ describe("the Grafana dashboard", () => {
   });
 
   it("describes what every panel shows, the panels inside rows included", () => {
-    expect(contentPanels.length).toBeGreaterThan(0);
-    const undescribed = contentPanels
+    const undescribed = panels
+      .filter((panel) => panel["type"] !== "row")
       .filter(
         (panel) => typeof panel["description"] !== "string" || panel["description"].trim() === "",
       )
@@ -104,11 +272,11 @@ describe("the Grafana dashboard", () => {
     expect(undescribed).toEqual([]);
   });
 
-  it("offers the datasource, job, instance and account variables", () => {
+  it("offers the datasource, job, instance and account variables, the job one selecting with _config.selector", () => {
     expect(variable("datasource")).toMatchObject({ type: "datasource", query: "prometheus" });
     expect(variable("job")).toMatchObject({
       type: "query",
-      query: "label_values(useapi_minimax_up, job)",
+      query: `label_values(useapi_minimax_up{${String(config["selector"])}}, job)`,
       datasource: DATASOURCE,
       multi: true,
       includeAll: true,
@@ -131,6 +299,7 @@ describe("the Grafana dashboard", () => {
   });
 
   it.each([
+    ["About", "text"],
     ["Jobs executing now", "stat"],
     ["Jobs executing per account", "timeseries"],
     ["Longest-running job per account", "timeseries"],
@@ -139,6 +308,7 @@ describe("the Grafana dashboard", () => {
     ["Exporter health", "row"],
     ["Upstream up", "stat"],
     ["Age of last successful poll", "stat"],
+    ["Exporters", "table"],
     ["Poll outcomes per second", "timeseries"],
     ["Poll duration quantiles", "timeseries"],
     ["Payload anomalies", "timeseries"],
@@ -159,6 +329,27 @@ describe("the Grafana dashboard", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("lays the panels out on the 24-column grid without overlaps, rows across the full width", () => {
+    const boxes = panels.map((panel) => ({
+      title: String(panel["title"]),
+      ...(panel["gridPos"] as { x: number; y: number; w: number; h: number }),
+    }));
+    for (const box of boxes) {
+      expect(box.x >= 0 && box.w > 0 && box.x + box.w <= 24 && box.h > 0, box.title).toBe(true);
+    }
+    const overlapping = boxes.flatMap((a, i) =>
+      boxes
+        .slice(i + 1)
+        .filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h)
+        .map((b) => `${a.title} / ${b.title}`),
+    );
+    expect(overlapping).toEqual([]);
+    for (const row of panels.filter((panel) => panel["type"] === "row"))
+      expect(row["gridPos"], String(row["title"])).toMatchObject({ x: 0, w: 24, h: 1 });
+    const ys = boxes.map((box) => box.y);
+    expect(ys).toEqual([...ys].sort((a, b) => a - b));
+  });
+
   it("puts the lifecycle panels in their row and the endpoint health in the exporter health row", () => {
     const titles = panels.map((panel) => panel["title"]);
     const lifecycle = titles.indexOf("Job lifecycle and capacity");
@@ -176,6 +367,7 @@ describe("the Grafana dashboard", () => {
       expect(titles.indexOf(title), title).toBeLessThan(health);
     }
     expect(titles.indexOf("Upstream endpoints up by source")).toBeGreaterThan(health);
+    expect(titles.indexOf("Exporters")).toBeGreaterThan(health);
     const generations = titles.indexOf("Video and image generations");
     expect(generations).toBeGreaterThan(lifecycle);
     for (const title of [
@@ -190,14 +382,16 @@ describe("the Grafana dashboard", () => {
     }
   });
 
-  it("draws the job expiry of UseapiMinimaxJobPastExpiry as a threshold line on the longest-running job panel", () => {
+  it("draws the job expiry as a threshold line on the longest-running job panel, kept in view", () => {
     const defaults = fieldDefaults("Longest-running job per account");
-    const steps = thresholdSteps(defaults);
-    expect(steps.map((step) => step["value"])).toEqual([
+    expect(thresholdSteps(defaults).map((step) => step["value"])).toEqual([
       null,
-      ruleThreshold(rules, ALERT_THRESHOLDS.jobExpirySeconds),
+      config["jobExpirySeconds"],
     ]);
     expect((defaults["custom"] as Json)["thresholdsStyle"]).toEqual({ mode: "line" });
+    expect((defaults["custom"] as Json)["axisSoftMax"]).toBeGreaterThan(
+      config["jobExpirySeconds"] as number,
+    );
     expect(defaults["unit"]).toBe("s");
   });
 
@@ -217,8 +411,9 @@ describe("the Grafana dashboard", () => {
   );
 
   it("shows each upstream endpoint's up value by source", () => {
-    const targets = panelTitled("Upstream endpoints up by source")["targets"] as Json[];
-    expect(targets.map((target) => [target["legendFormat"], target["expr"]])).toEqual([
+    expect(
+      targets("Upstream endpoints up by source").map((t) => [t["legendFormat"], t["expr"]]),
+    ).toEqual([
       [
         "{{source}}",
         'min by (source) (useapi_minimax_source_up{job=~"$job", instance=~"$instance"})',
@@ -226,51 +421,79 @@ describe("the Grafana dashboard", () => {
     ]);
   });
 
-  it("shows saturation as executing jobs over the account's job limit, with a line at 100%", () => {
-    const panel = panelTitled("Saturation per account");
-    const [target] = panel["targets"] as Json[];
+  it("shows saturation from its recording rule, with a line at _config.saturationRatio", () => {
+    const [target] = targets("Saturation per account");
     expect(target?.["expr"]).toMatch(
-      /^max by \(account\) \(useapi_minimax_agent_jobs_executing\{.*\}\) \/ max by \(account\) \(useapi_minimax_account_max_jobs\{.*\}\)$/,
+      /^max by \(account\) \(account:useapi_minimax_agent_jobs_saturation:ratio\{.*\}\)$/,
     );
     const defaults = fieldDefaults("Saturation per account");
     expect(defaults["unit"]).toBe("percentunit");
     expect(thresholdSteps(defaults).map((step) => step["value"])).toEqual([
       null,
-      ruleThreshold(rules, ALERT_THRESHOLDS.saturationRatio),
+      config["saturationRatio"],
     ]);
     expect((defaults["custom"] as Json)["thresholdsStyle"]).toEqual({ mode: "line" });
+    expect(description("Saturation per account")).toContain(
+      "account:useapi_minimax_agent_jobs_saturation:ratio",
+    );
   });
 
-  it("counts jobs started and finished per minute, the finished ones by status", () => {
-    const targets = panelTitled("Jobs started and finished per minute")["targets"] as Json[];
-    expect(targets.map((target) => [target["legendFormat"], target["expr"]])).toEqual([
+  it("counts jobs started and finished per minute from the 5-minute rate records, the finished ones by status", () => {
+    expect(
+      targets("Jobs started and finished per minute").map((t) => [t["legendFormat"], t["expr"]]),
+    ).toEqual([
       [
         "started",
-        expect.stringMatching(/^sum\(rate\(useapi_minimax_agent_jobs_started_total\{.*\) \* 60$/),
+        expect.stringMatching(
+          /^sum\(account:useapi_minimax_agent_jobs_started:rate5m\{.*\}\) \* 60$/,
+        ),
       ],
       [
         "{{status}}",
         expect.stringMatching(
-          /^sum by \(status\) \(rate\(useapi_minimax_agent_jobs_finished_total\{.*\) \* 60$/,
+          /^sum by \(status\) \(account_status:useapi_minimax_agent_jobs_finished:rate5m\{.*\}\) \* 60$/,
         ),
       ],
     ]);
+    expect(description("Jobs started and finished per minute")).toContain("over 5 minutes");
   });
 
-  it("computes the failure ratio over completed and failed jobs only, as a percentage", () => {
-    const [target] = panelTitled("Failure ratio")["targets"] as Json[];
-    const expr = String(target?.["expr"]);
-    const [failed, finished] = expr.split(" / ");
-    expect(failed).toContain('status="failed"');
-    expect(finished).toContain('status=~"completed|failed"');
+  it("counts generations started and finished and the video slots used from their records", () => {
+    expect(targets("Generations started and finished per minute").map((t) => t["expr"])).toEqual([
+      expect.stringMatching(
+        /^sum by \(type\) \(account_type:useapi_minimax_generations_started:rate5m\{.*\}\) \* 60$/,
+      ),
+      expect.stringMatching(
+        /^sum by \(type\) \(account_type:useapi_minimax_generations_finished:rate5m\{.*\}\) \* 60$/,
+      ),
+    ]);
+    const [used] = targets("Video slots used and free per account");
+    expect(used).toMatchObject({
+      legendFormat: "used {{account}}",
+      expr: expect.stringMatching(
+        /^sum by \(account\) \(account:useapi_minimax_video_slots_used:count\{.*\}\)$/,
+      ) as unknown,
+    });
+  });
+
+  it("shows each account's failure ratio over the last hour, as the alert compares it, as a percentage", () => {
+    const [target] = targets("Failure ratio");
+    expect(target).toMatchObject({
+      legendFormat: "{{account}}",
+      expr: expect.stringMatching(
+        /^max by \(account\) \(account:useapi_minimax_agent_jobs_failed:ratio_increase1h\{.*\}\)$/,
+      ) as unknown,
+    });
+    expect(description("Failure ratio")).toContain("over the last hour");
     expect(fieldDefaults("Failure ratio")["unit"]).toBe("percentunit");
   });
 
   it("labels the job duration quantiles p50, p90 and p99 per account", () => {
-    const targets = panelTitled("Job duration p50/p90/p99 per account")["targets"] as Json[];
     const perAccount =
       "sum by \\(account, le\\) \\(rate\\(useapi_minimax_agent_job_duration_seconds_bucket\\{";
-    expect(targets.map((target) => [target["legendFormat"], target["expr"]])).toEqual([
+    expect(
+      targets("Job duration p50/p90/p99 per account").map((t) => [t["legendFormat"], t["expr"]]),
+    ).toEqual([
       [
         "p50 {{account}}",
         expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.5, ${perAccount}`)),
@@ -286,23 +509,12 @@ describe("the Grafana dashboard", () => {
     ]);
   });
 
-  it("shows the days left of each session, red once expired and orange within the warning of UseapiMinimaxSessionExpiringSoon", () => {
-    const [target] = panelTitled("Session expiry per account")["targets"] as Json[];
+  it("shows the days left of each session", () => {
+    const [target] = targets("Session expiry per account");
     expect(target?.["expr"]).toMatch(
       /^\(max by \(account\) \(useapi_minimax_account_session_expiry_timestamp_seconds\{.*\}\) - time\(\)\) \/ 86400$/,
     );
-    const steps = thresholdSteps(fieldDefaults("Session expiry per account"));
-    expect(steps).toEqual([
-      { value: null, color: "red" },
-      {
-        value: ruleThreshold(rules, ALERT_THRESHOLDS.sessionExpiredSeconds) / SECONDS_PER_DAY,
-        color: "orange",
-      },
-      {
-        value: ruleThreshold(rules, ALERT_THRESHOLDS.sessionExpiringSoonSeconds) / SECONDS_PER_DAY,
-        color: "green",
-      },
-    ]);
+    expect(fieldDefaults("Session expiry per account")["unit"]).toBe("d");
   });
 
   it("filters every query by job and instance, and the per-account ones by account too", () => {
@@ -317,144 +529,106 @@ describe("the Grafana dashboard", () => {
   });
 
   it("labels the poll duration quantiles p50, p90 and p99", () => {
-    const targets = panelTitled("Poll duration quantiles")["targets"] as Json[];
-    expect(targets.map((target) => [target["legendFormat"], target["expr"]])).toEqual([
+    expect(targets("Poll duration quantiles").map((t) => [t["legendFormat"], t["expr"]])).toEqual([
       ["p50", expect.stringMatching(/^histogram_quantile\(0\.5, /)],
       ["p90", expect.stringMatching(/^histogram_quantile\(0\.9, /)],
       ["p99", expect.stringMatching(/^histogram_quantile\(0\.99, /)],
     ]);
   });
 
-  it("reads the per-account table with instant table queries merged into one row per account", () => {
-    const panel = panelTitled("Per-account summary");
-    const targets = panel["targets"] as Json[];
-    expect(targets).toHaveLength(3);
-    for (const target of targets) expect(target).toMatchObject({ instant: true, format: "table" });
-    const transformations = panel["transformations"] as Json[];
-    expect(transformations.map((step) => step["id"])).toEqual(["merge", "organize"]);
-  });
-});
+  it.each(["Per-account summary", "Exporters"])(
+    "reads the %s table with instant table queries merged into one row per key",
+    (title) => {
+      const tableTargets = targets(title);
+      expect(tableTargets.length).toBeGreaterThanOrEqual(3);
+      for (const target of tableTargets)
+        expect(target).toMatchObject({ instant: true, format: "table" });
+      const transformations = panelTitled(title)["transformations"] as Json[];
+      expect(transformations.map((step) => step["id"])).toEqual(["merge", "organize"]);
+    },
+  );
 
-type ThresholdKey = keyof typeof ALERT_THRESHOLDS;
-
-/** Each threshold step that draws an alert's threshold; the session panel shows days. */
-const MIRRORS: { step: Omit<ThresholdStep, "value">; threshold: ThresholdKey; per?: number }[] = [
-  {
-    step: { panel: "Per-account summary", field: "Longest job", color: "orange" },
-    threshold: "jobNearExpirySeconds",
-  },
-  {
-    step: { panel: "Per-account summary", field: "Longest job", color: "red" },
-    threshold: "jobExpirySeconds",
-  },
-  {
-    step: { panel: "Longest-running job per account", field: "", color: "red" },
-    threshold: "jobExpirySeconds",
-  },
-  {
-    step: { panel: "Job duration p50/p90/p99 per account", field: "", color: "red" },
-    threshold: "jobExpirySeconds",
-  },
-  {
-    step: { panel: "Age of last successful poll", field: "", color: "red" },
-    threshold: "dataStaleSeconds",
-  },
-  {
-    step: { panel: "Saturation per account", field: "", color: "red" },
-    threshold: "saturationRatio",
-  },
-  {
-    step: { panel: "Session expiry per account", field: "", color: "orange" },
-    threshold: "sessionExpiredSeconds",
-    per: SECONDS_PER_DAY,
-  },
-  {
-    step: { panel: "Session expiry per account", field: "", color: "green" },
-    threshold: "sessionExpiringSoonSeconds",
-    per: SECONDS_PER_DAY,
-  },
-  { step: { panel: "Failure ratio", field: "", color: "red" }, threshold: "failureRatio" },
-  {
-    step: { panel: "Longest-running generation per account", field: "", color: "red" },
-    threshold: "generationRunningLongSeconds",
-  },
-];
-
-/** The threshold steps that mirror no alert. */
-const OWN_STEPS: ThresholdStep[] = [
-  { panel: "Age of last successful poll", field: "", color: "orange", value: 60 },
-  { panel: "Upstream up", field: "", color: "green", value: 1 },
-  { panel: "Upstream endpoints up by source", field: "", color: "green", value: 1 },
-];
-
-const byPlace = (a: ThresholdStep, b: ThresholdStep): number =>
-  `${a.panel}|${a.field}|${a.color}`.localeCompare(`${b.panel}|${b.field}|${b.color}`);
-
-/** The number a rule compares with, read from the rules, in the unit of the panel. */
-const fromRules = (threshold: ThresholdKey, per = 1): number =>
-  ruleThreshold(rules, ALERT_THRESHOLDS[threshold]) / per;
-
-describe("the dashboard's thresholds and prometheus/alerts.yml", () => {
-  it("keeps every value of the dashboard's threshold table equal to the number its alert rule compares with", () => {
-    expect(thresholdMismatches(rules, ALERT_THRESHOLDS)).toEqual([]);
-  });
-
-  it("reports a rule whose threshold changed without the table, and a rule whose comparison changed", () => {
-    const longer = RULES_TEXT.replace(
-      "useapi_minimax_agent_job_max_elapsed_seconds > 900\n",
-      "useapi_minimax_agent_job_max_elapsed_seconds > 1200\n",
-    );
-    expect(longer).not.toBe(RULES_TEXT);
-    expect(thresholdMismatches(alertRules(longer), ALERT_THRESHOLDS)).toEqual([
-      'jobExpirySeconds is 900 but UseapiMinimaxJobPastExpiry compares "useapi_minimax_agent_job_max_elapsed_seconds >" with 1200',
-    ]);
-    const inclusive = RULES_TEXT.replace(/\) > 0\.25(\n\s*and\n)/, ") >= 0.25$1");
-    expect(inclusive).not.toBe(RULES_TEXT);
-    expect(thresholdMismatches(alertRules(inclusive), ALERT_THRESHOLDS)).toEqual([
-      'failureRatio: UseapiMinimaxJobFailureRatioHigh has no ") >" followed by a number',
-    ]);
-  });
-
-  it("draws every alert threshold at the number its rule compares with, and no other threshold step but its own", () => {
-    const expected = [
-      ...MIRRORS.map(({ step, threshold, per }) => ({ ...step, value: fromRules(threshold, per) })),
-      ...OWN_STEPS,
-    ];
-    expect([...dashboardThresholdSteps(model)].sort(byPlace)).toEqual(expected.sort(byPlace));
-  });
-
-  it("draws every threshold of the table on some panel", () => {
-    expect(new Set(MIRRORS.map(({ threshold }) => threshold))).toEqual(
-      new Set(Object.keys(ALERT_THRESHOLDS)),
+  it("draws every threshold at the value of _config the alerts compare with, and no other step", () => {
+    expect([...dashboardThresholdSteps(model)].sort(byPlace)).toEqual(
+      expectedSteps(config).sort(byPlace),
     );
   });
 
-  it("states in the panel descriptions the thresholds the alert rules use", () => {
-    const description = (title: string): string => String(panelTitled(title)["description"]);
-    const expiryMinutes = fromRules("jobExpirySeconds") / 60;
-    expect(description("Per-account summary")).toContain(`near ${expiryMinutes} minutes`);
-    for (const title of ["Longest-running job per account", "Job duration p50/p90/p99 per account"])
-      expect(description(title), title).toContain(`${expiryMinutes}-minute job expiry`);
-    expect(description("Age of last successful poll")).toContain(
-      `red after ${fromRules("dataStaleSeconds") / 60} minutes`,
-    );
-    expect(description("Saturation per account")).toContain(
-      `The red line is ${fromRules("saturationRatio") * 100}%`,
-    );
-    expect(description("Session expiry per account")).toContain(
-      `Orange under ${fromRules("sessionExpiringSoonSeconds", SECONDS_PER_DAY)} days`,
-    );
-    expect(description("Longest-running generation per account")).toContain(
-      `the red line is the ${fromRules("generationRunningLongSeconds") / 60} minutes of UseapiMinimaxGenerationRunningLong`,
-    );
-    expect(description("Failure ratio")).toContain(
-      `The red line is the ${fromRules("failureRatio") * 100}% of UseapiMinimaxJobFailureRatioHigh`,
-    );
+  it.each(thresholdSentences(config))("states in %s its threshold: %s", (title, sentence) => {
+    expect(description(title)).toContain(sentence);
   });
 
-  it("keeps the job expiry line in view on the longest-running job panel while every job is short", () => {
-    const custom = fieldDefaults("Longest-running job per account")["custom"] as Json;
-    expect(custom["axisSoftMax"]).toBeGreaterThan(fromRules("jobExpirySeconds"));
+  describe("rendered with a custom _config", () => {
+    const custom = {
+      selector: 'job="custom"',
+      jobNearExpirySeconds: 1080,
+      jobExpirySeconds: 1200,
+      saturationRatio: 0.75,
+      failureRatio: 0.5,
+      failureRatioMinJobs: 9,
+      sessionExpiryWarningSeconds: 259_200,
+      generationRunningLongSeconds: 2700,
+      dataStaleSeconds: 420,
+      runbookURL: "https://runbooks.example.com/minimax.md",
+      projectURL: "https://git.example.com/minimax-exporter",
+      exporterScheme: "https",
+      dashboardUID: "minimax-custom",
+      dashboardTitle: "MiniMax (custom)",
+      dashboardRefresh: "1m",
+      dashboardTimeFrom: "now-24h",
+    };
+    const customModel = renderDashboard(custom);
+    const other = view(customModel);
+
+    it("differs from the default in every value the test sets", () => {
+      for (const [key, value] of Object.entries(custom))
+        expect(config[key], key).not.toEqual(value);
+    });
+
+    it("draws every threshold at the custom values", () => {
+      expect([...dashboardThresholdSteps(customModel)].sort(byPlace)).toEqual(
+        expectedSteps(custom).sort(byPlace),
+      );
+    });
+
+    it.each(thresholdSentences(custom))(
+      "states in %s the custom threshold: %s",
+      (title, sentence) => {
+        expect(other.description(title)).toContain(sentence);
+      },
+    );
+
+    it("keeps the job expiry line in view at the custom expiry", () => {
+      const custom_ = other.fieldDefaults("Longest-running job per account")["custom"] as Json;
+      expect(custom_["axisSoftMax"]).toBeGreaterThan(custom.jobExpirySeconds);
+    });
+
+    it("selects the job variable's values with the custom selector", () => {
+      expect(other.variable("job")["query"]).toBe(
+        'label_values(useapi_minimax_up{job="custom"}, job)',
+      );
+    });
+
+    it("links the custom runbook, README and landing page scheme", () => {
+      expect((customModel["links"] as Json[]).map((link) => link["url"])).toEqual([
+        custom.runbookURL,
+        `${custom.projectURL}#readme`,
+      ]);
+      const content = String((other.panelTitled("About")["options"] as Json)["content"]);
+      expect(content).toContain(`[Runbook](${custom.runbookURL})`);
+      expect(content).toContain(`](${custom.projectURL})`);
+      const links = other.override("Exporters", "Instance").find((p) => p["id"] === "links");
+      expect((links?.["value"] as Json[])[0]?.["url"]).toBe("https://${__value.raw}/");
+    });
+
+    it("takes the custom uid, title, refresh and time range", () => {
+      expect(customModel).toMatchObject({
+        uid: custom.dashboardUID,
+        title: custom.dashboardTitle,
+        refresh: custom.dashboardRefresh,
+        time: { from: custom.dashboardTimeFrom, to: "now" },
+      });
+    });
   });
 });
 

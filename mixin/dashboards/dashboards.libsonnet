@@ -1,11 +1,25 @@
 // The Grafana dashboard, from _config: its thresholds are the alerts' and its job variable selects
 // with the alerts' selector. Rendered to grafana/dashboard.json by `npm run mixin`.
+local f = import 'filters.libsonnet';
 local layout = import 'layout.libsonnet';
 local p = import 'panels.libsonnet';
-local f = import 'filters.libsonnet';
 
 {
-  local config = $._config,
+  // Where the About panel and the README link point; override it with _config.projectURL.
+  local config = { projectURL: 'https://github.com/useapi-minimax-exporter/useapi-minimax-exporter' } + $._config,
+
+  local link(title, tooltip, icon, url) = {
+    title: title,
+    type: 'link',
+    tooltip: tooltip,
+    icon: icon,
+    url: url,
+    targetBlank: true,
+    asDropdown: false,
+    includeVars: false,
+    keepTime: false,
+    tags: [],
+  },
 
   local queryVariable(name, label, query) = {
     type: 'query',
@@ -29,7 +43,8 @@ local f = import 'filters.libsonnet';
   grafanaDashboards+:: {
     'useapi-minimax.json': {
       timezone: 'browser',
-      editable: true,
+      // Generated from the mixin: edits in Grafana would be lost at the next render.
+      editable: false,
       graphTooltip: 1,  // shared crosshair
       fiscalYearStartMonth: 0,
       schemaVersion: 41,
@@ -48,7 +63,7 @@ local f = import 'filters.libsonnet';
             label: 'Data source',
             query: 'prometheus',
           },
-          queryVariable('job', 'Job', 'label_values(useapi_minimax_up, job)'),
+          queryVariable('job', 'Job', 'label_values(useapi_minimax_up{%s}, job)' % config.selector),
           queryVariable('instance', 'Instance', 'label_values(useapi_minimax_up{job=~"$job"}, instance)'),
           queryVariable('account', 'Account', 'label_values(useapi_minimax_agent_jobs_executing{%s}, account)' % f.target),
         ],
@@ -58,6 +73,10 @@ local f = import 'filters.libsonnet';
       uid: config.dashboardUID,
       description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, and the health of the exporter.',
       tags: ['useapi', 'minimax', 'prometheus-exporter'],
+      links: [
+        link('Runbook', 'What to do about each alert', 'doc', config.runbookURL),
+        link('README', 'The exporter, its flags, metrics and this dashboard', 'info', config.projectURL + '#readme'),
+      ],
       refresh: config.dashboardRefresh,
       time: { from: config.dashboardTimeFrom, to: 'now' },
       panels: layout(

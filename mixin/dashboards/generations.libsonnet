@@ -8,10 +8,10 @@ function(config) [
 
   p.timeSeries(
     'Generations running per account and type',
-    'Video and image generations running on each account (GET /v1/minimax/scheduler/available), stacked so the top edge is the total. ' +
-    "Videos flat at an account's video slots mean it is full (see Video slots used and free); a gap means no successful poll of the scheduler in that time (see Upstream endpoints up by source, scheduler).",
+    'Video and image generations running on each account (GET /v1/minimax/scheduler/available), one line per account and type (not stacked). ' +
+    "A video line flat at the account's video slots means it is full (see Video slots used and free); a gap means no successful poll of the scheduler in that time (see Upstream endpoints up by source, scheduler).",
     [p.target('A', 'sum by (account, type) (useapi_minimax_generations_executing{%s})' % f.account, '{{account}} {{type}}')],
-  ) + p.unit('short') + p.decimals(0) + p.custom({ stacking: { mode: 'normal' }, fillOpacity: 30 }) + p.size(12, 8),
+  ) + p.unit('short') + p.decimals(0) + p.size(12, 8),
 
   p.timeSeries(
     'Longest-running generation per account',
@@ -25,21 +25,21 @@ function(config) [
 
   p.timeSeries(
     'Video slots used and free per account',
-    "Each account's video slots (maxJobs of the scheduler) in use and free. Image generations take no video slot. " +
+    "Each account's video slots (maxJobs of the scheduler) in use (the recording rule account:useapi_minimax_video_slots_used:count, slots minus available) and free. Image generations take no video slot. " +
     'Free at 0 for long means new videos wait or are refused (UseapiMinimaxVideoSlotsExhausted fires after 15 minutes): spread work over other accounts or look for stuck generations.',
     [
-      p.target('A', 'sum by (account) (useapi_minimax_video_slots{%(a)s}) - sum by (account) (useapi_minimax_video_slots_available{%(a)s})' % { a: f.account }, 'used {{account}}'),
+      p.target('A', 'sum by (account) (account:useapi_minimax_video_slots_used:count{%s})' % f.account, 'used {{account}}'),
       p.target('B', 'sum by (account) (useapi_minimax_video_slots_available{%s})' % f.account, 'free {{account}}'),
     ],
   ) + p.unit('short') + p.decimals(0) + p.size(12, 8),
 
   p.timeSeries(
     'Generations started and finished per minute',
-    "Video and image generations per minute that appeared in the scheduler's list (started) and that left it (finished), over the selected accounts. " +
+    "Video and image generations per minute that appeared in the scheduler's list (started) and that left it (finished), over the selected accounts, averaged over 5 minutes (the rate5m recording rules). " +
     'Over time they should match: finished lagging behind means generations pile up (see Video slots used and free).',
     [
-      p.target('A', 'sum by (type) (rate(useapi_minimax_generations_started_total{%s}[$__rate_interval])) * 60' % f.account, 'started {{type}}'),
-      p.target('B', 'sum by (type) (rate(useapi_minimax_generations_finished_total{%s}[$__rate_interval])) * 60' % f.account, 'finished {{type}}'),
+      p.target('A', 'sum by (type) (account_type:useapi_minimax_generations_started:rate5m{%s}) * 60' % f.account, 'started {{type}}'),
+      p.target('B', 'sum by (type) (account_type:useapi_minimax_generations_finished:rate5m{%s}) * 60' % f.account, 'finished {{type}}'),
     ],
   ) + p.unit('short') + p.size(12, 8),
 

@@ -8,9 +8,9 @@ function(config) [
 
   p.timeSeries(
     'Saturation per account',
-    'Jobs executing on each account divided by the jobs it may run at once (maxJobs from GET /v1/minimax/accounts, refreshed every 5 minutes). The red line is %s: every job slot is taken and useapi.net answers new jobs with 429 until one finishes. ' % w.percent(config.saturationRatio) +
+    'Jobs executing on each account divided by the jobs it may run at once (maxJobs from GET /v1/minimax/accounts, refreshed every 5 minutes), as the recording rule account:useapi_minimax_agent_jobs_saturation:ratio computes it. The red line is %s: every job slot is taken and useapi.net answers new jobs with 429 until one finishes. ' % w.percent(config.saturationRatio) +
     "A line that stays on it is what UseapiMinimaxAccountSaturated alerts on: spread work over more accounts or raise the account's limit. No line for an account means its maxJobs is unknown: check Upstream endpoints up by source (accounts).",
-    [p.target('A', 'max by (account) (useapi_minimax_agent_jobs_executing{%(a)s}) / max by (account) (useapi_minimax_account_max_jobs{%(a)s})' % { a: f.account }, '{{account}}')],
+    [p.target('A', 'max by (account) (account:useapi_minimax_agent_jobs_saturation:ratio{%s})' % f.account, '{{account}}')],
   ) + p.unit('percentunit')
   + p.thresholds([p.step(null, 'green'), p.step(config.saturationRatio, 'red')])
   + p.thresholdLine
@@ -30,11 +30,11 @@ function(config) [
 
   p.timeSeries(
     'Jobs started and finished per minute',
-    'Agent jobs per minute that appeared in the running list (started) and that left it, by final status (completed, failed, or unknown when their status could not be read), over the selected accounts. ' +
+    'Agent jobs per minute that appeared in the running list (started) and that left it, by final status (completed, failed, or unknown when their status could not be read), over the selected accounts, averaged over 5 minutes (the rate5m recording rules). ' +
     'Over time started and finished should match: finished lagging behind means jobs pile up (see Saturation per account); a rise of failed means useapi.net or MiniMax rejects or expires jobs (see Failure ratio); a rise of unknown means job status lookups fail (see Upstream endpoints up by source, job_status).',
     [
-      p.target('A', 'sum(rate(useapi_minimax_agent_jobs_started_total{%s}[$__rate_interval])) * 60' % f.account, 'started'),
-      p.target('B', 'sum by (status) (rate(useapi_minimax_agent_jobs_finished_total{%s}[$__rate_interval])) * 60' % f.account, '{{status}}'),
+      p.target('A', 'sum(account:useapi_minimax_agent_jobs_started:rate5m{%s}) * 60' % f.account, 'started'),
+      p.target('B', 'sum by (status) (account_status:useapi_minimax_agent_jobs_finished:rate5m{%s}) * 60' % f.account, '{{status}}'),
     ],
   ) + p.unit('short')
   + p.override('started', [p.fixedColor('blue')])
@@ -45,13 +45,12 @@ function(config) [
 
   p.timeSeries(
     'Failure ratio',
-    'Share of the agent jobs that finished failed among those that finished completed or failed, over the selected accounts (jobs of unknown status are left out). Gaps mean no job finished in that time. The red line is the %s of UseapiMinimaxJobFailureRatioHigh, which looks at a whole hour per account. ' % w.percent(config.failureRatio) +
+    "Share of each account's agent jobs that finished failed among those that finished completed or failed over the last hour (the recording rule account:useapi_minimax_agent_jobs_failed:ratio_increase1h; jobs of unknown status are left out). No line means no job finished in the past hour. The red line is the %s of UseapiMinimaxJobFailureRatioHigh, which compares the same ratio and also needs at least %s such jobs in the hour. " % [w.percent(config.failureRatio), config.failureRatioMinJobs] +
     "If it stays high: look the failed jobs up with GET /v1/minimax/agent/{jobId} for their error (timeouts, moderation, credits), check the accounts' errors and sessions, and useapi.net's status.",
-    [p.target('A', 'sum(rate(useapi_minimax_agent_jobs_finished_total{%(a)s, status="failed"}[$__rate_interval])) / sum(rate(useapi_minimax_agent_jobs_finished_total{%(a)s, status=~"completed|failed"}[$__rate_interval]))' % { a: f.account }, 'failed')],
+    [p.target('A', 'max by (account) (account:useapi_minimax_agent_jobs_failed:ratio_increase1h{%s})' % f.account, '{{account}}')],
   ) + p.unit('percentunit') + p.defaults({ min: 0, max: 1 })
   + p.thresholds([p.step(null, 'green'), p.step(config.failureRatio, 'red')])
   + p.thresholdLine
-  + p.override('failed', [p.fixedColor('red')])
   + p.size(12, 8),
 
   local quantile(refId, q, name) = p.target(

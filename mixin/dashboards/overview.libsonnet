@@ -4,6 +4,18 @@ local p = import 'panels.libsonnet';
 local w = import 'wording.libsonnet';
 
 function(config) [
+  p.text(
+    'About',
+    'What this dashboard shows and where its values come from.',
+    |||
+      The [useapi-minimax-exporter](%(project)s) measures, per useapi.net account, MiniMax **agent jobs** (executing, longest running, started and finished by status), the **accounts** (job limits, session expiry), the **job status lookups** and the **video and image scheduler** (generations, video slots).
+
+      Its values come from background polls of useapi.net, one per interval, served from its cache: each is the last successful poll's, so it can be up to one poll interval old. Exporter health shows whether the polls succeed.
+
+      [Runbook](%(runbook)s) for the alerts. Each exporter's landing page (poll status, accounts, /metrics) is linked from its instance in the Exporters table of Exporter health.
+    ||| % { project: config.projectURL, runbook: config.runbookURL },
+  ) + p.size(24, 5),
+
   p.stat(
     'Jobs executing now',
     "MiniMax agent jobs executing right now, summed over the selected accounts (from the exporter's last successful poll). " +
@@ -58,10 +70,10 @@ function(config) [
 
   p.timeSeries(
     'Jobs executing per account',
-    'Agent jobs executing on each account, stacked so the top edge is the total. ' +
-    "A flat line at an account's job limit means it is saturated and new jobs queue; a gap means no successful poll in that time (see Exporter health).",
+    'Agent jobs executing on each account, one line per account (not stacked: the total is Jobs executing now). ' +
+    "A line flat at the account's job limit (maxJobs) means it is saturated and new jobs queue (see Saturation per account); a gap means no successful poll in that time (see Exporter health).",
     [p.target('A', 'sum by (account) (useapi_minimax_agent_jobs_executing{%s})' % f.account, '{{account}}')],
-  ) + p.unit('short') + p.decimals(0) + p.custom({ stacking: { mode: 'normal' }, fillOpacity: 30 }) + p.size(12, 9),
+  ) + p.unit('short') + p.decimals(0) + p.size(12, 9),
 
   p.timeSeries(
     'Longest-running job per account',

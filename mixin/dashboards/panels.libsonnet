@@ -93,6 +93,15 @@
       },
     },
 
+  // Markdown with no query: the only panel without a data source.
+  text(title, description, markdown): {
+    type: 'text',
+    transparent: false,
+    title: title,
+    description: description,
+    options: { mode: 'markdown', content: markdown },
+  },
+
   // An expanded row holds no panels itself: Grafana gives it the panels that follow it.
   row(title): { type: 'row', collapsed: false, panels: [], title: title, gridPos: { h: 1, w: 24 } },
 
@@ -110,13 +119,12 @@
   fixedColor(color): { id: 'color', value: { mode: 'fixed', fixedColor: color } },
 
   // Maps a 0/1 up value to DOWN and UP.
-  upDown: $.defaults({
-    mappings: [{
-      type: 'value',
-      options: {
-        '0': { text: 'DOWN', color: 'red', index: 1 },
-        '1': { text: 'UP', color: 'green', index: 0 },
-      },
-    }],
-  }),
+  upDownMappings: [{
+    type: 'value',
+    options: {
+      '0': { text: 'DOWN', color: 'red', index: 1 },
+      '1': { text: 'UP', color: 'green', index: 0 },
+    },
+  }],
+  upDown: $.defaults({ mappings: $.upDownMappings }),
 }
