@@ -20,19 +20,14 @@ const SECONDS_PER_DAY = 86_400;
 /** The poll age turns orange after a minute; no alert has that threshold. */
 const POLL_AGE_WARNING_SECONDS = 60;
 
-/**
- * The mixin's dashboard with `config` merged into _config, as mixin/render.jsonnet merges it; its
- * JSON straight from jsonnet, which manifests objects far faster than std.manifestJsonEx does.
- */
+/** The dashboard of mixin/render.jsonnet with `config` merged into _config (the default with none). */
 function renderDashboard(config: Record<string, unknown> = {}): Json {
-  const program =
-    "function(config) ((import 'mixin/mixin.libsonnet') + { _config+:: config }).grafanaDashboards['useapi-minimax.json']";
   const out = execFileSync(
     "jsonnet",
-    ["--tla-code", `config=${JSON.stringify(config)}`, "-e", program],
+    ["--tla-code", `config=${JSON.stringify(config)}`, "mixin/render.jsonnet"],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
-  return JSON.parse(out) as Json;
+  return (JSON.parse(out) as { dashboard: Json }).dashboard;
 }
 
 /** The mixin's default _config, from mixin/config.libsonnet. */
