@@ -52,6 +52,32 @@ export function alertRules(text: string): AlertRule[] {
   );
 }
 
+export interface RecordingRule {
+  record: string;
+  /** The expression with its whitespace collapsed to single spaces. */
+  expr: string;
+}
+
+/** The recording rules of every group, alerting rules left out. */
+export function recordingRules(text: string): RecordingRule[] {
+  return list(parse(text), "groups").flatMap((group) =>
+    list(group, "rules").flatMap((rule) =>
+      isRecord(rule) && typeof rule["record"] === "string" && typeof rule["expr"] === "string"
+        ? [{ record: rule["record"], expr: collapse(rule["expr"]) }]
+        : [],
+    ),
+  );
+}
+
+/** The expression of every promql_expr_test case of a promtool rule test file. */
+export function promqlTestExprs(text: string): string[] {
+  return list(parse(text), "tests").flatMap((test) =>
+    list(test, "promql_expr_test").flatMap((entry) =>
+      isRecord(entry) && typeof entry["expr"] === "string" ? [entry["expr"]] : [],
+    ),
+  );
+}
+
 /** Every alert_rule_test case of a promtool rule test file. */
 export function alertRuleTestCases(text: string): RuleTestCase[] {
   return list(parse(text), "tests").flatMap((test) =>

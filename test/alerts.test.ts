@@ -4,12 +4,28 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { alertRuleTestCases, alertRules } from "./alert-rules.js";
+import { alertRuleTestCases, alertRules, promqlTestExprs, recordingRules } from "./alert-rules.js";
 import { haveBinary } from "./binaries.js";
+import { HAVE_JSONNET, renderMixin } from "./mixin.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RULES = "prometheus/alerts.yml";
 const RULE_TESTS = "prometheus/alerts.test.yml";
+const RECORDS = "prometheus/rules.yml";
+const RECORD_TESTS = "prometheus/rules.test.yml";
+
+/** The recording rules the alerts, the dashboard and the README use. */
+const RECORD_NAMES = [
+  "account:useapi_minimax_agent_jobs_saturation:ratio",
+  "account:useapi_minimax_agent_jobs_started:rate5m",
+  "account_status:useapi_minimax_agent_jobs_finished:rate5m",
+  "account:useapi_minimax_agent_jobs_completed_or_failed:increase1h",
+  "account:useapi_minimax_agent_jobs_failed:ratio_increase1h",
+  "account_type:useapi_minimax_generations_started:rate5m",
+  "account_type:useapi_minimax_generations_finished:rate5m",
+  "account:useapi_minimax_video_slots_used:count",
+  "account:useapi_minimax_video_slots_used:ratio",
+];
 
 /** The alert names other files (README, end-to-end test) depend on. */
 const ALERT_NAMES = [
@@ -65,9 +81,9 @@ const ruleTestCases = alertRuleTestCases(read(RULE_TESTS));
 describe("prometheus/alerts.yml", () => {
   it("defines exactly the documented alerts, in one group named useapi-minimax", () => {
     expect(rules.map((r) => r.alert)).toEqual(ALERT_NAMES);
-    expect([...read(RULES).matchAll(/^\s*- name:\s*(\S+)\s*$/gm)].map((m) => m[1])).toEqual([
-      "useapi-minimax",
-    ]);
+    expect([...read(RULES).matchAll(/^\s*- name:\s*"?([^"\s]+)"?\s*$/gm)].map((m) => m[1])).toEqual(
+      ["useapi-minimax"],
+    );
   });
 
   it.each(ALERT_NAMES)("gives %s a for duration, a severity and both annotations", (name) => {
@@ -98,29 +114,6 @@ describe("prometheus/alerts.yml", () => {
       const description = rules.find((r) => r.alert === name)?.annotations["description"];
       expect(description, name).toContain("{{ $value | humanizeDuration }}");
     }
-  });
-
-  it("keeps the thresholds as literals right after the comparison, for end-to-end copies", () => {
-    const text = read(RULES);
-    expect(text).toMatch(/useapi_minimax_agent_job_max_elapsed_seconds >= 780\n/);
-    expect(text).toMatch(/useapi_minimax_agent_job_max_elapsed_seconds > 900\n/);
-    expect(text).toMatch(/\n\s*useapi_minimax_account_max_jobs\n\s*>= 1\n/);
-    expect(text).toMatch(
-      /useapi_minimax_account_session_expiry_timestamp_seconds - time\(\) < 604800\n/,
-    );
-    expect(text).toMatch(
-      /useapi_minimax_account_session_expiry_timestamp_seconds - time\(\) > 0\n/,
-    );
-    expect(text).toMatch(
-      /time\(\) - useapi_minimax_account_session_expiry_timestamp_seconds >= 0\n/,
-    );
-    expect(text).toMatch(/useapi_minimax_account_error == 1\n/);
-    expect(text).toMatch(/\) > 0\.25\n/);
-    expect(text).toMatch(/\[1h\]\)\) >= 4\n/);
-    expect(text).toMatch(/\n\s*useapi_minimax_video_slots_available == 0\n/);
-    expect(text).toMatch(/useapi_minimax_generation_max_elapsed_seconds > 1800\n/);
-    expect(text).toMatch(/useapi_minimax_source_up\{source="scheduler"\} == 0\n/);
-    expect([...text.matchAll(/^\s*for: \d+[smh]$/gm)]).toHaveLength(ALERT_NAMES.length);
   });
 
   it("selects the scrape job useapi-minimax that the example Prometheus configuration defines", () => {
@@ -162,6 +155,7 @@ describe.runIf(haveBinary("promtool", "prometheus"))("promtool on the rules and 
     const dir = mkdtempSync(join(tmpdir(), "useapi-alerts-"));
     try {
       cpSync(join(ROOT, RULE_TESTS), join(dir, "alerts.test.yml"));
+      cpSync(join(ROOT, RECORDS), join(dir, "rules.yml"));
       const lines = read(RULES).split("\n");
       const at = lines.findIndex((l) => l.trim() === `- alert: ${name}`);
       const forAt = lines.findIndex((l, i) => i > at && /^\s*for: /.test(l));
@@ -181,10 +175,66 @@ describe.runIf(haveBinary("promtool", "prometheus"))("promtool on the rules and 
 
   it("validates the example Prometheus configuration together with the rule file it loads", () => {
     const result = run("promtool", ["check", "config", "prometheus/prometheus.yml"]);
-    expect(result.output).toContain("SUCCESS: 1 rule files found");
+    expect(result.output).toContain("SUCCESS: 2 rule files found");
+    expect(result.output).toContain(`SUCCESS: ${RECORD_NAMES.length} rules found`);
     expect(result.output).toContain(`SUCCESS: ${ALERT_NAMES.length} rules found`);
     expect(result.code).toBe(0);
   });
+});
+
+const records = recordingRules(read(RECORDS));
+
+describe("prometheus/rules.yml", () => {
+  it("defines exactly the documented recording rules, in one group of their own", () => {
+    expect(records.map((r) => r.record)).toEqual(RECORD_NAMES);
+    expect(
+      [...read(RECORDS).matchAll(/^\s*- name:\s*"?([^"\s]+)"?\s*$/gm)].map((m) => m[1]),
+    ).toEqual(["useapi-minimax.rules"]);
+  });
+
+  it.each(RECORD_NAMES)("tests %s in prometheus/rules.test.yml", (name) => {
+    expect(promqlTestExprs(read(RECORD_TESTS))).toContain(name);
+  });
+
+  it("is used by the alerts: a change to a record's name breaks them", () => {
+    const used = RECORD_NAMES.filter((name) => rules.some((r) => r.expr.includes(name)));
+    expect(used).toEqual([
+      "account:useapi_minimax_agent_jobs_saturation:ratio",
+      "account:useapi_minimax_agent_jobs_completed_or_failed:increase1h",
+      "account:useapi_minimax_agent_jobs_failed:ratio_increase1h",
+    ]);
+  });
+});
+
+describe.runIf(haveBinary("promtool", "prometheus"))("promtool on the recording rules", () => {
+  it("checks them without lint findings", () => {
+    const result = run("promtool", ["check", "rules", "--lint=all", "--lint-fatal", RECORDS]);
+    expect(result.output).toContain(`SUCCESS: ${RECORD_NAMES.length} rules found`);
+    expect(result.code).toBe(0);
+  });
+
+  it("passes their unit tests", () => {
+    const result = run("promtool", ["test", "rules", RECORD_TESTS]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.code).toBe(0);
+  });
+
+  it.runIf(HAVE_JSONNET)(
+    "fails their unit tests when the mixin's selector lets another job's series in",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "useapi-rules-"));
+      try {
+        cpSync(join(ROOT, RECORD_TESTS), join(dir, "rules.test.yml"));
+        const loose = (await renderMixin({ selector: 'job=~".+"' }))["prometheus/rules.yml"];
+        writeFileSync(join(dir, "rules.yml"), loose);
+        const result = run("promtool", ["test", "rules", "rules.test.yml"], dir);
+        expect(result.code).not.toBe(0);
+        expect(result.output).toContain('job="other"');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe.runIf(haveBinary("amtool", "prometheus-alertmanager"))(

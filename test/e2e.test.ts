@@ -1,17 +1,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordingRules } from "./alert-rules.js";
 import { haveBinary } from "./binaries.js";
 import { get, startStack, type Stack } from "./harness.js";
 import { dashboardQueries, type DashboardQuery } from "./dashboard-model.js";
+import { renderMixin, type RenderedFiles } from "./mixin.js";
 
 const HAVE_SERVERS =
   haveBinary("prometheus", "prometheus") &&
   haveBinary("prometheus-alertmanager", "prometheus-alertmanager");
-const JOB = "useapi-minimax";
+/** A job name other than the mixin's default, so that the rendered selector must reach every rule. */
+const JOB = "minimax-e2e";
+/** A second scrape of the same exporter that the selector leaves out. */
+const OTHER_JOB = "minimax-other";
 
 interface Server {
   name: string;
@@ -70,17 +75,16 @@ interface QueryResult {
   };
 }
 
-/** Every `expr` of the committed dashboard, with its panel title. */
-function committedDashboardQueries(): DashboardQuery[] {
-  const model = JSON.parse(
-    readFileSync(new URL("../grafana/dashboard.json", import.meta.url), "utf8"),
-  ) as object;
-  return dashboardQueries(model);
+/** Every `expr` of a rendered dashboard, with its panel title. */
+function renderedDashboardQueries(mixin: RenderedFiles): DashboardQuery[] {
+  return dashboardQueries(JSON.parse(mixin["grafana/dashboard.json"]) as object);
 }
 
 describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", () => {
   const dir = mkdtempSync(join(tmpdir(), "e2e-"));
   let stack: Stack;
+  /** The mixin rendered with the e2e selector. */
+  let mixin: RenderedFiles;
   let prometheus: Server | undefined;
   let alertmanager: Server | undefined;
   let promUrl = "";
@@ -89,6 +93,7 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
   let skewMs = 0;
 
   beforeAll(async () => {
+    mixin = await renderMixin({ selector: `job="${JOB}"` });
     stack = await startStack({
       flags: [
         "--poll.interval=1s",
@@ -107,16 +112,22 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
     promUrl = `http://127.0.0.1:${promPort}`;
     amUrl = `http://127.0.0.1:${amPort}`;
 
-    // The shipped rules with every `for` shortened, so that alerts fire within seconds.
-    const rules = readFileSync(new URL("../prometheus/alerts.yml", import.meta.url), "utf8");
-    writeFileSync(join(dir, "alerts.yml"), rules.replace(/^(\s+for:) \S+$/gm, "$1 1s"));
+    // The mixin's rules rendered with the e2e selector, every `for` shortened so that alerts fire
+    // within seconds.
+    writeFileSync(join(dir, "rules.yml"), mixin["prometheus/rules.yml"]);
+    writeFileSync(
+      join(dir, "alerts.yml"),
+      mixin["prometheus/alerts.yml"].replace(/^(\s+for:) \S+$/gm, "$1 1s"),
+    );
+    const scrape = (job: string) =>
+      `{ job_name: ${job}, static_configs: [{ targets: ["${instance}"] }] }`;
     writeFileSync(
       join(dir, "prometheus.yml"),
       [
         "global: { scrape_interval: 1s, evaluation_interval: 1s }",
-        "rule_files: [alerts.yml]",
+        "rule_files: [rules.yml, alerts.yml]",
         `alerting: { alertmanagers: [{ static_configs: [{ targets: ["127.0.0.1:${amPort}"] }] }] }`,
-        `scrape_configs: [{ job_name: ${JOB}, static_configs: [{ targets: ["${instance}"] }] }]`,
+        `scrape_configs: [${scrape(JOB)}, ${scrape(OTHER_JOB)}]`,
       ].join("\n"),
     );
     writeFileSync(
@@ -182,7 +193,7 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
   }
 
   it("returns data through Prometheus for every query of the dashboard", async () => {
-    const queries = committedDashboardQueries();
+    const queries = renderedDashboardQueries(mixin);
     expect(queries.length).toBeGreaterThanOrEqual(10);
     for (const { panel, expr } of queries) {
       const substituted = expr
@@ -203,9 +214,9 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
   }, 90_000);
 
   it("finds values through Prometheus for every template variable of the dashboard", async () => {
-    const dashboard = JSON.parse(
-      readFileSync(new URL("../grafana/dashboard.json", import.meta.url), "utf8"),
-    ) as { templating: { list: { name: string; type: string; query?: unknown }[] } };
+    const dashboard = JSON.parse(mixin["grafana/dashboard.json"]) as {
+      templating: { list: { name: string; type: string; query?: unknown }[] };
+    };
     const variables = dashboard.templating.list.filter((v) => v.type === "query");
     expect(variables.map((v) => v.name)).toEqual(["job", "instance", "account"]);
     for (const variable of variables) {
@@ -224,6 +235,22 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
       expect(values.length).toBeGreaterThan(0);
     }
   });
+
+  it("records every recording rule for the selected job only", async () => {
+    const records = recordingRules(mixin["prometheus/rules.yml"]).map((r) => r.record);
+    expect(records.length).toBeGreaterThanOrEqual(9);
+    for (const record of records) {
+      const result = await eventually(`series of ${record}`, async () => {
+        const answer = await query(record);
+        return answer.data.result.length > 0 ? answer : undefined;
+      });
+      const jobs = new Set(result.data.result.map((r) => r.metric["job"]));
+      console.log(
+        `recorded ${record}: ${result.data.result.length} series, jobs ${[...jobs].join(", ")}`,
+      );
+      expect([...jobs]).toEqual([JOB]);
+    }
+  }, 90_000);
 
   it("fires the stuck-job alerts for a job that runs past the expiry and delivers them to Alertmanager", async () => {
     const account = stack.simulator.activity.accounts[0] ?? "";
@@ -295,5 +322,7 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
     const names = new Set((await alertsInAlertmanager()).map((a) => a.labels["alertname"]));
     console.log(`alert names seen in Alertmanager: ${[...names].sort().join(", ")}`);
     expect(names).toContain("UseapiMinimaxTokenRejected");
+    const jobs = new Set((await alertsInAlertmanager()).map((a) => a.labels["job"]));
+    expect([...jobs]).toEqual([JOB]);
   }, 60_000);
 });

@@ -14,7 +14,6 @@ import {
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { serializePrometheusRule } from "../deploy/prometheus-rule.js";
 import { haveBinary } from "./binaries.js";
 import { get, startStack, TOKEN, type Stack } from "./harness.js";
 import { kubeletSecret } from "./kubelet-secret.js";
@@ -24,6 +23,7 @@ const HAVE_PROMTOOL = haveBinary("promtool", "prometheus");
 const BASE = fileURLToPath(new URL("../deploy/kubernetes", import.meta.url));
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), "utf8");
 const ALERTS = read("../prometheus/alerts.yml");
+const RECORDS = read("../prometheus/rules.yml");
 
 type Manifest = Record<string, unknown> & { apiVersion: string; kind: string };
 
@@ -198,8 +198,9 @@ describe.runIf(HAVE_KUBECTL)("the Kubernetes base (kubectl kustomize deploy/kube
     expect(monitor.spec.endpoints.map((e) => e.port)).toEqual(["metrics"]);
   });
 
-  it("gives the scrapes the job UseapiMinimaxExporterDown selects (the Service's name, no jobLabel)", () => {
-    const job = /up\{job="([^"]+)"\}/.exec(ALERTS)?.[1];
+  it("gives the scrapes the job the mixin's default selector names (the Service's name, no jobLabel)", () => {
+    const job = /up\{job=\\?"([^"\\]+)\\?"\}/.exec(ALERTS)?.[1];
+    expect(job).toBe("useapi-minimax");
     expect(one("Service").metadata?.name).toBe(job);
     expect(one("ServiceMonitor").spec.jobLabel).toBeUndefined();
   });
@@ -218,9 +219,10 @@ describe.runIf(HAVE_KUBECTL)("the Kubernetes base (kubectl kustomize deploy/kube
     ]);
   });
 
-  it("carries exactly the rule groups of prometheus/alerts.yml in the PrometheusRule", () => {
+  it("carries exactly the rule groups of prometheus/rules.yml and alerts.yml in the PrometheusRule", () => {
+    const groups = (text: string): unknown[] => (parse(text) as { groups: unknown[] }).groups;
     const rule = one("PrometheusRule");
-    expect(rule.spec.groups).toEqual((parse(ALERTS) as { groups: unknown }).groups);
+    expect(rule.spec.groups).toEqual([...groups(RECORDS), ...groups(ALERTS)]);
   });
 
   it.runIf(HAVE_PROMTOOL)("has PrometheusRule rules that promtool accepts", async () => {
@@ -243,14 +245,5 @@ describe.runIf(HAVE_KUBECTL)("the Kubernetes base (kubectl kustomize deploy/kube
     expect(kustomization.images).toEqual([{ name: "useapi-minimax-exporter", newTag: version }]);
     const image = one("Deployment").spec?.template.spec?.containers[0]?.image;
     expect(image).toBe(`useapi-minimax-exporter:${version}`);
-  });
-});
-
-describe("deploy/kubernetes/prometheus-rule.yaml", () => {
-  it("is committed exactly as npm run kubernetes generates it from prometheus/alerts.yml", async () => {
-    const committed = read("../deploy/kubernetes/prometheus-rule.yaml");
-    expect(committed, "prometheus-rule.yaml is out of date: run npm run kubernetes").toBe(
-      await serializePrometheusRule(ALERTS),
-    );
   });
 });

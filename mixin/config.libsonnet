@@ -1,0 +1,39 @@
+// The mixin's settings: override any of them with `mixin + { _config+:: { ... } }`.
+{
+  _config+:: {
+    // Label matchers of the exporter's scrape job. Every alert, recording rule and the dashboard's
+    // job variable select with it; set it to match your own job labels.
+    selector: 'job="useapi-minimax"',
+
+    // useapi.net expires a job as failed after 15 minutes; the warning comes two minutes before.
+    jobNearExpirySeconds: 780,
+    jobExpirySeconds: 900,
+    // Jobs executing / maxJobs at which an account counts as saturated.
+    saturationRatio: 1,
+    // Share of the jobs completed or failed in an hour that failed, and the fewest such jobs that
+    // count, so that one failure out of two does not page.
+    failureRatio: 0.25,
+    failureRatioMinJobs: 4,
+    // Warn this long before a MiniMax session expires.
+    sessionExpiryWarningSeconds: 604800,
+    // No expiry is documented for generations; 30 minutes, the last duration bucket, means stuck.
+    generationRunningLongSeconds: 1800,
+    // Seconds without a successful poll of the jobs list before the data counts as stale.
+    dataStaleSeconds: 300,
+    // Share of polls answered 429 over 15 minutes that counts as persistent rate limiting.
+    rateLimitedRatio: 0.25,
+
+    // The project's home, linked from the dashboard, and where its runbook is published: each
+    // alert's runbook_url is runbookURL plus '#' and the alert's name in lower case.
+    projectURL: 'https://github.com/useapi-minimax-exporter/useapi-minimax-exporter',
+    runbookURL: self.projectURL + '/blob/main/docs/runbook.md',
+    // The scheme of the exporter's landing page, linked from the dashboard per instance.
+    exporterScheme: 'http',
+
+    // The dashboard's identity and defaults.
+    dashboardUID: 'useapi-minimax-exporter',
+    dashboardTitle: 'useapi.net MiniMax',
+    dashboardRefresh: '30s',
+    dashboardTimeFrom: 'now-6h',
+  },
+}

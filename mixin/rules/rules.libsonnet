@@ -1,0 +1,74 @@
+// Recording rules for what the alerts and the dashboard compute repeatedly, named level:metric:
+// operations as Prometheus' naming practice asks. Every one keeps the job and instance labels and
+// selects with _config.selector. Unit tests: prometheus/rules.test.yml.
+{
+  local s = $._config.selector,
+  local record(name, expr) = { record: name, expr: expr },
+
+  prometheusRules+:: {
+    groups+: [{
+      name: 'useapi-minimax.rules',
+      rules: [
+        // maxJobs 0 gives +Inf (or NaN with no job): the alerts compare, so neither counts as full.
+        record(
+          'account:useapi_minimax_agent_jobs_saturation:ratio',
+          |||
+            useapi_minimax_agent_jobs_executing{%(s)s}
+            / on (job, instance, account)
+            useapi_minimax_account_max_jobs{%(s)s}
+          ||| % { s: s },
+        ),
+        record(
+          'account:useapi_minimax_agent_jobs_started:rate5m',
+          'rate(useapi_minimax_agent_jobs_started_total{%s}[5m])' % s,
+        ),
+        record(
+          'account_status:useapi_minimax_agent_jobs_finished:rate5m',
+          'rate(useapi_minimax_agent_jobs_finished_total{%s}[5m])' % s,
+        ),
+        // Jobs of unknown status (their lookup failed) count neither way.
+        record(
+          'account:useapi_minimax_agent_jobs_completed_or_failed:increase1h',
+          'sum without (status) (increase(useapi_minimax_agent_jobs_finished_total{status=~"completed|failed", %s}[1h]))' % s,
+        ),
+        record(
+          'account:useapi_minimax_agent_jobs_failed:ratio_increase1h',
+          |||
+            sum without (status) (increase(useapi_minimax_agent_jobs_finished_total{status="failed", %(s)s}[1h]))
+            /
+            sum without (status) (increase(useapi_minimax_agent_jobs_finished_total{status=~"completed|failed", %(s)s}[1h]))
+          ||| % { s: s },
+        ),
+        record(
+          'account_type:useapi_minimax_generations_started:rate5m',
+          'rate(useapi_minimax_generations_started_total{%s}[5m])' % s,
+        ),
+        record(
+          'account_type:useapi_minimax_generations_finished:rate5m',
+          'rate(useapi_minimax_generations_finished_total{%s}[5m])' % s,
+        ),
+        record(
+          'account:useapi_minimax_video_slots_used:count',
+          |||
+            useapi_minimax_video_slots{%(s)s}
+            - on (job, instance, account)
+            useapi_minimax_video_slots_available{%(s)s}
+          ||| % { s: s },
+        ),
+        // An account with no video slots (maxJobs 0) has no ratio rather than NaN.
+        record(
+          'account:useapi_minimax_video_slots_used:ratio',
+          |||
+            (
+              useapi_minimax_video_slots{%(s)s}
+              - on (job, instance, account)
+              useapi_minimax_video_slots_available{%(s)s}
+            )
+            / on (job, instance, account)
+            (useapi_minimax_video_slots{%(s)s} > 0)
+          ||| % { s: s },
+        ),
+      ],
+    }],
+  },
+}
