@@ -5,8 +5,7 @@ local layout = import 'layout.libsonnet';
 local p = import 'panels.libsonnet';
 
 {
-  // Where the About panel and the README link point; override it with _config.projectURL.
-  local config = { projectURL: 'https://github.com/useapi-minimax-exporter/useapi-minimax-exporter' } + $._config,
+  local config = $._config,
 
   local link(title, tooltip, icon, url) = {
     title: title,
