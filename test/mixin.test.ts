@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -182,6 +183,31 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
     expect(rules.length).toBe(15);
     for (const rule of rules) {
       expect(rule.annotations["runbook_url"]).toBe(`${base}#${rule.alert.toLowerCase()}`);
+    }
+  });
+
+  it("renders as the README's example shows, with its selector in every rule", () => {
+    const readme = read("README.md");
+    const start = readme.indexOf("cat > minimax.jsonnet <<'EOF'");
+    const end = readme.indexOf("> dashboard.json", start);
+    expect(start).toBeGreaterThan(0);
+    const script = readme.slice(start, end + "> dashboard.json".length);
+    const dir = mkdtempSync(join(tmpdir(), "mixin-readme-"));
+    try {
+      mkdirSync(join(dir, "vendor"));
+      symlinkSync(join(ROOT, "mixin"), join(dir, "vendor", "mixin"));
+      const result = spawnSync("bash", ["-e", "-c", script], { cwd: dir, encoding: "utf8" });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const alerts = alertRules(readFileSync(join(dir, "alerts.yml"), "utf8"));
+      const records = recordingRules(readFileSync(join(dir, "rules.yml"), "utf8"));
+      expect(alerts.length).toBe(15);
+      expect(records.length).toBe(9);
+      for (const { expr } of [...alerts, ...records]) expect(expr).toContain('cluster="eu-1"');
+      const dashboard = readFileSync(join(dir, "dashboard.json"), "utf8");
+      expect(dashboard).toContain('cluster=\\"eu-1\\"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

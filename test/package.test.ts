@@ -101,15 +101,26 @@ describe("the npm package", () => {
     expect(manifest?.bin).toEqual({ [BIN]: "dist/main.js" });
   });
 
-  it("ships only what runs: the compiled JavaScript, the dashboard, package.json, README and CHANGELOG", () => {
+  it("ships only what runs and what monitors it: the compiled JavaScript, the mixin and its render, the runbook, package.json, README and CHANGELOG", () => {
     const paths = (pack?.files ?? []).map((file) => file.path);
     expect(paths).toContain("dist/main.js");
     expect(paths).toContain("dist/simulator/server.js");
     expect(paths).toContain("grafana/dashboard.json");
+    expect(paths).toContain("mixin/mixin.libsonnet");
+    expect(paths).toContain("prometheus/rules.yml");
     const extra = paths.filter(
       (path) =>
         !/^dist\/.+\.js$/.test(path) &&
-        !["package.json", "README.md", "CHANGELOG.md", "grafana/dashboard.json"].includes(path),
+        !/^mixin\/(.+\.libsonnet|render\.jsonnet)$/.test(path) &&
+        ![
+          "package.json",
+          "README.md",
+          "CHANGELOG.md",
+          "grafana/dashboard.json",
+          "prometheus/alerts.yml",
+          "prometheus/rules.yml",
+          "docs/runbook.md",
+        ].includes(path),
     );
     expect(extra).toEqual([]);
   });
