@@ -22,3 +22,17 @@ export function formatValue(value: number): string {
 export function familyHeader(name: string, help: string, type: string): string {
   return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
 }
+
+/** The samples `name{account="…"} value` of per-account rows; a row without a value is left out. */
+export function perAccountSamples<Row extends { readonly account: string }>(
+  name: string,
+  rows: readonly Row[],
+  value: (row: Row) => number | undefined,
+): string {
+  let text = "";
+  for (const row of rows) {
+    const v = value(row);
+    if (v !== undefined) text += `${name}{account="${escapeLabel(row.account)}"} ${v}\n`;
+  }
+  return text;
+}

@@ -2,7 +2,7 @@ import { Gauge, type Registry } from "prom-client";
 import { anomalyCounter } from "../../metrics/anomalies.js";
 import { JOB_MAX_ELAPSED, JOBS_EXECUTING } from "../../metrics/families.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
-import { escapeLabel } from "../../metrics/text-format.js";
+import { perAccountSamples } from "../../metrics/text-format.js";
 import type { Source } from "../source.js";
 import { JOBS_PATH, parsePayload, type JobsPayload, type PayloadLimits } from "./answer.js";
 import { createJobTracker, type FinishedJob } from "./job-tracker.js";
@@ -47,11 +47,8 @@ export function createJobsSource(options: JobsSourceOptions): JobsSource {
   // The per-account gauges are dropped when stale; the snapshot stays for the landing page.
   let exported: readonly AccountState[] = [];
 
-  const gauge = (name: string, value: (account: AccountState) => number) => () => {
-    let text = "";
-    for (const a of exported) text += `${name}{account="${escapeLabel(a.account)}"} ${value(a)}\n`;
-    return text;
-  };
+  const gauge = (name: string, value: (account: AccountState) => number) => () =>
+    perAccountSamples(name, exported, value);
 
   return {
     name: "jobs",

@@ -7,7 +7,7 @@ import {
   VIDEO_SLOTS_AVAILABLE,
 } from "../../metrics/families.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
-import { escapeLabel } from "../../metrics/text-format.js";
+import { escapeLabel, perAccountSamples } from "../../metrics/text-format.js";
 import type { PayloadLimits } from "../jobs/answer.js";
 import type { Source } from "../source.js";
 import {
@@ -61,14 +61,8 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
     }
     return text;
   };
-  const slots = (name: string, value: (a: AccountGenerations) => number | undefined) => () => {
-    let text = "";
-    for (const a of exported) {
-      const v = value(a);
-      if (v !== undefined) text += `${name}{account="${escapeLabel(a.account)}"} ${v}\n`;
-    }
-    return text;
-  };
+  const slots = (name: string, value: (a: AccountGenerations) => number | undefined) => () =>
+    perAccountSamples(name, exported, value);
 
   return {
     name: "scheduler",
