@@ -4,6 +4,7 @@
 function(config={})
   local mixin = (import 'mixin.libsonnet') + { _config+:: config };
   {
+    config: mixin._config,
     alerts: mixin.prometheusAlerts,
     rules: mixin.prometheusRules,
     dashboard: mixin.grafanaDashboards['useapi-minimax.json'],

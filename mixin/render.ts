@@ -1,15 +1,16 @@
-import { execFile } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { format, resolveConfig } from "prettier";
 import { stringify } from "yaml";
 
 /** What mixin/render.jsonnet returns. */
-interface Outputs {
-  alerts: object;
-  rules: object;
-  dashboard: object;
-  prometheusRule: object;
+export interface MixinOutputs {
+  /** The _config in effect: the defaults with `config` merged in. */
+  config: Record<string, unknown>;
+  alerts: Record<string, unknown>;
+  rules: Record<string, unknown>;
+  dashboard: Record<string, unknown>;
+  prometheusRule: Record<string, unknown>;
 }
 
 /** The files the mixin renders, by path from the repository root. */
@@ -32,6 +33,20 @@ async function prettier(root: URL, path: string, text: string): Promise<string> 
 
 const yaml = (value: object): string => stringify(value, { lineWidth: 0 });
 
+/** The outputs of mixin/render.jsonnet in the repository at `root`, `config` merged into _config. */
+export function evaluateMixin(root: URL, config: Record<string, unknown> = {}): MixinOutputs {
+  const stdout = execFileSync(
+    "jsonnet",
+    [
+      "--tla-code",
+      `config=${JSON.stringify(config)}`,
+      fileURLToPath(new URL("mixin/render.jsonnet", root)),
+    ],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout) as MixinOutputs;
+}
+
 /**
  * Renders the mixin of the repository at `root` with `config` merged into its _config (the
  * default render with none): jsonnet evaluates it, and the outputs become the files `npm run
@@ -41,16 +56,7 @@ export async function renderMixin(
   root: URL,
   config: Record<string, unknown> = {},
 ): Promise<RenderedFiles> {
-  const { stdout } = await promisify(execFile)(
-    "jsonnet",
-    [
-      "--tla-code",
-      `config=${JSON.stringify(config)}`,
-      fileURLToPath(new URL("mixin/render.jsonnet", root)),
-    ],
-    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-  );
-  const out = JSON.parse(stdout) as Outputs;
+  const out = evaluateMixin(root, config);
   const texts: RenderedFiles = {
     "prometheus/alerts.yml":
       header([

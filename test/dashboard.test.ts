@@ -1,5 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   type Json,
@@ -9,9 +7,8 @@ import {
   dashboardThresholdSteps,
   isRecord,
 } from "./dashboard-model.js";
-import { HAVE_JSONNET } from "./mixin.js";
+import { HAVE_JSONNET, mixinOutputs } from "./mixin.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 /** The series with an account label: the exporter's per-account families and their records. */
 const PER_ACCOUNT_METRIC =
@@ -21,23 +18,11 @@ const SECONDS_PER_DAY = 86_400;
 const POLL_AGE_WARNING_SECONDS = 60;
 
 /** The dashboard of mixin/render.jsonnet with `config` merged into _config (the default with none). */
-function renderDashboard(config: Record<string, unknown> = {}): Json {
-  const out = execFileSync(
-    "jsonnet",
-    ["--tla-code", `config=${JSON.stringify(config)}`, "mixin/render.jsonnet"],
-    { cwd: ROOT, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
-  );
-  return (JSON.parse(out) as { dashboard: Json }).dashboard;
-}
+const renderDashboard = (config: Record<string, unknown> = {}): Json =>
+  mixinOutputs(config).dashboard;
 
 /** The mixin's default _config, from mixin/config.libsonnet. */
-function defaultConfig(): Json {
-  const out = execFileSync("jsonnet", ["-e", "(import 'mixin/config.libsonnet')._config"], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  return JSON.parse(out) as Json;
-}
+const defaultConfig = (): Json => mixinOutputs().config;
 
 /** Reads one rendered dashboard: its panels by title, their field defaults, its variables. */
 function view(model: Json) {

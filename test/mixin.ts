@@ -1,8 +1,13 @@
 /** The monitoring mixin's render (mixin/render.ts), for tests that need Debian's jsonnet. */
-import { renderMixin as render, type RenderedFiles } from "../mixin/render.js";
+import {
+  evaluateMixin,
+  renderMixin as render,
+  type MixinOutputs,
+  type RenderedFiles,
+} from "../mixin/render.js";
 import { haveBinary } from "./binaries.js";
 
-export type { RenderedFiles };
+export type { MixinOutputs, RenderedFiles };
 
 export const HAVE_JSONNET = haveBinary("jsonnet", "jsonnet");
 
@@ -11,3 +16,7 @@ const ROOT = new URL("..", import.meta.url);
 /** This repository's mixin rendered with `config` merged into its _config. */
 export const renderMixin = (config: Record<string, unknown> = {}): Promise<RenderedFiles> =>
   render(ROOT, config);
+
+/** This repository's mixin evaluated with `config` merged into its _config: its outputs as values. */
+export const mixinOutputs = (config: Record<string, unknown> = {}): MixinOutputs =>
+  evaluateMixin(ROOT, config);
