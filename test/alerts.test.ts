@@ -16,15 +16,15 @@ const RECORD_TESTS = "prometheus/rules.test.yml";
 
 /** The recording rules the alerts, the dashboard and the README use. */
 const RECORD_NAMES = [
-  "account:useapi_minimax_agent_jobs_saturation:ratio",
+  "account:useapi_minimax_agent_jobs_executing_per_max_jobs:ratio",
   "account:useapi_minimax_agent_jobs_started:rate5m",
   "account_status:useapi_minimax_agent_jobs_finished:rate5m",
   "account:useapi_minimax_agent_jobs_completed_or_failed:increase1h",
-  "account:useapi_minimax_agent_jobs_failed:ratio_increase1h",
+  "account:useapi_minimax_agent_jobs_failed_per_completed_or_failed:ratio_increase1h",
   "account_type:useapi_minimax_generations_started:rate5m",
   "account_type:useapi_minimax_generations_finished:rate5m",
   "account:useapi_minimax_video_slots_used:count",
-  "account:useapi_minimax_video_slots_used:ratio",
+  "account:useapi_minimax_video_slots_used_per_slots:ratio",
 ];
 
 /** The alert names other files (README, end-to-end test) depend on. */
@@ -199,9 +199,10 @@ describe("prometheus/rules.yml", () => {
   it("is used by the alerts: a change to a record's name breaks them", () => {
     const used = RECORD_NAMES.filter((name) => rules.some((r) => r.expr.includes(name)));
     expect(used).toEqual([
-      "account:useapi_minimax_agent_jobs_saturation:ratio",
+      "account:useapi_minimax_agent_jobs_executing_per_max_jobs:ratio",
       "account:useapi_minimax_agent_jobs_completed_or_failed:increase1h",
-      "account:useapi_minimax_agent_jobs_failed:ratio_increase1h",
+      "account:useapi_minimax_agent_jobs_failed_per_completed_or_failed:ratio_increase1h",
+      "account:useapi_minimax_video_slots_used_per_slots:ratio",
     ]);
   });
 });
@@ -220,7 +221,7 @@ describe.runIf(haveBinary("promtool", "prometheus"))("promtool on the recording 
   });
 
   it.runIf(HAVE_JSONNET)(
-    "fails their unit tests when the mixin's selector lets another job's series in",
+    "fails the unit test of every record when the mixin's selector lets another job's series in",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "useapi-rules-"));
       try {
@@ -229,7 +230,8 @@ describe.runIf(haveBinary("promtool", "prometheus"))("promtool on the recording 
         writeFileSync(join(dir, "rules.yml"), loose);
         const result = run("promtool", ["test", "rules", "rules.test.yml"], dir);
         expect(result.code).not.toBe(0);
-        expect(result.output).toContain('job="other"');
+        const failed = RECORD_NAMES.filter((name) => result.output.includes(`expr: "${name}"`));
+        expect(failed).toEqual(RECORD_NAMES);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

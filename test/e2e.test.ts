@@ -239,6 +239,22 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
   it("records every recording rule for the selected job only", async () => {
     const records = recordingRules(mixin["prometheus/rules.yml"]).map((r) => r.record);
     expect(records.length).toBeGreaterThanOrEqual(9);
+    // Before "none for the other job" means anything, its series must have been scraped and a rule
+    // evaluation must have run on them.
+    await eventually(`series of ${OTHER_JOB}`, async () => {
+      const answer = await query(`count_over_time(useapi_minimax_up{job="${OTHER_JOB}"}[1m]) >= 3`);
+      return answer.data.result.length > 0 ? true : undefined;
+    });
+    const since = Date.now();
+    await eventually("a rule evaluation after that", async () => {
+      const answer = JSON.parse((await get(`${promUrl}/api/v1/rules?type=record`)).body) as {
+        data: { groups: { lastEvaluation: string }[] };
+      };
+      const groups = answer.data.groups;
+      return groups.length > 0 && groups.every((g) => Date.parse(g.lastEvaluation) > since)
+        ? true
+        : undefined;
+    });
     for (const record of records) {
       const result = await eventually(`series of ${record}`, async () => {
         const answer = await query(record);

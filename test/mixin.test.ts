@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { alertRules, recordingRules } from "./alert-rules.js";
-import { HAVE_JSONNET, renderMixin, type RenderedFiles } from "./mixin.js";
+import { alertRules, recordingRules, type AlertRule } from "./alert-rules.js";
+import { dashboardQueries } from "./dashboard-model.js";
+import { HAVE_JSONNET, mixinOutputs, renderMixin, type RenderedFiles } from "./mixin.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const read = (path: string): string => readFileSync(join(ROOT, path), "utf8");
@@ -91,6 +92,27 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
       expect(rules.flatMap(({ expr }) => vectorSelectors(expr)).length).toBeGreaterThan(30);
     });
 
+    it("selects with it in every vector selector of every dashboard query and variable", () => {
+      const dashboard = JSON.parse(custom["grafana/dashboard.json"]) as {
+        templating: { list: { name: string; query?: unknown }[] };
+      };
+      const queries = [
+        ...dashboardQueries(dashboard).map(({ panel, expr }) => ({ rule: panel, expr })),
+        ...dashboard.templating.list.flatMap((v) =>
+          typeof v.query === "string" && v.query.startsWith("label_values(")
+            ? [{ rule: `variable ${v.name}`, expr: v.query }]
+            : [],
+        ),
+      ];
+      const missing = queries.flatMap(({ rule, expr }) =>
+        vectorSelectors(expr)
+          .filter((s) => !(s.matchers ?? "").includes(CUSTOM_SELECTOR))
+          .map((s) => `${rule}: ${s.name}${s.matchers ?? ""}`),
+      );
+      expect(missing).toEqual([]);
+      expect(queries.length).toBeGreaterThan(30);
+    });
+
     it("leaves the default job nowhere in the rules, the dashboard or the PrometheusRule", () => {
       for (const [path, text] of Object.entries(custom)) {
         expect(text.includes('job="useapi-minimax"'), path).toBe(false);
@@ -164,22 +186,28 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
     { key: "rateLimitedRatio", alert: "UseapiMinimaxRateLimited", comparison: ">", value: 0.5 },
   ];
 
-  it.each(THRESHOLDS)(
-    "compares $alert with _config.$key ($comparison $value when set so)",
-    async ({ key, alert, comparison, value }) => {
-      const find = (files: RenderedFiles) =>
-        alertRules(files["prometheus/alerts.yml"]).find((r) => r.alert === alert)?.expr ?? "";
-      const pattern = (n: number) => ` ${comparison} ${n}( |$)`;
-      const before = find(defaults);
-      const after = find(await renderMixin({ [key]: value }));
-      expect(after).toMatch(new RegExp(pattern(value)));
-      expect(before).not.toMatch(new RegExp(pattern(value)));
-    },
-  );
+  describe("with other thresholds", () => {
+    // One evaluation with every threshold changed: the values differ from each other and the defaults.
+    let changed: AlertRule[];
+    beforeAll(() => {
+      const config = Object.fromEntries(THRESHOLDS.map(({ key, value }) => [key, value]));
+      changed = alertRules(JSON.stringify(mixinOutputs(config).alerts));
+    });
 
-  it("points every runbook_url at _config.runbookURL and the alert's own anchor", async () => {
+    it.each(THRESHOLDS)(
+      "compares $alert with _config.$key ($comparison $value when set so)",
+      ({ alert, comparison, value }) => {
+        const find = (rules: AlertRule[]) => rules.find((r) => r.alert === alert)?.expr ?? "";
+        const pattern = new RegExp(` ${comparison} ${value}( |$)`);
+        expect(find(changed)).toMatch(pattern);
+        expect(find(alertRules(defaults["prometheus/alerts.yml"]))).not.toMatch(pattern);
+      },
+    );
+  });
+
+  it("points every runbook_url at _config.runbookURL and the alert's own anchor", () => {
     const base = "https://runbooks.example.com/minimax.md";
-    const rules = alertRules((await renderMixin({ runbookURL: base }))["prometheus/alerts.yml"]);
+    const rules = alertRules(JSON.stringify(mixinOutputs({ runbookURL: base }).alerts));
     expect(rules.length).toBe(15);
     for (const rule of rules) {
       expect(rule.annotations["runbook_url"]).toBe(`${base}#${rule.alert.toLowerCase()}`);

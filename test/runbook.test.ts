@@ -63,12 +63,28 @@ describe("docs/runbook.md", () => {
     },
   );
 
+  it("names only panels the dashboard has, where it says panel", () => {
+    const text = RUNBOOK.replace(/\s+/g, " ");
+    const quotes = (list: string): string[] =>
+      [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? "");
+    const named = [
+      ...[...text.matchAll(/\b[Pp]anels? ((?:"[^"]+"(?:, | and | or )?)+)/g)].flatMap((m) =>
+        quotes(m[1] ?? ""),
+      ),
+      ...[...text.matchAll(/"([^"]+)" panels?\b/g)].map((m) => m[1] ?? ""),
+    ];
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((title) => !PANEL_TITLES.has(title))).toEqual([]);
+  });
+
   it.each(ALERTS.map((r) => r.alert))(
     "points the diagnosis of %s at a panel the dashboard has",
     (name) => {
       const body = sections(RUNBOOK).find((s) => s.heading === name)?.body ?? "";
-      const diagnosis = body.slice(body.indexOf("**Diagnosis.**"), body.indexOf("**Resolution.**"));
-      const quoted = [...diagnosis.matchAll(/"([^"\n]+)"/g)].map((m) => m[1] ?? "");
+      const diagnosis = body
+        .slice(body.indexOf("**Diagnosis.**"), body.indexOf("**Resolution.**"))
+        .replace(/\s+/g, " ");
+      const quoted = [...diagnosis.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? "");
       expect(quoted.filter((title) => PANEL_TITLES.has(title)).length).toBeGreaterThan(0);
     },
   );

@@ -1,11 +1,12 @@
 // Alerts in the style of node_exporter's node-mixin: every alert has `for`, a `severity` label,
 // `summary`, `description` and a `runbook_url` to its section of docs/runbook.md. Unit tests:
 // prometheus/alerts.test.yml, run on the default render.
+local w = import '../wording.libsonnet';
+
 {
   local config = $._config,
   local s = config.selector,
-  // Numbers as PromQL reads them: '%s' would write 0.9 as 0.90000000000000002.
-  local number(x) = '%.15g' % x,
+  local number = w.number,
   local alert(name, expr, forDuration, severity, summary, description) = {
     alert: name,
     expr: expr,
@@ -106,11 +107,14 @@
         // maxJobs comes from the accounts poll (every 5 minutes): a changed limit shows that late.
         alert(
           'UseapiMinimaxAccountSaturated',
-          'account:useapi_minimax_agent_jobs_saturation:ratio{%s} >= %s' % [s, number(config.saturationRatio)],
+          'account:useapi_minimax_agent_jobs_executing_per_max_jobs:ratio{%s} >= %s' % [s, number(config.saturationRatio)],
           '15m',
           'warning',
-          'A MiniMax account runs as many jobs as it may.',
-          'MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) has been using {{ $value | humanizePercentage }} of its job slots (jobs executing / maxJobs) for several minutes; useapi.net answers its new jobs with 429 until one finishes.',
+          if config.saturationRatio >= 1 then 'A MiniMax account runs as many jobs as it may.'
+          else 'A MiniMax account uses %s or more of its job slots.' % w.percent(config.saturationRatio),
+          'MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) has been using {{ $value | humanizePercentage }} of its job slots (jobs executing / maxJobs) for several minutes; %suseapi.net answers its new jobs with 429 until one finishes.' % (
+            if config.saturationRatio >= 1 then '' else 'at 100%% '
+          ),
         ),
         alert(
           'UseapiMinimaxSessionExpiringSoon',
@@ -123,7 +127,7 @@
           'warning',
           "A MiniMax account's session expires within %s." % (
             if config.sessionExpiryWarningSeconds == 604800 then 'a week'
-            else '%s days' % number(config.sessionExpiryWarningSeconds / 86400)
+            else w.duration(config.sessionExpiryWarningSeconds)
           ),
           'The MiniMax session of account {{ $labels.account }} (exporter {{ $labels.instance }}) expires in {{ $value | humanizeDuration }}; after that the account stops working until it is reconfigured at useapi.net.',
         ),
@@ -147,7 +151,7 @@
         alert(
           'UseapiMinimaxJobFailureRatioHigh',
           |||
-            account:useapi_minimax_agent_jobs_failed:ratio_increase1h{%(s)s} > %(ratio)s
+            account:useapi_minimax_agent_jobs_failed_per_completed_or_failed:ratio_increase1h{%(s)s} > %(ratio)s
             and
             account:useapi_minimax_agent_jobs_completed_or_failed:increase1h{%(s)s} >= %(min)s
           ||| % { s: s, ratio: number(config.failureRatio), min: number(config.failureRatioMinJobs) },
@@ -156,25 +160,21 @@
           'Many MiniMax agent jobs fail.',
           '{{ $value | humanizePercentage }} of the agent jobs of MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) that completed or failed in the last hour failed.',
         ),
-        // maxJobs 0 (an account that may run no videos) is not a full account.
+        // maxJobs 0 (an account that may run no videos) has no ratio, so it is not a full account.
         alert(
           'UseapiMinimaxVideoSlotsExhausted',
-          |||
-            useapi_minimax_video_slots{%(s)s} > 0
-            and on (job, instance, account)
-            useapi_minimax_video_slots_available{%(s)s} == 0
-          ||| % { s: s },
+          'account:useapi_minimax_video_slots_used_per_slots:ratio{%s} >= 1' % s,
           '15m',
           'warning',
           'A MiniMax account has no free video slot.',
-          'All {{ $value }} video slots of MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) have been busy for 15 minutes (GET /v1/minimax/scheduler/available); its new video generations wait or are refused until one finishes.',
+          '{{ $value | humanizePercentage }} of the video slots of MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) have been in use for 15 minutes (GET /v1/minimax/scheduler/available); its new video generations wait or are refused until one finishes.',
         ),
         alert(
           'UseapiMinimaxGenerationRunningLong',
           'useapi_minimax_generation_max_elapsed_seconds{%s} > %s' % [s, number(config.generationRunningLongSeconds)],
           '1m',
           'warning',
-          'A MiniMax generation has run for over %s minutes.' % number(config.generationRunningLongSeconds / 60),
+          'A MiniMax generation has run for over %s.' % w.duration(config.generationRunningLongSeconds),
           'The longest-running {{ $labels.type }} generation of MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) has run for {{ $value | humanizeDuration }}; it is probably stuck at useapi.net and may hold a video slot.',
         ),
         alert(

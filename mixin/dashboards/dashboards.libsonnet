@@ -1,11 +1,12 @@
 // The Grafana dashboard, from _config: its thresholds are the alerts' and its job variable selects
 // with the alerts' selector. Rendered to grafana/dashboard.json by `npm run mixin`.
-local f = import 'filters.libsonnet';
+local filters = import 'filters.libsonnet';
 local layout = import 'layout.libsonnet';
 local p = import 'panels.libsonnet';
 
 {
   local config = $._config,
+  local f = filters(config),
 
   local link(title, tooltip, icon, url) = {
     title: title,
@@ -63,7 +64,7 @@ local p = import 'panels.libsonnet';
             query: 'prometheus',
           },
           queryVariable('job', 'Job', 'label_values(useapi_minimax_up{%s}, job)' % config.selector),
-          queryVariable('instance', 'Instance', 'label_values(useapi_minimax_up{job=~"$job"}, instance)'),
+          queryVariable('instance', 'Instance', 'label_values(useapi_minimax_up{%s}, instance)' % f.job),
           queryVariable('account', 'Account', 'label_values(useapi_minimax_agent_jobs_executing{%s}, account)' % f.target),
         ],
       },

@@ -1,12 +1,12 @@
 // The "Exporter health" row: whether the exporters poll useapi.net, and how well.
-local f = import 'filters.libsonnet';
+local w = import '../wording.libsonnet';
+local filters = import 'filters.libsonnet';
 local p = import 'panels.libsonnet';
-local w = import 'wording.libsonnet';
-
-// No alert: the age of the last poll turns orange well before the data counts as stale.
-local pollAgeWarningSeconds = 60;
 
 function(config)
+  local f = filters(config);
+  // No alert: the age of the last poll turns orange well before the data counts as stale.
+  local pollAgeWarningSeconds = std.min(60, config.dataStaleSeconds / 2);
   local pollAgeSteps = [p.step(null, 'green'), p.step(pollAgeWarningSeconds, 'orange'), p.step(config.dataStaleSeconds, 'red')];
   local upDownCells = [{ id: 'mappings', value: p.upDownMappings }, { id: 'custom.cellOptions', value: { type: 'color-text' } }];
   [
@@ -25,7 +25,7 @@ function(config)
     p.stat(
       'Age of last successful poll',
       "Time since the exporter's last successful poll of useapi.net (the newest over the selected instances); it should stay near the poll interval. " +
-      'Orange after a minute, red after %s, when the UseapiMinimaxDataStale alert starts to count: the per-account values are old or gone. While no poll has succeeded since the exporter started, the age counts from its start, as in the alert. Check Upstream up and Poll outcomes per second.' % w.minutes(config.dataStaleSeconds),
+      'Orange after %s, red after %s, when the UseapiMinimaxDataStale alert starts to count: the per-account values are old or gone. While no poll has succeeded since the exporter started, the age counts from its start, as in the alert. Check Upstream up and Poll outcomes per second.' % [w.duration(pollAgeWarningSeconds), w.duration(config.dataStaleSeconds)],
       [p.target('A', '(time() - max(useapi_minimax_source_last_success_timestamp_seconds{source="jobs", %(t)s})) or (time() - max(process_start_time_seconds{%(t)s} and on (job, instance) useapi_minimax_up{%(t)s}))' % { t: f.target })],
     ) + p.unit('s')
     + p.thresholds(pollAgeSteps)
@@ -44,7 +44,7 @@ function(config)
     p.table(
       'Exporters',
       'One row per exporter (job and instance): its version (useapi_minimax_exporter_build_info), whether Prometheus scrapes it (up), whether its last poll of useapi.net succeeded (useapi_minimax_up) and the age of its last successful poll. ' +
-      'Click an instance to open its landing page (%s://instance/: poll status, accounts, /metrics). Orange after a minute, red after %s (UseapiMinimaxDataStale).' % [config.exporterScheme, w.minutes(config.dataStaleSeconds)],
+      'Click an instance to open its landing page (%s://instance/: poll status, accounts, /metrics). Orange after %s, red after %s (UseapiMinimaxDataStale).' % [config.exporterScheme, w.duration(pollAgeWarningSeconds), w.duration(config.dataStaleSeconds)],
       [
         p.tableQuery('A', 'max by (job, instance, version) (useapi_minimax_exporter_build_info{%s})' % f.target),
         p.tableQuery('B', 'max by (job, instance) (up{%s})' % f.target),

@@ -1,6 +1,7 @@
 // Recording rules for what the alerts and the dashboard compute repeatedly, named level:metric:
-// operations as Prometheus' naming practice asks. Every one keeps the job and instance labels and
-// selects with _config.selector. Unit tests: prometheus/rules.test.yml.
+// operations as Prometheus' naming practice asks. Every one keeps the target labels (job, instance
+// and any other) and selects with _config.selector. The group runs in order, so a later rule reads
+// an earlier record of the same evaluation. Unit tests: prometheus/rules.test.yml.
 {
   local s = $._config.selector,
   local record(name, expr) = { record: name, expr: expr },
@@ -9,14 +10,10 @@
     groups+: [{
       name: 'useapi-minimax.rules',
       rules: [
-        // maxJobs 0 gives +Inf (or NaN with no job): the alerts compare, so neither counts as full.
+        // An account that may run no job (maxJobs 0) has no ratio rather than +Inf or NaN.
         record(
-          'account:useapi_minimax_agent_jobs_saturation:ratio',
-          |||
-            useapi_minimax_agent_jobs_executing{%(s)s}
-            / on (job, instance, account)
-            useapi_minimax_account_max_jobs{%(s)s}
-          ||| % { s: s },
+          'account:useapi_minimax_agent_jobs_executing_per_max_jobs:ratio',
+          'useapi_minimax_agent_jobs_executing{%(s)s} / (useapi_minimax_account_max_jobs{%(s)s} > 0)' % { s: s },
         ),
         record(
           'account:useapi_minimax_agent_jobs_started:rate5m',
@@ -31,12 +28,13 @@
           'account:useapi_minimax_agent_jobs_completed_or_failed:increase1h',
           'sum without (status) (increase(useapi_minimax_agent_jobs_finished_total{status=~"completed|failed", %s}[1h]))' % s,
         ),
+        // An account with no completed or failed job in the hour has no ratio rather than NaN.
         record(
-          'account:useapi_minimax_agent_jobs_failed:ratio_increase1h',
+          'account:useapi_minimax_agent_jobs_failed_per_completed_or_failed:ratio_increase1h',
           |||
             sum without (status) (increase(useapi_minimax_agent_jobs_finished_total{status="failed", %(s)s}[1h]))
             /
-            sum without (status) (increase(useapi_minimax_agent_jobs_finished_total{status=~"completed|failed", %(s)s}[1h]))
+            (account:useapi_minimax_agent_jobs_completed_or_failed:increase1h{%(s)s} > 0)
           ||| % { s: s },
         ),
         record(
@@ -49,24 +47,12 @@
         ),
         record(
           'account:useapi_minimax_video_slots_used:count',
-          |||
-            useapi_minimax_video_slots{%(s)s}
-            - on (job, instance, account)
-            useapi_minimax_video_slots_available{%(s)s}
-          ||| % { s: s },
+          'useapi_minimax_video_slots{%(s)s} - useapi_minimax_video_slots_available{%(s)s}' % { s: s },
         ),
         // An account with no video slots (maxJobs 0) has no ratio rather than NaN.
         record(
-          'account:useapi_minimax_video_slots_used:ratio',
-          |||
-            (
-              useapi_minimax_video_slots{%(s)s}
-              - on (job, instance, account)
-              useapi_minimax_video_slots_available{%(s)s}
-            )
-            / on (job, instance, account)
-            (useapi_minimax_video_slots{%(s)s} > 0)
-          ||| % { s: s },
+          'account:useapi_minimax_video_slots_used_per_slots:ratio',
+          'account:useapi_minimax_video_slots_used:count{%(s)s} / (useapi_minimax_video_slots{%(s)s} > 0)' % { s: s },
         ),
       ],
     }],
