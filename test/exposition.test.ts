@@ -8,28 +8,45 @@ import {
   JOBS_EXECUTING,
   RENDERING_FAILURES,
 } from "../src/metrics/families.js";
-import { createExposition, encodeMapped } from "../src/metrics/rendering.js";
+import { createMappedSink } from "../src/metrics/mapped-sink.js";
+import { createExposition } from "../src/metrics/rendering.js";
 import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
 
-describe("encodeMapped", () => {
-  it("writes the bytes Buffer.from writes, for any text", () => {
+/** The bytes of `chunks` written to a mapped sink, one write each. */
+function sunk(chunks: readonly string[], expectedBytes?: number): Buffer {
+  const out = createMappedSink(expectedBytes);
+  for (const chunk of chunks) out.write(chunk);
+  return out.finish();
+}
+
+describe("createMappedSink", () => {
+  it("writes the bytes Buffer.from writes of the whole text, for any text in any writes", () => {
+    const text = fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }));
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })), (s) => {
-        expect(encodeMapped(s).equals(Buffer.from(s, "utf8"))).toBe(true);
+      fc.property(fc.array(text), fc.nat(100_000), (chunks, expected) => {
+        expect(sunk(chunks, expected).equals(Buffer.from(chunks.join(""), "utf8"))).toBe(true);
       }),
     );
     for (const s of ["", "\uD800", "a\uDC00b", "😀".repeat(40_000), "é€".repeat(70_000)]) {
-      expect(encodeMapped(s).equals(Buffer.from(s, "utf8"))).toBe(true);
+      expect(sunk([s]).equals(Buffer.from(s, "utf8"))).toBe(true);
+      // Pairs split across writes, past the batch size and past the first reservation.
+      const pieces = [...s.matchAll(/[\s\S]{1,7}/g)].map((m) => m[0]);
+      expect(sunk(pieces, 10).equals(Buffer.from(s, "utf8"))).toBe(true);
     }
   });
 
   it("keeps the bytes in a resizable ArrayBuffer (mapped by V8, not malloc) of their own size", () => {
     const text = "metric_a 1\n".repeat(10_000) + "€";
-    const bytes = encodeMapped(text);
-    const backing = bytes.buffer as ArrayBuffer;
-    expect(backing.resizable).toBe(true);
-    expect(backing.byteLength).toBe(Buffer.byteLength(text));
-    expect(bytes.byteOffset).toBe(0);
+    for (const expected of [0, 50, 1 << 20]) {
+      const bytes = sunk(
+        [...text.matchAll(/[\s\S]{1,100}/g)].map((m) => m[0]),
+        expected,
+      );
+      const backing = bytes.buffer as ArrayBuffer;
+      expect(backing.resizable).toBe(true);
+      expect(backing.byteLength).toBe(Buffer.byteLength(text));
+      expect(bytes.byteOffset).toBe(0);
+    }
   });
 });
 
@@ -57,8 +74,8 @@ describe("createExposition", () => {
     const registry = new Registry();
     new Gauge({ name: "registered", help: "prom-client's", registers: [registry] }).set(1);
     const exposition = createExposition(registry, {
-      [JOB_DURATION.name]: () => "",
-      [JOBS_EXECUTING.name]: () => `${JOBS_EXECUTING.name}{account="a"} 2\n`,
+      [JOB_DURATION.name]: () => undefined,
+      [JOBS_EXECUTING.name]: (out) => out.write(`${JOBS_EXECUTING.name}{account="a"} 2\n`),
     });
     await exposition.refresh();
     const names = [

@@ -8,7 +8,7 @@ import {
   DURATION_BUCKETS,
 } from "../src/sources/jobs/lifecycle-families.js";
 import type { SnapshotJob } from "../src/sources/jobs/snapshot.js";
-import { familiesWriter } from "../src/metrics/rendering.js";
+import { familiesWriter, type FamilyWriters } from "../src/metrics/rendering.js";
 
 function jobs(...specs: [string, string, number?][]): SnapshotJob[] {
   return specs.map(([jobId, account, elapsedSeconds]) => ({ jobId, account, elapsedSeconds }));
@@ -67,13 +67,20 @@ describe("createJobTracker", () => {
   });
 });
 
+/** The families' text, as the exposition writes it. */
+function familiesText(writers: FamilyWriters): string {
+  let text = "";
+  familiesWriter(writers)({ write: (chunk) => (text += chunk) });
+  return text;
+}
+
 describe("createLifecycleMetrics", () => {
   it("starts a new account's counters at 0 and drops every lifecycle series of an account that left", () => {
     const metrics = createLifecycleMetrics();
     metrics.setAccounts(["a", "b"]);
     metrics.recordLeft({ jobId: "j", account: "a", lastElapsedSeconds: 42 });
     metrics.recordFinished({ jobId: "j", account: "a", lastElapsedSeconds: 42 }, "completed");
-    const before = familiesWriter(metrics.writers)();
+    const before = familiesText(metrics.writers);
     expect(before).toContain('useapi_minimax_agent_jobs_started_total{account="b"} 0');
     expect(before).toContain(
       'useapi_minimax_agent_jobs_finished_total{account="a",status="completed"} 1',
@@ -81,7 +88,7 @@ describe("createLifecycleMetrics", () => {
     expect(before).toContain('useapi_minimax_agent_job_duration_seconds_count{account="a"} 1');
 
     metrics.setAccounts(["b", "c"]);
-    const after = familiesWriter(metrics.writers)();
+    const after = familiesText(metrics.writers);
     expect(after).not.toContain('account="a"');
     expect(after).toContain('useapi_minimax_agent_jobs_started_total{account="c"} 0');
     expect(after).toContain(
@@ -96,7 +103,7 @@ describe("createLifecycleMetrics", () => {
     metrics.setAccounts([]); // a left in this answer, and its last job with it
     metrics.recordLeft(job);
     metrics.recordFinished(job, "failed");
-    const departed = familiesWriter(metrics.writers)();
+    const departed = familiesText(metrics.writers);
     expect(departed).not.toContain("useapi_minimax_agent_jobs_started_total{");
     expect(departed).toContain('{account="a",status="failed"} 1');
     expect(departed).not.toContain('{account="a",status="completed"}');
@@ -105,7 +112,7 @@ describe("createLifecycleMetrics", () => {
     );
 
     metrics.setAccounts(["a"]);
-    const back = familiesWriter(metrics.writers)();
+    const back = familiesText(metrics.writers);
     expect(back).toContain('useapi_minimax_agent_jobs_started_total{account="a"} 0');
     expect(back).toContain('{account="a",status="completed"} 0');
     expect(back).toContain('{account="a",status="failed"} 1');
@@ -155,7 +162,7 @@ describe("createLifecycleMetrics", () => {
             reference.finished.inc({ account: o.account, status: o.status });
           }
         }
-        expect(families(familiesWriter(ours.writers)())).toEqual(
+        expect(families(familiesText(ours.writers))).toEqual(
           families(await reference.registry.metrics()),
         );
       }),

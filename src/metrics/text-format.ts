@@ -1,3 +1,5 @@
+import type { TextSink } from "./mapped-sink.js";
+
 /**
  * Writing the Prometheus text format (0.0.4) by hand, byte for byte as prom-client writes it, for
  * the per-account families that are rendered from plain data instead of prom-client's label maps.
@@ -25,14 +27,13 @@ export function familyHeader(name: string, help: string, type: string): string {
 
 /** The samples `name{account="…"} value` of per-account rows; a row without a value is left out. */
 export function perAccountSamples<Row extends { readonly account: string }>(
+  out: TextSink,
   name: string,
   rows: readonly Row[],
   value: (row: Row) => number | undefined,
-): string {
-  let text = "";
+): void {
   for (const row of rows) {
     const v = value(row);
-    if (v !== undefined) text += `${name}{account="${escapeLabel(row.account)}"} ${v}\n`;
+    if (v !== undefined) out.write(`${name}{account="${escapeLabel(row.account)}"} ${v}\n`);
   }
-  return text;
 }

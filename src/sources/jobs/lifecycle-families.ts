@@ -106,44 +106,39 @@ export function createLifecycleMetrics(): LifecycleMetrics {
       s.finished[i] = (s.finished[i] ?? 0) + 1;
     },
     writers: {
-      [STARTED.name]: () => {
-        let text = "";
+      [STARTED.name]: (out) => {
         for (const [account, s] of series) {
           if (s.started !== undefined) {
-            text += `${STARTED.name}{account="${escapeLabel(account)}"} ${s.started}\n`;
+            out.write(`${STARTED.name}{account="${escapeLabel(account)}"} ${s.started}\n`);
           }
         }
-        return text;
       },
-      [FINISHED.name]: () => {
-        let text = "";
+      [FINISHED.name]: (out) => {
         for (const [account, s] of series) {
           const label = escapeLabel(account);
           for (let i = 0; i < s.finished.length; i++) {
             const value = s.finished[i];
             if (value !== undefined) {
-              text += `${FINISHED.name}{account="${label}${finishedSuffixes[i]}${value}\n`;
+              out.write(`${FINISHED.name}{account="${label}${finishedSuffixes[i]}${value}\n`);
             }
           }
         }
-        return text;
       },
-      [DURATION.name]: () => {
-        let text = "";
+      [DURATION.name]: (out) => {
         for (const [account, s] of series) {
           if (s.durations === undefined) continue;
           const label = escapeLabel(account);
           let cumulative = 0;
           for (let b = 0; b < s.durations.length; b++) {
             cumulative += s.durations[b] ?? 0;
-            text += `${bucketPrefixes[b]}${label}"} ${cumulative}\n`;
+            out.write(`${bucketPrefixes[b]}${label}"} ${cumulative}\n`);
           }
-          text +=
+          out.write(
             `${infPrefix}${label}"} ${s.durationCount}\n` +
-            `${DURATION.name}_sum{account="${label}"} ${formatValue(s.durationSum)}\n` +
-            `${DURATION.name}_count{account="${label}"} ${s.durationCount}\n`;
+              `${DURATION.name}_sum{account="${label}"} ${formatValue(s.durationSum)}\n` +
+              `${DURATION.name}_count{account="${label}"} ${s.durationCount}\n`,
+          );
         }
-        return text;
       },
     },
   };

@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from "prom-client";
 import { anomalyCounter } from "../../metrics/anomalies.js";
 import { JOB_MAX_ELAPSED, JOBS_EXECUTING } from "../../metrics/families.js";
+import type { TextSink } from "../../metrics/mapped-sink.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
 import { perAccountSamples } from "../../metrics/text-format.js";
 import type { Source } from "../source.js";
@@ -47,8 +48,8 @@ export function createJobsSource(options: JobsSourceOptions): JobsSource {
   // The per-account gauges are dropped when stale; the snapshot stays for the landing page.
   let exported: readonly AccountState[] = [];
 
-  const gauge = (name: string, value: (account: AccountState) => number) => () =>
-    perAccountSamples(name, exported, value);
+  const gauge = (name: string, value: (account: AccountState) => number) => (out: TextSink) =>
+    perAccountSamples(out, name, exported, value);
 
   return {
     name: "jobs",

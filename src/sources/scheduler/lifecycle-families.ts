@@ -3,6 +3,7 @@ import {
   GENERATIONS_FINISHED,
   GENERATIONS_STARTED,
 } from "../../metrics/families.js";
+import type { TextSink } from "../../metrics/mapped-sink.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
 import { escapeLabel, formatValue } from "../../metrics/text-format.js";
 import { GENERATION_TYPES } from "./answer.js";
@@ -50,15 +51,13 @@ export function createGenerationLifecycle(): GenerationLifecycle {
   const suffixes = GENERATION_TYPES.map((type) => `",type="${type}"} `);
   const bucketLabels = GENERATION_BUCKETS.map((bound) => `{le="${formatValue(bound)}",account="`);
 
-  const counter = (name: string, value: (s: TypeSeries) => number) => () => {
-    let text = "";
+  const counter = (name: string, value: (s: TypeSeries) => number) => (out: TextSink) => {
     for (const [account, byType] of series) {
       const label = escapeLabel(account);
       for (let t = 0; t < byType.length; t++) {
-        text += `${name}{account="${label}${suffixes[t]}${value(byType[t] as TypeSeries)}\n`;
+        out.write(`${name}{account="${label}${suffixes[t]}${value(byType[t] as TypeSeries)}\n`);
       }
     }
-    return text;
   };
 
   return {
@@ -85,9 +84,8 @@ export function createGenerationLifecycle(): GenerationLifecycle {
     writers: {
       [GENERATIONS_STARTED.name]: counter(GENERATIONS_STARTED.name, (s) => s.started),
       [GENERATIONS_FINISHED.name]: counter(GENERATIONS_FINISHED.name, (s) => s.finished),
-      [GENERATION_DURATION.name]: () => {
+      [GENERATION_DURATION.name]: (out) => {
         const name = GENERATION_DURATION.name;
-        let text = "";
         for (const [account, byType] of series) {
           const label = escapeLabel(account);
           for (let t = 0; t < byType.length; t++) {
@@ -97,15 +95,15 @@ export function createGenerationLifecycle(): GenerationLifecycle {
             let cumulative = 0;
             for (let b = 0; b < s.buckets.length; b++) {
               cumulative += s.buckets[b] ?? 0;
-              text += `${name}_bucket${bucketLabels[b]}${tail}${cumulative}\n`;
+              out.write(`${name}_bucket${bucketLabels[b]}${tail}${cumulative}\n`);
             }
-            text +=
+            out.write(
               `${name}_bucket{le="+Inf",account="${tail}${s.count}\n` +
-              `${name}_sum{account="${tail}${formatValue(s.sum)}\n` +
-              `${name}_count{account="${tail}${s.count}\n`;
+                `${name}_sum{account="${tail}${formatValue(s.sum)}\n` +
+                `${name}_count{account="${tail}${s.count}\n`,
+            );
           }
         }
-        return text;
       },
     },
   };

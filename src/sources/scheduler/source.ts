@@ -6,6 +6,7 @@ import {
   VIDEO_SLOTS,
   VIDEO_SLOTS_AVAILABLE,
 } from "../../metrics/families.js";
+import type { TextSink } from "../../metrics/mapped-sink.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
 import { escapeLabel, perAccountSamples } from "../../metrics/text-format.js";
 import type { PayloadLimits } from "../jobs/answer.js";
@@ -51,18 +52,17 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
   let exported: readonly AccountGenerations[] = [];
 
   const suffixes = GENERATION_TYPES.map((type) => `",type="${type}"} `);
-  const byType = (name: string, value: (a: AccountGenerations) => ByType) => () => {
-    let text = "";
+  const byType = (name: string, value: (a: AccountGenerations) => ByType) => (out: TextSink) => {
     for (const a of exported) {
       const label = escapeLabel(a.account);
       const values = value(a);
-      text += `${name}{account="${label}${suffixes[0]}${values[0]}\n`;
-      text += `${name}{account="${label}${suffixes[1]}${values[1]}\n`;
+      out.write(`${name}{account="${label}${suffixes[0]}${values[0]}\n`);
+      out.write(`${name}{account="${label}${suffixes[1]}${values[1]}\n`);
     }
-    return text;
   };
-  const slots = (name: string, value: (a: AccountGenerations) => number | undefined) => () =>
-    perAccountSamples(name, exported, value);
+  const slots =
+    (name: string, value: (a: AccountGenerations) => number | undefined) => (out: TextSink) =>
+      perAccountSamples(out, name, exported, value);
 
   return {
     name: "scheduler",
