@@ -333,33 +333,33 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
   it("puts the lifecycle panels in their row and the endpoint health in the exporter health row", () => {
     const titles = panels.map((panel) => panel["title"]);
     const lifecycle = titles.indexOf("Job lifecycle and capacity");
+    const generations = titles.indexOf("Video and image generations");
     const health = titles.indexOf("Exporter health");
     expect(lifecycle).toBeGreaterThan(0);
-    expect(health).toBeGreaterThan(lifecycle);
-    for (const title of [
+    expect(generations).toBeGreaterThan(lifecycle);
+    expect(health).toBeGreaterThan(generations);
+    /** Each title comes after the row `from` and before the row `to`. */
+    const between = (from: number, to: number, inRow: string[]) => {
+      for (const title of inRow) {
+        expect(titles.indexOf(title), title).toBeGreaterThan(from);
+        expect(titles.indexOf(title), title).toBeLessThan(to);
+      }
+    };
+    between(lifecycle, generations, [
       "Saturation per account",
       "Jobs started and finished per minute",
       "Failure ratio",
       "Job duration p50/p90/p99 per account",
       "Session expiry per account",
-    ]) {
-      expect(titles.indexOf(title), title).toBeGreaterThan(lifecycle);
-      expect(titles.indexOf(title), title).toBeLessThan(health);
-    }
-    expect(titles.indexOf("Upstream endpoints up by source")).toBeGreaterThan(health);
-    expect(titles.indexOf("Exporters")).toBeGreaterThan(health);
-    const generations = titles.indexOf("Video and image generations");
-    expect(generations).toBeGreaterThan(lifecycle);
-    for (const title of [
+    ]);
+    between(generations, health, [
       "Generations running per account and type",
       "Longest-running generation per account",
       "Video slots used and free per account",
       "Generations started and finished per minute",
       "Generation duration p50/p90/p99 per type",
-    ]) {
-      expect(titles.indexOf(title), title).toBeGreaterThan(generations);
-      expect(titles.indexOf(title), title).toBeLessThan(health);
-    }
+    ]);
+    between(health, titles.length, ["Upstream endpoints up by source", "Exporters"]);
   });
 
   it("draws the job expiry as a threshold line on the longest-running job panel, kept in view", () => {

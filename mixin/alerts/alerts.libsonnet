@@ -6,7 +6,6 @@ local w = import '../wording.libsonnet';
 {
   local config = $._config,
   local s = config.selector,
-  local number = w.number,
   local alert(name, expr, forDuration, severity, summary, description) = {
     alert: name,
     expr: expr,
@@ -62,7 +61,7 @@ local w = import '../wording.libsonnet';
               /
               sum without (outcome) (increase(useapi_minimax_source_requests_total{source="jobs", %(s)s}[15m]))
             ) > %(ratio)s
-          ||| % { s: s, ratio: number(config.rateLimitedRatio) },
+          ||| % { s: s, ratio: w.number(config.rateLimitedRatio) },
           '15m',
           'warning',
           'useapi.net persistently rate-limits the exporter.',
@@ -82,7 +81,7 @@ local w = import '../wording.libsonnet';
               unless on (job, instance)
               useapi_minimax_source_last_success_timestamp_seconds{source="jobs", %(s)s}
             )
-          ||| % { s: s, stale: number(config.dataStaleSeconds) },
+          ||| % { s: s, stale: w.number(config.dataStaleSeconds) },
           '5m',
           'warning',
           "The exporter's MiniMax data is stale.",
@@ -90,7 +89,7 @@ local w = import '../wording.libsonnet';
         ),
         alert(
           'UseapiMinimaxJobNearExpiry',
-          'useapi_minimax_agent_job_max_elapsed_seconds{%s} >= %s' % [s, number(config.jobNearExpirySeconds)],
+          'useapi_minimax_agent_job_max_elapsed_seconds{%s} >= %s' % [s, w.number(config.jobNearExpirySeconds)],
           '1m',
           'warning',
           "A MiniMax agent job is close to useapi.net's job expiry.",
@@ -98,7 +97,7 @@ local w = import '../wording.libsonnet';
         ),
         alert(
           'UseapiMinimaxJobPastExpiry',
-          'useapi_minimax_agent_job_max_elapsed_seconds{%s} > %s' % [s, number(config.jobExpirySeconds)],
+          'useapi_minimax_agent_job_max_elapsed_seconds{%s} > %s' % [s, w.number(config.jobExpirySeconds)],
           '1m',
           'critical',
           "A MiniMax agent job runs past useapi.net's job expiry.",
@@ -107,7 +106,7 @@ local w = import '../wording.libsonnet';
         // maxJobs comes from the accounts poll (every 5 minutes): a changed limit shows that late.
         alert(
           'UseapiMinimaxAccountSaturated',
-          'account:useapi_minimax_agent_jobs_executing_per_max_jobs:ratio{%s} >= %s' % [s, number(config.saturationRatio)],
+          'account:useapi_minimax_agent_jobs_executing_per_max_jobs:ratio{%s} >= %s' % [s, w.number(config.saturationRatio)],
           '15m',
           'warning',
           if config.saturationRatio >= 1 then 'A MiniMax account runs as many jobs as it may.'
@@ -122,7 +121,7 @@ local w = import '../wording.libsonnet';
             useapi_minimax_account_session_expiry_timestamp_seconds{%(s)s} - time() < %(warning)s
             and
             useapi_minimax_account_session_expiry_timestamp_seconds{%(s)s} - time() > 0
-          ||| % { s: s, warning: number(config.sessionExpiryWarningSeconds) },
+          ||| % { s: s, warning: w.number(config.sessionExpiryWarningSeconds) },
           '1h',
           'warning',
           "A MiniMax account's session expires within %s." % (
@@ -154,7 +153,7 @@ local w = import '../wording.libsonnet';
             account:useapi_minimax_agent_jobs_failed_per_completed_or_failed:ratio_increase1h{%(s)s} > %(ratio)s
             and
             account:useapi_minimax_agent_jobs_completed_or_failed:increase1h{%(s)s} >= %(min)s
-          ||| % { s: s, ratio: number(config.failureRatio), min: number(config.failureRatioMinJobs) },
+          ||| % { s: s, ratio: w.number(config.failureRatio), min: w.number(config.failureRatioMinJobs) },
           '15m',
           'warning',
           'Many MiniMax agent jobs fail.',
@@ -171,7 +170,7 @@ local w = import '../wording.libsonnet';
         ),
         alert(
           'UseapiMinimaxGenerationRunningLong',
-          'useapi_minimax_generation_max_elapsed_seconds{%s} > %s' % [s, number(config.generationRunningLongSeconds)],
+          'useapi_minimax_generation_max_elapsed_seconds{%s} > %s' % [s, w.number(config.generationRunningLongSeconds)],
           '1m',
           'warning',
           'A MiniMax generation has run for over %s.' % w.duration(config.generationRunningLongSeconds),
