@@ -4,13 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/logging/logger.js";
-import {
-  fileToken,
-  fixedToken,
-  MAX_TOKEN_FILE_BYTES,
-  readTokenFile,
-  tokenProblem,
-} from "../src/upstream/token.js";
+import { MAX_TOKEN_FILE_BYTES, readTokenFile, tokenProblem } from "../src/config/token-file.js";
+import { fileToken, fixedToken } from "../src/upstream/token.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 

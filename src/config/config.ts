@@ -1,12 +1,12 @@
 import { isIP } from "node:net";
 import { ConfigError } from "./config-error.js";
 import { formatDuration, MAX_TIMER_MS, parseDuration } from "./duration.js";
-import { readTokenFile, tokenProblem } from "../upstream/token.js";
+import { readTokenFile, tokenProblem } from "./token-file.js";
+import type { LogFormat, LogLevel } from "../logging/logger.js";
 import { loadWebConfig, type WebConfig } from "./web-config.js";
 import { parseFlagTable, type FlagSpec } from "./flag-table.js";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
-export type LogFormat = "json" | "logfmt";
+export type { LogFormat, LogLevel };
 
 export interface Config {
   listen: { host: string | undefined; port: number };

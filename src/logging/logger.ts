@@ -1,7 +1,8 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import type { LogFormat, LogLevel } from "../config/config.js";
-
 export type { Logger };
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "logfmt";
 
 export interface LoggerOptions {
   level: LogLevel;

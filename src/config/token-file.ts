@@ -1,0 +1,35 @@
+import { readBoundedFile } from "./bounded-file.js";
+
+/** Largest token file read; a token is a few dozen bytes. */
+export const MAX_TOKEN_FILE_BYTES = 4096;
+
+/** Shortest token accepted: scrubbing a shorter one would mangle ordinary text and JSON. */
+export const MIN_TOKEN_LENGTH = 8;
+
+export type TokenRead = { ok: true; token: string } | { ok: false; problem: string };
+
+/**
+ * Why `token` cannot be sent as a header value, or undefined if it can. Stricter than RFC 7230's
+ * field-value: visible ASCII only, so no whitespace, control or non-ASCII characters.
+ */
+export function tokenProblem(token: string): string | undefined {
+  if (token === "") return "is empty";
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    return "token must be visible ASCII characters only (no spaces, control or non-ASCII characters)";
+  }
+  if (token.length < MIN_TOKEN_LENGTH) {
+    return `is shorter than ${MIN_TOKEN_LENGTH} characters; useapi.net tokens are longer`;
+  }
+  return undefined;
+}
+
+/** Reads a token file as any operator-named file is read (bounded, regular files only). */
+export function readTokenFile(path: string, maxBytes = MAX_TOKEN_FILE_BYTES): TokenRead {
+  const read = readBoundedFile(path, maxBytes);
+  if (!read.ok) return read;
+  const token = read.data.toString("utf8").trim();
+  if (token === "") return { ok: false, problem: `"${path}" is empty` };
+  const problem = tokenProblem(token);
+  if (problem !== undefined) return { ok: false, problem: `"${path}": ${problem}` };
+  return { ok: true, token };
+}
