@@ -22,7 +22,7 @@ export async function runEconomy({
     "--jobs.resolve-status=false",
   ]);
   const { simulator, exporter } = stack;
-  await exporter.poller.pollOnce(); // the first poll, started with the exporter, has ended
+  await exporter.runner("jobs").pollOnce(); // the first poll, started with the exporter, has ended
   const before = simulator.stats.jobsRequests;
   let scrapes = 0;
   let failed = 0;

@@ -7,7 +7,7 @@ const exporter = await startExporter(exporterConfig(process.argv[2]), {
   logger: silentLogger(),
   defaultMetrics: true,
 });
-await exporter.poller.pollOnce();
+await exporter.runner("jobs").pollOnce();
 
 const rssMb = () => {
   globalThis.gc();
@@ -21,7 +21,7 @@ const rssMb = () => {
 process.on("message", (command) => {
   const run = async () => {
     if (command === "poll") {
-      await exporter.poller.pollOnce();
+      await exporter.runner("jobs").pollOnce();
       return { polled: true };
     }
     if (command === "rss") return rssMb();

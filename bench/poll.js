@@ -4,6 +4,8 @@ import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { createExposition } from "../dist/metrics/rendering.js";
 import { createRegistry } from "../dist/metrics/registry.js";
+import { createChannel } from "../dist/sources/channels.js";
+import { JOBS_FAMILIES } from "../dist/sources/jobs/families.js";
 import { createJobsSource } from "../dist/sources/jobs/source.js";
 import { generatePayload } from "../dist/simulator/activity.js";
 import { startExporter } from "../dist/exporter.js";
@@ -25,11 +27,11 @@ async function wholePoll(payload, iterations) {
     { logger: silentLogger() },
   );
   try {
-    await exporter.poller.pollOnce();
+    await exporter.runner("jobs").pollOnce();
     const times = [];
     for (let i = 0; i < iterations; i++) {
       const start = performance.now();
-      await exporter.poller.pollOnce();
+      await exporter.runner("jobs").pollOnce();
       times.push(performance.now() - start);
     }
     return median(times);
@@ -57,9 +59,13 @@ export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15
       intervalMs: 15_000,
       limits: LIMITS,
       maxTracked: 1_000_000,
-      onFinished: () => undefined,
+      countAnomaly: () => undefined,
+      finished: createChannel(),
     });
-    const exposition = createExposition(registry, jobs.writers);
+    const exposition = createExposition(
+      registry,
+      JOBS_FAMILIES.map((meta) => ({ meta, write: jobs.writers[meta.name] })),
+    );
     const parseTimes = [];
     const fullTimes = [];
     // One unmeasured round first: warms the JIT and creates every series.

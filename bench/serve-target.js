@@ -13,7 +13,7 @@ const gzipAsync = promisify(gzip);
 const accounts = Number(process.argv[2]);
 
 const stack = await startStack(generatePayload({ seed: 1, accounts, jobsPerAccount: 5 }));
-await stack.exporter.poller.pollOnce();
+await stack.exporter.runner("jobs").pollOnce();
 const { registry } = stack.exporter;
 const metricsUrl = `${stack.exporter.url}/metrics`;
 

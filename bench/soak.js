@@ -192,14 +192,14 @@ print(
   `soak: ${options.polls} polls (${options.warmup} warm-up) of ${options.accounts} accounts, ` +
     `${options.churn * 100}% replaced per poll, ${options.scrapesPerSecond} scrapes/s`,
 );
-await exporter.poller.pollOnce(); // the first poll, started by the exporter itself
+await exporter.runner("jobs").pollOnce(); // the first poll, started by the exporter itself
 while (polls < options.polls) {
   if (performance.now() > deadline) {
     timedOut = true;
     break;
   }
   simulator.setPayload(model.next());
-  const outcome = await exporter.poller.pollOnce();
+  const outcome = await exporter.runner("jobs").pollOnce();
   polls++;
   outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   if (polls === options.warmup) start = await measure(`start (after ${polls} polls)`);

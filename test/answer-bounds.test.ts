@@ -6,13 +6,14 @@ import { createExposition } from "../src/metrics/rendering.js";
 import { createLogger } from "../src/logging/logger.js";
 import { startSimulator } from "../src/simulator/server.js";
 import { fixedToken } from "../src/upstream/token.js";
-import { JOBS_EXECUTING } from "../src/metrics/families.js";
+import { JOBS_EXECUTING } from "../src/sources/jobs/families.js";
 import { createRegistry } from "../src/metrics/registry.js";
 import { createSourceHealth } from "../src/sources/health.js";
+import { createChannel } from "../src/sources/channels.js";
 import { createJobsSource } from "../src/sources/jobs/source.js";
 import { createSourceRunner } from "../src/sources/runner.js";
 import { toSnapshot } from "../src/sources/jobs/snapshot.js";
-import { parsePayload } from "../src/sources/jobs/answer.js";
+import { parseJobsAnswer } from "../src/sources/jobs/answer.js";
 import {
   accountSamples,
   get,
@@ -61,13 +62,13 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
     async (_name, payload, flag) => {
       stack = await startStack({ flags: ["--useapi.max-accounts=20", "--useapi.max-jobs=20"] });
       stack.simulator.setPayload(good);
-      expect(await stack.exporter.poller.pollOnce()).toBe("success");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
       const before = await scrape(stack);
-      const snapshot = stack.exporter.poller.status().snapshot;
+      const page = (await get(`${stack.exporter.url}/`)).body;
 
       stack.simulator.setPayload(payload);
-      expect(await stack.exporter.poller.pollOnce()).toBe("limit_exceeded");
-      expect(await stack.exporter.poller.pollOnce()).toBe("limit_exceeded");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("limit_exceeded");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("limit_exceeded");
       const during = await scrape(stack);
       const values = ownSamples(during);
       expect(values.get("useapi_minimax_up")).toBe(0);
@@ -75,7 +76,9 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
         values.get('useapi_minimax_source_requests_total{source="jobs",outcome="limit_exceeded"}'),
       ).toBe(2);
       expect(accountSamples(during)).toEqual(accountSamples(before));
-      expect(stack.exporter.poller.status().snapshot).toBe(snapshot);
+      expect((await get(`${stack.exporter.url}/`)).body.split("<h2>Accounts</h2>")[1]).toBe(
+        page.split("<h2>Accounts</h2>")[1],
+      );
       const lines = warnings(stack);
       expect(lines).toHaveLength(1);
       expect(lines[0]?.detail).toContain(flag);
@@ -85,16 +88,14 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
   it("accepts an answer exactly at both bounds", async () => {
     stack = await startStack({ flags: ["--useapi.max-accounts=20", "--useapi.max-jobs=20"] });
     stack.simulator.setPayload({ accounts: ids(20), executing: { "10000": jobs(20, "a") } });
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     expect(ownSamples(await scrape(stack)).get("useapi_minimax_accounts")).toBe(20);
   });
 
   it("refuses an accounts answer beyond --useapi.max-accounts on the accounts endpoint too", async () => {
     stack = await startStack({ flags: ["--useapi.max-accounts=3", "--accounts.interval=1h"] });
     stack.simulator.setMode("ok");
-    const accountsPoller = stack.exporter.accountsPoller;
-    expect(accountsPoller).toBeDefined();
-    expect(await accountsPoller?.pollOnce()).toBe("limit_exceeded");
+    expect(await stack.exporter.runner("accounts").pollOnce()).toBe("limit_exceeded");
     const values = ownSamples(await scrape(stack));
     expect(
       values.get(
@@ -106,9 +107,9 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
 
   it("checks the bound before it looks at the jobs, in the parser", () => {
     const body = { accounts: ids(2), executing: { "10000": [{ jobId: 5 }, { jobId: 6 }] } };
-    expect(() => parsePayload(body, { maxAccounts: 1, maxJobs: 10 })).toThrow(/max-accounts/);
-    expect(() => parsePayload(body, { maxAccounts: 10, maxJobs: 1 })).toThrow(/max-jobs/);
-    expect(toSnapshot(parsePayload(good), 0).accounts).toHaveLength(3);
+    expect(() => parseJobsAnswer(body, { maxAccounts: 1, maxJobs: 10 })).toThrow(/max-accounts/);
+    expect(() => parseJobsAnswer(body, { maxAccounts: 10, maxJobs: 1 })).toThrow(/max-jobs/);
+    expect(toSnapshot(parseJobsAnswer(good), 0).accounts).toHaveLength(3);
   });
 });
 
@@ -122,14 +123,16 @@ describe("a failed rendering", () => {
       buildInfo: { version: "t", nodejs: "v0" },
       defaultMetrics: false,
     });
-    const health = createSourceHealth(registry, ["jobs"]);
+    const health = createSourceHealth(registry, ["jobs"], "jobs");
     let fail = false;
-    const exposition = createExposition(registry, {
-      [JOBS_EXECUTING.name]: () => {
-        if (fail) throw new RangeError("Invalid string length");
-        return "";
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: () => {
+          if (fail) throw new RangeError("Invalid string length");
+        },
       },
-    });
+    ]);
     health.record("jobs", "success", 0.1, 1_000);
     await exposition.refresh();
     expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(1);
@@ -171,17 +174,21 @@ describe("a failed rendering", () => {
       registry,
       intervalMs: 3_600_000,
       maxTracked: 100,
-      onFinished: () => undefined,
+      countAnomaly: () => undefined,
+      finished: createChannel(),
     });
-    const exposition = createExposition(registry, {
-      [JOBS_EXECUTING.name]: () => {
-        throw new RangeError("Invalid string length");
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: () => {
+          throw new RangeError("Invalid string length");
+        },
       },
-    });
+    ]);
     const poller = createSourceRunner({
       source,
       client,
-      health: createSourceHealth(registry, ["jobs"]),
+      health: createSourceHealth(registry, ["jobs"], "jobs"),
       refresh: () => exposition.refresh(),
       logger,
       maxBackoffMs: 3_600_000,
@@ -203,11 +210,14 @@ describe("a failed rendering", () => {
 
   it("of a plain registry still reports the failure count", async () => {
     const registry = new Registry();
-    const exposition = createExposition(registry, {
-      [JOBS_EXECUTING.name]: () => {
-        throw new Error("boom");
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: () => {
+          throw new Error("boom");
+        },
       },
-    });
+    ]);
     await expect(exposition.refresh()).rejects.toThrow("boom");
     expect(exposition.body().toString()).toContain("useapi_minimax_rendering_failures_total 1\n");
   });
@@ -217,7 +227,7 @@ describe("the landing page under load", () => {
   it("shows at most 1,000 accounts and says how many more are not shown", async () => {
     stack = await startStack({ flags: ["--useapi.max-response-bytes=4MiB"] });
     stack.simulator.setPayload({ accounts: ids(1_500) });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const page = (await get(`${stack.exporter.url}/`)).body;
     expect([...page.matchAll(/<tr><td>\d+<\/td>/g)]).toHaveLength(1_000);
     expect(page).toContain("500 more accounts not shown");

@@ -5,7 +5,7 @@ import { basicAuth } from "../src/http/auth.js";
 import type { CredentialCheckOptions } from "../src/http/credential-checks.js";
 import { listen } from "../src/http/server.js";
 import { createLogger } from "../src/logging/logger.js";
-import type { LandingStatus } from "../src/http/landing.js";
+import { STUB_STATUS } from "./landing-status.js";
 import { createHandler } from "../src/http/handler.js";
 
 const USERS = new Map([["alice", hashSync("s3cret", 4)]]);
@@ -37,7 +37,7 @@ async function startAuthServer(options: Omit<CredentialCheckOptions, "users"> = 
       body: () => BODY,
       gzipped: () => BODY,
     },
-    status: () => ({ lastSuccessAtMs: 1 }) as LandingStatus,
+    status: () => ({ ...STUB_STATUS, lastSuccessAtMs: 1 }),
     logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
     guards: [
       basicAuth(USERS, "test", {

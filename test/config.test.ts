@@ -38,9 +38,22 @@ function failure(argv: string[], env: Record<string, string> = { USEAPI_TOKEN: T
   throw new Error("expected a configuration error");
 }
 
+/** A source's interval as its module read it from the flags; undefined when it is off. */
+function intervalMs(config: Config, source: string): number | undefined {
+  const seconds = config.sources.find((s) => s.module.name === source)?.settings["intervalSeconds"];
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
+}
+
 describe("loadConfig", () => {
   it("fills the documented defaults", () => {
-    expect(run([])).toEqual({
+    const config = run([]);
+    expect(Object.fromEntries(config.sources.map((s) => [s.module.name, s.settings]))).toEqual({
+      jobs: { intervalSeconds: 15 },
+      accounts: { intervalSeconds: 300 },
+      job_status: { concurrency: 2, ratePerSecond: 2 },
+      scheduler: { intervalSeconds: 15 },
+    });
+    expect(config).toEqual({
       listen: { host: undefined, port: 9877 },
       telemetryPath: "/metrics",
       baseUrl: "https://api.useapi.net",
@@ -58,11 +71,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       logFormat: "json",
       demo: false,
-      accountsIntervalMs: 300_000,
-      schedulerIntervalMs: 15_000,
-      resolveJobStatus: true,
-      jobLookupConcurrency: 2,
-      jobLookupRate: 2,
+      sources: config.sources,
     });
   });
 
@@ -348,7 +357,7 @@ describe("durations a timer cannot hold", () => {
     ]);
     expect(config.pollIntervalMs).toBe(MAX_TIMER_MS);
     expect(config.maxBackoffMs).toBe(MAX_TIMER_MS);
-    expect(config.accountsIntervalMs).toBe(MAX_TIMER_MS);
+    expect(intervalMs(config, "accounts")).toBe(MAX_TIMER_MS);
     expect(config.staleAfterMs).toBe(MAX_TIMER_MS);
   });
 
@@ -424,11 +433,11 @@ describe("the poll timeout when it is not set", () => {
   });
 
   it("polls the scheduler at the jobs interval unless told otherwise, and 0 turns it off", () => {
-    expect(run(["--poll.interval=40s"]).schedulerIntervalMs).toBe(40_000);
-    expect(run(["--poll.interval=40s", "--scheduler.interval=2m"]).schedulerIntervalMs).toBe(
+    expect(intervalMs(run(["--poll.interval=40s"]), "scheduler")).toBe(40_000);
+    expect(intervalMs(run(["--poll.interval=40s", "--scheduler.interval=2m"]), "scheduler")).toBe(
       120_000,
     );
-    expect(run(["--scheduler.interval=0"]).schedulerIntervalMs).toBe(0);
+    expect(intervalMs(run(["--scheduler.interval=0"]), "scheduler")).toBeUndefined();
   });
 
   it("refuses a scheduler interval not longer than the poll timeout, naming the flag", () => {
@@ -439,7 +448,9 @@ describe("the poll timeout when it is not set", () => {
   });
 
   it("derives the timeout before checking the accounts interval against it", () => {
-    expect(run(["--poll.interval=3s", "--accounts.interval=5s"]).accountsIntervalMs).toBe(5_000);
+    expect(intervalMs(run(["--poll.interval=3s", "--accounts.interval=5s"]), "accounts")).toBe(
+      5_000,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseElapsed } from "../src/sources/jobs/elapsed.js";
+import { parseElapsed } from "../src/sources/common/elapsed.js";
 
 describe("parseElapsed", () => {
   it.each([

@@ -40,7 +40,7 @@ describe("the exporter over HTTP", () => {
 
   it("serves per-account gauges for every simulated account after the first poll", async () => {
     stack = await startStack();
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const text = await scrape(stack);
     const values = ownSamples(text);
     const accounts = stack.simulator.activity.payload(Date.now()).accounts;
@@ -57,7 +57,7 @@ describe("the exporter over HTTP", () => {
 
   it("sends the token, a JSON Accept header and a User-Agent naming the exporter", async () => {
     stack = await startStack();
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const stats = stack.simulator.stats;
     expect(stats.lastAuthorization).toBe(`Bearer user:1234-abcdefghijklmnopqrstuv`);
     expect(stats.lastAccept).toBe("application/json");
@@ -66,14 +66,14 @@ describe("the exporter over HTTP", () => {
 
   it("serves the same rendering to every scrape between two polls", async () => {
     stack = await startStack();
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const first = await scrape(stack);
     // Burn CPU so that a fresh rendering would show different process metrics.
     const until = performance.now() + 50;
     while (performance.now() < until);
     await new Promise((r) => setTimeout(r, 20));
     expect(await scrape(stack)).toBe(first);
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const afterPoll = await scrape(stack);
     expect(afterPoll).not.toBe(first);
     expect(
@@ -85,7 +85,7 @@ describe("the exporter over HTTP", () => {
 
   it("compresses /metrics with gzip when the client accepts it, with the exposition content type", async () => {
     stack = await startStack();
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const plain = await scrape(stack);
     const response = await request(`${stack.exporter.url}/metrics`, {
       headers: { "accept-encoding": "gzip" },
@@ -110,7 +110,7 @@ describe("the exporter over HTTP", () => {
 
   it("shows a landing page with the version, last poll, accounts and a link to the metrics", async () => {
     stack = await startStack();
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const page = await get(`${stack.exporter.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers["content-type"]).toMatch(/^text\/html/);
@@ -125,7 +125,7 @@ describe("the exporter over HTTP", () => {
   it("escapes account IDs from the upstream on the landing page", async () => {
     stack = await startStack();
     stack.simulator.setPayload({ accounts: ['<script>alert("x")</script>&'] });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const page = await get(`${stack.exporter.url}/`);
     expect(page.body).not.toContain("<script>");
     expect(page.body).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;");
@@ -134,7 +134,7 @@ describe("the exporter over HTTP", () => {
   it("lists the accounts on the landing page sorted, whatever the upstream order", async () => {
     stack = await startStack();
     stack.simulator.setPayload({ accounts: ["30", "10", "20"] });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const page = await get(`${stack.exporter.url}/`);
     const cells = [...page.body.matchAll(/<tr><td>(\d+)<\/td>/g)].map((m) => m[1]);
     expect(cells).toEqual(["10", "20", "30"]);

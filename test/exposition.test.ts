@@ -1,15 +1,16 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Gauge, Registry } from "prom-client";
+import { RENDERING_FAILURES } from "../src/metrics/families.js";
 import {
-  HAND_WRITTEN_FAMILIES,
   JOB_DURATION,
   JOB_MAX_ELAPSED,
   JOBS_EXECUTING,
-  RENDERING_FAILURES,
-} from "../src/metrics/families.js";
+  JOBS_FAMILIES,
+} from "../src/sources/jobs/families.js";
 import { createMappedSink } from "../src/metrics/mapped-sink.js";
 import { createExposition } from "../src/metrics/rendering.js";
+import { SOURCE_MODULES } from "../src/sources/index.js";
 import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
 
 /** The bytes of `chunks` written to a mapped sink, one write each. */
@@ -70,13 +71,16 @@ describe("createExposition", () => {
     expect(exposition.body().toString()).toContain("flaky 7");
   });
 
-  it("writes the hand-written families that have a writer in the order families.ts gives, ahead of prom-client's", async () => {
+  it("writes the hand-written families in the order given, ahead of prom-client's", async () => {
     const registry = new Registry();
     new Gauge({ name: "registered", help: "prom-client's", registers: [registry] }).set(1);
-    const exposition = createExposition(registry, {
-      [JOB_DURATION.name]: () => undefined,
-      [JOBS_EXECUTING.name]: (out) => out.write(`${JOBS_EXECUTING.name}{account="a"} 2\n`),
-    });
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: (out) => out.write(`${JOBS_EXECUTING.name}{account="a"} 2\n`),
+      },
+      { meta: JOB_DURATION, write: () => undefined },
+    ]);
     await exposition.refresh();
     const names = [
       ...exposition
@@ -96,15 +100,18 @@ describe("createExposition", () => {
   it("refuses at startup a hand-written family that prom-client's registry also has", () => {
     const registry = new Registry();
     new Gauge({ name: JOB_MAX_ELAPSED.name, help: "a second writer", registers: [registry] });
-    const exposition = createExposition(registry);
+    const exposition = createExposition(registry, [
+      { meta: JOB_MAX_ELAPSED, write: () => undefined },
+    ]);
     expect(() => exposition.verify()).toThrow(
       `metric family ${JOB_MAX_ELAPSED.name} is both hand-written and prom-client's`,
     );
     expect(() => createExposition(new Registry()).verify()).not.toThrow();
   });
 
-  it("names no hand-written family twice", () => {
-    const names = HAND_WRITTEN_FAMILIES.map((family) => family.name);
+  it("names no hand-written family twice across the source modules", () => {
+    const names = SOURCE_MODULES.flatMap((module) => module.families.map((family) => family.name));
+    expect(names).toEqual(expect.arrayContaining(JOBS_FAMILIES.map((family) => family.name)));
     expect(new Set(names).size).toBe(names.length);
   });
 });
@@ -130,7 +137,7 @@ describe("multi-byte text end to end", () => {
       flags: ["--useapi.max-response-bytes=4MiB"],
       before: (sim) => sim.setPayload(payload),
     });
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     const values = ownSamples(await scrape(stack));
     const exposed = [...values.keys()]
       .filter((k) => k.startsWith("useapi_minimax_agent_jobs_executing{"))

@@ -27,7 +27,7 @@ describe("after each upstream failure", () => {
       flags: ["--poll.timeout=500ms", "--useapi.max-response-bytes=1MiB"],
       before: (sim) => sim.setPayload(docPayload),
     });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
   });
   afterAll(async () => {
     await stack.close();
@@ -38,14 +38,14 @@ describe("after each upstream failure", () => {
     async (mode, options, outcome) => {
       stack.simulator.setPayload(docPayload);
       stack.simulator.setMode("ok");
-      expect(await stack.exporter.poller.pollOnce()).toBe("success");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
       const before = await scrape(stack);
       const countBefore = ownSamples(before).get(
         `useapi_minimax_source_requests_total{source="jobs",outcome="${outcome}"}`,
       );
 
       stack.simulator.setMode(mode, options);
-      expect(await stack.exporter.poller.pollOnce()).toBe(outcome);
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe(outcome);
       const during = await scrape(stack);
       const values = ownSamples(during);
       expect(values.get("useapi_minimax_up")).toBe(0);
@@ -63,7 +63,7 @@ describe("after each upstream failure", () => {
 
       stack.simulator.setMode("ok");
       stack.simulator.setPayload(laterPayload);
-      expect(await stack.exporter.poller.pollOnce()).toBe("success");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
       const after = ownSamples(await scrape(stack));
       expect(after.get("useapi_minimax_up")).toBe(1);
       expect(after.get("useapi_minimax_accounts")).toBe(3);
@@ -78,13 +78,13 @@ describe("after each upstream failure", () => {
     const bodies: string[] = [];
     for (const [mode, options] of FAILURE_CASES) {
       stack.simulator.setMode(mode, options);
-      await stack.exporter.poller.pollOnce();
+      await stack.exporter.runner("jobs").pollOnce();
       for (const path of ["/metrics", "/", "/-/ready", "/-/healthy", "/nope"]) {
         bodies.push((await get(stack.exporter.url + path)).body);
       }
     }
     stack.simulator.setMode("ok");
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     bodies.push((await get(`${stack.exporter.url}/metrics`)).body);
     expect(stack.logs.length).toBeGreaterThan(FAILURE_CASES.length);
     for (const text of [...stack.logs, ...bodies]) {

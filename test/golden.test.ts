@@ -27,7 +27,7 @@ describe("golden /metrics", () => {
       },
       before: (sim) => sim.setPayload(fixture("doc-payload.json")),
     });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
   });
   afterAll(async () => {
     await stack.close();
@@ -39,7 +39,7 @@ describe("golden /metrics", () => {
 
   it("matches the golden exposition for a payload full of tolerated anomalies", async () => {
     stack.simulator.setPayload(fixture("anomalies-payload.json"));
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     expectGolden("anomalies-payload.metrics", await scrape(stack));
   });
 });

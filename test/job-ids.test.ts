@@ -3,9 +3,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createUpstreamClient, type UpstreamClient } from "../src/upstream/client.js";
-import { isPlainJobId, jobPath, type FinalStatus } from "../src/sources/job-status/answer.js";
+import { isPlainJobId } from "../src/sources/common/job-id.js";
+import type { FinalStatus } from "../src/sources/common/finished-jobs.js";
+import { jobPath } from "../src/sources/job-status/answer.js";
 import { createLogger } from "../src/logging/logger.js";
-import { parsePayload } from "../src/sources/jobs/answer.js";
+import { parseJobsAnswer } from "../src/sources/jobs/answer.js";
 import { toSnapshot } from "../src/sources/jobs/snapshot.js";
 import { createStatusResolver } from "../src/sources/job-status/resolver.js";
 import { fixedToken } from "../src/upstream/token.js";
@@ -76,12 +78,12 @@ describe("job IDs in lookup paths", () => {
       maxAttempts: 1,
       retryDelayMs: 60_000,
       maxQueued: 100,
-      onResolved: (job, status) => resolved.set(job.jobId, status),
       onLookup: () => undefined,
     });
-    resolver.enqueue(
-      [...ODD, ...PLAIN].map((jobId) => ({ jobId, account: "1", lastElapsedSeconds: 1 })),
-    );
+    resolver.enqueue({
+      jobs: [...ODD, ...PLAIN].map((jobId) => ({ jobId, account: "1", lastElapsedSeconds: 1 })),
+      settle: (job, status) => void resolved.set(job.jobId, status),
+    });
     await resolver.idle();
     await resolver.stop();
     for (const id of ODD) expect(resolved.get(id), id).toBe("unknown");
@@ -106,6 +108,6 @@ describe("job IDs in lookup paths", () => {
         })),
       },
     };
-    expect(toSnapshot(parsePayload(body), 0).anomalies.odd_job_id).toBe(ODD.length - 1);
+    expect(toSnapshot(parseJobsAnswer(body), 0).anomalies.odd_job_id).toBe(ODD.length - 1);
   });
 });

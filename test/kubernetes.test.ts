@@ -173,7 +173,7 @@ describe.runIf(HAVE_KUBECTL)("the Kubernetes base (kubectl kustomize deploy/kube
           : arg,
       );
     stack = await startStack({ flags, env: {} });
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     for (const probe of [container?.livenessProbe, container?.readinessProbe]) {
       expect(probe?.httpGet?.port).toBe("metrics");
       const answer = await get(`${stack.exporter.url}${String(probe?.httpGet?.path)}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderLanding, type LandingStatus } from "../src/http/landing.js";
+import { jobsLanding } from "../src/sources/jobs/landing.js";
 import type { AccountState, Snapshot } from "../src/sources/jobs/snapshot.js";
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
@@ -19,7 +20,8 @@ function snapshotOf(accounts: AccountState[]): Snapshot {
   };
 }
 
-function page(status: Partial<LandingStatus>): string {
+/** The page with the jobs list's section made from `snapshot`, as the jobs module makes it. */
+function page({ snapshot, ...status }: Partial<LandingStatus> & { snapshot?: Snapshot }): string {
   return renderLanding({
     version: "1.2.3",
     telemetryPath: "/metrics",
@@ -27,8 +29,10 @@ function page(status: Partial<LandingStatus>): string {
       lastOutcome: undefined,
       lastPollAtMs: undefined,
       lastSuccessAtMs: undefined,
-      snapshot: undefined,
       stale: false,
+      sources: [],
+      sections: [jobsLanding(snapshot)],
+      demo: false,
       ...status,
     },
   });

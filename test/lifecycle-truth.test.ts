@@ -30,14 +30,14 @@ describe("job lifecycle against the simulator's ground truth", () => {
       simulator: { now: () => simNow, seed: 11, accounts: 6, idleAccounts: 1, jobLookupDelayMs: 5 },
     });
     const { exporter, simulator } = stack;
-    expect(await exporter.poller.pollOnce()).toBe("success");
+    expect(await exporter.runner("jobs").pollOnce()).toBe("success");
     const t0 = simNow;
     for (let i = 0; i < 360; i++) {
       simNow += STEP_MS; // half an hour of simulated activity, one poll every 5 s
-      expect(await exporter.poller.pollOnce()).toBe("success");
+      expect(await exporter.runner("jobs").pollOnce()).toBe("success");
     }
-    await exporter.statusResolver?.idle();
-    await exporter.poller.pollOnce(); // renders the statuses resolved since the last poll
+    await exporter.idle();
+    await exporter.runner("jobs").pollOnce(); // renders the statuses resolved since the last poll
     const values = ownSamples(await scrape(stack));
 
     const started = simulator.activity.startedJobs().filter((j) => j.startMs > t0);
@@ -100,12 +100,12 @@ describe("job lifecycle against the simulator's ground truth", () => {
         jobLookupDelayMs: 100,
       },
     });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const running = stack.simulator.activity.running().length;
     expect(running).toBeGreaterThan(3);
     simNow += 20 * 60_000; // every job running now has ended by the expiry
-    await stack.exporter.poller.pollOnce();
-    await stack.exporter.statusResolver?.idle();
+    await stack.exporter.runner("jobs").pollOnce();
+    await stack.exporter.idle();
     expect(stack.simulator.stats.jobLookups).toBe(running);
     expect(stack.simulator.stats.maxJobLookupsInFlight).toBe(3);
   });
@@ -116,14 +116,14 @@ describe("job lifecycle against the simulator's ground truth", () => {
       flags: ["--jobs.resolve-status=false"],
       simulator: { now: () => simNow, seed: 5 },
     });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const running = stack.simulator.activity.running().length;
     expect(running).toBeGreaterThan(0);
     stack.simulator.setMode("server_error");
     simNow += 1_000;
-    expect(await stack.exporter.poller.pollOnce()).toBe("server_error");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("server_error");
     stack.simulator.setMode("ok");
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     const values = ownSamples(await scrape(stack));
     const finished = [...values].filter(([k]) =>
       k.startsWith("useapi_minimax_agent_jobs_finished_total"),
@@ -137,9 +137,9 @@ describe("job lifecycle against the simulator's ground truth", () => {
       flags: ["--jobs.resolve-status=false"],
       simulator: { now: () => simNow, seed: 5 },
     });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     simNow += 20 * 60_000; // every running job has ended by the expiry
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const values = ownSamples(await scrape(stack));
     const unknown = [...values]
       .filter(
@@ -163,12 +163,12 @@ describe("job lifecycle against the simulator's ground truth", () => {
       ],
       simulator: { now: () => simNow, seed: 5 },
     });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     stack.simulator.setMode("server_error", {}, "job");
     simNow += 20 * 60_000;
-    await stack.exporter.poller.pollOnce();
-    await stack.exporter.statusResolver?.idle();
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
+    await stack.exporter.idle();
+    await stack.exporter.runner("jobs").pollOnce();
     const values = ownSamples(await scrape(stack));
     const finished = [...values].filter(([k]) =>
       k.startsWith("useapi_minimax_agent_jobs_finished_total"),
@@ -191,8 +191,8 @@ describe("the accounts endpoint", () => {
     });
     const account = stack.simulator.activity.accounts[0] ?? "";
     stack.simulator.activity.setAccountError(account, "Session expired");
-    await stack.exporter.accountsPoller?.pollOnce();
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("accounts").pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     const text = await scrape(stack);
     const values = ownSamples(text);
     const profile = stack.simulator.activity.accountProfile(account);
@@ -214,7 +214,7 @@ describe("the accounts endpoint", () => {
     expect(values.get('useapi_minimax_source_up{source="accounts"}')).toBe(1);
 
     stack.simulator.setMode("server_error", {}, "accounts");
-    await stack.exporter.accountsPoller?.pollOnce();
+    await stack.exporter.runner("accounts").pollOnce();
     const after = ownSamples(await scrape(stack));
     expect(after.get('useapi_minimax_source_up{source="accounts"}')).toBe(0);
     expect(after.get("useapi_minimax_up")).toBe(1);

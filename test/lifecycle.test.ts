@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Counter, Histogram, Registry } from "prom-client";
-import { JOB_STATUSES } from "../src/sources/job-status/answer.js";
+import { JOB_STATUSES } from "../src/sources/common/finished-jobs.js";
 import { createJobTracker } from "../src/sources/jobs/job-tracker.js";
 import {
   createLifecycleMetrics,
@@ -9,6 +9,7 @@ import {
 } from "../src/sources/jobs/lifecycle-families.js";
 import type { SnapshotJob } from "../src/sources/jobs/snapshot.js";
 import { familiesWriter, type FamilyWriters } from "../src/metrics/rendering.js";
+import { JOBS_FAMILIES } from "../src/sources/jobs/families.js";
 
 function jobs(...specs: [string, string, number?][]): SnapshotJob[] {
   return specs.map(([jobId, account, elapsedSeconds]) => ({ jobId, account, elapsedSeconds }));
@@ -70,7 +71,11 @@ describe("createJobTracker", () => {
 /** The families' text, as the exposition writes it. */
 function familiesText(writers: FamilyWriters): string {
   let text = "";
-  familiesWriter(writers)({ write: (chunk) => (text += chunk) });
+  const written = JOBS_FAMILIES.flatMap((meta) => {
+    const write = writers[meta.name];
+    return write ? [{ meta, write }] : [];
+  });
+  familiesWriter(written)({ write: (chunk) => (text += chunk) });
   return text;
 }
 

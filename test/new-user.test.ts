@@ -16,14 +16,14 @@ describe("what a new user reads", () => {
   it("says 'no good values yet' when the very first poll fails, and 'the last good values' after a success", async () => {
     stack = await startStack();
     stack.simulator.setMode("server_error");
-    expect(await stack.exporter.poller.pollOnce()).toBe("server_error");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("server_error");
     expect(warnings(stack).map((r) => r.msg)).toEqual([
       "polls of the jobs list fail; no good values yet",
     ]);
     stack.simulator.setMode("ok");
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     stack.simulator.setMode("server_error");
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     expect(warnings(stack).map((r) => r.msg)).toEqual([
       "polls of the jobs list fail; no good values yet",
       "polls of the jobs list fail; serving the last good values",
@@ -33,7 +33,7 @@ describe("what a new user reads", () => {
   it("says the same of the accounts endpoint", async () => {
     stack = await startStack({ flags: ["--accounts.interval=1h"] });
     stack.simulator.setMode("server_error", {}, "accounts");
-    await stack.exporter.accountsPoller?.pollOnce();
+    await stack.exporter.runner("accounts").pollOnce();
     expect(warnings(stack).map((r) => r.msg)).toContain(
       "polls of the accounts endpoint fail; no good values yet",
     );
@@ -67,7 +67,7 @@ describe("what a new user reads", () => {
       flags: ["--poll.stale-after=90m"],
       deps: { now: () => at, timers: clock },
     });
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     // The window is at least the 1 h interval; the virtual clock ends it without waiting.
     clock.fire(await clock.scheduled((timer) => timer.ms === 90 * 60_000));
     const stale = records(stack).find((r) => r.msg.startsWith("no successful poll"));

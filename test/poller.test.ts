@@ -106,7 +106,7 @@ describe("the poll loop", () => {
       before: (sim) => sim.setMode("hang"),
     });
     await until(() => stack?.simulator.stats.inFlight === 1);
-    const poller = stack.exporter.poller;
+    const poller = stack.exporter.runner("jobs");
     const calls = [1, 2, 3].map(() => poller.pollOnce());
     expect(await Promise.all(calls)).toEqual(["timeout", "timeout", "timeout"]);
     expect(stack.simulator.stats.jobsRequests).toBe(1);
@@ -121,8 +121,8 @@ describe("the poll loop", () => {
       before: (sim) => sim.setMode("hang"),
     });
     await until(() => stack?.simulator.stats.inFlight === 1);
-    const joined = stack.exporter.poller.pollOnce();
-    await stack.exporter.poller.stop();
+    const joined = stack.exporter.runner("jobs").pollOnce();
+    await stack.exporter.runner("jobs").stop();
     expect(await joined).toBe("aborted");
     expect(clock.pending()).toEqual([]);
     const polls = [...ownSamples(await scrape(stack))].filter(([key]) =>
@@ -142,10 +142,10 @@ describe("the poll loop", () => {
     stack.simulator.setMode("server_error");
     clock.fire(await clock.scheduled(pollTimer));
     await clock.scheduled(pollTimer);
-    expect(stack.exporter.poller.status().lastOutcome).toBe("server_error");
-    expect(stack.exporter.poller.status().stale).toBe(false);
+    expect(stack.exporter.runner("jobs").status().lastOutcome).toBe("server_error");
+    expect(stack.exporter.runner("jobs").status().stale).toBe(false);
     clock.fire(stale);
-    expect(stack.exporter.poller.status().stale).toBe(true);
+    expect(stack.exporter.runner("jobs").status().stale).toBe(true);
     const running = stack;
     await until(async () => accountSamples(await scrape(running)).size === 0);
     const values = ownSamples(await scrape(stack));
@@ -162,7 +162,7 @@ describe("the poll loop", () => {
     stack.simulator.setMode("ok");
     clock.fire(await clock.scheduled(pollTimer));
     await clock.scheduled((timer) => timer.ms === STALE_AFTER);
-    expect(stack.exporter.poller.status().stale).toBe(false);
+    expect(stack.exporter.runner("jobs").status().stale).toBe(false);
     expect(accountSamples(await scrape(stack)).size).toBe(accountSamples(fresh).size);
   });
 
@@ -175,7 +175,7 @@ describe("the poll loop", () => {
       clock.fire(next);
     }
     await clock.scheduled(pollTimer);
-    expect(stack.exporter.poller.status().lastOutcome).toBe("success");
+    expect(stack.exporter.runner("jobs").status().lastOutcome).toBe("success");
     expect(stack.simulator.stats.jobsRequests).toBe(6);
     const records = stack.logs.map((l) => JSON.parse(l) as { level: string; outcome?: string });
     const changes = records.filter((r) => r.level !== "debug" && r.outcome !== undefined);

@@ -37,7 +37,7 @@ describe.runIf(HAVE_PROMTOOL)("promtool check metrics", () => {
       readFileSync(new URL("fixtures/anomalies-payload.json", import.meta.url), "utf8"),
     );
     stack = await startStack({ before: (sim) => sim.setPayload(payload) });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
   });
   afterAll(async () => {
     await stack.close();
@@ -54,8 +54,8 @@ describe.runIf(HAVE_PROMTOOL)("promtool check metrics", () => {
       flags: ["--accounts.interval=1h", "--jobs.resolve-status=true"],
     });
     try {
-      await whole.exporter.poller.pollOnce();
-      await whole.exporter.accountsPoller?.pollOnce();
+      await whole.exporter.runner("jobs").pollOnce();
+      await whole.exporter.runner("accounts").pollOnce();
       const text = await scrape(whole);
       expect(text).toContain("process_cpu_seconds_total");
       expect(text).toContain("nodejs_active_handles{");

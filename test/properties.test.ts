@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAccounts } from "../src/sources/accounts/answer.js";
-import { parseElapsed } from "../src/sources/jobs/elapsed.js";
-import { parsePayload, PayloadError, type JobsPayload } from "../src/sources/jobs/answer.js";
+import { parseElapsed } from "../src/sources/common/elapsed.js";
+import { parseJobsAnswer, type JobsAnswer } from "../src/sources/jobs/answer.js";
+import { PayloadError } from "../src/upstream/json-checks.js";
 import { ANOMALY_KINDS, toSnapshot, type Snapshot } from "../src/sources/jobs/snapshot.js";
 
 const NOW = 1_764_000_000_000;
@@ -143,9 +144,9 @@ function remove({ parent, key }: Slot): void {
 
 /** Checks what a poll would do with `body`: an invalid_payload outcome or a sound snapshot. */
 function crossBoundary(body: unknown): "invalid_payload" | Snapshot {
-  let payload: JobsPayload;
+  let payload: JobsAnswer;
   try {
-    payload = parsePayload(body);
+    payload = parseJobsAnswer(body);
   } catch (error) {
     expect(error).toBeInstanceOf(PayloadError);
     return "invalid_payload";
@@ -155,7 +156,7 @@ function crossBoundary(body: unknown): "invalid_payload" | Snapshot {
   return snapshot;
 }
 
-function checkSnapshot(payload: JobsPayload, snapshot: Snapshot): void {
+function checkSnapshot(payload: JobsAnswer, snapshot: Snapshot): void {
   for (const state of snapshot.accounts) {
     expect(Number.isSafeInteger(state.executing) && state.executing >= 0).toBe(true);
     expect(Number.isFinite(state.maxElapsedSeconds) && state.maxElapsedSeconds >= 0).toBe(true);

@@ -8,7 +8,7 @@ import {
 import { LimitError, PayloadError } from "../src/upstream/json-checks.js";
 
 const NOW = Date.parse("2024-09-25T02:00:00.000Z");
-const snap = (body: unknown) => toGenerationSnapshot(parseSchedulerAnswer(body), NOW);
+const snap = (body: unknown) => toGenerationSnapshot(parseSchedulerAnswer(body), NOW, "minimax:");
 
 describe("the account in a generation ID", () => {
   it.each([
@@ -19,7 +19,7 @@ describe("the account in a generation ID", () => {
     ["user:1234-video:abc", undefined],
     ["minimax:567890", undefined],
   ])("reads %s as %s", (id, account) => {
-    expect(accountFromId(id)).toBe(account);
+    expect(accountFromId(id, "minimax:")).toBe(account);
   });
 });
 
@@ -82,7 +82,7 @@ describe("toGenerationSnapshot", () => {
         },
       ],
     });
-    const text = JSON.stringify([answer, toGenerationSnapshot(answer, NOW)]);
+    const text = JSON.stringify([answer, toGenerationSnapshot(answer, NOW, "minimax:")]);
     expect(text).not.toMatch(/SECRET|REF|h\.example/);
   });
 

@@ -33,8 +33,7 @@ function generationSamples(text: string): Map<string, number> {
 }
 
 async function pollScheduler(stack: Stack): Promise<string> {
-  const outcome = await stack.exporter.schedulerPoller?.pollOnce();
-  return String(outcome);
+  return await stack.exporter.runner("scheduler").pollOnce();
 }
 
 describe("the scheduler source", () => {
@@ -45,7 +44,7 @@ describe("the scheduler source", () => {
       deps: { now: () => NOW },
       before: (sim) => sim.setPayload(documented, "scheduler"),
     });
-    await stack.exporter.poller.pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
     await pollScheduler(stack);
   });
   afterAll(async () => {
@@ -162,12 +161,12 @@ describe("the scheduler source", () => {
       stack.simulator.setMode("ok", {}, "scheduler");
       stack.simulator.setPayload(documented, "scheduler");
       expect(await pollScheduler(stack)).toBe("success");
-      expect(await stack.exporter.poller.pollOnce()).toBe("success");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
       const before = await scrape(stack);
 
       stack.simulator.setMode(mode, options, "scheduler");
       expect(await pollScheduler(stack)).toBe(outcome);
-      expect(await stack.exporter.poller.pollOnce()).toBe("success");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
       const during = await scrape(stack);
       const values = ownSamples(during);
       expect(values.get("useapi_minimax_up")).toBe(1);
@@ -188,7 +187,7 @@ describe("the scheduler source", () => {
 
   it("keeps polling the scheduler while the jobs list fails", async () => {
     stack.simulator.setMode("server_error");
-    expect(await stack.exporter.poller.pollOnce()).toBe("server_error");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("server_error");
     stack.simulator.setPayload(documented, "scheduler");
     expect(await pollScheduler(stack)).toBe("success");
     const values = ownSamples(await scrape(stack));
@@ -285,7 +284,7 @@ describe("the simulator's scheduler", () => {
         const videos = new Map<string, number>();
         for (const g of body.executing) {
           const id = String(g["videoId"] ?? g["imageId"]);
-          const account = accountFromId(id) ?? "";
+          const account = accountFromId(id, "minimax:") ?? "";
           expect(activity.accounts).toContain(account);
           expect(activity.idleAccounts).not.toContain(account);
           if (g["videoId"]) {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parsePayload, PayloadError } from "../src/sources/jobs/answer.js";
+import { parseJobsAnswer } from "../src/sources/jobs/answer.js";
+import { PayloadError } from "../src/upstream/json-checks.js";
 import { toSnapshot, type AccountState, type AnomalyKind } from "../src/sources/jobs/snapshot.js";
 
 const NOW = 1_764_000_000_000;
@@ -9,7 +10,7 @@ const docPayload: unknown = JSON.parse(
 );
 
 function snap(body: unknown) {
-  return toSnapshot(parsePayload(body), NOW);
+  return toSnapshot(parseJobsAnswer(body), NOW);
 }
 
 function job(jobId: string, elapsed: unknown) {
@@ -198,7 +199,7 @@ describe("toSnapshot", () => {
   });
 });
 
-describe("parsePayload", () => {
+describe("parseJobsAnswer", () => {
   it.each([
     ["a list instead of an object", [], "$"],
     ["null", null, "$"],
@@ -217,9 +218,9 @@ describe("parsePayload", () => {
       'executing["1"][0].jobId',
     ],
   ])("rejects %s and names the path", (_name, body, path) => {
-    expect(() => parsePayload(body)).toThrow(PayloadError);
+    expect(() => parseJobsAnswer(body)).toThrow(PayloadError);
     try {
-      parsePayload(body);
+      parseJobsAnswer(body);
     } catch (error) {
       expect((error as PayloadError).path).toBe(path);
     }

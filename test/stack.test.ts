@@ -4,15 +4,18 @@ import { get, startStack, TOKEN } from "./harness.js";
 
 describe("the test stack", () => {
   it("reads its flags through the real parser, the caller's last", async () => {
-    const stack = await startStack({ flags: ["--poll.interval=30m", "--jobs.lookup-rate=7"] });
+    const stack = await startStack({
+      flags: ["--poll.interval=30m", "--jobs.resolve-status=true", "--jobs.lookup-rate=7"],
+    });
     try {
       expect(stack.config).toMatchObject({
         pollIntervalMs: 1_800_000,
         staleAfterMs: 9_000_000,
-        jobLookupRate: 7,
         baseUrl: stack.simulator.url,
         token: TOKEN,
       });
+      const lookups = stack.config.sources.find((s) => s.module.name === "job_status");
+      expect(lookups?.settings).toEqual({ concurrency: 2, ratePerSecond: 7 }); // not the harness's 50
       expect((await get(`${stack.exporter.url}/-/healthy`)).status).toBe(200);
     } finally {
       await stack.close();

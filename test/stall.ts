@@ -4,7 +4,7 @@ import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { createHandler, type AppOptions } from "../src/http/handler.js";
 import { createLogger } from "../src/logging/logger.js";
-import type { LandingStatus } from "../src/http/landing.js";
+import { STUB_STATUS } from "./landing-status.js";
 
 /** An exposition of `bytes` bytes: far more than loopback's socket buffers hold. */
 export function bigExposition(bytes = 32 * 1024 * 1024): AppOptions["exposition"] {
@@ -24,7 +24,7 @@ export function testHandler(options: Partial<AppOptions>) {
     telemetryPath: "/metrics",
     version: "test",
     exposition: bigExposition(),
-    status: () => ({ lastSuccessAtMs: 1 }) as LandingStatus,
+    status: () => ({ ...STUB_STATUS, lastSuccessAtMs: 1 }),
     logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
     ...options,
   });

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createUpstreamClient, type UpstreamClient } from "../src/upstream/client.js";
-import type { FinalStatus } from "../src/sources/job-status/answer.js";
-import type { FinishedJob } from "../src/sources/jobs/job-tracker.js";
+import type { FinalStatus, FinishedJob } from "../src/sources/common/finished-jobs.js";
 import { createLogger } from "../src/logging/logger.js";
 import { startSimulator, type Simulator } from "../src/simulator/server.js";
 import { createStatusResolver } from "../src/sources/job-status/resolver.js";
@@ -29,7 +28,8 @@ async function resolverAgainstSimulator(maxQueued: number, retryDelayMs = 60_000
     userAgent: "test",
   });
   const resolved: [string, FinalStatus][] = [];
-  const resolver = createStatusResolver({
+  const settle = (job: FinishedJob, status: FinalStatus) => void resolved.push([job.jobId, status]);
+  const real = createStatusResolver({
     client,
     logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
     concurrency: 1,
@@ -37,9 +37,16 @@ async function resolverAgainstSimulator(maxQueued: number, retryDelayMs = 60_000
     maxAttempts: 3,
     retryDelayMs,
     maxQueued,
-    onResolved: (job, status) => resolved.push([job.jobId, status]),
     onLookup: () => undefined,
   });
+  const resolver = {
+    enqueue: (jobs: readonly FinishedJob[]) => real.enqueue({ jobs, settle }),
+    get pending() {
+      return real.pending;
+    },
+    idle: () => real.idle(),
+    stop: () => real.stop(),
+  };
   return { resolver, resolved };
 }
 
@@ -100,15 +107,14 @@ describe("status lookups in the exporter", () => {
       summary: { "1": { executing: 700 } },
       executing: { "1": running },
     });
-    expect(await exporter.poller.pollOnce()).toBe("success");
+    expect(await exporter.runner("jobs").pollOnce()).toBe("success");
     simulator.setPayload({ accounts: ["1"], summary: { "1": { executing: 0 } }, executing: {} });
-    expect(await exporter.poller.pollOnce()).toBe("success");
-    expect(await exporter.poller.pollOnce()).toBe("success"); // renders what was resolved
+    expect(await exporter.runner("jobs").pollOnce()).toBe("success");
+    expect(await exporter.runner("jobs").pollOnce()).toBe("success"); // renders what was resolved
     const values = ownSamples(await scrape(stack));
     // One lookup is under way and 600 wait: the other 99 were counted at once.
     expect(
       values.get('useapi_minimax_agent_jobs_finished_total{account="1",status="unknown"}'),
     ).toBe(99);
-    expect(exporter.statusResolver?.pending).toBe(601);
   });
 });

@@ -16,7 +16,7 @@ describe("token file rotation", () => {
     const file = join(mkdtempSync(join(tmpdir(), "token-")), "token");
     writeFileSync(file, "user:1-revoked\n");
     stack = await startStack({ flags: [`--useapi.token-file=${file}`], env: {} });
-    const poller = stack.exporter.poller;
+    const poller = stack.exporter.runner("jobs");
     expect(await poller.pollOnce()).toBe("unauthorized");
 
     writeFileSync(file, `${TOKEN}\n`);
@@ -38,7 +38,7 @@ describe("token file rotation", () => {
     const file = join(mkdtempSync(join(tmpdir(), "token-")), "token");
     writeFileSync(file, `${TOKEN}\n`);
     stack = await startStack({ flags: [`--useapi.token-file=${file}`], env: {} });
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     writeFileSync(file, "user:2-other\n");
     stack.exporter.reloadToken();
     const reasons = stack.logs
@@ -46,14 +46,14 @@ describe("token file rotation", () => {
       .filter((l) => l.msg === "token reloaded from the token file")
       .map((l) => l.reason);
     expect(reasons).toEqual(["SIGHUP"]);
-    expect(await stack.exporter.poller.pollOnce()).toBe("unauthorized");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("unauthorized");
   });
 
   it("uses the new token of a Kubernetes Secret the kubelet updates by swapping its ..data symlink", async () => {
     const secret = kubeletSecret({ token: "user:1-revoked\n" });
     const file = join(secret.dir, "token");
     stack = await startStack({ flags: [`--useapi.token-file=${file}`], env: {} });
-    const poller = stack.exporter.poller;
+    const poller = stack.exporter.runner("jobs");
     expect(await poller.pollOnce()).toBe("unauthorized");
     expect(stack.simulator.stats.lastAuthorization).toBe("Bearer user:1-revoked");
 

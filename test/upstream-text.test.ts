@@ -97,7 +97,7 @@ describe("upstream text in logs and pages", () => {
       stack = await startStack({
         flags: [`--useapi.base-url=${upstream.url}`, "--useapi.max-response-bytes=4MiB"],
       });
-      await stack.exporter.poller.pollOnce();
+      await stack.exporter.runner("jobs").pollOnce();
       const texts = await everything(stack);
       for (const text of texts) {
         expect(text).not.toContain(TOKEN);
@@ -121,7 +121,7 @@ describe("upstream text in logs and pages", () => {
       flags: [`--useapi.base-url=${upstream.url}`],
       env: { USEAPI_TOKEN: token },
     });
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     expect(await scrape(stack)).toContain(
       'useapi_minimax_agent_jobs_executing{account="[token]"} 0',
     );
@@ -133,7 +133,7 @@ describe("upstream text in logs and pages", () => {
     servers.push(upstream.server);
     upstream.answer("TOKEN-looking text");
     stack = await startStack({ flags: [`--useapi.base-url=${upstream.url}`] });
-    expect(await stack.exporter.poller.pollOnce()).toBe("invalid_json");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("invalid_json");
     const warned = records(stack.logs).find((r) =>
       r.msg?.startsWith("polls of the jobs list fail"),
     );
@@ -157,10 +157,10 @@ describe("upstream text in logs and pages", () => {
     stack.exporter.reloadToken();
     for (const body of [first, `{"accounts":[],"executing":{"${first}":1,"${second}":2}}`]) {
       upstream.answer(body);
-      await stack.exporter.poller.pollOnce();
+      await stack.exporter.runner("jobs").pollOnce();
     }
     upstream.answer(`{"accounts":["${first}","${second}"]}`);
-    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     const texts = await everything(stack);
     expect(texts.join("\n")).toContain("[token]");
     for (const text of texts) {
@@ -195,10 +195,12 @@ describe("status lookups", () => {
       maxAttempts: 1,
       retryDelayMs: 60_000,
       maxQueued: 10,
-      onResolved: () => undefined,
       onLookup: () => undefined,
     });
-    resolver.enqueue([{ jobId: "j1", account: "a".repeat(100_000), lastElapsedSeconds: 1 }]);
+    resolver.enqueue({
+      jobs: [{ jobId: "j1", account: "a".repeat(100_000), lastElapsedSeconds: 1 }],
+      settle: () => undefined,
+    });
     await resolver.idle();
     await resolver.stop();
     await client.close();
@@ -213,7 +215,7 @@ describe("status lookups", () => {
 describe("network and TLS errors", () => {
   async function detailFor(baseUrl: string): Promise<{ outcome: string; detail: string }> {
     stack = await startStack({ flags: [`--useapi.base-url=${baseUrl}`] });
-    const outcome = await stack.exporter.poller.pollOnce();
+    const outcome = await stack.exporter.runner("jobs").pollOnce();
     const warned = records(stack.logs).find((r) =>
       r.msg?.startsWith("polls of the jobs list fail"),
     );

@@ -12,7 +12,7 @@ import { basicAuth } from "../src/http/auth.js";
 import { ConfigError } from "../src/config/config-error.js";
 import { listen } from "../src/http/server.js";
 import { createLogger } from "../src/logging/logger.js";
-import type { LandingStatus } from "../src/http/landing.js";
+import { STUB_STATUS } from "./landing-status.js";
 import { createHandler } from "../src/http/handler.js";
 import { loadWebConfig, MAX_WEB_FILE_BYTES } from "../src/config/web-config.js";
 import { makeCerts, type TestCerts } from "./certs.js";
@@ -436,7 +436,7 @@ describe("scrapes answered without express", () => {
     "%s with Accept-Encoding %s: same status, headers and bytes as through express",
     async (method, encoding) => {
       const running = (stack ??= await startStack());
-      await running.exporter.poller.pollOnce();
+      await running.exporter.runner("jobs").pollOnce();
       const ask = async (path: string) => {
         const response = await request(running.exporter.url + path, {
           method,
@@ -499,7 +499,7 @@ describe("a scrape that fails on the fast path", () => {
         },
         gzipped: () => Buffer.alloc(0),
       },
-      status: () => ({ lastSuccessAtMs: 1 }) as LandingStatus,
+      status: () => ({ ...STUB_STATUS, lastSuccessAtMs: 1 }),
       logger: createLogger({
         level: "error",
         format: "json",

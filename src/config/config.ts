@@ -1,10 +1,14 @@
 import { isIP } from "node:net";
 import { ConfigError } from "./config-error.js";
-import { formatDuration, MAX_TIMER_MS, parseDuration } from "./duration.js";
+import { formatDuration, MAX_TIMER_MS } from "./duration.js";
 import { readTokenFile, tokenProblem } from "./token-file.js";
 import type { LogFormat, LogLevel } from "../logging/logger.js";
 import { loadWebConfig, type WebConfig } from "./web-config.js";
-import { parseFlagTable, type FlagSpec } from "./flag-table.js";
+import { parseFlagTable } from "./flag-table.js";
+import type { ExporterFlag, FlagReader } from "./flag-reader.js";
+import { parseBool, parseBytes, parseChoice, parseCount, parsePositiveDuration } from "./values.js";
+import { SOURCE_MODULES } from "../sources/index.js";
+import type { EnabledSource } from "../sources/module.js";
 
 export type { LogFormat, LogLevel };
 
@@ -32,24 +36,13 @@ export interface Config {
   logLevel: LogLevel;
   logFormat: LogFormat;
   demo: boolean;
-  /** 0 turns the accounts poll off. */
-  accountsIntervalMs: number;
-  /** 0 when the scheduler is not polled. */
-  schedulerIntervalMs: number;
-  resolveJobStatus: boolean;
-  jobLookupConcurrency: number;
-  jobLookupRate: number;
+  /** The source modules turned on, in the registry's order, with their own settings. */
+  sources: readonly EnabledSource[];
 }
 
 export type CliCommand = { kind: "run"; config: Config } | { kind: "help" } | { kind: "version" };
 
 export { ConfigError };
-
-interface ExporterFlag extends FlagSpec {
-  default: string;
-  /** False for flags that only make sense on the command line. */
-  env?: false;
-}
 
 export const TOKEN_ENV = "USEAPI_TOKEN";
 export const ENV_PREFIX = "MINIMAX_EXPORTER_";
@@ -128,36 +121,7 @@ export const FLAGS: readonly ExporterFlag[] = [
     default: "",
     help: "Longest wait between polls while failing (default 5m, or the poll interval if longer).",
   },
-  {
-    name: "accounts.interval",
-    type: "string",
-    default: "5m",
-    help: "Time between polls of GET /v1/minimax/accounts; 0 turns them off.",
-  },
-  {
-    name: "scheduler.interval",
-    type: "string",
-    default: "",
-    help: "Time between polls of GET /v1/minimax/scheduler/available (default --poll.interval); 0 turns them off.",
-  },
-  {
-    name: "jobs.resolve-status",
-    type: "string",
-    default: "true",
-    help: "Look up each finished job's final status (completed or failed); false counts it unknown.",
-  },
-  {
-    name: "jobs.lookup-concurrency",
-    type: "string",
-    default: "2",
-    help: "Job status lookups running at once.",
-  },
-  {
-    name: "jobs.lookup-rate",
-    type: "string",
-    default: "2",
-    help: "Job status lookups started per second, at most.",
-  },
+  ...SOURCE_MODULES.flatMap((module) => module.flags),
   {
     name: "log.level",
     type: "string",
@@ -253,6 +217,13 @@ export function loadConfig({ argv, env }: ConfigSources): CliCommand {
     throw new ConfigError(label("poll.max-backoff"), "must not be shorter than --poll.interval");
   }
   const tokenFile = raw("useapi.token-file");
+  const maxAccounts = parseCount(...value("useapi.max-accounts"), 100_000);
+  const maxJobs = parseCount(...value("useapi.max-jobs"), 1_000_000);
+  const reader: FlagReader = {
+    value,
+    isSet,
+    common: { pollIntervalMs, pollTimeoutMs, staleAfterMs, limits: { maxAccounts, maxJobs } },
+  };
 
   return {
     kind: "run",
@@ -269,19 +240,15 @@ export function loadConfig({ argv, env }: ConfigSources): CliCommand {
       staleAfterMs,
       maxBackoffMs,
       maxResponseBytes: parseBytes(...value("useapi.max-response-bytes")),
-      maxAccounts: parseCount(...value("useapi.max-accounts"), 100_000),
-      maxJobs: parseCount(...value("useapi.max-jobs"), 1_000_000),
+      maxAccounts,
+      maxJobs,
       logLevel: parseChoice(...value("log.level"), ["debug", "info", "warn", "error"]),
       logFormat: parseChoice(...value("log.format"), ["json", "logfmt"]),
       demo,
-      accountsIntervalMs: parseSourceInterval(...value("accounts.interval"), pollTimeoutMs),
-      schedulerIntervalMs:
-        raw("scheduler.interval") === ""
-          ? pollIntervalMs
-          : parseSourceInterval(...value("scheduler.interval"), pollTimeoutMs),
-      resolveJobStatus: parseBool(...value("jobs.resolve-status")),
-      jobLookupConcurrency: parseCount(...value("jobs.lookup-concurrency"), 64),
-      jobLookupRate: parseCount(...value("jobs.lookup-rate"), 100),
+      sources: SOURCE_MODULES.flatMap((module) => {
+        const plan = module.configure(reader);
+        return plan === undefined ? [] : [{ ...plan, module }];
+      }),
     },
   };
 }
@@ -326,74 +293,6 @@ function flagSyntaxError(error: unknown): ConfigError {
     default:
       return new ConfigError(shown, "invalid flag syntax");
   }
-}
-
-function parseBool(flag: string, text: string): boolean {
-  if (text === "true" || text === "1") return true;
-  if (text === "false" || text === "0" || text === "") return false;
-  throw new ConfigError(flag, `"${text}" is not a boolean (true or false)`);
-}
-
-/** A duration above zero that a Node.js timer can hold. */
-function parsePositiveDuration(flag: string, text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    throw new ConfigError(flag, `"${text}" is not a duration (examples: 500ms, 15s, 2m)`);
-  }
-  if (ms <= 0) throw new ConfigError(flag, "must be greater than zero");
-  if (ms > MAX_TIMER_MS) {
-    throw new ConfigError(
-      flag,
-      `"${text}" is longer than ${formatDuration(MAX_TIMER_MS)} (24.8 days), the longest wait a timer can hold`,
-    );
-  }
-  return ms;
-}
-
-/** A source's own interval: 0 for off, else longer than the poll timeout. */
-function parseSourceInterval(flag: string, text: string, pollTimeoutMs: number): number {
-  if (text === "0") return 0;
-  const ms = parsePositiveDuration(flag, text);
-  if (ms <= pollTimeoutMs) {
-    throw new ConfigError(flag, "must be longer than --poll.timeout (or 0 for off)");
-  }
-  return ms;
-}
-
-function parseCount(flag: string, text: string, max: number): number {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(value >= 1 && value <= max)) {
-    throw new ConfigError(flag, `"${text}" is not a whole number from 1 to ${max}`);
-  }
-  return value;
-}
-
-function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
-  const found = choices.find((c) => c === text);
-  if (found === undefined) {
-    throw new ConfigError(flag, `"${text}" is not one of ${choices.join(", ")}`);
-  }
-  return found;
-}
-
-const BYTE_UNITS: Record<string, number> = {
-  "": 1,
-  B: 1,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-};
-
-function parseBytes(flag: string, text: string): number {
-  const match = /^(\d+)(B|KiB|MiB|GiB)?$/.exec(text);
-  const bytes = match ? Number(match[1]) * (BYTE_UNITS[match[2] ?? ""] ?? 1) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1024) {
-    throw new ConfigError(
-      flag,
-      `"${text}" is not a size of at least 1024 bytes (examples: 4194304, 512KiB, 4MiB)`,
-    );
-  }
-  return bytes;
 }
 
 function parseListenAddress(flag: string, text: string): Config["listen"] {

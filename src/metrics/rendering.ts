@@ -1,11 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { Counter, type Registry } from "prom-client";
-import {
-  HAND_WRITTEN_FAMILIES,
-  RENDERING_FAILURES,
-  UP,
-  type HandWrittenFamily,
-} from "./families.js";
+import { RENDERING_FAILURES, UP, type FamilyMeta } from "./families.js";
 import { createMappedSink, type TextSink } from "./mapped-sink.js";
 import { familyHeader } from "./text-format.js";
 
@@ -23,15 +18,21 @@ export interface Exposition {
   gzipped(): Buffer;
 }
 
-/** Each hand-written family's sample lines, from the source that holds its data. */
-export type FamilyWriters = Partial<Record<HandWrittenFamily, (out: TextSink) => void>>;
+/** Each hand-written family's sample lines, by family name, from the source that holds its data. */
+export type FamilyWriters = Readonly<Record<string, (out: TextSink) => void>>;
 
-/** Writes the hand-written families that have a writer, in HAND_WRITTEN_FAMILIES' order. */
-export function familiesWriter(writers: FamilyWriters): (out: TextSink) => void {
-  const families = HAND_WRITTEN_FAMILIES.flatMap((meta) => {
-    const write = writers[meta.name];
-    return write ? [{ header: familyHeader(meta.name, meta.help, meta.type), write }] : [];
-  });
+/** A hand-written family and the writer of its samples. */
+export interface HandWrittenFamily {
+  meta: FamilyMeta;
+  write: (out: TextSink) => void;
+}
+
+/** Writes the hand-written families in the order given, each under its HELP and TYPE lines. */
+export function familiesWriter(written: readonly HandWrittenFamily[]): (out: TextSink) => void {
+  const families = written.map(({ meta, write }) => ({
+    header: familyHeader(meta.name, meta.help, meta.type),
+    write,
+  }));
   return (out) => {
     for (const family of families) {
       out.write(family.header);
@@ -42,13 +43,16 @@ export function familiesWriter(writers: FamilyWriters): (out: TextSink) => void 
 }
 
 /**
- * The body: the hand-written families that have a writer, in HAND_WRITTEN_FAMILIES' order, then
- * the registry's. After a failed rendering it is up 0 and the failure count, never the last good
- * rendering, which would still claim up 1.
+ * The body: the hand-written families in the order given, then the registry's. After a failed
+ * rendering it is up 0 and the failure count, never the last good rendering, which would still
+ * claim up 1.
  */
-export function createExposition(registry: Registry, writers: FamilyWriters = {}): Exposition {
+export function createExposition(
+  registry: Registry,
+  written: readonly HandWrittenFamily[] = [],
+): Exposition {
   const failuresCounter = new Counter({ ...RENDERING_FAILURES, registers: [registry] });
-  const handWritten = familiesWriter(writers);
+  const handWritten = familiesWriter(written);
   let failures = 0;
   let body: Buffer = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
@@ -57,7 +61,7 @@ export function createExposition(registry: Registry, writers: FamilyWriters = {}
     contentType: registry.contentType,
     verify() {
       const registered = new Set(registry.getMetricsAsArray().map((metric) => metric.name));
-      for (const meta of HAND_WRITTEN_FAMILIES) {
+      for (const { meta } of written) {
         if (registered.has(meta.name)) {
           throw new Error(`metric family ${meta.name} is both hand-written and prom-client's`);
         }

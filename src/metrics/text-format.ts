@@ -20,9 +20,14 @@ export function formatValue(value: number): string {
   return `${value}`;
 }
 
+/** HELP text escaped as prom-client escapes it (backslash and newline). */
+export function escapeHelp(help: string): string {
+  return /[\\\n]/.test(help) ? help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n") : help;
+}
+
 /** The HELP and TYPE lines that open a family. */
 export function familyHeader(name: string, help: string, type: string): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
+  return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`;
 }
 
 /** The samples `name{account="…"} value` of per-account rows; a row without a value is left out. */

@@ -1,7 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
 import { UP } from "../metrics/families.js";
-import type { SourceName } from "./source.js";
 
 /** What the exporter knows of one endpoint's health; the gauges are read from it, never kept apart. */
 export interface SourceStatus {
@@ -13,20 +12,21 @@ export interface SourceStatus {
 }
 
 export interface SourceHealth {
-  record(source: SourceName, outcome: Outcome, durationSeconds: number, atMs: number): void;
-  setStale(source: SourceName, stale: boolean): void;
-  status(source: SourceName): Readonly<SourceStatus>;
+  record(source: string, outcome: Outcome, durationSeconds: number, atMs: number): void;
+  setStale(source: string, stale: boolean): void;
+  status(source: string): Readonly<SourceStatus>;
 }
 
 /**
  * The per-source health families, and useapi_minimax_up, the headline: 1 when the last poll of
- * the jobs list succeeded.
+ * the `headline` source (the jobs list) succeeded.
  */
 export function createSourceHealth(
   registry: Registry,
-  enabled: readonly SourceName[],
+  enabled: readonly string[],
+  headline: string,
 ): SourceHealth {
-  const statuses = new Map<SourceName, SourceStatus>(
+  const statuses = new Map<string, SourceStatus>(
     enabled.map((source) => [
       source,
       {
@@ -38,7 +38,7 @@ export function createSourceHealth(
     ]),
   );
   const registers = [registry];
-  const statusOf = (source: SourceName): SourceStatus => {
+  const statusOf = (source: string): SourceStatus => {
     const status = statuses.get(source);
     if (status === undefined) throw new Error(`source ${source} is not enabled`);
     return status;
@@ -48,37 +48,34 @@ export function createSourceHealth(
     ...UP,
     registers,
     collect() {
-      this.set(statuses.get("jobs")?.lastOutcome === "success" ? 1 : 0);
+      this.set(statuses.get(headline)?.lastOutcome === "success" ? 1 : 0);
     },
   });
   // Up and the timestamp appear with an endpoint's first request, so that one not asked yet
   // (job_status before any job finished) does not look down.
-  new Gauge({
-    name: "useapi_minimax_source_up",
-    help: "1 if the last request to this upstream endpoint succeeded, else 0.",
-    labelNames: ["source"] as const,
-    registers,
-    collect() {
-      for (const [source, status] of statuses) {
-        if (status.lastOutcome !== undefined) {
-          this.set({ source }, status.lastOutcome === "success" ? 1 : 0);
+  const perSource = (name: string, help: string, value: (s: SourceStatus) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["source"] as const,
+      registers,
+      collect() {
+        for (const [source, status] of statuses) {
+          const v = value(status);
+          if (v !== undefined) this.set({ source }, v);
         }
-      }
-    },
-  });
-  new Gauge({
-    name: "useapi_minimax_source_last_success_timestamp_seconds",
-    help: "Unix time of the last successful request to this upstream endpoint.",
-    labelNames: ["source"] as const,
-    registers,
-    collect() {
-      for (const [source, status] of statuses) {
-        if (status.lastSuccessAtMs !== undefined) {
-          this.set({ source }, status.lastSuccessAtMs / 1000);
-        }
-      }
-    },
-  });
+      },
+    });
+  perSource(
+    "useapi_minimax_source_up",
+    "1 if the last request to this upstream endpoint succeeded, else 0.",
+    (s) => (s.lastOutcome === undefined ? undefined : s.lastOutcome === "success" ? 1 : 0),
+  );
+  perSource(
+    "useapi_minimax_source_last_success_timestamp_seconds",
+    "Unix time of the last successful request to this upstream endpoint.",
+    (s) => (s.lastSuccessAtMs === undefined ? undefined : s.lastSuccessAtMs / 1000),
+  );
   const duration = new Histogram({
     name: "useapi_minimax_source_duration_seconds",
     help: "Duration of requests to this upstream endpoint, whatever their outcome.",

@@ -1,12 +1,12 @@
 /**
- * One upstream endpoint the exporter polls on an interval (node_exporter's collector,
- * blackbox_exporter's prober): where it is, how often, how its answer is checked and taken, and
- * the families it writes. The poll loop, backoff, health and staleness are the runner's
- * (runner.ts), written once for every source.
+ * One upstream endpoint polled on an interval (blackbox_exporter's prober): where it is, how often,
+ * how its answer is checked and taken. The poll loop, backoff, health and staleness are the
+ * runner's (runner.ts), written once for every source; a module hands its source to
+ * SourceContext.poll.
  */
 export interface Source<Answer> {
   /** The `source` label of its health families. */
-  readonly name: SourceName;
+  readonly name: string;
   /** How log lines name it, e.g. "the jobs list". */
   readonly title: string;
   readonly path: string;
@@ -18,7 +18,3 @@ export interface Source<Answer> {
   /** Drops its per-account series when no poll succeeded within the staleness window. */
   readonly drop?: () => void;
 }
-
-/** Every upstream endpoint the exporter reads, in the order their health is exported. */
-export const SOURCE_NAMES = ["jobs", "accounts", "job_status", "scheduler"] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];

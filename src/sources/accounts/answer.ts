@@ -1,5 +1,5 @@
 import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
-import { checkKeyCount, DEFAULT_LIMITS } from "../jobs/answer.js";
+import { checkKeyCount, DEFAULT_LIMITS } from "../common/limits.js";
 
 export const ACCOUNTS_PATH = "/v1/minimax/accounts";
 export const CAPABILITIES = [

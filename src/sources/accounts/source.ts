@@ -1,4 +1,5 @@
 import type { Registry } from "prom-client";
+import type { AccountBook } from "../channels.js";
 import type { Source } from "../source.js";
 import { ACCOUNTS_PATH, parseAccounts, type AccountConfig } from "./answer.js";
 import { createAccountMetrics } from "./families.js";
@@ -8,6 +9,8 @@ export interface AccountsSourceOptions {
   intervalMs: number;
   /** Bound on the accounts of one answer (--useapi.max-accounts). */
   maxAccounts?: number | undefined;
+  /** Where the listed accounts are reported; none by default. */
+  accounts?: AccountBook | undefined;
 }
 
 /** GET /v1/minimax/accounts: each account's capacity, session expiry and health, on its own schedule. */
@@ -23,7 +26,13 @@ export function createAccountsSource(
     parse: (body) => parseAccounts(body, options.maxAccounts),
     update(accounts) {
       metrics.apply(accounts);
+      options.accounts?.report(
+        "accounts",
+        accounts.map((a) => a.account),
+        true,
+      );
       return { accounts: accounts.length };
     },
+    drop: () => metrics.apply([]),
   };
 }

@@ -1,16 +1,5 @@
 import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
-
-export const JOB_STATUSES = ["completed", "failed", "unknown"] as const;
-export type FinalStatus = (typeof JOB_STATUSES)[number];
-
-/**
- * Whether a job ID can be looked up: only characters that need no encoding in a path segment, at
- * most 256 of them, and not made only of dots (`.` and `..` would change the path). The upstream's
- * `p…-u…-a…-bot:minimax` shape is inferred, not documented, so it is not required.
- */
-export function isPlainJobId(jobId: string): boolean {
-  return /^[A-Za-z0-9._~:-]{1,256}$/.test(jobId) && !/^\.+$/.test(jobId);
-}
+import type { FinalStatus } from "../common/finished-jobs.js";
 
 /**
  * The lookup path, every character that could change it percent-encoded, `.` too. A WHATWG URL

@@ -1,7 +1,8 @@
 import { safeText } from "../../upstream/redaction.js";
 import type { UpstreamClient } from "../../upstream/client.js";
-import { isPlainJobId, jobPath, parseJobStatus, type FinalStatus } from "./answer.js";
-import type { FinishedJob } from "../jobs/job-tracker.js";
+import { isPlainJobId } from "../common/job-id.js";
+import type { FinishedBatch, FinishedJob } from "../common/finished-jobs.js";
+import { jobPath, parseJobStatus } from "./answer.js";
 import type { Logger } from "../../logging/logger.js";
 import type { Outcome } from "../../upstream/outcome.js";
 import { systemTimers, type Timers, type TimerHandle } from "../timers.js";
@@ -20,7 +21,6 @@ export interface StatusResolverOptions {
   /** Jobs waiting at most; more are resolved as `unknown` at once. */
   maxQueued: number;
   monotonic?: () => number;
-  onResolved: (job: FinishedJob, status: FinalStatus) => void;
   onLookup: (outcome: Outcome, durationSeconds: number, atMs: number) => void;
   now?: () => number;
   /** Timers of the rate cap and the retries (the system's by default). */
@@ -28,7 +28,8 @@ export interface StatusResolverOptions {
 }
 
 export interface StatusResolver {
-  enqueue(jobs: readonly FinishedJob[]): void;
+  /** Looks each job up; its batch's `settle` records the final status. */
+  enqueue(batch: FinishedBatch): void;
   /** Jobs waiting or being looked up. */
   readonly pending: number;
   /** Resolves once nothing is pending, or once stop() has dropped what was (for tests). */
@@ -38,6 +39,7 @@ export interface StatusResolver {
 
 interface Entry {
   job: FinishedJob;
+  settle: FinishedBatch["settle"];
   attempts: number;
 }
 
@@ -75,7 +77,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     if (shutdown.signal.aborted) return; // stopped: nothing is queued that could never run
     // An odd ID (counted as a payload anomaly) is never put into a URL.
     if (!isPlainJobId(entry.job.jobId) || (!retry && queue.length - head >= maxQueued)) {
-      options.onResolved(entry.job, "unknown");
+      entry.settle(entry.job, "unknown");
       return;
     }
     queue.push(entry);
@@ -120,7 +122,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     if (result.outcome === "aborted" || shutdown.signal.aborted) return;
     options.onLookup(result.outcome, (monotonic() - started) / 1000, now());
     if (result.outcome === "success" && result.payload !== "started") {
-      options.onResolved(entry.job, result.payload);
+      entry.settle(entry.job, result.payload);
       return;
     }
     if (entry.attempts >= maxAttempts) {
@@ -133,7 +135,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
         },
         "job status unresolved; counted as unknown",
       );
-      options.onResolved(entry.job, "unknown");
+      entry.settle(entry.job, "unknown");
       return;
     }
     waiting++;
@@ -146,8 +148,8 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   }
 
   return {
-    enqueue(jobs) {
-      for (const job of jobs) push({ job, attempts: 0 });
+    enqueue(batch) {
+      for (const job of batch.jobs) push({ job, settle: batch.settle, attempts: 0 });
     },
     get pending() {
       return pendingCount();

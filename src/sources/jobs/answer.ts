@@ -1,33 +1,20 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-
-export { PayloadError };
+import { readAccountId } from "../common/account-id.js";
+import {
+  checkAccountCount,
+  checkKeyCount,
+  DEFAULT_LIMITS,
+  type AnswerLimits,
+} from "../common/limits.js";
 
 export const JOBS_PATH = "/v1/minimax/agent/jobs";
 
-/** The upstream body of GET /v1/minimax/agent/jobs, checked at the client boundary. */
-export interface JobsPayload {
+/** The answer of GET /v1/minimax/agent/jobs, checked at the client boundary. */
+export interface JobsAnswer {
   accounts: string[];
   /** Absent entries mean "not reported"; a bad entry is kept as `invalid` and counted later. */
   summary: Map<string, number | "invalid">;
   executing: Map<string, Job[]>;
-}
-
-/** What one answer may hold at most (--useapi.max-accounts, --useapi.max-jobs). */
-export interface PayloadLimits {
-  maxAccounts: number;
-  maxJobs: number;
-}
-
-export const DEFAULT_LIMITS: PayloadLimits = { maxAccounts: 10_000, maxJobs: 100_000 };
-
-/** Throws a LimitError as soon as `record` has more than `max` keys, without listing them. */
-export function checkKeyCount(record: Record<string, unknown>, max: number, what: string): void {
-  let count = 0;
-  for (const key in record) {
-    if (Object.hasOwn(record, key) && ++count > max) {
-      throw new LimitError(`more than ${max} accounts in ${what}: over --useapi.max-accounts`);
-    }
-  }
 }
 
 export interface Job {
@@ -37,16 +24,18 @@ export interface Job {
 }
 
 function accountId(value: unknown, path: string): string {
-  if (typeof value === "string" && value !== "") return value;
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
-  throw new PayloadError(path, `expected an account ID, got ${describeValue(value)}`);
+  const id = readAccountId(value);
+  if (id === undefined) {
+    throw new PayloadError(path, `expected an account ID, got ${describeValue(value)}`);
+  }
+  return id;
 }
 
 /**
- * Checks the shape of a parsed body. Missing `summary`/`executing` (or null) mean "no running
+ * Checks the shape of a parsed answer. Missing `summary`/`executing` (or null) mean "no running
  * jobs"; a summary entry without a usable count is kept as invalid rather than failing the poll.
  */
-export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMITS): JobsPayload {
+export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LIMITS): JobsAnswer {
   if (!isRecord(body))
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
 
@@ -54,11 +43,7 @@ export function parsePayload(body: unknown, limits: PayloadLimits = DEFAULT_LIMI
   if (!Array.isArray(rawAccounts)) {
     throw new PayloadError("accounts", `expected a list, got ${describeValue(rawAccounts)}`);
   }
-  if (rawAccounts.length > limits.maxAccounts) {
-    throw new LimitError(
-      `${rawAccounts.length} accounts listed, more than --useapi.max-accounts=${limits.maxAccounts}`,
-    );
-  }
+  checkAccountCount(rawAccounts.length, limits.maxAccounts, "accounts");
   const accounts = rawAccounts.map((a: unknown, i) => accountId(a, `accounts[${i}]`));
 
   const summary = new Map<string, number | "invalid">();

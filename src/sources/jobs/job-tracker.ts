@@ -1,12 +1,5 @@
+import type { FinishedJob } from "../common/finished-jobs.js";
 import type { SnapshotJob } from "./snapshot.js";
-
-/** A job that was running in the previous successful answer and is missing from this one. */
-export interface FinishedJob {
-  jobId: string;
-  account: string;
-  /** The elapsed time last seen, undefined when it never parsed. */
-  lastElapsedSeconds: number | undefined;
-}
 
 export interface LifecycleChange {
   /** Jobs that appeared since the previous answer, per account. */

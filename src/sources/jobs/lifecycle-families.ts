@@ -1,8 +1,13 @@
-import { JOB_STATUSES, type FinalStatus } from "../job-status/answer.js";
-import type { FinishedJob } from "./job-tracker.js";
-import { JOB_DURATION, JOBS_FINISHED, JOBS_STARTED } from "../../metrics/families.js";
+import { JOB_STATUSES, type FinalStatus, type FinishedJob } from "../common/finished-jobs.js";
+import {
+  emptyHistogram,
+  histogramWriter,
+  observe,
+  type HistogramCounts,
+} from "../../metrics/histogram-text.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
-import { escapeLabel, formatValue } from "../../metrics/text-format.js";
+import { escapeLabel } from "../../metrics/text-format.js";
+import { JOB_DURATION, JOBS_FINISHED, JOBS_STARTED } from "./families.js";
 
 /** From the 20 s of a simple job to the 15-minute expiry. */
 export const DURATION_BUCKETS = [20, 30, 45, 60, 90, 120, 180, 300, 450, 600, 750, 900];
@@ -34,19 +39,14 @@ interface AccountSeries {
   started: number | undefined;
   /** Indexed like JOB_STATUSES. */
   finished: (number | undefined)[];
-  /** Observations per bucket of DURATION_BUCKETS (not cumulative); undefined before the first. */
-  durations: number[] | undefined;
-  durationCount: number;
-  durationSum: number;
+  durations: HistogramCounts;
 }
 
 function emptySeries(): AccountSeries {
   return {
     started: undefined,
     finished: JOB_STATUSES.map(() => undefined),
-    durations: undefined,
-    durationCount: 0,
-    durationSum: 0,
+    durations: emptyHistogram(),
   };
 }
 
@@ -66,10 +66,7 @@ export function createLifecycleMetrics(): LifecycleMetrics {
     }
     return s;
   };
-  const bucketPrefixes = DURATION_BUCKETS.map(
-    (bound) => `${DURATION.name}_bucket{le="${formatValue(bound)}",account="`,
-  );
-  const infPrefix = `${DURATION.name}_bucket{le="+Inf",account="`;
+  const writeDurations = histogramWriter(DURATION.name, DURATION_BUCKETS);
   const finishedSuffixes = JOB_STATUSES.map((status) => `",status="${status}"} `);
 
   return {
@@ -93,12 +90,7 @@ export function createLifecycleMetrics(): LifecycleMetrics {
     recordLeft(job) {
       const seconds = job.lastElapsedSeconds;
       if (seconds === undefined) return;
-      const s = seriesOf(job.account);
-      s.durations ??= DURATION_BUCKETS.map(() => 0);
-      const bucket = DURATION_BUCKETS.findIndex((bound) => seconds <= bound);
-      if (bucket >= 0) s.durations[bucket] = (s.durations[bucket] ?? 0) + 1;
-      s.durationCount++;
-      s.durationSum += seconds;
+      observe(seriesOf(job.account).durations, DURATION_BUCKETS, seconds);
     },
     recordFinished(job, status) {
       const s = seriesOf(job.account);
@@ -126,18 +118,7 @@ export function createLifecycleMetrics(): LifecycleMetrics {
       },
       [DURATION.name]: (out) => {
         for (const [account, s] of series) {
-          if (s.durations === undefined) continue;
-          const label = escapeLabel(account);
-          let cumulative = 0;
-          for (let b = 0; b < s.durations.length; b++) {
-            cumulative += s.durations[b] ?? 0;
-            out.write(`${bucketPrefixes[b]}${label}"} ${cumulative}\n`);
-          }
-          out.write(
-            `${infPrefix}${label}"} ${s.durationCount}\n` +
-              `${DURATION.name}_sum{account="${label}"} ${formatValue(s.durationSum)}\n` +
-              `${DURATION.name}_count{account="${label}"} ${s.durationCount}\n`,
-          );
+          writeDurations(out, `account="${escapeLabel(account)}"`, s.durations);
         }
       },
     },

@@ -1,6 +1,6 @@
-import { parseElapsed } from "./elapsed.js";
-import { isPlainJobId } from "../job-status/answer.js";
-import type { Job, JobsPayload } from "./answer.js";
+import { parseElapsed } from "../common/elapsed.js";
+import { isPlainJobId } from "../common/job-id.js";
+import type { Job, JobsAnswer } from "./answer.js";
 
 export const ANOMALY_KINDS = [
   "summary_mismatch",
@@ -47,8 +47,8 @@ function seenIn(running: readonly SnapshotJob[], from: number, jobId: string): b
   return false;
 }
 
-/** Normalises a checked payload into per-account values. Pure: the time is handed in. */
-export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
+/** Normalises a checked answer into per-account values. Pure: the time is handed in. */
+export function toSnapshot(answer: JobsAnswer, nowMs: number): Snapshot {
   const anomalies: Record<AnomalyKind, number> = {
     summary_mismatch: 0,
     invalid_summary: 0,
@@ -57,15 +57,15 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
     odd_job_id: 0,
   };
 
-  const ids = new Set(payload.accounts);
-  for (const id of payload.summary.keys()) ids.add(id);
-  for (const id of payload.executing.keys()) ids.add(id);
+  const ids = new Set(answer.accounts);
+  for (const id of answer.summary.keys()) ids.add(id);
+  for (const id of answer.executing.keys()) ids.add(id);
 
   const accounts: AccountState[] = [];
   const running: SnapshotJob[] = [];
   const seen = new Set<string>(); // for long lists only; reused: one allocation per poll
   for (const account of ids) {
-    const jobs = payload.executing.get(account) ?? NO_JOBS;
+    const jobs = answer.executing.get(account) ?? NO_JOBS;
     const first = running.length; // this account's jobs are running[first..]
     const long = jobs.length > SHORT_LIST;
     if (long) seen.clear();
@@ -84,7 +84,7 @@ export function toSnapshot(payload: JobsPayload, nowMs: number): Snapshot {
     }
     const distinct = running.length - first;
 
-    const reported = payload.summary.get(account);
+    const reported = answer.summary.get(account);
     let executing = distinct;
     if (reported === "invalid") {
       anomalies.invalid_summary++;

@@ -1,7 +1,7 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-import { DEFAULT_LIMITS, type PayloadLimits } from "../jobs/answer.js";
+import { readAccountId } from "../common/account-id.js";
+import { checkAccountCount, DEFAULT_LIMITS, type AnswerLimits } from "../common/limits.js";
 
-export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
 export const GENERATION_TYPES = ["video", "image"] as const;
 export type GenerationType = (typeof GENERATION_TYPES)[number];
 
@@ -34,12 +34,6 @@ function count(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
-function accountOf(value: unknown): string | undefined {
-  if (typeof value === "string" && value !== "") return value;
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
-  return undefined;
-}
-
 function listAt(body: Record<string, unknown>, key: string): unknown[] {
   const list = body[key];
   if (list === undefined || list === null) return [];
@@ -55,7 +49,7 @@ function listAt(body: Record<string, unknown>, key: string): unknown[] {
  */
 export function parseSchedulerAnswer(
   body: unknown,
-  limits: PayloadLimits = DEFAULT_LIMITS,
+  limits: AnswerLimits = DEFAULT_LIMITS,
 ): SchedulerAnswer {
   if (!isRecord(body))
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
@@ -66,11 +60,7 @@ export function parseSchedulerAnswer(
       `${rawExecuting.length} running generations listed, more than --useapi.max-jobs=${limits.maxJobs}`,
     );
   }
-  if (rawAvailable.length > limits.maxAccounts) {
-    throw new LimitError(
-      `${rawAvailable.length} accounts listed, more than --useapi.max-accounts=${limits.maxAccounts}`,
-    );
-  }
+  checkAccountCount(rawAvailable.length, limits.maxAccounts, "accounts");
   const executing: ListedGeneration[] = new Array<ListedGeneration>(rawExecuting.length);
   for (let i = 0; i < rawExecuting.length; i++) {
     const entry: unknown = rawExecuting[i];
@@ -96,7 +86,7 @@ export function parseSchedulerAnswer(
       throw new PayloadError(`available[${i}]`, `expected an object, got ${describeValue(entry)}`);
     }
     return {
-      account: accountOf(entry["account"]),
+      account: readAccountId(entry["account"]),
       maxJobs: count(entry["maxJobs"]),
       executing: count(entry["executing"]),
       available: count(entry["available"]),

@@ -1,4 +1,4 @@
-import { parseElapsed } from "../jobs/elapsed.js";
+import { parseElapsed } from "../common/elapsed.js";
 import type { GenerationType, SchedulerAnswer } from "./answer.js";
 
 export const SCHEDULER_ANOMALY_KINDS = [
@@ -41,15 +41,17 @@ export interface GenerationSnapshot {
   anomalies: Record<SchedulerAnomalyKind, number>;
 }
 
-const ACCOUNT_START = "minimax:";
 const VIDEO_MARK = "-video:";
 const IMAGE_MARK = "-image:";
 
-/** The account between `minimax:` and `-video:` or `-image:`, e.g. in `user:1-minimax:567-video:x`. */
-export function accountFromId(id: string): string | undefined {
-  const at = id.indexOf(ACCOUNT_START);
+/**
+ * The account between `accountMark` and `-video:` or `-image:`: with `minimax:`, the `567` of
+ * `user:1-minimax:567-video:x`.
+ */
+export function accountFromId(id: string, accountMark: string): string | undefined {
+  const at = id.indexOf(accountMark);
   if (at < 0) return undefined;
-  const from = at + ACCOUNT_START.length;
+  const from = at + accountMark.length;
   const video = id.indexOf(VIDEO_MARK, from);
   const image = id.indexOf(IMAGE_MARK, from);
   const end = video < 0 ? image : image < 0 ? video : Math.min(video, image);
@@ -80,8 +82,15 @@ export function generationElapsed(
   return from === undefined ? undefined : Math.max(0, Math.floor((nowMs - from) / 1000));
 }
 
-/** Normalises a checked scheduler answer into per-account values. Pure: the time is handed in. */
-export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): GenerationSnapshot {
+/**
+ * Normalises a checked scheduler answer into per-account values. Pure: the time is handed in.
+ * `accountMark` is what stands before the account in a generation ID (`minimax:`).
+ */
+export function toGenerationSnapshot(
+  answer: SchedulerAnswer,
+  nowMs: number,
+  accountMark: string,
+): GenerationSnapshot {
   const anomalies: Record<SchedulerAnomalyKind, number> = {
     duplicate_generation: 0,
     unreadable_generation_id: 0,
@@ -123,7 +132,7 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
   const generations = new Map<string, SnapshotGeneration>();
   for (const listed of answer.executing) {
     const { id, type } = listed;
-    const account = id === undefined ? undefined : accountFromId(id);
+    const account = id === undefined ? undefined : accountFromId(id, accountMark);
     if (id === undefined || type === undefined || account === undefined) {
       anomalies.unreadable_generation_id++;
       continue;

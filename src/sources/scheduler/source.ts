@@ -1,22 +1,12 @@
-import type { Registry } from "prom-client";
-import { anomalyCounter } from "../../metrics/anomalies.js";
-import {
-  GENERATION_MAX_ELAPSED,
-  GENERATIONS_EXECUTING,
-  VIDEO_SLOTS,
-  VIDEO_SLOTS_AVAILABLE,
-} from "../../metrics/families.js";
+import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { TextSink } from "../../metrics/mapped-sink.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
 import { escapeLabel, perAccountSamples } from "../../metrics/text-format.js";
-import type { PayloadLimits } from "../jobs/answer.js";
+import type { AccountBook } from "../channels.js";
+import type { AnswerLimits } from "../common/limits.js";
 import type { Source } from "../source.js";
-import {
-  GENERATION_TYPES,
-  parseSchedulerAnswer,
-  SCHEDULER_PATH,
-  type SchedulerAnswer,
-} from "./answer.js";
+import { GENERATION_TYPES, parseSchedulerAnswer, type SchedulerAnswer } from "./answer.js";
+import type { SchedulerFamilies } from "./families.js";
 import { createGenerationTracker } from "./generation-tracker.js";
 import { createGenerationLifecycle } from "./lifecycle-families.js";
 import {
@@ -27,12 +17,27 @@ import {
   type GenerationSnapshot,
 } from "./snapshot.js";
 
+/** Where a scheduler-shaped endpoint is and how its answers are read. */
+export interface SchedulerEndpoint {
+  /** The `source` label of its health families. */
+  name: string;
+  /** How log lines name it, e.g. "the scheduler". */
+  title: string;
+  path: string;
+  /** What stands before the account in a generation ID, e.g. `minimax:`. */
+  accountMark: string;
+}
+
 export interface SchedulerSourceOptions {
-  registry: Registry;
+  endpoint: SchedulerEndpoint;
+  families: SchedulerFamilies;
   intervalMs: number;
-  limits?: PayloadLimits | undefined;
+  limits?: AnswerLimits | undefined;
   /** Generation IDs tracked between polls, at most. */
   maxTracked: number;
+  countAnomaly: AnomalyCount;
+  /** Where the accounts of each answer are reported; none by default. */
+  accounts?: AccountBook | undefined;
 }
 
 export interface SchedulerSource extends Source<SchedulerAnswer> {
@@ -41,12 +46,11 @@ export interface SchedulerSource extends Source<SchedulerAnswer> {
   readonly writers: FamilyWriters;
 }
 
-/** GET /v1/minimax/scheduler/available: running video and image generations, and video capacity. */
+/** A scheduler's running video and image generations, and video capacity. */
 export function createSchedulerSource(options: SchedulerSourceOptions): SchedulerSource {
-  const { limits } = options;
-  const countAnomaly = anomalyCounter(options.registry, SCHEDULER_ANOMALY_KINDS);
+  const { endpoint, families, limits, countAnomaly } = options;
   const tracker = createGenerationTracker({ maxTracked: options.maxTracked });
-  const lifecycle = createGenerationLifecycle();
+  const lifecycle = createGenerationLifecycle(families);
   let snapshot: GenerationSnapshot | undefined;
   // The per-account gauges are dropped when stale; the snapshot stays for the landing page.
   let exported: readonly AccountGenerations[] = [];
@@ -65,20 +69,22 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
       perAccountSamples(out, name, exported, value);
 
   return {
-    name: "scheduler",
-    title: "the scheduler",
-    path: SCHEDULER_PATH,
+    name: endpoint.name,
+    title: endpoint.title,
+    path: endpoint.path,
     intervalMs: options.intervalMs,
     parse: (body) => parseSchedulerAnswer(body, limits),
     update(answer, nowMs) {
-      snapshot = toGenerationSnapshot(answer, nowMs);
+      snapshot = toGenerationSnapshot(answer, nowMs, endpoint.accountMark);
       exported = snapshot.accounts;
       for (const kind of SCHEDULER_ANOMALY_KINDS) countAnomaly(kind, snapshot.anomalies[kind]);
       const change = tracker.observe(snapshot.generations);
       for (const generation of change.started) lifecycle.recordStarted(generation);
       for (const generation of change.finished) lifecycle.recordFinished(generation);
       // After the finished ones: an account that left loses its series in this same update.
-      lifecycle.setAccounts(snapshot.accounts.map((a) => a.account));
+      const ids = snapshot.accounts.map((a) => a.account);
+      lifecycle.setAccounts(ids);
+      options.accounts?.report(endpoint.name, ids, false);
       return { accounts: snapshot.accounts.length, generations: snapshot.generations.size };
     },
     drop() {
@@ -86,13 +92,13 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
     },
     snapshot: () => snapshot,
     writers: {
-      [GENERATIONS_EXECUTING.name]: byType(GENERATIONS_EXECUTING.name, (a) => a.executing),
-      [GENERATION_MAX_ELAPSED.name]: byType(
-        GENERATION_MAX_ELAPSED.name,
-        (a) => a.maxElapsedSeconds,
+      [families.executing.name]: byType(families.executing.name, (a) => a.executing),
+      [families.maxElapsed.name]: byType(families.maxElapsed.name, (a) => a.maxElapsedSeconds),
+      [families.videoSlots.name]: slots(families.videoSlots.name, (a) => a.maxJobs),
+      [families.videoSlotsAvailable.name]: slots(
+        families.videoSlotsAvailable.name,
+        (a) => a.available,
       ),
-      [VIDEO_SLOTS.name]: slots(VIDEO_SLOTS.name, (a) => a.maxJobs),
-      [VIDEO_SLOTS_AVAILABLE.name]: slots(VIDEO_SLOTS_AVAILABLE.name, (a) => a.available),
       ...lifecycle.writers,
     },
   };

@@ -1,0 +1,56 @@
+import type { FinishedBatch } from "./common/finished-jobs.js";
+
+/** Values one source module hands to others, without either importing the other. */
+export interface Channel<T> {
+  listen(listener: (value: T) => void): void;
+  /** False when nobody listens, so that the publisher settles the value itself. */
+  publish(value: T): boolean;
+}
+
+/**
+ * The accounts each source last saw. The accounts endpoint lists them (`listed`); the jobs list
+ * and the scheduler only see them. Read by sources that ask about one account at a time.
+ */
+export interface AccountBook {
+  report(source: string, accounts: readonly string[], listed: boolean): void;
+  /** The listed accounts when a source lists them, else every account seen, first seen first. */
+  current(): readonly string[];
+}
+
+export interface Channels {
+  /** Jobs that left the jobs list: the job-status lookups settle them, else they count unknown. */
+  readonly finishedJobs: Channel<FinishedBatch>;
+  readonly accounts: AccountBook;
+}
+
+export function createChannel<T>(): Channel<T> {
+  const listeners: ((value: T) => void)[] = [];
+  return {
+    listen: (listener) => void listeners.push(listener),
+    publish(value) {
+      for (const listener of listeners) listener(value);
+      return listeners.length > 0;
+    },
+  };
+}
+
+export function createAccountBook(): AccountBook {
+  const seen = new Map<string, readonly string[]>();
+  let listed: readonly string[] | undefined;
+  return {
+    report(source, accounts, isListed) {
+      if (isListed) listed = accounts;
+      else seen.set(source, accounts);
+    },
+    current() {
+      if (listed !== undefined) return listed;
+      const all = new Set<string>();
+      for (const accounts of seen.values()) for (const account of accounts) all.add(account);
+      return [...all];
+    },
+  };
+}
+
+export function createChannels(): Channels {
+  return { finishedJobs: createChannel(), accounts: createAccountBook() };
+}

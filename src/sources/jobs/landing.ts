@@ -1,0 +1,25 @@
+import { accountCell, byAccount, htmlTable } from "../../http/html.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** Written once per snapshot: a page request never sorts the accounts. */
+const sections = new WeakMap<Snapshot, string>();
+
+/** The jobs list's part of the landing page: running jobs per account. */
+export function jobsLanding(snapshot: Snapshot | undefined): string {
+  if (snapshot === undefined) {
+    return `<h2>Accounts</h2>\n${htmlTable(HEADERS, [], "No accounts reported yet.")}`;
+  }
+  let section = sections.get(snapshot);
+  if (section === undefined) {
+    const rows = [...snapshot.accounts]
+      .sort(byAccount)
+      .map(
+        (a) => `${accountCell(a.account)}<td>${a.executing}</td><td>${a.maxElapsedSeconds}</td>`,
+      );
+    section = `<h2>Accounts</h2>\n${htmlTable(HEADERS, rows, "No accounts reported yet.")}`;
+    sections.set(snapshot, section);
+  }
+  return section;
+}
+
+const HEADERS = ["Account", "Jobs executing", "Longest job (s)"];

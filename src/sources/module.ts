@@ -1,0 +1,80 @@
+import type { Registry } from "prom-client";
+import type { ExporterFlag, FlagReader } from "../config/flag-reader.js";
+import type { Logger } from "../logging/logger.js";
+import type { AnomalyCount } from "../metrics/anomalies.js";
+import type { FamilyMeta } from "../metrics/families.js";
+import type { FamilyWriters } from "../metrics/rendering.js";
+import type { UpstreamClient } from "../upstream/client.js";
+import type { Channels } from "./channels.js";
+import type { SourceHealth } from "./health.js";
+import type { SourceRunner } from "./runner.js";
+import type { Source } from "./source.js";
+import type { Timers } from "./timers.js";
+
+/**
+ * One upstream endpoint, or one event-driven reader of the upstream, as a unit (node_exporter's
+ * collector): its flags, its families, its anomaly kinds, and how it starts. The registry
+ * (index.ts) lists the modules; the wiring (exporter.ts) only loops over them.
+ */
+export interface SourceModule {
+  /** The `source` label of its health families. */
+  readonly name: string;
+  /** Its own flags, in --help order; their names are the module's to choose. */
+  readonly flags: readonly ExporterFlag[];
+  /** The families it writes as text itself, in /metrics order. */
+  readonly families: readonly FamilyMeta[];
+  /** Its kinds of useapi_minimax_payload_anomalies_total, exported at 0 from the start. */
+  readonly anomalyKinds: readonly string[];
+  /** Reads its flags (throwing a ConfigError that names one); undefined when turned off. */
+  configure(read: FlagReader): SourcePlan | undefined;
+}
+
+/** What a module's flags came to, and how it starts with them. */
+export interface SourcePlan {
+  /** As the startup log line shows them. */
+  readonly settings: Readonly<Record<string, number | string | boolean>>;
+  start(context: SourceContext): StartedSource;
+}
+
+/** A module turned on by its flags. */
+export interface EnabledSource extends SourcePlan {
+  readonly module: SourceModule;
+}
+
+/** The clocks a module reads and the timers it sets; the system's unless tests hand in their own. */
+export interface Clock {
+  /** Unix milliseconds. */
+  now: () => number;
+  /** Monotonic milliseconds, for durations. */
+  monotonic: () => number;
+  timers: Timers;
+}
+
+/** What the wiring hands every module when it starts. */
+export interface SourceContext {
+  readonly registry: Registry;
+  readonly client: UpstreamClient;
+  readonly logger: Logger;
+  readonly health: SourceHealth;
+  readonly channels: Channels;
+  readonly countAnomaly: AnomalyCount;
+  readonly clock: Clock;
+  /** Whether the exporter polls its built-in simulator (--demo). */
+  readonly demo: boolean;
+  /**
+   * Polls `source` on its interval with the shared runner: schedule, backoff, health, and its
+   * staleness window, --poll.stale-after scaled from --poll.interval to the source's interval.
+   */
+  poll<Answer>(source: Source<Answer>): SourceRunner;
+}
+
+/** What a started module adds to the running exporter. */
+export interface StartedSource {
+  /** The sample lines of each family of `families`, by name. */
+  readonly writers: FamilyWriters;
+  /** Its section of the landing page, as HTML: everything from the upstream escaped. */
+  landing?(): string;
+  /** Resolves once its event-driven work has settled (for tests and benchmarks). */
+  idle?(): Promise<void>;
+  stop?(): Promise<void>;
+}

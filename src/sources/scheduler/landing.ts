@@ -1,0 +1,29 @@
+import { accountCell, byAccount, htmlTable } from "../../http/html.js";
+import type { AccountGenerations, GenerationSnapshot } from "./snapshot.js";
+
+const HEADERS = ["Account", "Videos", "Images", "Longest (s)", "Video slots free", "Video slots"];
+
+/** Written once per snapshot: a page request never sorts the accounts. */
+const sections = new WeakMap<GenerationSnapshot, string>();
+
+const running = (a: AccountGenerations) => a.executing[0] + a.executing[1];
+const slot = (value: number | undefined) => (value === undefined ? "" : String(value));
+
+/** A scheduler's part of the landing page: accounts running generations first, most first. */
+export function generationsLanding(snapshot: GenerationSnapshot | undefined): string {
+  if (snapshot === undefined) return "";
+  let section = sections.get(snapshot);
+  if (section === undefined) {
+    const rows = [...snapshot.accounts]
+      .sort((a, b) => running(b) - running(a) || byAccount(a, b))
+      .map(
+        (a) =>
+          `${accountCell(a.account)}<td>${a.executing[0]}</td><td>${a.executing[1]}</td><td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td>`,
+      );
+    section = `<h2>Generations</h2>
+<p>${snapshot.generations.size} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
+${htmlTable(HEADERS, rows, "No accounts reported.")}`;
+    sections.set(snapshot, section);
+  }
+  return section;
+}

@@ -1,0 +1,82 @@
+import { parseSourceInterval } from "../../config/values.js";
+import type { SourceModule } from "../module.js";
+import { schedulerFamilies } from "./families.js";
+import { generationsLanding } from "./landing.js";
+import { SCHEDULER_ANOMALY_KINDS } from "./snapshot.js";
+import { createSchedulerSource, type SchedulerEndpoint } from "./source.js";
+
+/** Bound on the generation IDs tracked between polls. */
+const MAX_TRACKED_GENERATIONS = 100_000;
+
+/** A scheduler-shaped source: where it is, its interval flag and the prefix of its metric names. */
+export interface SchedulerShape extends SchedulerEndpoint {
+  /** Its interval flag; empty means --poll.interval, 0 turns it off. */
+  flag: string;
+  /** Metric names start with it, e.g. `useapi_minimax`. */
+  prefix: string;
+}
+
+/** MiniMax's video and image scheduler on useapi.net. */
+export const MINIMAX_SCHEDULER: SchedulerShape = {
+  name: "scheduler",
+  title: "the scheduler",
+  path: "/v1/minimax/scheduler/available",
+  accountMark: "minimax:",
+  flag: "scheduler.interval",
+  prefix: "useapi_minimax",
+};
+
+/** A scheduler's running generations and video capacity, polled on its own interval. */
+export function schedulerModule(shape: SchedulerShape): SourceModule {
+  const families = schedulerFamilies(shape.prefix, shape.path);
+  const list = [
+    families.executing,
+    families.maxElapsed,
+    families.videoSlots,
+    families.videoSlotsAvailable,
+    families.started,
+    families.finished,
+    families.duration,
+  ];
+  return {
+    name: shape.name,
+    flags: [
+      {
+        name: shape.flag,
+        type: "string",
+        default: "",
+        help: `Time between polls of GET ${shape.path} (default --poll.interval); 0 turns them off.`,
+      },
+    ],
+    families: list,
+    anomalyKinds: SCHEDULER_ANOMALY_KINDS,
+    configure(read) {
+      const { common } = read;
+      const [label, text] = read.value(shape.flag);
+      const intervalMs =
+        text === ""
+          ? common.pollIntervalMs
+          : parseSourceInterval(label, text, common.pollTimeoutMs);
+      if (intervalMs === 0) return undefined;
+      return {
+        settings: { intervalSeconds: intervalMs / 1000 },
+        start(context) {
+          const source = createSchedulerSource({
+            endpoint: shape,
+            families,
+            intervalMs,
+            limits: common.limits,
+            maxTracked: MAX_TRACKED_GENERATIONS,
+            countAnomaly: context.countAnomaly,
+            accounts: context.channels.accounts,
+          });
+          context.poll(source);
+          return {
+            writers: source.writers,
+            landing: () => generationsLanding(source.snapshot()),
+          };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { MAX_TIMER_MS } from "../config/duration.js";
+import type { Logger } from "../logging/logger.js";
+import { anomalyCounter } from "../metrics/anomalies.js";
+import type { HandWrittenFamily } from "../metrics/rendering.js";
+import type { UpstreamClient } from "../upstream/client.js";
+import type { Registry } from "prom-client";
+import { createChannels } from "./channels.js";
+import { createSourceHealth, type SourceStatus } from "./health.js";
+import type { Clock, EnabledSource, SourceContext, StartedSource } from "./module.js";
+import { createSourceRunner, type SourceRunner } from "./runner.js";
+
+export interface SourcesOptions {
+  sources: readonly EnabledSource[];
+  registry: Registry;
+  client: UpstreamClient;
+  logger: Logger;
+  clock: Clock;
+  random?: (() => number) | undefined;
+  /** Renders /metrics again; set once the exposition exists. */
+  refresh: () => Promise<void>;
+  pollIntervalMs: number;
+  staleAfterMs: number;
+  maxBackoffMs: number;
+  demo: boolean;
+}
+
+/** The sources as the landing page shows them: the headline's status, each one's, their sections. */
+export type SourcesStatus = Readonly<SourceStatus> & {
+  readonly sources: readonly (Readonly<SourceStatus> & { readonly name: string })[];
+  readonly sections: readonly string[];
+  readonly demo: boolean;
+};
+
+export interface StartedSources {
+  /** Every hand-written family, module by module in registry order. */
+  families: readonly HandWrittenFamily[];
+  runners: ReadonlyMap<string, SourceRunner>;
+  status(): SourcesStatus;
+  /** Begins the polls; until then nothing is asked of the upstream. */
+  start(): void;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts every enabled module with one shared context: health, channels, anomalies, runners. */
+export function startSources(options: SourcesOptions): StartedSources {
+  const { sources, registry, client, logger, clock } = options;
+  const names = sources.map((s) => s.module.name);
+  const headline = names[0] ?? "jobs";
+  const health = createSourceHealth(registry, names, headline);
+  const runners = new Map<string, SourceRunner>();
+  const context: SourceContext = {
+    ...{ registry, client, logger, health, clock, demo: options.demo },
+    channels: createChannels(),
+    countAnomaly: anomalyCounter(
+      registry,
+      sources.flatMap((s) => s.module.anomalyKinds),
+    ),
+    poll(source) {
+      // As many of its own intervals as --poll.stale-after holds of --poll.interval.
+      const staleAfterMs = (options.staleAfterMs * source.intervalMs) / options.pollIntervalMs;
+      const runner = createSourceRunner({
+        ...{ source, client, health, logger, maxBackoffMs: options.maxBackoffMs },
+        ...{ ...clock, random: options.random, refresh: options.refresh },
+        staleAfterMs: Math.min(staleAfterMs, MAX_TIMER_MS),
+      });
+      runners.set(source.name, runner);
+      return runner;
+    },
+  };
+  const started: StartedSource[] = sources.map((s) => s.start(context));
+  const families = sources.flatMap((s, i) =>
+    s.module.families.map((meta) => {
+      const write = started[i]?.writers[meta.name];
+      if (!write) throw new Error(`source ${s.module.name} has no writer for ${meta.name}`);
+      return { meta, write };
+    }),
+  );
+  return {
+    families,
+    runners,
+    status: () => ({
+      ...health.status(headline),
+      sources: names.map((name) => ({ name, ...health.status(name) })),
+      sections: started.flatMap((s) => s.landing?.() ?? []),
+      demo: options.demo,
+    }),
+    start() {
+      for (const runner of runners.values()) runner.start();
+    },
+    async idle() {
+      await Promise.all(started.map((s) => s.idle?.() ?? Promise.resolve()));
+    },
+    async stop() {
+      await Promise.all([
+        ...[...runners.values()].map((runner) => runner.stop()),
+        ...started.map((s) => s.stop?.()),
+      ]);
+    },
+  };
+}
