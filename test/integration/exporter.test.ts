@@ -181,7 +181,10 @@ describe("the exporter over HTTP", () => {
 
 describe("the Grafana dashboard endpoint", () => {
   it("serves the committed grafana/dashboard.json and links it from the landing page", async () => {
-    const committed = readFileSync(new URL("../../grafana/dashboard.json", import.meta.url), "utf8");
+    const committed = readFileSync(
+      new URL("../../grafana/dashboard.json", import.meta.url),
+      "utf8",
+    );
     const local = await startStack();
     try {
       const answer = await get(`${local.exporter.url}/grafana/dashboard.json`);

@@ -1,5 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { JWT_SECRET_MARKER, createActivity, type AccountsBody } from "../../src/simulator/activity.js";
+import {
+  JWT_SECRET_MARKER,
+  createActivity,
+  type AccountsBody,
+} from "../../src/simulator/activity.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import {
   AUTH,

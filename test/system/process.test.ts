@@ -245,7 +245,10 @@ describe("signals during startup", () => {
   // A signal cannot be timed to land inside startup, so the order is checked in the source:
   // main.ts imports only types statically, and installs the handlers before any module loads.
   it("installs the SIGTERM, SIGINT and SIGHUP handlers in main.ts before loading anything", () => {
-    const source = readFileSync(fileURLToPath(new URL("../../src/main.ts", import.meta.url)), "utf8");
+    const source = readFileSync(
+      fileURLToPath(new URL("../../src/main.ts", import.meta.url)),
+      "utf8",
+    );
     const imports = source.match(/^import .*$/gm) ?? [];
     expect(imports.filter((line) => !line.startsWith("import type "))).toEqual([]);
     const firstLoad = Math.min(

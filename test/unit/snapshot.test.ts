@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parsePayload, PayloadError } from "../../src/sources/jobs/answer.js";
-import { toSnapshot, type AccountState, type AnomalyKind } from "../../src/sources/jobs/snapshot.js";
+import {
+  toSnapshot,
+  type AccountState,
+  type AnomalyKind,
+} from "../../src/sources/jobs/snapshot.js";
 
 const NOW = 1_764_000_000_000;
 const docPayload: unknown = JSON.parse(
