@@ -4,9 +4,13 @@ import type { FinalStatus } from "../../src/sources/job-status/answer.js";
 import type { FinishedJob } from "../../src/sources/jobs/job-tracker.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
-import { createStatusResolver } from "../../src/sources/job-status/resolver.js";
+import {
+  createStatusResolver,
+  type StatusResolver,
+} from "../../src/sources/job-status/resolver.js";
 import { fixedToken } from "../../src/upstream/token.js";
 import { ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import { VirtualClock } from "../virtual-clock.js";
 
 const TOKEN = "user:77-status-resolver-test-token";
 
@@ -28,19 +32,39 @@ async function resolverAgainstSimulator(maxQueued: number, retryDelayMs = 60_000
     maxResponseBytes: 1 << 20,
     userAgent: "test",
   });
+  const clock = new VirtualClock();
   const resolved: [string, FinalStatus][] = [];
   const resolver = createStatusResolver({
     client,
     logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
     concurrency: 1,
-    ratePerSecond: 0.5, // one lookup, then a 2 s wait: the rest stays queued during the test
+    ratePerSecond: 0.5, // lookups 2 s apart, in virtual time: nothing waits on the wall clock
     maxAttempts: 3,
     retryDelayMs,
     maxQueued,
     onResolved: (job, status) => resolved.push([job.jobId, status]),
     onLookup: () => undefined,
+    timers: clock,
+    monotonic: clock.now,
   });
-  return { resolver, resolved };
+  const sim = simulator;
+  return { resolver, resolved, clock, lookups: () => sim.stats.jobLookups };
+}
+
+/**
+ * Waits for the microtasks that end a lookup (its bookkeeping runs in a .finally after it has
+ * scheduled its retry): no I/O is involved, so one turn of the event loop is always enough.
+ */
+const lookupSettled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Fires the resolver's timers, earliest first, until nothing is pending; the virtual time then. */
+async function runUntilIdle(clock: VirtualClock, resolver: StatusResolver): Promise<number> {
+  const idle = resolver.idle().then(() => undefined);
+  for (;;) {
+    const timer = await Promise.race([clock.scheduled(), idle]);
+    if (timer === undefined) return clock.now();
+    clock.fire(timer);
+  }
 }
 
 const finished = (count: number): FinishedJob[] =>
@@ -52,32 +76,51 @@ const finished = (count: number): FinishedJob[] =>
 
 describe("status resolver", () => {
   it("counts the jobs beyond the queue bound as unknown at once, in order", async () => {
-    const { resolver, resolved } = await resolverAgainstSimulator(3);
+    const { resolver, resolved, clock, lookups } = await resolverAgainstSimulator(3);
     resolver.enqueue(finished(10));
     // job-0 is being looked up, job-1..3 wait: the six others cannot wait.
     expect(resolved).toEqual(
       [4, 5, 6, 7, 8, 9].map((i) => [`job-${i}`, "unknown"] as [string, FinalStatus]),
     );
     expect(resolver.pending).toBe(4);
+    // job-0's answer (not final) schedules its retry; the rate cap holds job-1 for 2 s.
+    await clock.scheduled((timer) => timer.ms === 60_000);
+    await lookupSettled();
+    expect(lookups()).toBe(1);
+    expect(clock.pending().map((timer) => timer.ms)).toEqual([2_000, 60_000]);
+    expect(resolver.pending).toBe(4);
     await resolver.stop();
+    expect(clock.pending()).toEqual([]);
   });
 
   it("queues a retry even when the queue is full: the bound is on new jobs", async () => {
-    const { resolver, resolved } = await resolverAgainstSimulator(1, 50);
-    resolver.enqueue(finished(2)); // job-0 looked up (unknown upstream: retried), job-1 waits
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(resolved).toEqual([]); // job-0's retry was queued behind job-1, not counted unknown
+    const { resolver, resolved, clock, lookups } = await resolverAgainstSimulator(1, 50);
+    resolver.enqueue(finished(2)); // job-0 looked up (not final upstream: retried), job-1 waits
+    const retry = await clock.scheduled((timer) => timer.ms === 50);
+    await lookupSettled();
+    expect(lookups()).toBe(1);
+    clock.fire(retry); // job-0 rejoins the queue behind job-1, which fills it
+    expect(resolved).toEqual([]); // queued, not counted unknown
     expect(resolver.pending).toBe(2);
+    // Both jobs get their three lookups, 2 s apart, and only then count as unknown.
+    expect(await runUntilIdle(clock, resolver)).toBe(10_000);
+    expect(lookups()).toBe(6);
+    expect(resolved).toEqual([
+      ["job-0", "unknown"],
+      ["job-1", "unknown"],
+    ]);
     await resolver.stop();
   });
 
   it("drops what is still queued on stop, so idle() resolves", async () => {
-    const { resolver } = await resolverAgainstSimulator(100);
+    const { resolver, resolved, clock } = await resolverAgainstSimulator(100);
     resolver.enqueue(finished(5));
     expect(resolver.pending).toBe(5);
     await resolver.stop();
     expect(resolver.pending).toBe(0);
     await expect(resolver.idle()).resolves.toBeUndefined();
+    expect(clock.pending()).toEqual([]); // no retry or rate-cap timer outlives stop()
+    expect(resolved).toEqual([]);
   });
 });
 
