@@ -13,18 +13,14 @@ async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-/** The delays the poll loop scheduled, from its debug log lines. */
-function scheduledDelays(logs: string[]): number[] {
-  return logs
-    .map((line) => JSON.parse(line) as { msg: string; delayMs?: number })
-    .filter((r) => r.msg === "next poll scheduled")
-    .map((r) => r.delayMs ?? NaN);
-}
-
 const INTERVAL = 15_000;
 const STALE_AFTER = 4 * INTERVAL + 1;
 /** The poll loop's timer: every timer but the staleness window's. */
 const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER;
+
+/** The delays of the poll loop's timers, in the order it scheduled them. */
+const pollDelays = (clock: VirtualClock): number[] =>
+  clock.scheduledTimers.filter(pollTimer).map((timer) => timer.ms);
 
 async function stackOn(
   clock: VirtualClock,
@@ -60,7 +56,7 @@ describe("the poll loop", () => {
       clock.fire(next);
     }
     await clock.scheduled(pollTimer);
-    expect(scheduledDelays(stack.logs)).toEqual([
+    expect(pollDelays(clock)).toEqual([
       INTERVAL,
       2 * INTERVAL,
       4 * INTERVAL,
@@ -76,7 +72,7 @@ describe("the poll loop", () => {
     stack = await stackOn(clock, "server_error", [`--poll.max-backoff=${3 * INTERVAL}ms`]);
     for (let polls = 1; polls <= 4; polls++) clock.fire(await clock.scheduled(pollTimer));
     await clock.scheduled(pollTimer);
-    expect(scheduledDelays(stack.logs)).toEqual([
+    expect(pollDelays(clock)).toEqual([
       INTERVAL,
       2 * INTERVAL,
       3 * INTERVAL,
@@ -93,7 +89,7 @@ describe("the poll loop", () => {
       before: (sim) => sim.setMode("rate_limited", { retryAfter: "3" }),
     });
     const next = await clock.scheduled((timer) => timer.ms === 3_000);
-    expect(scheduledDelays(stack.logs)).toEqual([3_000]);
+    expect(pollDelays(clock)).toEqual([3_000]);
     expect(stack.simulator.stats.jobsRequests).toBe(1);
     clock.fire(next);
     await clock.scheduled((timer) => timer.id > next.id && timer.ms === 3_000);
