@@ -18,12 +18,15 @@ export class VirtualClock implements Timers {
   private nextId = 1;
   private readonly timers = new Map<number, VirtualTimer>();
   private readonly waiters = new Set<() => void>();
+  /** Every timer scheduled, in order, including those fired or cleared since. */
+  readonly scheduledTimers: VirtualTimer[] = [];
 
   now = (): number => this.nowMs;
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
     const timer = { id: this.nextId++, ms, at: this.nowMs + ms, callback };
     this.timers.set(timer.id, timer);
+    this.scheduledTimers.push(timer);
     for (const wake of [...this.waiters]) wake();
     return timer.id;
   }

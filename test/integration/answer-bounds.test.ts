@@ -1,0 +1,235 @@
+import { gunzipSync } from "node:zlib";
+import { Registry } from "prom-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { createUpstreamClient } from "../../src/upstream/client.js";
+import { createExposition } from "../../src/metrics/rendering.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { startSimulator } from "../../src/simulator/server.js";
+import { fixedToken } from "../../src/upstream/token.js";
+import { JOBS_EXECUTING } from "../../src/sources/jobs/families.js";
+import { createRegistry } from "../../src/metrics/registry.js";
+import { createSourceHealth } from "../../src/sources/health.js";
+import { createChannel } from "../../src/sources/channels.js";
+import { createJobsSource } from "../../src/sources/jobs/source.js";
+import { createSourceRunner } from "../../src/sources/runner.js";
+import { toSnapshot } from "../../src/sources/jobs/snapshot.js";
+import { parseJobsAnswer } from "../../src/sources/jobs/answer.js";
+import {
+  accountSamples,
+  get,
+  ownSamples,
+  scrape,
+  startStack,
+  TOKEN,
+  type Stack,
+} from "../harness.js";
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => String(10_000 + i));
+const good = { accounts: ids(3), summary: { "10000": { executing: 1 } } };
+
+function warnings(s: Stack): { msg: string; outcome?: string; detail?: string }[] {
+  return s.logs
+    .map((line) => JSON.parse(line) as { level: string; msg: string; detail?: string })
+    .filter((r) => r.level === "warn");
+}
+
+describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
+  it.each([
+    ["accounts listed", { accounts: ids(21) }, "--useapi.max-accounts"],
+    [
+      "accounts in summary",
+      { accounts: [], summary: Object.fromEntries(ids(21).map((a) => [a, { executing: 0 }])) },
+      "--useapi.max-accounts",
+    ],
+    [
+      "accounts in executing",
+      { accounts: [], executing: Object.fromEntries(ids(21).map((a) => [a, []])) },
+      "--useapi.max-accounts",
+    ],
+    [
+      "running jobs",
+      { accounts: ["1", "2"], executing: { "1": jobs(15, "a"), "2": jobs(15, "b") } },
+      "--useapi.max-jobs",
+    ],
+  ])(
+    "refuses too many %s as limit_exceeded: last good values kept, up 0, one log line naming the flag",
+    async (_name, payload, flag) => {
+      stack = await startStack({ flags: ["--useapi.max-accounts=20", "--useapi.max-jobs=20"] });
+      stack.simulator.setPayload(good);
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+      const before = await scrape(stack);
+      const page = (await get(`${stack.exporter.url}/`)).body;
+
+      stack.simulator.setPayload(payload);
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("limit_exceeded");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("limit_exceeded");
+      const during = await scrape(stack);
+      const values = ownSamples(during);
+      expect(values.get("useapi_minimax_up")).toBe(0);
+      expect(
+        values.get('useapi_minimax_source_requests_total{source="jobs",outcome="limit_exceeded"}'),
+      ).toBe(2);
+      expect(accountSamples(during)).toEqual(accountSamples(before));
+      expect((await get(`${stack.exporter.url}/`)).body.split("<h2>Accounts</h2>")[1]).toBe(
+        page.split("<h2>Accounts</h2>")[1],
+      );
+      const lines = warnings(stack);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.detail).toContain(flag);
+    },
+  );
+
+  it("accepts an answer exactly at both bounds", async () => {
+    stack = await startStack({ flags: ["--useapi.max-accounts=20", "--useapi.max-jobs=20"] });
+    stack.simulator.setPayload({ accounts: ids(20), executing: { "10000": jobs(20, "a") } });
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+    expect(ownSamples(await scrape(stack)).get("useapi_minimax_accounts")).toBe(20);
+  });
+
+  it("refuses an accounts answer beyond --useapi.max-accounts on the accounts endpoint too", async () => {
+    stack = await startStack({ flags: ["--useapi.max-accounts=3", "--accounts.interval=1h"] });
+    stack.simulator.setMode("ok");
+    expect(await stack.exporter.runner("accounts").pollOnce()).toBe("limit_exceeded");
+    const values = ownSamples(await scrape(stack));
+    expect(
+      values.get(
+        'useapi_minimax_source_requests_total{source="accounts",outcome="limit_exceeded"}',
+      ),
+    ).toBe(1);
+    expect(values.get('useapi_minimax_source_up{source="accounts"}')).toBe(0);
+  });
+
+  it("checks the bound before it looks at the jobs, in the parser", () => {
+    const body = { accounts: ids(2), executing: { "10000": [{ jobId: 5 }, { jobId: 6 }] } };
+    expect(() => parseJobsAnswer(body, { maxAccounts: 1, maxJobs: 10 })).toThrow(/max-accounts/);
+    expect(() => parseJobsAnswer(body, { maxAccounts: 10, maxJobs: 1 })).toThrow(/max-jobs/);
+    expect(toSnapshot(parseJobsAnswer(good), 0).accounts).toHaveLength(3);
+  });
+});
+
+function jobs(n: number, prefix: string) {
+  return Array.from({ length: n }, (_, i) => ({ jobId: `${prefix}${i}`, elapsed: "00:01" }));
+}
+
+describe("a failed rendering", () => {
+  it("never leaves up at 1: /metrics says up 0 and counts the failure until a rendering succeeds", async () => {
+    const registry = createRegistry({
+      buildInfo: { version: "t", nodejs: "v0" },
+      defaultMetrics: false,
+    });
+    const health = createSourceHealth(registry, ["jobs"], "jobs");
+    let fail = false;
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: () => {
+          if (fail) throw new RangeError("Invalid string length");
+        },
+      },
+    ]);
+    health.record("jobs", "success", 0.1, 1_000);
+    await exposition.refresh();
+    expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(1);
+
+    fail = true;
+    await expect(exposition.refresh()).rejects.toThrow("Invalid string length");
+    const failed = ownSamples(exposition.body().toString());
+    expect(failed.get("useapi_minimax_up")).toBe(0);
+    expect(failed.get("useapi_minimax_rendering_failures_total")).toBe(1);
+    expect(gunzipSync(exposition.gzipped()).toString()).toBe(exposition.body().toString());
+
+    fail = false;
+    await exposition.refresh();
+    const after = ownSamples(exposition.body().toString());
+    expect(after.get("useapi_minimax_up")).toBe(1);
+    expect(after.get("useapi_minimax_rendering_failures_total")).toBe(1);
+  });
+
+  it("still counts and reports the poll, which is not lost as an aborted one", async () => {
+    const simulator = await startSimulator({ token: TOKEN, accounts: 2 });
+    const client = createUpstreamClient({
+      baseUrl: simulator.url,
+      token: fixedToken(TOKEN),
+      timeoutMs: 5_000,
+      maxResponseBytes: 1 << 20,
+      userAgent: "test",
+    });
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: "info",
+      format: "json",
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    const registry = createRegistry({
+      buildInfo: { version: "t", nodejs: "v0" },
+      defaultMetrics: false,
+    });
+    const source = createJobsSource({
+      registry,
+      intervalMs: 3_600_000,
+      maxTracked: 100,
+      countAnomaly: () => undefined,
+      finished: createChannel(),
+    });
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: () => {
+          throw new RangeError("Invalid string length");
+        },
+      },
+    ]);
+    const poller = createSourceRunner({
+      source,
+      client,
+      health: createSourceHealth(registry, ["jobs"], "jobs"),
+      refresh: () => exposition.refresh(),
+      logger,
+      maxBackoffMs: 3_600_000,
+      staleAfterMs: 3_600_000,
+    });
+    try {
+      expect(await poller.pollOnce()).toBe("success");
+      expect(poller.status().lastOutcome).toBe("success");
+      expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(0);
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toContain("rendering metrics failed; /metrics says up 0");
+      expect(messages).toContain("polls of the jobs list succeed");
+    } finally {
+      await poller.stop();
+      await client.close();
+      await simulator.close();
+    }
+  });
+
+  it("of a plain registry still reports the failure count", async () => {
+    const registry = new Registry();
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: () => {
+          throw new Error("boom");
+        },
+      },
+    ]);
+    await expect(exposition.refresh()).rejects.toThrow("boom");
+    expect(exposition.body().toString()).toContain("useapi_minimax_rendering_failures_total 1\n");
+  });
+});
+
+describe("the landing page under load", () => {
+  it("shows at most 1,000 accounts and says how many more are not shown", async () => {
+    stack = await startStack({ flags: ["--useapi.max-response-bytes=4MiB"] });
+    stack.simulator.setPayload({ accounts: ids(1_500) });
+    await stack.exporter.runner("jobs").pollOnce();
+    const page = (await get(`${stack.exporter.url}/`)).body;
+    expect([...page.matchAll(/<tr><td>\d+<\/td>/g)]).toHaveLength(1_000);
+    expect(page).toContain("500 more accounts not shown");
+  });
+});

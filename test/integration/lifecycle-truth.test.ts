@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { JWT_SECRET_MARKER } from "../../src/simulator/activity.js";
+import { PROMPT_MARKER } from "../../src/simulator/server.js";
+import { get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+
+const START = Date.parse("2026-01-01T00:00:00Z");
+const STEP_MS = 5_000;
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
+  return out;
+}
+
+describe("job lifecycle against the simulator's ground truth", () => {
+  it("counts started, finished and failed jobs exactly and durations within one poll interval", async () => {
+    let simNow = START;
+    stack = await startStack({
+      flags: [
+        "--jobs.resolve-status=true",
+        "--jobs.lookup-concurrency=3",
+        "--jobs.lookup-rate=100",
+      ],
+      simulator: { now: () => simNow, seed: 11, accounts: 6, idleAccounts: 1, jobLookupDelayMs: 5 },
+    });
+    const { exporter, simulator } = stack;
+    expect(await exporter.runner("jobs").pollOnce()).toBe("success");
+    const t0 = simNow;
+    for (let i = 0; i < 360; i++) {
+      simNow += STEP_MS; // half an hour of simulated activity, one poll every 5 s
+      expect(await exporter.runner("jobs").pollOnce()).toBe("success");
+    }
+    await exporter.idle();
+    await exporter.runner("jobs").pollOnce(); // renders the statuses resolved since the last poll
+    const values = ownSamples(await scrape(stack));
+
+    const started = simulator.activity.startedJobs().filter((j) => j.startMs > t0);
+    const ended = simulator.activity.history().filter((j) => j.endMs > t0 && j.endMs <= simNow);
+    expect(started.length).toBeGreaterThan(50);
+    expect(ended.some((j) => j.status === "failed")).toBe(true);
+
+    for (const [account, count] of countBy(started, (j) => j.account)) {
+      expect(values.get(`useapi_minimax_agent_jobs_started_total{account="${account}"}`)).toBe(
+        count,
+      );
+    }
+    for (const [key, count] of countBy(ended, (j) => `${j.account}|${j.status}`)) {
+      const [account, status] = key.split("|");
+      expect(
+        values.get(
+          `useapi_minimax_agent_jobs_finished_total{account="${account}",status="${status}"}`,
+        ),
+      ).toBe(count);
+    }
+    const unknown = [...values].filter(([k, v]) => k.includes('status="unknown"') && v > 0);
+    expect(unknown).toEqual([]);
+
+    const byAccount = new Map<string, typeof ended>();
+    for (const job of ended)
+      byAccount.set(job.account, [...(byAccount.get(job.account) ?? []), job]);
+    for (const [account, jobs] of byAccount) {
+      const truth = jobs.reduce((sum, j) => sum + (j.endMs - j.startMs) / 1000, 0);
+      const count = values.get(
+        `useapi_minimax_agent_job_duration_seconds_count{account="${account}"}`,
+      );
+      const sum =
+        values.get(`useapi_minimax_agent_job_duration_seconds_sum{account="${account}"}`) ?? NaN;
+      expect(count).toBe(jobs.length);
+      // Each job's last seen elapsed is at most one poll interval (plus the whole-second floor) short.
+      expect(sum).toBeLessThanOrEqual(truth);
+      expect(truth - sum).toBeLessThanOrEqual(jobs.length * (STEP_MS / 1000 + 1));
+    }
+
+    const lookups = simulator.stats;
+    expect(lookups.jobLookups).toBe(ended.length);
+    expect(
+      values.get('useapi_minimax_source_requests_total{source="job_status",outcome="success"}'),
+    ).toBe(ended.length);
+  });
+
+  it("runs no more status lookups at once than the configured concurrency", async () => {
+    let simNow = START;
+    stack = await startStack({
+      flags: [
+        "--jobs.resolve-status=true",
+        "--jobs.lookup-concurrency=3",
+        "--jobs.lookup-rate=100",
+      ],
+      simulator: {
+        now: () => simNow,
+        seed: 11,
+        accounts: 8,
+        idleAccounts: 0,
+        jobLookupDelayMs: 100,
+      },
+    });
+    await stack.exporter.runner("jobs").pollOnce();
+    const running = stack.simulator.activity.running().length;
+    expect(running).toBeGreaterThan(3);
+    simNow += 20 * 60_000; // every job running now has ended by the expiry
+    await stack.exporter.runner("jobs").pollOnce();
+    await stack.exporter.idle();
+    expect(stack.simulator.stats.jobLookups).toBe(running);
+    expect(stack.simulator.stats.maxJobLookupsInFlight).toBe(3);
+  });
+
+  it("does not count a failed poll as the disappearance of every job", async () => {
+    let simNow = START;
+    stack = await startStack({
+      flags: ["--jobs.resolve-status=false"],
+      simulator: { now: () => simNow, seed: 5 },
+    });
+    await stack.exporter.runner("jobs").pollOnce();
+    const running = stack.simulator.activity.running().length;
+    expect(running).toBeGreaterThan(0);
+    stack.simulator.setMode("server_error");
+    simNow += 1_000;
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("server_error");
+    stack.simulator.setMode("ok");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+    const values = ownSamples(await scrape(stack));
+    const finished = [...values].filter(([k]) =>
+      k.startsWith("useapi_minimax_agent_jobs_finished_total"),
+    );
+    expect(finished.reduce((sum, [, v]) => sum + v, 0)).toBe(0);
+  });
+
+  it("counts finished jobs as unknown, without any lookup, when status resolution is off", async () => {
+    let simNow = START;
+    stack = await startStack({
+      flags: ["--jobs.resolve-status=false"],
+      simulator: { now: () => simNow, seed: 5 },
+    });
+    await stack.exporter.runner("jobs").pollOnce();
+    simNow += 20 * 60_000; // every running job has ended by the expiry
+    await stack.exporter.runner("jobs").pollOnce();
+    const values = ownSamples(await scrape(stack));
+    const unknown = [...values]
+      .filter(
+        ([k]) =>
+          k.startsWith("useapi_minimax_agent_jobs_finished_total") && k.includes('"unknown"'),
+      )
+      .reduce((sum, [, v]) => sum + v, 0);
+    expect(unknown).toBeGreaterThan(0);
+    expect(stack.simulator.stats.jobLookups).toBe(0);
+  });
+
+  it("gives a job up as unknown after three failed lookups", async () => {
+    let simNow = START;
+    stack = await startStack({
+      flags: [
+        "--jobs.resolve-status=true",
+        "--poll.interval=100ms",
+        "--poll.timeout=50ms",
+        "--poll.stale-after=5h",
+        "--jobs.lookup-rate=100",
+      ],
+      simulator: { now: () => simNow, seed: 5 },
+    });
+    await stack.exporter.runner("jobs").pollOnce();
+    stack.simulator.setMode("server_error", {}, "job");
+    simNow += 20 * 60_000;
+    await stack.exporter.runner("jobs").pollOnce();
+    await stack.exporter.idle();
+    await stack.exporter.runner("jobs").pollOnce();
+    const values = ownSamples(await scrape(stack));
+    const finished = [...values].filter(([k]) =>
+      k.startsWith("useapi_minimax_agent_jobs_finished_total"),
+    );
+    const unknown = finished
+      .filter(([k]) => k.includes('"unknown"'))
+      .reduce((s, [, v]) => s + v, 0);
+    expect(unknown).toBeGreaterThan(0);
+    expect(stack.simulator.stats.jobLookups).toBe(3 * unknown);
+    expect(values.get('useapi_minimax_source_up{source="job_status"}')).toBe(0);
+    expect(values.get('useapi_minimax_source_up{source="jobs"}')).toBe(1);
+  });
+});
+
+describe("the accounts endpoint", () => {
+  it("exports max jobs, session expiry, error flags and capabilities, and nothing of the jwt", async () => {
+    stack = await startStack({
+      flags: ["--accounts.interval=1h", "--jobs.resolve-status=true"],
+      simulator: { seed: 3, accounts: 3 },
+    });
+    const account = stack.simulator.activity.accounts[0] ?? "";
+    stack.simulator.activity.setAccountError(account, "Session expired");
+    await stack.exporter.runner("accounts").pollOnce();
+    await stack.exporter.runner("jobs").pollOnce();
+    const text = await scrape(stack);
+    const values = ownSamples(text);
+    const profile = stack.simulator.activity.accountProfile(account);
+    expect(values.get(`useapi_minimax_account_max_jobs{account="${account}"}`)).toBe(
+      stack.simulator.activity.maxJobs(account),
+    );
+    expect(
+      values.get(`useapi_minimax_account_session_expiry_timestamp_seconds{account="${account}"}`),
+    ).toBeCloseTo(profile.jwtExpMs / 1000, 3);
+    expect(values.get(`useapi_minimax_account_error{account="${account}"}`)).toBe(1);
+    expect(
+      values.get(
+        `useapi_minimax_account_error{account="${stack.simulator.activity.accounts[1] ?? ""}"}`,
+      ),
+    ).toBe(0);
+    expect(text).toMatch(
+      new RegExp(`useapi_minimax_account_info\\{account="${account}",video="true",`),
+    );
+    expect(values.get('useapi_minimax_source_up{source="accounts"}')).toBe(1);
+
+    stack.simulator.setMode("server_error", {}, "accounts");
+    await stack.exporter.runner("accounts").pollOnce();
+    const after = ownSamples(await scrape(stack));
+    expect(after.get('useapi_minimax_source_up{source="accounts"}')).toBe(0);
+    expect(after.get("useapi_minimax_up")).toBe(1);
+    expect(after.get(`useapi_minimax_account_max_jobs{account="${account}"}`)).toBe(
+      stack.simulator.activity.maxJobs(account),
+    );
+
+    const base = stack.exporter.url;
+    const bodies = await Promise.all(["/metrics", "/", "/-/ready"].map((p) => get(base + p)));
+    for (const text of [...stack.logs, ...bodies.map((b) => b.body)]) {
+      expect(text).not.toContain(JWT_SECRET_MARKER);
+      expect(text).not.toContain(PROMPT_MARKER);
+    }
+  });
+});

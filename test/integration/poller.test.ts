@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { accountSamples, get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import { VirtualClock, type VirtualTimer } from "../virtual-clock.js";
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+/** Waits for a condition that an event outside the test's control makes true (an HTTP answer). */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+const INTERVAL = 15_000;
+const STALE_AFTER = 4 * INTERVAL + 1;
+/** The poll loop's timer: every timer but the staleness window's. */
+const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER;
+
+/** The delays of the poll loop's timers, in the order it scheduled them. */
+const pollDelays = (clock: VirtualClock): number[] =>
+  clock.scheduledTimers.filter(pollTimer).map((timer) => timer.ms);
+
+async function stackOn(
+  clock: VirtualClock,
+  mode?: Parameters<Stack["simulator"]["setMode"]>[0],
+  flags: string[] = [],
+): Promise<Stack> {
+  return startStack({
+    flags: [`--poll.interval=${INTERVAL}ms`, `--poll.stale-after=${STALE_AFTER}ms`, ...flags],
+    deps: { timers: clock, random: () => 0.999_999 },
+    before: mode ? (sim) => sim.setMode(mode) : undefined,
+  });
+}
+
+describe("the poll loop", () => {
+  it("polls once at startup and then once each time the interval's timer fires", async () => {
+    const clock = new VirtualClock();
+    stack = await stackOn(clock);
+    for (let polls = 1; polls <= 6; polls++) {
+      const next = await clock.scheduled(pollTimer);
+      expect(next.ms).toBe(INTERVAL);
+      expect(stack.simulator.stats.jobsRequests).toBe(polls);
+      if (polls < 6) clock.fire(next);
+    }
+    expect(stack.simulator.stats.maxInFlight).toBe(1);
+  });
+
+  it("backs off exponentially while failing and returns to the interval after a success", async () => {
+    const clock = new VirtualClock();
+    stack = await stackOn(clock, "server_error", [`--poll.max-backoff=${8 * INTERVAL}ms`]);
+    for (let polls = 1; polls <= 6; polls++) {
+      const next = await clock.scheduled(pollTimer);
+      if (polls === 4) stack.simulator.setMode("ok");
+      clock.fire(next);
+    }
+    await clock.scheduled(pollTimer);
+    expect(pollDelays(clock)).toEqual([
+      INTERVAL,
+      2 * INTERVAL,
+      4 * INTERVAL,
+      8 * INTERVAL,
+      INTERVAL,
+      INTERVAL,
+      INTERVAL,
+    ]);
+  });
+
+  it("caps the backoff at --poll.max-backoff", async () => {
+    const clock = new VirtualClock();
+    stack = await stackOn(clock, "server_error", [`--poll.max-backoff=${3 * INTERVAL}ms`]);
+    for (let polls = 1; polls <= 4; polls++) clock.fire(await clock.scheduled(pollTimer));
+    await clock.scheduled(pollTimer);
+    expect(pollDelays(clock)).toEqual([
+      INTERVAL,
+      2 * INTERVAL,
+      3 * INTERVAL,
+      3 * INTERVAL,
+      3 * INTERVAL,
+    ]);
+  });
+
+  it("waits as long as the upstream's Retry-After asks, and polls only when that wait ends", async () => {
+    const clock = new VirtualClock();
+    stack = await startStack({
+      flags: ["--poll.interval=2s", "--poll.max-backoff=2s"],
+      deps: { timers: clock },
+      before: (sim) => sim.setMode("rate_limited", { retryAfter: "3" }),
+    });
+    const next = await clock.scheduled((timer) => timer.ms === 3_000);
+    expect(pollDelays(clock)).toEqual([3_000]);
+    expect(stack.simulator.stats.jobsRequests).toBe(1);
+    clock.fire(next);
+    await clock.scheduled((timer) => timer.id > next.id && timer.ms === 3_000);
+    expect(stack.simulator.stats.jobsRequests).toBe(2);
+  });
+
+  it("never has two polls in flight: concurrent calls join the running one", async () => {
+    stack = await startStack({
+      flags: ["--poll.timeout=300ms"],
+      before: (sim) => sim.setMode("hang"),
+    });
+    await until(() => stack?.simulator.stats.inFlight === 1);
+    const poller = stack.exporter.runner("jobs");
+    const calls = [1, 2, 3].map(() => poller.pollOnce());
+    expect(await Promise.all(calls)).toEqual(["timeout", "timeout", "timeout"]);
+    expect(stack.simulator.stats.jobsRequests).toBe(1);
+    expect(stack.simulator.stats.maxInFlight).toBe(1);
+  });
+
+  it("aborts the poll in flight when stopped and counts no outcome for it", async () => {
+    const clock = new VirtualClock();
+    stack = await startStack({
+      flags: ["--poll.timeout=5s"],
+      deps: { timers: clock },
+      before: (sim) => sim.setMode("hang"),
+    });
+    await until(() => stack?.simulator.stats.inFlight === 1);
+    const joined = stack.exporter.runner("jobs").pollOnce();
+    await stack.exporter.runner("jobs").stop();
+    expect(await joined).toBe("aborted");
+    expect(clock.pending()).toEqual([]);
+    const polls = [...ownSamples(await scrape(stack))].filter(([key]) =>
+      key.startsWith('useapi_minimax_source_requests_total{source="jobs",'),
+    );
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.filter(([, value]) => value !== 0)).toEqual([]);
+  });
+
+  it("drops per-account series after the staleness window but keeps up, counters and timestamps", async () => {
+    const clock = new VirtualClock();
+    stack = await stackOn(clock);
+    const stale = await clock.scheduled((timer) => timer.ms === STALE_AFTER);
+    const fresh = await scrape(stack);
+    expect(accountSamples(fresh).size).toBeGreaterThan(0);
+
+    stack.simulator.setMode("server_error");
+    clock.fire(await clock.scheduled(pollTimer));
+    await clock.scheduled(pollTimer);
+    expect(stack.exporter.runner("jobs").status().lastOutcome).toBe("server_error");
+    expect(stack.exporter.runner("jobs").status().stale).toBe(false);
+    clock.fire(stale);
+    expect(stack.exporter.runner("jobs").status().stale).toBe(true);
+    const running = stack;
+    await until(async () => accountSamples(await scrape(running)).size === 0);
+    const values = ownSamples(await scrape(stack));
+    expect(values.get("useapi_minimax_up")).toBe(0);
+    expect(values.get("useapi_minimax_accounts")).toBeGreaterThan(0);
+    expect(
+      values.get('useapi_minimax_source_last_success_timestamp_seconds{source="jobs"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      values.get('useapi_minimax_source_requests_total{source="jobs",outcome="server_error"}'),
+    ).toBe(1);
+    expect((await get(`${stack.exporter.url}/`)).body).toContain("stale");
+
+    stack.simulator.setMode("ok");
+    clock.fire(await clock.scheduled(pollTimer));
+    await clock.scheduled((timer) => timer.ms === STALE_AFTER);
+    expect(stack.exporter.runner("jobs").status().stale).toBe(false);
+    expect(accountSamples(await scrape(stack)).size).toBe(accountSamples(fresh).size);
+  });
+
+  it("logs a line when the outcome changes, not one per failed poll", async () => {
+    const clock = new VirtualClock();
+    stack = await stackOn(clock, "server_error");
+    for (let polls = 1; polls <= 5; polls++) {
+      const next = await clock.scheduled(pollTimer);
+      if (polls === 5) stack.simulator.setMode("ok");
+      clock.fire(next);
+    }
+    await clock.scheduled(pollTimer);
+    expect(stack.exporter.runner("jobs").status().lastOutcome).toBe("success");
+    expect(stack.simulator.stats.jobsRequests).toBe(6);
+    const records = stack.logs.map((l) => JSON.parse(l) as { level: string; outcome?: string });
+    const changes = records.filter((r) => r.level !== "debug" && r.outcome !== undefined);
+    expect(changes.map((r) => [r.level, r.outcome])).toEqual([
+      ["warn", "server_error"],
+      ["info", "success"],
+    ]);
+  });
+});

@@ -1,0 +1,185 @@
+import { once } from "node:events";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { sep } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FLAGS, usage } from "../../src/config/config.js";
+import type { FlagReader } from "../../src/config/flag-reader.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { createExposition } from "../../src/metrics/rendering.js";
+import { createRegistry } from "../../src/metrics/registry.js";
+import { SOURCE_MODULES } from "../../src/sources/index.js";
+import { MINIMAX_SCHEDULER, schedulerModule } from "../../src/sources/scheduler/module.js";
+import { startSources } from "../../src/sources/start.js";
+import { systemTimers } from "../../src/sources/timers.js";
+import { createUpstreamClient } from "../../src/upstream/client.js";
+import { fixedToken } from "../../src/upstream/token.js";
+import { ownSamples, samples, scrape, startStack, type Stack } from "../harness.js";
+import { VirtualClock } from "../virtual-clock.js";
+
+const SRC = new URL("../../src/", import.meta.url);
+const files = readdirSync(SRC, { recursive: true, encoding: "utf8" })
+  .map((path) => path.split(sep).join("/"))
+  .filter((path) => path.endsWith(".ts"));
+/** The folders under src/sources/ that hold one source module each (common/ holds shared helpers). */
+const MODULE_FOLDERS = readdirSync(new URL("sources/", SRC), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== "common")
+  .map((entry) => entry.name);
+
+/** The src/-relative files that `file` imports. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(new URL(file, SRC), "utf8");
+  const dir = file.split("/").slice(0, -1);
+  return [...text.matchAll(/from "(\.[^"]+)\.js"/g)].map((m) => {
+    const parts = [...dir];
+    for (const part of (m[1] ?? "").split("/")) {
+      if (part === "..") parts.pop();
+      else if (part !== ".") parts.push(part);
+    }
+    return `${parts.join("/")}.ts`;
+  });
+}
+
+describe("the source registry", () => {
+  it("finds a module for every folder under src/sources/ and a folder for every module", () => {
+    expect(MODULE_FOLDERS.length).toBeGreaterThanOrEqual(4);
+    const registry = readFileSync(new URL("sources/index.ts", SRC), "utf8");
+    for (const folder of MODULE_FOLDERS) {
+      expect(registry, folder).toContain(`from "./${folder}/module.js"`);
+    }
+  });
+
+  it("is the only file outside a module's folder that imports the module's files", () => {
+    const reaching: string[] = [];
+    for (const file of files) {
+      for (const imported of importsOf(file)) {
+        const folder = /^sources\/([^/]+)\//.exec(imported)?.[1];
+        if (folder === undefined || !MODULE_FOLDERS.includes(folder)) continue;
+        if (file.startsWith(`sources/${folder}/`) || file === "sources/index.ts") continue;
+        reaching.push(`${file} imports ${imported}`);
+      }
+    }
+    expect(reaching).toEqual([]);
+  });
+
+  it("names every module, family and flag once, and lists each module's flags in --help", () => {
+    const names = SOURCE_MODULES.map((m) => m.name);
+    expect(new Set(names).size).toBe(names.length);
+    const flags = FLAGS.map((f) => f.name);
+    expect(new Set(flags).size).toBe(flags.length);
+    const help = usage("exporter");
+    for (const flag of SOURCE_MODULES.flatMap((m) => m.flags)) {
+      expect(flags).toContain(flag.name);
+      expect(help).toContain(`--${flag.name}=<value>`);
+    }
+  });
+});
+
+describe("a second scheduler-shaped source", () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  it("is a few lines of configuration: its own path, flag, metric prefix and ID mark", async () => {
+    const other = schedulerModule({
+      ...MINIMAX_SCHEDULER,
+      name: "other_scheduler",
+      title: "the other scheduler",
+      path: "/v1/other/scheduler/available",
+      accountMark: "other:",
+      flag: "other.interval",
+      prefix: "useapi_other",
+    });
+    const server = createServer((req, res) => {
+      const found = req.url === "/v1/other/scheduler/available";
+      res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
+      res.end(
+        found
+          ? JSON.stringify({
+              executing: [{ videoId: "user:1-other:77-video:a", elapsed: "01:05" }],
+              available: [{ account: "77", maxJobs: 2, executing: 1, available: 1 }],
+            })
+          : "{}",
+      );
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const client = createUpstreamClient({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      token: fixedToken("token-of-the-test"),
+      timeoutMs: 5_000,
+      maxResponseBytes: 1 << 20,
+      userAgent: "test",
+    });
+    close = async () => {
+      await client.close();
+      server.close();
+    };
+    const reader: FlagReader = {
+      value: (name) => [`--${name}`, name === "other.interval" ? "1h" : ""],
+      isSet: () => false,
+      common: {
+        pollIntervalMs: 60_000,
+        pollTimeoutMs: 1_000,
+        staleAfterMs: 300_000,
+        limits: { maxAccounts: 10, maxJobs: 10 },
+      },
+    };
+    const plan = other.configure(reader);
+    expect(plan?.settings).toEqual({ intervalSeconds: 3600 });
+    const registry = createRegistry({
+      buildInfo: { version: "t", nodejs: "v0" },
+      defaultMetrics: false,
+    });
+    const sources = startSources({
+      sources: plan ? [{ ...plan, module: other }] : [],
+      ...{
+        registry,
+        client,
+        logger: createLogger({
+          level: "error",
+          format: "json",
+          destination: { write: () => true },
+        }),
+      },
+      clock: { now: () => 0, monotonic: () => 0, timers: systemTimers },
+      refresh: () => exposition.refresh(),
+      ...{ pollIntervalMs: 60_000, staleAfterMs: 300_000, maxBackoffMs: 3_600_000, demo: false },
+    });
+    const exposition = createExposition(registry, sources.families);
+    expect(await sources.runners.get("other_scheduler")?.pollOnce()).toBe("success");
+    const values = samples(exposition.body().toString());
+    expect(values.get('useapi_other_generations_executing{account="77",type="video"}')).toBe(1);
+    expect(
+      values.get('useapi_other_generation_max_elapsed_seconds{account="77",type="video"}'),
+    ).toBe(65);
+    expect(values.get('useapi_other_video_slots_available{account="77"}')).toBe(1);
+    expect(values.get('useapi_minimax_source_up{source="other_scheduler"}')).toBe(1);
+    await sources.stop();
+  });
+});
+
+describe("the accounts source", () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it("drops its series when no poll succeeded for as many of its intervals as the window holds of the jobs list's", async () => {
+    const clock = new VirtualClock();
+    // --poll.interval=1h and the default window of 5 intervals: 10 h for a 2 h accounts interval.
+    stack = await startStack({ flags: ["--accounts.interval=2h"], deps: { timers: clock } });
+    expect(await stack.exporter.runner("accounts").pollOnce()).toBe("success");
+    const before = ownSamples(await scrape(stack));
+    const series = [...before.keys()].filter((k) => k.startsWith("useapi_minimax_account_error{"));
+    expect(series.length).toBe(stack.simulator.activity.accounts.length);
+    clock.fire(await clock.scheduled((timer) => timer.ms === 10 * 3_600_000));
+    const after = ownSamples(await scrape(stack));
+    expect([...after.keys()].filter((k) => k.startsWith("useapi_minimax_account_"))).toEqual([]);
+    expect(after.get('useapi_minimax_source_up{source="accounts"}')).toBe(1);
+  });
+});

@@ -1,0 +1,314 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { request } from "undici";
+import { REPLY_REF_MARKER, WEBHOOK_SECRET_MARKER } from "../../src/simulator/server.js";
+import { accountFromId, SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
+import { FAILURE_CASES } from "../failure-cases.js";
+import { get, ownSamples, scrape, startStack, TOKEN, type Stack } from "../harness.js";
+
+const NOW = Date.parse("2024-09-25T02:00:00.000Z");
+const SCHEDULER = ["--scheduler.interval=1h", "--poll.timeout=500ms"];
+
+const documented = {
+  executing: [
+    {
+      videoId: "user:1234-minimax:567890-video:abc123",
+      started: "2024-09-25T01:55:16.128Z",
+      elapsed: "03:57",
+      replyUrl: "https://example.com/hook?key=DOCUMENTED-HOOK-KEY",
+      replyRef: "DOCUMENTED-REF",
+    },
+    { imageId: "user:1234-minimax:567890-image:def456", started: 1727229498555, elapsed: "00:35" },
+  ],
+  available: [
+    { account: "567890", maxJobs: 5, executing: 1, available: 4 },
+    { account: "112233", maxJobs: 1, executing: 0, available: 1 },
+  ],
+};
+
+/** The samples of the generation families only. */
+function generationSamples(text: string): Map<string, number> {
+  return new Map(
+    [...ownSamples(text)].filter(([key]) => /^useapi_minimax_(generation|video_slots)/.test(key)),
+  );
+}
+
+async function pollScheduler(stack: Stack): Promise<string> {
+  return await stack.exporter.runner("scheduler").pollOnce();
+}
+
+describe("the scheduler source", () => {
+  // A stack of its own for every test: none depends on what another polled before it.
+  let stack: Stack;
+  beforeEach(async () => {
+    stack = await startStack({
+      flags: SCHEDULER,
+      deps: { now: () => NOW },
+      before: (sim) => sim.setPayload(documented, "scheduler"),
+    });
+  });
+  afterEach(async () => {
+    await stack.close();
+  });
+
+  it("exports the documented example by account and type, with video capacity", async () => {
+    stack.simulator.setPayload(documented, "scheduler");
+    expect(await pollScheduler(stack)).toBe("success");
+    expect(generationSamples(await scrape(stack))).toEqual(
+      new Map([
+        ['useapi_minimax_generations_executing{account="567890",type="video"}', 1],
+        ['useapi_minimax_generations_executing{account="567890",type="image"}', 1],
+        ['useapi_minimax_generations_executing{account="112233",type="video"}', 0],
+        ['useapi_minimax_generations_executing{account="112233",type="image"}', 0],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="video"}', 237],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="image"}', 35],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="112233",type="video"}', 0],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="112233",type="image"}', 0],
+        ['useapi_minimax_video_slots{account="567890"}', 5],
+        ['useapi_minimax_video_slots{account="112233"}', 1],
+        ['useapi_minimax_video_slots_available{account="567890"}', 4],
+        ['useapi_minimax_video_slots_available{account="112233"}', 1],
+        ['useapi_minimax_generations_started_total{account="567890",type="video"}', 0],
+        ['useapi_minimax_generations_started_total{account="567890",type="image"}', 0],
+        ['useapi_minimax_generations_started_total{account="112233",type="video"}', 0],
+        ['useapi_minimax_generations_started_total{account="112233",type="image"}', 0],
+        ['useapi_minimax_generations_finished_total{account="567890",type="video"}', 0],
+        ['useapi_minimax_generations_finished_total{account="567890",type="image"}', 0],
+        ['useapi_minimax_generations_finished_total{account="112233",type="video"}', 0],
+        ['useapi_minimax_generations_finished_total{account="112233",type="image"}', 0],
+      ]),
+    );
+  });
+
+  it("counts generations started and finished between polls, their run time, and drops departed accounts", async () => {
+    stack.simulator.setPayload(documented, "scheduler");
+    expect(await pollScheduler(stack)).toBe("success");
+    const [video, image] = documented.executing;
+    const duplicate = { videoId: "user:1234-minimax:112233-video:new", started: NOW - 30_000 };
+    stack.simulator.setPayload(
+      {
+        executing: [
+          image,
+          duplicate,
+          duplicate,
+          { ...duplicate, videoId: "user:1-minimax:445566-video:z" },
+        ],
+        available: [{ account: "112233", maxJobs: 1, executing: 1, available: 0 }],
+      },
+      "scheduler",
+    );
+    expect(await pollScheduler(stack)).toBe("success");
+    const text = await scrape(stack);
+    const values = ownSamples(text);
+    // 567890 left available[] but still runs its image: it stays, without capacity.
+    expect(
+      values.get('useapi_minimax_generations_finished_total{account="567890",type="video"}'),
+    ).toBe(1);
+    expect(values.get('useapi_minimax_generations_executing{account="567890",type="video"}')).toBe(
+      0,
+    );
+    expect(values.get('useapi_minimax_generations_executing{account="567890",type="image"}')).toBe(
+      1,
+    );
+    expect(values.has('useapi_minimax_video_slots{account="567890"}')).toBe(false);
+    expect(
+      values.get(
+        'useapi_minimax_generation_duration_seconds_bucket{le="180",account="567890",type="video"}',
+      ),
+    ).toBe(0);
+    expect(
+      values.get(
+        'useapi_minimax_generation_duration_seconds_bucket{le="240",account="567890",type="video"}',
+      ),
+    ).toBe(1);
+    expect(
+      values.get('useapi_minimax_generation_duration_seconds_sum{account="567890",type="video"}'),
+    ).toBe(237);
+    expect(
+      values.get('useapi_minimax_generations_started_total{account="112233",type="video"}'),
+    ).toBe(1);
+    expect(values.get('useapi_minimax_generations_executing{account="112233",type="video"}')).toBe(
+      1,
+    );
+    expect(
+      values.get('useapi_minimax_generations_started_total{account="445566",type="video"}'),
+    ).toBe(1);
+    expect(values.get('useapi_minimax_video_slots_available{account="112233"}')).toBe(0);
+    // One repeated generation; 567890 (gone from available[]) and 445566 (never in it) unlisted.
+    expect(
+      SCHEDULER_ANOMALY_KINDS.map((kind) => [
+        kind,
+        values.get(`useapi_minimax_payload_anomalies_total{kind="${kind}"}`),
+      ]),
+    ).toEqual([
+      ["duplicate_generation", 1],
+      ["unreadable_generation_id", 0],
+      ["unreadable_generation_time", 0],
+      ["unlisted_account", 2],
+      ["capacity_mismatch", 0],
+      ["invalid_capacity", 0],
+    ]);
+    expect(video).toBeDefined();
+
+    // Every account leaves: all their series go in the same update, counters included.
+    stack.simulator.setPayload(
+      { executing: [], available: [{ account: "778899", maxJobs: 2, executing: 0, available: 2 }] },
+      "scheduler",
+    );
+    expect(await pollScheduler(stack)).toBe("success");
+    const after = [...generationSamples(await scrape(stack)).keys()];
+    expect(after.filter((key) => !key.includes('account="778899"'))).toEqual([]);
+    expect(after).toContain(
+      'useapi_minimax_generations_started_total{account="778899",type="image"}',
+    );
+  });
+
+  it.each(FAILURE_CASES)(
+    "scheduler %s: jobs and up untouched, the last good generation values kept, the outcome counted",
+    async (mode, options, outcome) => {
+      stack.simulator.setMode("ok", {}, "scheduler");
+      stack.simulator.setPayload(documented, "scheduler");
+      expect(await pollScheduler(stack)).toBe("success");
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+      const before = await scrape(stack);
+
+      stack.simulator.setMode(mode, options, "scheduler");
+      expect(await pollScheduler(stack)).toBe(outcome);
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+      const during = await scrape(stack);
+      const values = ownSamples(during);
+      expect(values.get("useapi_minimax_up")).toBe(1);
+      expect(values.get('useapi_minimax_source_up{source="jobs"}')).toBe(1);
+      expect(values.get('useapi_minimax_source_up{source="scheduler"}')).toBe(0);
+      const requests = `useapi_minimax_source_requests_total{source="scheduler",outcome="${outcome}"}`;
+      expect([ownSamples(before).get(requests), values.get(requests)]).toEqual([0, 1]);
+      expect(generationSamples(during)).toEqual(generationSamples(before));
+      expect(generationSamples(during).size).toBe(20); // the documented example's, as above
+      stack.simulator.setMode("ok", {}, "scheduler");
+    },
+  );
+
+  it("keeps polling the scheduler while the jobs list fails", async () => {
+    stack.simulator.setMode("server_error");
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("server_error");
+    stack.simulator.setPayload(documented, "scheduler");
+    expect(await pollScheduler(stack)).toBe("success");
+    const values = ownSamples(await scrape(stack));
+    expect(values.get("useapi_minimax_up")).toBe(0);
+    expect(values.get('useapi_minimax_source_up{source="scheduler"}')).toBe(1);
+    expect(values.get('useapi_minimax_generations_executing{account="567890",type="video"}')).toBe(
+      1,
+    );
+    stack.simulator.setMode("ok");
+  });
+
+  it("lists generations on the landing page", async () => {
+    stack.simulator.setPayload(documented, "scheduler");
+    expect(await pollScheduler(stack)).toBe("success");
+    const page = (await get(`${stack.exporter.url}/`)).body;
+    expect(page).toContain("<h2>Generations</h2>");
+    expect(page).toContain(
+      "<tr><td>567890</td><td>1</td><td>1</td><td>237</td><td>4</td><td>5</td></tr>",
+    );
+    expect(page).toContain(
+      "<tr><td>112233</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td></tr>",
+    );
+    expect(page).not.toMatch(/DOCUMENTED-HOOK-KEY|DOCUMENTED-REF|example\.com/);
+  });
+});
+
+describe("webhook data of the simulator's generations", () => {
+  it("never reaches a log line, a metric, a label or a page, whatever the scheduler answers", async () => {
+    let now = Date.parse("2025-11-24T12:00:00Z");
+    const stack = await startStack({
+      flags: SCHEDULER,
+      deps: { now: () => now },
+      simulator: { accounts: 12, idleAccounts: 1, now: () => now },
+    });
+    try {
+      const raw = await request(`${stack.simulator.url}/v1/minimax/scheduler/available`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      const text = await raw.body.text();
+      expect(text).toContain(WEBHOOK_SECRET_MARKER);
+      expect(text).toContain(REPLY_REF_MARKER);
+      const bodies: string[] = [];
+      const scrapeAll = async () => {
+        for (const path of ["/metrics", "/", "/-/ready", "/-/healthy", "/nope"]) {
+          bodies.push((await get(stack.exporter.url + path)).body);
+        }
+      };
+      for (let step = 0; step < 20; step++) {
+        now += 45_000;
+        expect(await pollScheduler(stack)).toBe("success");
+        await scrapeAll();
+      }
+      for (const [mode, options] of FAILURE_CASES) {
+        stack.simulator.setMode(mode, options, "scheduler");
+        await pollScheduler(stack);
+        await scrapeAll();
+      }
+      const metrics = ownSamples(bodies[0] ?? "");
+      expect(
+        [...metrics.keys()].some((k) => k.startsWith("useapi_minimax_generations_executing{")),
+      ).toBe(true);
+      expect(stack.logs.length).toBeGreaterThan(20);
+      for (const body of [...stack.logs, ...bodies]) {
+        expect(body).not.toContain(WEBHOOK_SECRET_MARKER);
+        expect(body).not.toContain(REPLY_REF_MARKER);
+        expect(body).not.toContain("hooks.example.com");
+      }
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe("the simulator's scheduler", () => {
+  it("models generations consistent with each account's maxJobs, in both types and both started forms", async () => {
+    let now = Date.parse("2025-11-24T12:00:00Z");
+    const stack = await startStack({
+      flags: SCHEDULER,
+      simulator: { accounts: 10, idleAccounts: 2, now: () => now },
+    });
+    try {
+      const { activity } = stack.simulator;
+      const seen = { video: 0, image: 0, iso: 0, epoch: 0, hooks: 0, full: 0 };
+      for (let step = 0; step < 60; step++) {
+        now += 37_000;
+        const answer = await request(`${stack.simulator.url}/v1/minimax/scheduler/available`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        const body = (await answer.body.json()) as {
+          executing: Record<string, unknown>[];
+          available: { account: string; maxJobs: number; executing: number; available: number }[];
+        };
+        expect(body.available.map((a) => a.account)).toEqual(activity.accounts);
+        const videos = new Map<string, number>();
+        for (const g of body.executing) {
+          const id = String(g["videoId"] ?? g["imageId"]);
+          const account = accountFromId(id, "minimax:") ?? "";
+          expect(activity.accounts).toContain(account);
+          expect(activity.idleAccounts).not.toContain(account);
+          if (g["videoId"]) {
+            seen.video++;
+            videos.set(account, (videos.get(account) ?? 0) + 1);
+          } else seen.image++;
+          if (typeof g["started"] === "number") seen.epoch++;
+          else seen.iso++;
+          if (g["replyUrl"] !== undefined) seen.hooks++;
+        }
+        for (const a of body.available) {
+          expect(a.maxJobs).toBe(activity.maxJobs(a.account));
+          expect(a.executing).toBe(videos.get(a.account) ?? 0);
+          expect(a.executing).toBeLessThanOrEqual(a.maxJobs);
+          expect(a.available).toBe(a.maxJobs - a.executing);
+          if (a.available === 0) seen.full++;
+        }
+      }
+      for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(0);
+      expect(seen.hooks).toBeLessThan(seen.video + seen.image);
+    } finally {
+      await stack.close();
+    }
+  });
+});

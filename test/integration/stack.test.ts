@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/config.js";
+import { get, startStack, TOKEN } from "../harness.js";
+
+describe("the test stack", () => {
+  it("reads its flags through the real parser, the caller's last", async () => {
+    const stack = await startStack({
+      flags: ["--poll.interval=30m", "--jobs.resolve-status=true", "--jobs.lookup-rate=7"],
+    });
+    try {
+      expect(stack.config).toMatchObject({
+        pollIntervalMs: 1_800_000,
+        staleAfterMs: 9_000_000,
+        baseUrl: stack.simulator.url,
+        token: TOKEN,
+      });
+      const lookups = stack.config.sources.find((s) => s.module.name === "job_status");
+      expect(lookups?.settings).toEqual({ concurrency: 2, ratePerSecond: 7 }); // not the harness's 50
+      expect((await get(`${stack.exporter.url}/-/healthy`)).status).toBe(200);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it("refuses flags the exporter refuses at startup, and closes its simulator", async () => {
+    let simulatorUrl = "";
+    const started = startStack({
+      flags: ["--poll.interval=100ms"],
+      before: (simulator) => {
+        simulatorUrl = simulator.url;
+      },
+    });
+    await expect(started).rejects.toThrow(ConfigError);
+    await expect(started).rejects.toThrow("--poll.timeout: must be shorter than --poll.interval");
+    await expect(get(`${simulatorUrl}/`)).rejects.toThrow();
+  });
+
+  it("reads the token from the environment it is given", async () => {
+    await expect(startStack({ env: {} })).rejects.toThrow("no token");
+  });
+});

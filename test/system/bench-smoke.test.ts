@@ -1,0 +1,249 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { haveBinary } from "../binaries.js";
+
+// Tiny runs of every benchmark in bench/ (plain JavaScript over dist/, which the global setup
+// builds), so that the scripts cannot rot. Times vary by machine: no test asserts one.
+
+interface Load {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  timeouts: number;
+}
+interface ServeRow {
+  accounts: number;
+  gzip: boolean;
+  bytes: number;
+  series: number;
+  exporter: Load;
+  ceiling: Load;
+  express: Load;
+  single: Load;
+  exporterToCeiling: number | null;
+  exporterToExpress: number | null;
+}
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+interface BenchModules {
+  scheduler: {
+    runSchedulerPoll: (o: { generations: number[]; iterations: number }) => Promise<{
+      rows: {
+        generations: number;
+        bytes: number;
+        jsonParseMs: number;
+        processMs: number;
+        ratio: number;
+        churnRatio: number;
+        churnExposition: number;
+        exposition: number;
+      }[];
+    }>;
+  };
+  serve: {
+    runServe: (o: { accounts: number[]; durationSec: number; warmupSec: number }) => Promise<{
+      rows: ServeRow[];
+    }>;
+    wrkMs: (text: string) => number;
+  };
+  poll: {
+    runPoll: (o: { accounts: number[]; iterations: number }) => Promise<{
+      linearity: number;
+      rows: {
+        accounts: number;
+        bytes: number;
+        jsonParseMs: number;
+        processMs: number;
+        ratio: number;
+        usPerAccount: number;
+      }[];
+    }>;
+  };
+  memory: {
+    runMemory: (o: {
+      accounts: number;
+      polls: number;
+      warmupPolls: number;
+      idleMs: number;
+      env?: Record<string, string>;
+    }) => Promise<{
+      warmBusyRssMb: number;
+      warmRssMb: number;
+      finalBusyRssMb: number;
+      finalRssMb: number;
+      finalHeapMb: number;
+      growthPercent: number;
+      busyGrowthPercent: number;
+      env: string;
+    }>;
+  };
+  economy: {
+    runEconomy: (o: {
+      scrapers: number;
+      scrapeMs: number;
+      intervalMs: number;
+      durationMs: number;
+    }) => Promise<{ scrapes: number; failedScrapes: number; upstreamRequests: number }>;
+  };
+  run: { render: (result: unknown) => string };
+}
+
+async function load<K extends keyof BenchModules>(name: K): Promise<BenchModules[K]> {
+  const path = fileURLToPath(new URL(`../../bench/${name}.js`, import.meta.url));
+  return (await import(path)) as BenchModules[K];
+}
+
+const positive = (value: number) => {
+  expect(Number.isFinite(value)).toBe(true);
+  expect(value).toBeGreaterThan(0);
+};
+
+// They share two cores with the rest of the suite: a generous bound, not a speed test.
+describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, () => {
+  it("reads wrk's latencies in every unit it prints", async () => {
+    const { wrkMs } = await load("serve");
+    expect([wrkMs("812.00us"), wrkMs("4.20ms"), wrkMs("1.02s"), wrkMs("1.50m")]).toEqual([
+      0.812, 4.2, 1020, 90_000,
+    ]);
+    expect(() => wrkMs("4.2 ms")).toThrow(/unexpected wrk latency/);
+  });
+
+  it.runIf(haveBinary("wrk", "wrk")).concurrent(
+    "serves /metrics from the exporter, the ceiling and express under load",
+    async () => {
+      const { runServe } = await load("serve");
+      const { rows } = await runServe({ accounts: [50], durationSec: 1, warmupSec: 0 });
+      expect(rows.map((r) => r.gzip)).toEqual([false, true]);
+      for (const row of rows) {
+        positive(row.bytes);
+        positive(row.series);
+        for (const server of [row.exporter, row.ceiling, row.express, row.single]) {
+          positive(server.rps);
+          expect(Number.isFinite(server.p50Ms) && Number.isFinite(server.p99Ms)).toBe(true);
+          expect(server.errors + server.timeouts).toBe(0);
+        }
+        positive(row.exporterToCeiling ?? 0);
+        positive(row.exporterToExpress ?? 0);
+      }
+    },
+  );
+
+  it.concurrent("times poll processing against JSON.parse of the same bytes", async () => {
+    const { runPoll } = await load("poll");
+    const result = await runPoll({ accounts: [20, 40], iterations: 2 });
+    expect(result.rows.map((r) => r.accounts)).toEqual([20, 40]);
+    for (const row of result.rows) {
+      for (const value of [row.bytes, row.jsonParseMs, row.processMs, row.ratio]) positive(value);
+      positive(row.usPerAccount);
+    }
+    positive(result.linearity);
+  });
+
+  it.concurrent(
+    "times scheduler poll processing against JSON.parse of the same bytes",
+    async () => {
+      const { runSchedulerPoll } = await load("scheduler");
+      const result = await runSchedulerPoll({ generations: [20, 40], iterations: 2 });
+      expect(result.rows.map((r) => r.generations)).toEqual([20, 40]);
+      for (const row of result.rows) {
+        for (const value of [row.bytes, row.jsonParseMs, row.processMs, row.ratio, row.churnRatio])
+          positive(value);
+        // The churning answers finish generations: their exposition carries duration histograms.
+        expect(row.churnExposition).toBeGreaterThan(row.exposition);
+      }
+    },
+  );
+
+  it.concurrent("reads the exporter's RSS after warm-up and after churning polls", async () => {
+    const { runMemory } = await load("memory");
+    const result = await runMemory({
+      accounts: 50,
+      polls: 3,
+      warmupPolls: 1,
+      idleMs: 50,
+      env: { MALLOC_MMAP_THRESHOLD_: "131072" },
+    });
+    for (const mb of [result.warmBusyRssMb, result.warmRssMb, result.finalBusyRssMb]) positive(mb);
+    positive(result.finalRssMb);
+    positive(result.finalHeapMb);
+    expect(Number.isFinite(result.growthPercent)).toBe(true);
+    expect(Number.isFinite(result.busyGrowthPercent)).toBe(true);
+    expect(result.env).toBe("MALLOC_MMAP_THRESHOLD_=131072");
+  });
+
+  it.concurrent("counts the upstream requests while three scrapers scrape", async () => {
+    const { runEconomy } = await load("economy");
+    const result = await runEconomy({
+      scrapers: 3,
+      scrapeMs: 20,
+      intervalMs: 400,
+      durationMs: 800,
+    });
+    positive(result.scrapes);
+    expect(result.failedScrapes).toBe(0);
+    positive(result.upstreamRequests);
+  });
+
+  it("renders RESULTS.md with every section and the goals table", async () => {
+    const { render } = await load("run");
+    const load1: Load = { rps: 10, p50Ms: 1, p99Ms: 2, errors: 0, timeouts: 0 };
+    const text = render({
+      machine: { cpu: "cpu × 2", memoryGb: 1, os: "os", node: "v20", loadAverage: "0" },
+      date: "2026-01-01T00:00:00.000Z",
+      seconds: 1,
+      serve: {
+        connections: 50,
+        durationSec: 1,
+        rows: [
+          {
+            accounts: 1,
+            gzip: false,
+            bytes: 1,
+            series: 1,
+            exporter: load1,
+            ceiling: load1,
+            express: load1,
+            single: load1,
+            exporterToCeiling: 1,
+            exporterToExpress: 1,
+          },
+        ],
+      },
+      poll: { iterations: 1, linearity: 1, rows: [] },
+      memory: [
+        {
+          accounts: 1,
+          jobsPerAccount: 5,
+          warmupPolls: 1,
+          polls: 1,
+          idleMs: 1000,
+          env: "",
+          warmBusyRssMb: 1,
+          warmRssMb: 1,
+          finalBusyRssMb: 1,
+          finalRssMb: 1,
+          finalHeapMb: 1,
+          growthPercent: 0,
+          busyGrowthPercent: 0,
+          seconds: 1,
+        },
+      ],
+      economy: { scrapers: 3, scrapeMs: 1, intervalMs: 1, windowMs: 1 },
+      goals: [{ goal: "g", measured: "m", met: false } satisfies Goal],
+    });
+    for (const heading of [
+      "## Goals",
+      "## 1. Serving /metrics",
+      "## 2. Poll processing",
+      "## 3. Memory",
+      "## 4. Upstream economy",
+    ]) {
+      expect(text).toContain(heading);
+    }
+    expect(text).toContain("| g | m | **no** |");
+  });
+});

@@ -1,0 +1,329 @@
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../src/simulator/server.js";
+import { get, ownSamples, TOKEN } from "../harness.js";
+
+const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+const BASE_ENV = { PATH: process.env["PATH"] ?? "" };
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+let running: Running | undefined;
+let simulator: Simulator | undefined;
+afterEach(async () => {
+  running?.child.kill("SIGKILL");
+  running = undefined;
+  await simulator?.close();
+  simulator = undefined;
+});
+
+function run(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...BASE_ENV, ...env } });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout.setEncoding("utf8").on("data", (d: string) => stdout.push(d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => stderr.push(d));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  running = { child, stdout, stderr, exit };
+  return running;
+}
+
+/** Resolves with the first match of `pattern` in the child's stdout, as soon as it is written. */
+function output(proc: Running, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(proc.stdout.join(""));
+      if (match === null) return false;
+      proc.child.stdout.off("data", onData);
+      resolve(match);
+      return true;
+    };
+    const onData = () => void check();
+    proc.child.stdout.on("data", onData);
+    if (check()) return;
+    void proc.exit.then(() => {
+      if (!check()) {
+        reject(
+          new Error(
+            `exited before ${pattern}; stdout: ${proc.stdout.join("")} stderr: ${proc.stderr.join("")}`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+/** Waits for the "exporter listening" log line and returns the metrics URL it names. */
+async function metricsUrl(proc: Running): Promise<string> {
+  const match = await output(proc, /"metrics":"([^"]+)"/);
+  return match[1] ?? "";
+}
+
+/** Waits for the first successful poll's log line, then reads the metrics once. */
+async function untilUp(proc: Running, url: string): Promise<Map<string, number>> {
+  await output(proc, /polls of the jobs list succeed/);
+  const values = ownSamples((await get(url)).body);
+  expect(values.get("useapi_minimax_up")).toBe(1);
+  return values;
+}
+
+/** Signals whose bit is set in the child's SigCgt mask (/proc/<pid>/status), by number. */
+function caughtSignals(pid: number): Set<number> {
+  const line = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  const mask = BigInt(`0x${line?.[1] ?? "0"}`);
+  const caught = new Set<number>();
+  for (let n = 1; n <= 64; n++) if ((mask >> BigInt(n - 1)) & 1n) caught.add(n);
+  return caught;
+}
+
+/**
+ * Resolves once the child catches SIGHUP (1), SIGINT (2) and SIGTERM (15). Node catches 2 and
+ * 15 itself from bootstrap; SIGHUP is caught only once main.ts has installed all three handlers.
+ */
+async function handlersInstalled(proc: Running): Promise<void> {
+  const pid = proc.child.pid ?? 0;
+  for (;;) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`exited first; stderr: ${proc.stderr.join("")}`);
+    const caught = caughtSignals(pid);
+    if (caught.has(1) && caught.has(2) && caught.has(15)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe("the exporter process", () => {
+  it("prints its version and exits 0", async () => {
+    const proc = run(["--version"]);
+    expect(await proc.exit).toEqual({ code: 0, signal: null });
+    expect(proc.stdout.join("")).toMatch(/^useapi-minimax-exporter \d+\.\d+\.\d+ \(Node\.js v\d+/);
+  });
+
+  it("prints help listing the flags and exits 0", async () => {
+    const proc = run(["--help"]);
+    expect(await proc.exit).toEqual({ code: 0, signal: null });
+    expect(proc.stdout.join("")).toContain("--poll.interval=<value>");
+  });
+
+  it.each([
+    [["--poll.interval=fast"], {}, '--poll.interval: "fast" is not a duration'],
+    [["--bogus"], {}, "--bogus: unknown flag"],
+    [["--poll.timeout=20s"], {}, "--poll.timeout: must be shorter than --poll.interval (15s)"],
+    [[], { USEAPI_TOKEN: "" }, "--useapi.token-file: no token"],
+    [
+      ["--useapi.token-file=/nonexistent"],
+      { USEAPI_TOKEN: "" },
+      "--useapi.token-file: cannot read",
+    ],
+    [["--web.listen-address=nohost"], {}, "--web.listen-address:"],
+  ])("stops with exit code 2 and one line for %j", async (args, env, expected) => {
+    const proc = run(args, { USEAPI_TOKEN: TOKEN, ...env });
+    expect((await proc.exit).code).toBe(2);
+    const lines = proc.stderr.join("").trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`useapi-minimax-exporter: invalid configuration: ${expected}`);
+    expect(proc.stdout.join("")).toBe("");
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "polls the upstream, serves metrics, and exits 0 within 5 s on %s",
+    async (signal) => {
+      simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 3, idleAccounts: 1 });
+      const proc = run(
+        [
+          `--useapi.base-url=${simulator.url}`,
+          "--web.listen-address=127.0.0.1:0",
+          "--log.level=debug",
+        ],
+        { USEAPI_TOKEN: TOKEN },
+      );
+      const url = await metricsUrl(proc);
+      const values = await untilUp(proc, url);
+      expect(values.get("useapi_minimax_accounts")).toBe(3);
+      simulator.setMode("hang");
+      proc.child.kill(signal);
+      // Code 0, not 1: it closed before the 5 s shutdown grace ran out.
+      expect(await proc.exit).toEqual({ code: 0, signal: null });
+      const output = proc.stdout.join("") + proc.stderr.join("");
+      expect(output).toContain("shutting down");
+      expect(output).not.toContain(TOKEN.split(":")[1]);
+    },
+  );
+
+  it("in demo mode serves per-account gauges from the built-in simulator within one interval", async () => {
+    const proc = run([
+      "--demo",
+      "--web.listen-address=127.0.0.1:0",
+      "--poll.interval=1s",
+      "--poll.timeout=500ms",
+    ]);
+    const url = await metricsUrl(proc);
+    const values = await untilUp(proc, url);
+    const executing = [...values.keys()].filter((k) =>
+      k.startsWith("useapi_minimax_agent_jobs_executing{account="),
+    );
+    expect(executing.length).toBeGreaterThan(0);
+    proc.child.kill("SIGTERM");
+    expect((await proc.exit).code).toBe(0);
+  });
+
+  it("exits 1 with a line naming the listen address when it is taken", async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const proc = run([`--web.listen-address=127.0.0.1:${port}`], { USEAPI_TOKEN: TOKEN });
+      expect((await proc.exit).code).toBe(1);
+      const lines = proc.stdout.join("").trimEnd().split("\n");
+      const last = JSON.parse(lines.at(-1) ?? "{}") as { level?: string; msg?: string };
+      expect(last.msg).toBe(
+        `cannot start: --web.listen-address 127.0.0.1:${port}: address already in use`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it("accepts -h as --help", async () => {
+    const proc = run(["-h"]);
+    expect(await proc.exit).toEqual({ code: 0, signal: null });
+    expect(proc.stdout.join("")).toContain("-h, --help");
+  });
+
+  it("starts with --poll.interval=5s alone, deriving the poll timeout", async () => {
+    simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 2, idleAccounts: 0 });
+    const proc = run(
+      [
+        "--poll.interval=5s",
+        "--web.listen-address=127.0.0.1:0",
+        `--useapi.base-url=${simulator.url}`,
+      ],
+      { USEAPI_TOKEN: TOKEN },
+    );
+    await untilUp(proc, await metricsUrl(proc));
+    proc.child.kill("SIGTERM");
+    expect((await proc.exit).code).toBe(0);
+  });
+});
+
+describe("signals during startup", () => {
+  // Whether the signal lands during startup or after it, the answer must be exit 0.
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "exits 0 on %s sent as soon as the handlers are installed",
+    async (signal) => {
+      const proc = run(["--web.listen-address=127.0.0.1:0"], { USEAPI_TOKEN: TOKEN });
+      await handlersInstalled(proc);
+      proc.child.kill(signal);
+      expect(await proc.exit).toEqual({ code: 0, signal: null });
+    },
+  );
+
+  it("survives a SIGHUP sent as soon as the handlers are installed, then serves and stops", async () => {
+    simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 2, idleAccounts: 0 });
+    const proc = run(["--web.listen-address=127.0.0.1:0", `--useapi.base-url=${simulator.url}`], {
+      USEAPI_TOKEN: TOKEN,
+    });
+    await handlersInstalled(proc);
+    proc.child.kill("SIGHUP");
+    const values = await untilUp(proc, await metricsUrl(proc));
+    expect(values.get("useapi_minimax_accounts")).toBe(2);
+    proc.child.kill("SIGTERM");
+    expect(await proc.exit).toEqual({ code: 0, signal: null });
+  });
+
+  // A signal cannot be timed to land inside startup, so the order is checked in the source:
+  // main.ts imports only types statically, and installs the handlers before any module loads.
+  it("installs the SIGTERM, SIGINT and SIGHUP handlers in main.ts before loading anything", () => {
+    const source = readFileSync(
+      fileURLToPath(new URL("../../src/main.ts", import.meta.url)),
+      "utf8",
+    );
+    const imports = source.match(/^import .*$/gm) ?? [];
+    expect(imports.filter((line) => !line.startsWith("import type "))).toEqual([]);
+    const firstLoad = Math.min(
+      ...[source.indexOf("await import("), source.indexOf("loadConfig(")].filter((i) => i >= 0),
+    );
+    expect(firstLoad).toBeLessThan(Infinity);
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) {
+      const at = source.indexOf(`process.on("${signal}"`);
+      expect(at, signal).toBeGreaterThanOrEqual(0);
+      expect(at, signal).toBeLessThan(firstLoad);
+    }
+  });
+});
+
+describe("the web config file at startup", () => {
+  const dir = mkdtempSync(join(tmpdir(), "process-web-"));
+
+  it("refuses a FIFO at once instead of waiting for a writer, with exit code 2", async () => {
+    const fifo = join(dir, "web-fifo.yml");
+    execFileSync("mkfifo", [fifo]);
+    const proc = run([`--web.config.file=${fifo}`], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      `useapi-minimax-exporter: invalid configuration: --web.config.file: "${fifo}" is not a regular file\n`,
+    );
+  });
+
+  it("refuses a cert_file that links to /dev/zero, with exit code 2", async () => {
+    symlinkSync("/dev/zero", join(dir, "zero.crt"));
+    const web = join(dir, "zero.yml");
+    writeFileSync(web, "tls_server_config:\n  cert_file: zero.crt\n  key_file: zero.crt\n");
+    const proc = run([`--web.config.file=${web}`], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      'useapi-minimax-exporter: invalid configuration: --web.config.file: tls_server_config.cert_file: "zero.crt" is not a regular file\n',
+    );
+  });
+});
+
+describe("the token at startup", () => {
+  const dir = mkdtempSync(join(tmpdir(), "process-token-"));
+
+  it("refuses a FIFO token file at once, with exit code 2", async () => {
+    const fifo = join(dir, "token-fifo");
+    execFileSync("mkfifo", [fifo]);
+    const proc = run([`--useapi.token-file=${fifo}`]);
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      `useapi-minimax-exporter: invalid configuration: --useapi.token-file: "${fifo}" is not a regular file\n`,
+    );
+  });
+
+  it("refuses a token file larger than 4 KiB, with exit code 2", async () => {
+    const big = join(dir, "big");
+    writeFileSync(big, "x".repeat(20 * 1024 * 1024));
+    const proc = run([`--useapi.token-file=${big}`]);
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toContain(`"${big}" is larger than 4096 bytes`);
+  });
+
+  it("refuses a token that is not a valid header value without showing it", async () => {
+    const proc = run([], { USEAPI_TOKEN: "t\u00f6k\u20acn" });
+    expect((await proc.exit).code).toBe(2);
+    const text = proc.stderr.join("");
+    expect(text).toMatch(
+      /^useapi-minimax-exporter: invalid configuration: USEAPI_TOKEN: token must be visible ASCII/,
+    );
+    expect(text).not.toContain("t\u00f6k\u20acn");
+  });
+
+  it("refuses --accounts.interval=30d, with exit code 2 and one line", async () => {
+    const proc = run(["--accounts.interval=30d"], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toMatch(
+      /^[^\n]*--accounts\.interval: "30d" is longer than [^\n]*\n$/,
+    );
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { renderLanding, type LandingStatus } from "../../src/http/landing.js";
+import { jobsLanding } from "../../src/sources/jobs/landing.js";
+import type { AccountState, Snapshot } from "../../src/sources/jobs/snapshot.js";
+
+const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
+
+function snapshotOf(accounts: AccountState[]): Snapshot {
+  return {
+    takenAtMs: NOW,
+    accounts,
+    jobs: [],
+    anomalies: {
+      summary_mismatch: 0,
+      invalid_summary: 0,
+      unparsable_elapsed: 0,
+      duplicate_job: 0,
+      odd_job_id: 0,
+    },
+  };
+}
+
+/** The page with the jobs list's section made from `snapshot`, as the jobs module makes it. */
+function page({ snapshot, ...status }: Partial<LandingStatus> & { snapshot?: Snapshot }): string {
+  return renderLanding({
+    version: "1.2.3",
+    telemetryPath: "/metrics",
+    status: {
+      lastOutcome: undefined,
+      lastPollAtMs: undefined,
+      lastSuccessAtMs: undefined,
+      stale: false,
+      sources: [],
+      sections: [jobsLanding(snapshot)],
+      demo: false,
+      ...status,
+    },
+  });
+}
+
+describe("the landing page", () => {
+  it("says that no poll has finished yet instead of showing 'never'", () => {
+    const text = page({});
+    expect(text).toContain("No poll has finished yet.");
+    expect(text).not.toContain("never");
+  });
+
+  it("says that no poll has succeeded yet after a first failure", () => {
+    const text = page({ lastOutcome: "timeout", lastPollAtMs: NOW });
+    expect(text).toContain("<strong>timeout</strong> at 2026-01-02T03:04:05.000Z");
+    expect(text).toContain("no poll has succeeded yet");
+    expect(text).not.toContain("never");
+  });
+
+  it("says when demo mode is on, and only then", () => {
+    expect(page({ demo: true })).toContain("Demo mode:");
+    expect(page({ demo: false })).not.toContain("Demo mode");
+  });
+
+  it("sorts a snapshot's accounts once, however many times the page is asked for", () => {
+    const accounts = [3, 1, 2].map((n) => ({
+      account: String(n),
+      executing: n,
+      maxElapsedSeconds: 0,
+    }));
+    let reads = 0;
+    const counted = new Proxy(accounts, {
+      get(target, key, receiver) {
+        if (key === Symbol.iterator) reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const snapshot = snapshotOf(counted);
+    const pages = [1, 2, 3].map(() =>
+      page({ snapshot, lastOutcome: "success", lastPollAtMs: NOW, lastSuccessAtMs: NOW }),
+    );
+    expect(reads).toBe(1);
+    expect(pages[2]).toBe(pages[0]);
+    const cells = [...(pages[0] ?? "").matchAll(/<tr><td>(\d)<\/td>/g)].map((m) => m[1]);
+    expect(cells).toEqual(["1", "2", "3"]);
+  });
+
+  it("cuts a long account ID to the detail bound", () => {
+    const snapshot = snapshotOf([
+      { account: "x".repeat(5_000), executing: 0, maxElapsedSeconds: 0 },
+    ]);
+    const text = page({
+      snapshot,
+      lastOutcome: "success",
+      lastPollAtMs: NOW,
+      lastSuccessAtMs: NOW,
+    });
+    expect(text).not.toContain("x".repeat(200));
+    expect(text).toContain(`${"x".repeat(199)}…`);
+  });
+
+  it("never cuts an account ID inside a surrogate pair", () => {
+    const account = `${"a".repeat(198)}\u{1F600}${"b".repeat(10)}`;
+    const text = page({
+      snapshot: snapshotOf([{ account, executing: 0, maxElapsedSeconds: 0 }]),
+      lastOutcome: "success",
+      lastPollAtMs: NOW,
+      lastSuccessAtMs: NOW,
+    });
+    expect(text).toContain(`<td>${"a".repeat(198)}…</td>`);
+    expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
