@@ -1,11 +1,12 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
-import { renderLanding } from "./landing.js";
+import { renderLanding, type LandingInfo } from "./landing.js";
 import type { AppOptions } from "./handler.js";
 import type { RequestCap } from "./request-cap.js";
 import { answerBusy, secureHeaders } from "./responses.js";
 import type { ScrapeWriter } from "./scrape.js";
 
 export const DASHBOARD_PATH = "/grafana/dashboard.json";
+export const RUNBOOK_PATH = "/runbook";
 
 /**
  * The express app: every path but a plain scrape. Whatever reaches a capped handler is under the
@@ -15,6 +16,7 @@ export function createApp(
   options: AppOptions,
   cap: RequestCap,
   writeScrape: ScrapeWriter,
+  runbook: Buffer | undefined,
 ): Express {
   const { telemetryPath, version, status, logger, dashboard } = options;
   const app = express();
@@ -41,16 +43,26 @@ export function createApp(
     app,
     "/",
     capped((_req, res) => {
-      res.type("html").send(
-        renderLanding({
-          version,
-          telemetryPath,
-          status: status(),
-          dashboardPath: dashboard ? DASHBOARD_PATH : undefined,
-        }),
-      );
+      // runbookPath is passed for the landing page to link once it knows the field.
+      const info: LandingInfo & { runbookPath?: string | undefined } = {
+        version,
+        telemetryPath,
+        status: status(),
+        dashboardPath: dashboard ? DASHBOARD_PATH : undefined,
+        runbookPath: runbook ? RUNBOOK_PATH : undefined,
+      };
+      res.type("html").send(renderLanding(info));
     }),
   );
+  if (runbook) {
+    route(
+      app,
+      RUNBOOK_PATH,
+      capped((_req, res) => {
+        res.type("html").send(runbook);
+      }),
+    );
+  }
   if (dashboard) {
     route(app, DASHBOARD_PATH, (_req, res) => {
       res.type("json").send(dashboard);

@@ -6,6 +6,7 @@ import { behindGates, type Gate } from "./gates.js";
 import type { LandingStatus } from "./landing.js";
 import { requestCap, RESPONSE_TIMEOUT_MS } from "./request-cap.js";
 import { answerBusy, answerText } from "./responses.js";
+import { loadRunbook } from "./runbook-file.js";
 import { scrapeWriter } from "./scrape.js";
 
 export interface AppOptions {
@@ -16,9 +17,11 @@ export interface AppOptions {
   logger: Logger;
   /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
   dashboard?: Buffer | undefined;
+  /** The runbook page served at /runbook; by default the packaged docs/runbook.md, null for none. */
+  runbook?: Buffer | null | undefined;
   /** Checks run in order ahead of routing on every path (client certificates, basic auth). */
   guards?: Gate[];
-  /** Concurrent /metrics and landing page requests served; more get 503. */
+  /** Concurrent /metrics, landing page and runbook requests served; more get 503. */
   maxRequests?: number;
   /** A capped response not written out by then (a client that stopped reading) is cut off. */
   responseTimeoutMs?: number;
@@ -38,7 +41,8 @@ export function createHandler(options: AppOptions): RequestListener {
     options.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS,
   );
   const writeScrape = scrapeWriter(options.exposition);
-  const app = createApp(options, cap, writeScrape);
+  const runbook = options.runbook === undefined ? loadRunbook() : (options.runbook ?? undefined);
+  const app = createApp(options, cap, writeScrape, runbook);
   const { telemetryPath, logger } = options;
   const query = `${telemetryPath}?`;
   const failed = (res: ServerResponse, error: unknown) => {
