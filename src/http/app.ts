@@ -23,8 +23,9 @@ export function createApp(
   app.disable("x-powered-by");
   app.disable("etag");
   app.set("query parser", false);
+  const headers = secureHeaders();
   app.use((_req, res, next) => {
-    res.set(secureHeaders());
+    res.set(headers);
     next();
   });
   const capped =
