@@ -35,6 +35,7 @@ COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY grafana/dashboard.json ./grafana/dashboard.json
+COPY docs/runbook.md ./docs/runbook.md
 # Files stay owned by root: the exporter only reads them.
 USER node
 EXPOSE 9877

@@ -1,6 +1,7 @@
 import { TLSSocket } from "node:tls";
 import { createCredentialChecks, type CredentialCheckOptions } from "./credential-checks.js";
-import { answerText, type Gate } from "./handler.js";
+import type { Gate } from "./gates.js";
+import { answerText } from "./responses.js";
 import type { ClientAuthType } from "../config/web-config.js";
 
 /**

@@ -1,8 +1,8 @@
-import { createServer, STATUS_CODES, type Server, type RequestListener } from "node:http";
+import { createServer, type Server, type RequestListener } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import type { Config } from "../config/config.js";
-import { SECURITY_HEADERS } from "./handler.js";
+import { answerClientError, answerExpectation, requiringHost } from "./node-answers.js";
 import type { TlsSettings } from "../config/web-config.js";
 
 export interface ListenLimits {
@@ -35,7 +35,10 @@ export async function listen(
     requestTimeout: limits.requestTimeoutMs,
     // Node checks both timeouts only this often (30 s by default): make them hold within 10 %.
     connectionsCheckingInterval: Math.max(10, Math.min(1_000, limits.headersTimeoutMs / 10)),
+    // Node's own 400 would lack the security headers: requiringHost answers it instead.
+    requireHostHeader: false,
   };
+  const listener = requiringHost(app);
   const server = tls
     ? createTlsServer(
         {
@@ -49,10 +52,11 @@ export async function listen(
           minVersion: tls.minVersion,
           maxVersion: tls.maxVersion,
         },
-        app,
+        listener,
       )
-    : createServer(common, app);
+    : createServer(common, listener);
   server.on("clientError", answerClientError);
+  server.on("checkExpectation", answerExpectation);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(address.port, address.host, () => {
@@ -68,31 +72,4 @@ export async function listen(
       ? `[${bound.address}]`
       : bound.address;
   return { server, url: `${tls ? "https" : "http"}://${host}:${bound.port}` };
-}
-
-/** Node's own 400, 408 and 431 answers, with the security headers every other answer carries. */
-function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  const inProgress = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  const http = error.code?.startsWith("HPE_") === true || error.code === "ERR_HTTP_REQUEST_TIMEOUT";
-  // Not HTTP's to answer (a TLS handshake that failed or timed out, a reset): just close.
-  if (!http || !socket.writable || inProgress?.headersSent === true) {
-    socket.destroy();
-    return;
-  }
-  const status =
-    error.code === "HPE_HEADER_OVERFLOW"
-      ? 431
-      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? 408
-        : 400;
-  const body = `${STATUS_CODES[status] ?? "Bad Request"}\n`;
-  const headers = Object.entries({
-    ...SECURITY_HEADERS,
-    "Content-Type": "text/plain; charset=utf-8",
-    "Content-Length": String(Buffer.byteLength(body)),
-    Connection: "close",
-  })
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join("");
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);
 }

@@ -189,8 +189,8 @@ async function checkImage(source, revision) {
   const prod = Object.keys(pkg.dependencies).filter((dep) => !seen.packages.includes(dep));
   check("every dependency is in the image", prod.length === 0, `missing ${prod.join(", ")}`);
   check(
-    "/app holds only dist, the dashboard, node_modules, package.json",
-    seen.app.join(",") === "dist,grafana,node_modules,package.json",
+    "/app holds only dist, the runbook, the dashboard, node_modules, package.json",
+    seen.app.join(",") === "dist,docs,grafana,node_modules,package.json",
     seen.app.join(", "),
   );
   check(
@@ -231,6 +231,12 @@ async function checkRunning() {
     "/metrics serves per-account gauges",
     metrics.status === 200 && accounts.size > 0,
     `status ${metrics.status}, ${accounts.size} accounts`,
+  );
+  const runbook = await fetchInside(name, "/runbook");
+  check(
+    "/runbook serves the packaged runbook",
+    runbook.status === 200 && runbook.body.includes('id="useapiminimaxexporterdown"'),
+    `status ${runbook.status}`,
   );
   const health = await podman(["healthcheck", "run", name], { timeoutMs: 30_000 });
   check(

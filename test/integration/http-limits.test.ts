@@ -61,7 +61,49 @@ async function rawExchange(url: string, send: string): Promise<string> {
   return Buffer.concat(chunks).toString("latin1");
 }
 
+/** The status code of a raw HEAD of `target`, sent exactly as written (no client normalizes it). */
+async function headStatus(url: string, target: string): Promise<number> {
+  const answer = await rawExchange(
+    url,
+    `HEAD ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+  );
+  return Number(/^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1]);
+}
+
+const SPELLINGS = [
+  "/",
+  "//",
+  "///",
+  "/./",
+  "/%2F",
+  "//?x",
+  "/metrics",
+  "//metrics",
+  "/./metrics",
+  "/metrics/",
+  "/METRICS",
+  "/runbook",
+  "//runbook",
+  "/runbook/",
+];
+
 describe("slots of the concurrency cap", () => {
+  it("puts every spelling of a path that reaches a capped handler under the cap", async () => {
+    const { url, sockets } = await start({ maxRequests: 1 });
+    const statuses = async () => {
+      const out = new Map<string, number>();
+      for (const target of SPELLINGS) out.set(target, await headStatus(url, target));
+      return out;
+    };
+    const free = await statuses();
+    expect(free.get("//")).toBe(200); // the landing page, as express routes it
+    const stalled = await stalledRequest(url, "/metrics");
+    const held = await statuses();
+    await sockets.destroy(stalled);
+    // Served when a slot is free means 503 while the only one is held; a 404 stays a 404.
+    expect(held).toEqual(new Map([...free].map(([target, s]) => [target, s === 200 ? 503 : s])));
+  });
+
   it("puts the landing page under the same cap as /metrics", async () => {
     const { url, sockets } = await start({ maxRequests: 1 });
     const stalled = await stalledRequest(url, "/metrics");
@@ -113,5 +155,48 @@ describe("request and handshake timeouts", () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer).toContain("X-Frame-Options: DENY\r\n");
     expect(answer.endsWith("\r\n\r\nBad Request\n")).toBe(true);
+  });
+
+  it.each([
+    ["an HTTP/1.1 request without a Host header", "GET / HTTP/1.1\r\n\r\n", "400 Bad Request"],
+    [
+      "an Expect header other than 100-continue",
+      "GET / HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n",
+      "417 Expectation Failed",
+    ],
+  ])("answers %s as Node would, with the security headers", async (_, request, status) => {
+    const { url } = await start({});
+    const answer = await rawExchange(url, request);
+    const [head = "", body] = answer.split("\r\n\r\n");
+    const headers = new Map(
+      head
+        .split("\r\n")
+        .slice(1)
+        .map((line) => [
+          line.slice(0, line.indexOf(":")).toLowerCase(),
+          line.slice(line.indexOf(":") + 2),
+        ]),
+    );
+    expect(head.split("\r\n")[0]).toBe(`HTTP/1.1 ${status}`);
+    expect(headers.get("x-content-type-options")).toBe("nosniff");
+    expect(headers.get("x-frame-options")).toBe("DENY");
+    expect(headers.get("referrer-policy")).toBe("no-referrer");
+    expect(headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(headers.get("connection")).toBe("close");
+    expect(body).toBe(`${status.slice(4)}\n`);
+  });
+
+  it("still serves an HTTP/1.0 request without a Host header and an Expect: 100-continue", async () => {
+    const { url } = await start({});
+    expect(await rawExchange(url, "GET /-/healthy HTTP/1.0\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nOK\n$/,
+    );
+    const answer = await rawExchange(
+      url,
+      "GET /-/healthy HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+    );
+    expect(answer).toMatch(
+      /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nOK\n$/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import express from "express";
 import fc from "fast-check";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { wantsGzip } from "../../src/http/handler.js";
+import { wantsGzip } from "../../src/http/scrape.js";
 
 /** Express's own answer, through a real express app, as the reference. */
 let server: Server;

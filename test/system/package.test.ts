@@ -126,7 +126,7 @@ describe("the npm package", () => {
   });
 
   it(
-    "installs from the tarball into a prefix, whose command prints its version and serves a demo scrape",
+    "installs from the tarball into a prefix, whose command prints its version and serves a demo scrape and the runbook",
     async () => {
       const tarball = join(dir, pack?.filename ?? "missing.tgz");
       const prefix = join(dir, "prefix");
@@ -149,6 +149,9 @@ describe("the npm package", () => {
         const answer = await get(url);
         expect(answer.status).toBe(200);
         expect(accountSamples(answer.body).size).toBeGreaterThan(0);
+        const runbook = await get(new URL("/runbook", url).href);
+        expect(runbook.status).toBe(200);
+        expect(runbook.body).toContain('<h2 id="useapiminimaxexporterdown">');
       } finally {
         demo.child.kill("SIGTERM");
       }

@@ -37,9 +37,14 @@ function npm(args: string[], cwd: string): Promise<void> {
   });
 }
 
-/** Builds what the image's runtime stage holds: package.json, production node_modules, dist/, the dashboard. */
+/** Builds what the image's runtime stage holds: package.json, production node_modules, dist/, the dashboard, the runbook. */
 async function productionCopy(dir: string): Promise<void> {
-  for (const file of ["package.json", "package-lock.json", "grafana/dashboard.json"]) {
+  for (const file of [
+    "package.json",
+    "package-lock.json",
+    "grafana/dashboard.json",
+    "docs/runbook.md",
+  ]) {
     await cp(join(ROOT, file), join(dir, file));
   }
   await cp(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });
@@ -101,7 +106,7 @@ describe("the production install (what the container image runs)", () => {
     if (dir !== "") await rm(dir, { recursive: true, force: true });
   });
 
-  it("installs without devDependencies, polls the upstream, serves the dashboard and exits 0 on SIGTERM", async () => {
+  it("installs without devDependencies, polls the upstream, serves the dashboard and the runbook and exits 0 on SIGTERM", async () => {
     await productionCopy(dir);
     const manifest = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as PackageJson;
     const installed = await installedPackages(dir);
@@ -135,6 +140,9 @@ describe("the production install (what the container image runs)", () => {
     expect(JSON.parse(dashboard.body)).toEqual(
       JSON.parse(await readFile(join(ROOT, "grafana/dashboard.json"), "utf8")),
     );
+    const runbook = await get(new URL("/runbook", url).href);
+    expect(runbook.status).toBe(200);
+    expect(runbook.body).toContain('<h2 id="useapiminimaxexporterdown">');
 
     child.kill("SIGTERM");
     expect(await exit).toEqual({ code: 0, signal: null });

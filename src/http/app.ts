@@ -1,0 +1,109 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import { renderLanding, type LandingInfo } from "./landing.js";
+import type { AppOptions } from "./handler.js";
+import type { RequestCap } from "./request-cap.js";
+import { answerBusy, secureHeaders } from "./responses.js";
+import type { ScrapeWriter } from "./scrape.js";
+
+export const DASHBOARD_PATH = "/grafana/dashboard.json";
+export const RUNBOOK_PATH = "/runbook";
+
+/**
+ * The express app: every path but a plain scrape. Whatever reaches a capped handler is under the
+ * cap, so that no spelling of a path (`//`, a trailing slash) escapes it; the gates ran first.
+ */
+export function createApp(
+  options: AppOptions,
+  cap: RequestCap,
+  writeScrape: ScrapeWriter,
+  runbook: Buffer | undefined,
+): Express {
+  const { telemetryPath, version, status, logger, dashboard } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.set("query parser", false);
+  const headers = secureHeaders();
+  app.use((_req, res, next) => {
+    res.set(headers);
+    next();
+  });
+  const capped =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) => {
+      if (cap.tryEnter(res)) handler(req, res, next);
+      else answerBusy(res);
+    };
+
+  route(
+    app,
+    telemetryPath,
+    capped((req, res) => writeScrape(req, res)),
+  );
+  route(
+    app,
+    "/",
+    capped((_req, res) => {
+      // runbookPath is passed for the landing page to link once it knows the field.
+      const info: LandingInfo & { runbookPath?: string | undefined } = {
+        version,
+        telemetryPath,
+        status: status(),
+        dashboardPath: dashboard ? DASHBOARD_PATH : undefined,
+        runbookPath: runbook ? RUNBOOK_PATH : undefined,
+      };
+      res.type("html").send(renderLanding(info));
+    }),
+  );
+  if (runbook) {
+    route(
+      app,
+      RUNBOOK_PATH,
+      capped((_req, res) => {
+        res.type("html").send(runbook);
+      }),
+    );
+  }
+  if (dashboard) {
+    route(app, DASHBOARD_PATH, (_req, res) => {
+      res.type("json").send(dashboard);
+    });
+  }
+  route(app, "/-/healthy", (_req, res) => {
+    res.type("text").send("OK\n");
+  });
+  route(app, "/-/ready", (_req, res) => {
+    if (status().lastSuccessAtMs === undefined) {
+      res
+        .status(503)
+        .set("Retry-After", "5")
+        .type("text")
+        .send("Not ready: no successful poll yet\n");
+    } else {
+      res.type("text").send("OK\n");
+    }
+  });
+
+  app.use((_req, res) => {
+    res.status(404).type("text").send("Not found\n");
+  });
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    logger.error({ err: error }, "request failed");
+    const code = (error as { status?: unknown }).status;
+    const statusCode = typeof code === "number" && code >= 400 && code < 600 ? code : 500;
+    res
+      .status(statusCode)
+      .type("text")
+      .send(statusCode < 500 ? "Bad request\n" : "Internal error\n");
+  };
+  app.use(onError);
+  return app;
+}
+
+/** GET (and HEAD) on `path`; any other method gets 405 with an Allow header. */
+function route(app: Express, path: string, handler: RequestHandler): void {
+  app.get(path, handler);
+  app.all(path, (_req, res) => {
+    res.status(405).set("Allow", "GET, HEAD").type("text").send("Method not allowed\n");
+  });
+}

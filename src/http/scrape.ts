@@ -1,0 +1,46 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import Negotiator from "negotiator";
+import type { Exposition } from "../metrics/rendering.js";
+import { secureHeaders } from "./responses.js";
+
+/** Whether the client prefers gzip to identity: express's own negotiation (negotiator). */
+export function wantsGzip(header: string | undefined): boolean {
+  const headers = header === undefined ? {} : { "accept-encoding": header };
+  return new Negotiator({ headers }).encoding(["gzip", "identity"]) === "gzip";
+}
+
+export type ScrapeWriter = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Writes the cached rendering as a 200, gzip when preferred; Node sends no body for HEAD. The
+ * negotiation of the last Accept-Encoding seen and the headers of the current rendering are kept,
+ * since a Prometheus server sends the same header every time.
+ */
+export function scrapeWriter(exposition: Exposition): ScrapeWriter {
+  // The last Accept-Encoding seen and its negotiation, starting from "no header".
+  let accept: string | undefined;
+  let gzip = wantsGzip(undefined);
+  // Weak: a rendering's headers never keep the rendering's bytes alive after the next poll.
+  const headers = new WeakMap<Buffer, OutgoingHttpHeaders>();
+  return (req, res) => {
+    const header = req.headers["accept-encoding"];
+    if (header !== accept) {
+      accept = header;
+      gzip = wantsGzip(header);
+    }
+    const body = gzip ? exposition.gzipped() : exposition.body();
+    let bodyHeaders = headers.get(body);
+    if (bodyHeaders === undefined) {
+      bodyHeaders = secureHeaders({
+        "Content-Type": exposition.contentType,
+        "Cache-Control": "no-store",
+        Vary: "Accept-Encoding",
+        ...(gzip ? { "Content-Encoding": "gzip" } : {}),
+        "Content-Length": body.length,
+      });
+      headers.set(body, bodyHeaders);
+    }
+    res.writeHead(200, bodyHeaders);
+    res.end(body);
+  };
+}
