@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { shownText } from "./shown-text.js";
+import { shownText } from "./config-error.js";
 
 /** Characters of a path shown in a problem; Linux allows 4096. */
 export const MAX_SHOWN_PATH = 256;

@@ -3,8 +3,7 @@ import { dirname, resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import { isMap, isScalar, parseDocument } from "yaml";
 import { MAX_SHOWN_PATH, readBoundedFile } from "./bounded-file.js";
-import { ConfigError } from "./config-error.js";
-import { shownText } from "./shown-text.js";
+import { ConfigError, shownText } from "./config-error.js";
 
 /**
  * The exporter-toolkit web configuration (the --web.config.file of node_exporter, blackbox_exporter
