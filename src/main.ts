@@ -105,7 +105,9 @@ async function main(): Promise<void> {
   try {
     exporter = await started;
   } catch (error) {
-    logger.error({ code: (error as { code?: string }).code }, startFailure(error, config.listen));
+    // One plain line like every other startup failure; the details only at debug level.
+    log.debug({ err: error }, "startup failed");
+    process.stderr.write(`${NAME}: ${startFailure(error, config.listen)}\n`);
     process.exit(1);
   }
 }

@@ -1,4 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { shownText } from "./config-error.js";
+
+/** Characters of a path shown in a problem; Linux allows 4096. */
+export const MAX_SHOWN_PATH = 256;
 
 export type BoundedRead = { ok: true; data: Buffer } | { ok: false; problem: string };
 
@@ -6,19 +10,23 @@ export type BoundedRead = { ok: true; data: Buffer } | { ok: false; problem: str
  * Reads a file an operator names without trusting it: opened non-blocking (a FIFO cannot hang
  * us), then it must be a regular file after links of at most `maxBytes`, and at most
  * `maxBytes + 1` bytes are read (a file growing under us is caught too). Problems name the file
- * as `shown` (the name the operator wrote), never quote the content.
+ * as `shown` (by default the path, quoted and escaped), never quote the content.
  */
-export function readBoundedFile(path: string, maxBytes: number, shown = path): BoundedRead {
+export function readBoundedFile(
+  path: string,
+  maxBytes: number,
+  shown = `"${shownText(path, MAX_SHOWN_PATH)}"`,
+): BoundedRead {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return { ok: false, problem: `cannot read "${shown}" (${errorCode(error)})` };
+    return { ok: false, problem: `cannot read ${shown} (${errorCode(error)})` };
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return { ok: false, problem: `"${shown}" is not a regular file` };
-    const tooLarge = { ok: false, problem: `"${shown}" is larger than ${maxBytes} bytes` } as const;
+    if (!stat.isFile()) return { ok: false, problem: `${shown} is not a regular file` };
+    const tooLarge = { ok: false, problem: `${shown} is larger than ${maxBytes} bytes` } as const;
     if (stat.size > maxBytes) return tooLarge;
     const buffer = Buffer.alloc(maxBytes + 1);
     let length = 0;
@@ -32,7 +40,7 @@ export function readBoundedFile(path: string, maxBytes: number, shown = path): B
     if (length > maxBytes) return tooLarge;
     return { ok: true, data: buffer.subarray(0, length) };
   } catch (error) {
-    return { ok: false, problem: `cannot read "${shown}" (${errorCode(error)})` };
+    return { ok: false, problem: `cannot read ${shown} (${errorCode(error)})` };
   } finally {
     closeSync(fd);
   }

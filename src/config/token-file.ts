@@ -23,8 +23,21 @@ export function tokenProblem(token: string): string | undefined {
   return undefined;
 }
 
+/** useapi.net tokens begin `user:<digits>-`, as in README's `user:1234-yourtoken`. */
+export function looksLikeToken(text: string): boolean {
+  return /^\s*user:\d+-/.test(text);
+}
+
 /** Reads a token file as any operator-named file is read (bounded, regular files only). */
 export function readTokenFile(path: string, maxBytes = MAX_TOKEN_FILE_BYTES): TokenRead {
+  // The token itself given as the file name: say so, without printing it.
+  if (looksLikeToken(path)) {
+    return {
+      ok: false,
+      problem:
+        "looks like a useapi.net token (not shown), not a file name: put the token in a file",
+    };
+  }
   const read = readBoundedFile(path, maxBytes);
   if (!read.ok) return read;
   const token = read.data.toString("utf8").trim();

@@ -1,9 +1,9 @@
 import { X509Certificate } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { createSecureContext } from "node:tls";
-import { isMap, isScalar, isSeq, parseDocument } from "yaml";
-import { readBoundedFile } from "./bounded-file.js";
-import { ConfigError } from "./config-error.js";
+import { isMap, isScalar, parseDocument } from "yaml";
+import { MAX_SHOWN_PATH, readBoundedFile } from "./bounded-file.js";
+import { ConfigError, shownText } from "./config-error.js";
 
 /**
  * The exporter-toolkit web configuration (the --web.config.file of node_exporter, blackbox_exporter
@@ -48,9 +48,15 @@ const VERSION_ORDER = Object.keys(VERSIONS);
 const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 /** One check at cost 14 took 1.1 s with @node-rs/bcrypt here (12: 0.27 s, 16: 4.7 s). */
 const MAX_BCRYPT_COST = 14;
+/** yaml's bound on alias uses times the aliases inside each (its default); web configs need none. */
+const MAX_ALIAS_COUNT = 100;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 
 const FLAG = "--web.config.file";
+/** Characters of a key (a user name) shown in an error; values are never shown. */
+const MAX_SHOWN_KEY = 32;
+/** What an unknown key must look like to be shown: a field name, not a line of some other file. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/;
 /** Largest web config, certificate, key or CA file read; real ones are a few KiB. */
 export const MAX_WEB_FILE_BYTES = 1024 * 1024;
 
@@ -58,27 +64,41 @@ function fail(field: string, problem: string): never {
   throw new ConfigError(FLAG, `${field}: ${problem}`);
 }
 
+/** A plain mapping: YAML's !!omap, !!set and !!binary become a Map, a Set and bytes, not records. */
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function shownKey(key: string): string {
+  return shownText(key, MAX_SHOWN_KEY);
 }
 
 function checkKeys(record: Record<string, unknown>, allowed: string[], prefix: string): void {
+  const supported = `(supported: ${allowed.join(", ") || "none"})`;
   for (const key of Object.keys(record)) {
-    if (!allowed.includes(key)) {
-      fail(`${prefix}${key}`, `unknown or unsupported field (supported: ${allowed.join(", ")})`);
+    if (allowed.includes(key)) continue;
+    // Pointed at some other file, its first line would land here: shown only if it looks like a field.
+    if (!FIELD_NAME.test(key)) {
+      const where = prefix === "" ? "a top-level key" : `a key in ${prefix.slice(0, -1)}`;
+      throw new ConfigError(
+        FLAG,
+        `${where} is unknown and not shown, as it is not a field name ${supported}`,
+      );
     }
+    fail(`${prefix}${key}`, `unknown or unsupported field ${supported}`);
   }
 }
 
-/** YAML keys that are numbers, booleans or collections would be silently turned into text. */
+/**
+ * YAML keys that are numbers, booleans or collections would be silently turned into text: checked
+ * at the top level and in the sections read, the only places a key means something.
+ */
 function checkKeyTypes(node: unknown, prefix: string): void {
-  if (isSeq(node)) {
-    node.items.forEach((item, i) => checkKeyTypes(item, `${prefix}[${i}]`));
-    return;
-  }
   if (!isMap(node)) return;
   for (const { key, value } of node.items) {
-    const name = isScalar(key) ? String(key.value) : String(key);
+    const name = shownKey(isScalar(key) ? String(key.value) : String(key));
     const field = prefix === "" ? name : `${prefix}.${name}`;
     if (!isScalar(key) || typeof key.value !== "string") {
       const kind = !isScalar(key)
@@ -88,7 +108,24 @@ function checkKeyTypes(node: unknown, prefix: string): void {
           : `a ${typeof key.value}`;
       fail(field, `the key is ${kind}, not a string (quote it)`);
     }
-    checkKeyTypes(value, field);
+    if (prefix === "" && TOP_KEYS.includes(key.value)) checkKeyTypes(value, field);
+  }
+}
+
+/** toJS throws on an alias to nothing and on aliases expanding past its bound (billion laughs). */
+function toPlain(parsed: ReturnType<typeof parseDocument>, shownPath: string): unknown {
+  try {
+    return parsed.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = (error as Error).message;
+    fail(
+      shownPath,
+      /excessive alias count/i.test(message)
+        ? "invalid YAML: its aliases expand too far (as in a billion laughs attack)"
+        : /unresolved alias/i.test(message)
+          ? "invalid YAML: an alias names no anchor before it"
+          : "invalid YAML",
+    );
   }
 }
 
@@ -105,19 +142,20 @@ export function loadWebConfig(path: string): WebConfig {
   if (!read.ok) throw new ConfigError(FLAG, read.problem);
   const text = read.data.toString("utf8");
   const parsed = parseDocument(text);
+  const shownPath = `"${shownText(path, MAX_SHOWN_PATH)}"`;
   const [error] = parsed.errors;
   if (error !== undefined) {
     const line = error.linePos?.[0]?.line;
-    fail(`"${path}"`, `invalid YAML${line === undefined ? "" : ` at line ${line}`}`);
+    fail(shownPath, `invalid YAML${line === undefined ? "" : ` at line ${line}`}`);
   }
   checkKeyTypes(parsed.contents, "");
-  const doc: unknown = parsed.toJS();
+  const doc = toPlain(parsed, shownPath);
   if (doc === null || doc === undefined) return { tls: undefined, users: undefined };
-  if (!isRecord(doc)) fail(`"${path}"`, "must be a YAML mapping");
+  if (!isRecord(doc)) fail(shownPath, "must be a YAML mapping");
   checkKeys(doc, TOP_KEYS, "");
   const base = dirname(resolve(path));
   const load = (file: string, field: string): Buffer => {
-    const named = readBoundedFile(resolve(base, file), MAX_WEB_FILE_BYTES, file);
+    const named = readBoundedFile(resolve(base, file), MAX_WEB_FILE_BYTES, "the file it names");
     return named.ok ? named.data : fail(field, named.problem);
   };
 
@@ -150,10 +188,7 @@ function loadTls(
   const authText = str(raw, "client_auth_type", "tls_server_config.client_auth_type");
   const clientAuth = authText ?? "NoClientCert";
   if (!(CLIENT_AUTH_TYPES as readonly string[]).includes(clientAuth)) {
-    fail(
-      "tls_server_config.client_auth_type",
-      `"${clientAuth}" is not one of ${CLIENT_AUTH_TYPES.join(", ")}`,
-    );
+    fail("tls_server_config.client_auth_type", `is not one of ${CLIENT_AUTH_TYPES.join(", ")}`);
   }
   const caFile = str(raw, "client_ca_file", "tls_server_config.client_ca_file");
   const ca = caFile === undefined ? undefined : load(caFile, "tls_server_config.client_ca_file");
@@ -167,10 +202,7 @@ function loadTls(
   const version = (field: "min_version" | "max_version", fallback: keyof typeof VERSIONS) => {
     const text = str(raw, field, `tls_server_config.${field}`) ?? fallback;
     if (!(text in VERSIONS)) {
-      fail(
-        `tls_server_config.${field}`,
-        `"${text}" is not one of ${Object.keys(VERSIONS).join(", ")}`,
-      );
+      fail(`tls_server_config.${field}`, `is not one of ${Object.keys(VERSIONS).join(", ")}`);
     }
     return text as keyof typeof VERSIONS;
   };
@@ -211,23 +243,21 @@ function loadUsers(raw: unknown): ReadonlyMap<string, string> | undefined {
   if (!isRecord(raw)) fail("basic_auth_users", "must be a mapping of user name to bcrypt hash");
   const users = new Map<string, string>();
   for (const [user, hash] of Object.entries(raw)) {
+    const field = `basic_auth_users.${shownKey(user)}`;
     if (user === "" || user.includes(":")) {
-      fail(`basic_auth_users.${user}`, "a user name must be non-empty and contain no colon");
+      fail(field, "a user name must be non-empty and contain no colon");
     }
     const match = typeof hash === "string" ? BCRYPT.exec(hash) : null;
     if (typeof hash !== "string" || match === null) {
-      fail(
-        `basic_auth_users.${user}`,
-        "is not a bcrypt hash ($2y$, $2b$ or $2a$, as htpasswd -nBC 10 makes)",
-      );
+      fail(field, "is not a bcrypt hash ($2y$, $2b$ or $2a$, as htpasswd -nBC 10 makes)");
     }
     const cost = Number(match[1]);
     if (cost < 4 || cost > 31) {
-      fail(`basic_auth_users.${user}`, `bcrypt cost ${match[1]} is invalid (4 to 31)`);
+      fail(field, `bcrypt cost ${match[1]} is invalid (4 to 31)`);
     }
     if (cost > MAX_BCRYPT_COST) {
       fail(
-        `basic_auth_users.${user}`,
+        field,
         `bcrypt cost ${cost} makes each login take seconds (at most ${MAX_BCRYPT_COST}; htpasswd -nBC 10 makes 10)`,
       );
     }

@@ -1,8 +1,27 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { verify as bcryptVerify } from "@node-rs/bcrypt";
 
-/** Compared against when the user is unknown, so that timing does not tell which users exist. */
+/** Compared against for an unknown user when no user is configured at all. */
 const DUMMY_HASH = "$2y$10$nzgJ949J0wGVHjz6dI.tf.vchSu79NvDQTaDibLwP11jDzaVF/Sxq";
+
+/**
+ * The hash an unknown user's password is checked against, so that the check costs what a real
+ * user's does: one of the configured users' own hashes, picked by a keyed hash of the name. A fixed
+ * cost would set apart every user whose cost differs (one at the highest cost sets apart the cheaper
+ * ones, the most common cost the rest); this way each name, known or not, always costs the same,
+ * and unknown names cost what the users cost, in the same proportions. The key is derived from the
+ * hashes, which a client never sees, so the pick is stable across restarts yet not predictable.
+ * The check's result is ignored: no password logs in a user that does not exist.
+ */
+function standInHash(users: ReadonlyMap<string, string>): (user: string) => string {
+  const hashes = [...users.values()];
+  if (hashes.length === 0) return () => DUMMY_HASH;
+  const key = createHash("sha256").update(hashes.join("\0")).digest();
+  return (user) => {
+    const pick = createHmac("sha256", key).update(user).digest().readUIntBE(0, 6);
+    return hashes[pick % hashes.length] ?? DUMMY_HASH;
+  };
+}
 
 export interface CredentialCheckOptions {
   users: ReadonlyMap<string, string>;
@@ -41,6 +60,7 @@ export function createCredentialChecks(options: CredentialCheckOptions): Credent
     badCacheSize = 1024,
     onQueue,
   } = options;
+  const standIn = standInHash(users);
   const good = new Set<string>();
   const bad = new Set<string>();
   const inFlight = new Map<string, Promise<boolean>>();
@@ -84,7 +104,7 @@ export function createCredentialChecks(options: CredentialCheckOptions): Credent
       let pending = inFlight.get(key);
       if (pending === undefined) {
         if (running >= concurrency && waiting.length >= maxWaiting) return "busy";
-        pending = run(password, hash ?? DUMMY_HASH).then((ok) => {
+        pending = run(password, hash ?? standIn(user)).then((ok) => {
           const valid = ok && hash !== undefined;
           if (valid) remember(good, goodCacheSize, key);
           else remember(bad, badCacheSize, key);

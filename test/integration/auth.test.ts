@@ -2,7 +2,10 @@ import { verify as bcryptVerify, hashSync } from "@node-rs/bcrypt";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { basicAuth } from "../../src/http/auth.js";
-import type { CredentialCheckOptions } from "../../src/http/credential-checks.js";
+import {
+  createCredentialChecks,
+  type CredentialCheckOptions,
+} from "../../src/http/credential-checks.js";
 import { listen } from "../../src/http/server.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { STUB_STATUS } from "../landing-status.js";
@@ -149,5 +152,80 @@ describe("basic auth under a flood of wrong credentials", () => {
     expect(denied.status).toBe(401);
     expect(denied.body).toBe("Unauthorized\n");
     expect((await auth.ask("/no/such/path", "alice", "s3cret")).status).toBe(404);
+  });
+});
+
+describe("the check for a user that does not exist", () => {
+  /** A bcrypt-shaped hash at `cost`; bcrypt is injected here, so only its cost field matters. */
+  const shaped = (cost: number, n: number) =>
+    `$2b$${String(cost).padStart(2, "0")}$${String(n).padStart(53, ".")}`;
+  const costOf = (hash: string) => Number(hash.slice(4, 6));
+  const names = Array.from({ length: 200 }, (_, i) => `nobody-${i}`);
+
+  /** The hash each check ran against, with an injected bcrypt that says yes to everything. */
+  async function hashesChecked(users: Map<string, string>, logins: [string, string][]) {
+    const seen: string[] = [];
+    const checks = createCredentialChecks({
+      users,
+      maxWaiting: logins.length,
+      verify: (_password, hash) => {
+        seen.push(hash);
+        return Promise.resolve(true);
+      },
+    });
+    const results = await Promise.all(
+      logins.map(async ([user, password]) => checks.check(user, password)),
+    );
+    return { seen, results };
+  }
+
+  it("costs what the users' checks cost, not a fixed cost of 10", async () => {
+    for (const cost of [4, 12]) {
+      const users = new Map([["alice", shaped(cost, 1)]]);
+      const { seen, results } = await hashesChecked(
+        users,
+        names.map((name) => [name, "s3cret"]),
+      );
+      expect(new Set(seen.map(costOf))).toEqual(new Set([cost]));
+      // bcrypt said yes: still no login for a user that does not exist.
+      expect(new Set(results)).toEqual(new Set([false]));
+    }
+  });
+
+  it("with users at costs 4 and 12, costs one of them for each name, in their proportions, the same every time", async () => {
+    const users = new Map([
+      ["alice", shaped(4, 1)],
+      ["bob", shaped(12, 2)],
+      ["carol", shaped(12, 3)],
+      ["dave", shaped(12, 4)],
+    ]);
+    const first = await hashesChecked(
+      users,
+      names.map((name) => [name, "one"]),
+    );
+    const again = await hashesChecked(
+      users,
+      names.map((name) => [name, "two"]),
+    );
+    expect(again.seen).toEqual(first.seen);
+    expect(new Set(first.seen)).toEqual(new Set(users.values()));
+    // One user in four is at cost 4: 50 names expected of 200, fixed here since the hashes are.
+    const cheap = first.seen.filter((hash) => costOf(hash) === 4).length;
+    expect(cheap).toBeGreaterThan(25);
+    expect(cheap).toBeLessThan(75);
+    expect(new Set([...first.results, ...again.results])).toEqual(new Set([false]));
+  });
+
+  it("still lets the users in, each checked against their own hash", async () => {
+    const users = new Map([
+      ["alice", shaped(4, 1)],
+      ["bob", shaped(12, 2)],
+    ]);
+    const { seen, results } = await hashesChecked(users, [
+      ["alice", "a"],
+      ["bob", "b"],
+    ]);
+    expect(seen).toEqual([shaped(4, 1), shaped(12, 2)]);
+    expect(results).toEqual([true, true]);
   });
 });

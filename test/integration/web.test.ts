@@ -88,7 +88,7 @@ describe("loadWebConfig", () => {
     [
       "an unreadable cert",
       "tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n",
-      'tls_server_config.cert_file: cannot read "nope.crt" (ENOENT)',
+      "tls_server_config.cert_file: cannot read the file it names (ENOENT)",
     ],
     [
       "a key that does not match the certificate",
@@ -98,7 +98,7 @@ describe("loadWebConfig", () => {
     [
       "a bad client auth type",
       `${TLS}  client_auth_type: Always\n`,
-      'tls_server_config.client_auth_type: "Always" is not one of',
+      "tls_server_config.client_auth_type: is not one of NoClientCert,",
     ],
     [
       "verification without a CA",
@@ -108,7 +108,7 @@ describe("loadWebConfig", () => {
     [
       "a bad TLS version",
       `${TLS}  min_version: TLS14\n`,
-      'tls_server_config.min_version: "TLS14" is not one of TLS10, TLS11, TLS12, TLS13',
+      "tls_server_config.min_version: is not one of TLS10, TLS11, TLS12, TLS13",
     ],
     [
       "a hash that is not bcrypt",
@@ -183,6 +183,106 @@ describe("loadWebConfig", () => {
   });
 });
 
+describe("loadWebConfig never echoes what the file holds", () => {
+  const TOP = "(supported: tls_server_config, http_server_config, basic_auth_users)";
+
+  it("refuses a file that is no web config, such as /etc/shadow, without quoting a line of it", () => {
+    const shadow =
+      "root:$y$j9T$c2FsdA$c2VjcmV0aGFzaA:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n";
+    for (const yaml of [shadow, '"root:x:0:0":\n  1: a\n']) {
+      const text = failure(yaml);
+      expect(text).toBe(
+        `--web.config.file: a top-level key is unknown and not shown, as it is not a field name ${TOP}`,
+      );
+      expect(text).not.toContain("root");
+    }
+    expect(failure(`${TLS}  "pass: hunter2": x\n`)).toBe(
+      "--web.config.file: a key in tls_server_config is unknown and not shown, as it is not a field name (supported: cert_file, key_file, client_auth_type, client_ca_file, min_version, max_version)",
+    );
+  });
+
+  it("shows a user name escaped and cut to 32 characters, on one line", () => {
+    const coloured = failure('basic_auth_users:\n  "a\\nb\\e[31mc\\u202ed": plaintext\n');
+    expect(coloured).toBe(
+      "--web.config.file: basic_auth_users.a\\x0ab\\x1b[31mc\\u202ed: is not a bcrypt hash ($2y$, $2b$ or $2a$, as htpasswd -nBC 10 makes)",
+    );
+    const long = failure(`basic_auth_users:\n  ${"u".repeat(1000)}: plaintext\n`);
+    expect(long).toContain(`basic_auth_users.${"u".repeat(32)}…: is not a bcrypt hash`);
+    expect(long).not.toContain("u".repeat(33));
+    const typed = failure(`basic_auth_users:\n  ? [${"v".repeat(100)}]\n  : x\n`);
+    expect(typed).toContain(`basic_auth_users.["${"v".repeat(30)}…: the key is a collection`);
+  });
+
+  it.each([
+    ["a cert file name", "tls_server_config:\n  cert_file: VALUE-1.crt\n  key_file: server.key\n"],
+    ["a client auth type", `${TLS}  client_auth_type: VALUE-2\n`],
+    ["a TLS version", `${TLS}  max_version: VALUE-3\n`],
+    ["a password hash", "basic_auth_users:\n  alice: VALUE-4\n"],
+    ["a list where a string belongs", `tls_server_config:\n  cert_file: [VALUE-5]\n`],
+  ])("never shows a value: %s", (_name, yaml) => {
+    const text = failure(yaml);
+    expect(text).toMatch(/^--web\.config\.file: (tls_server_config|basic_auth_users)\./);
+    expect(text).not.toContain("VALUE");
+  });
+
+  it("shows the config file's own path escaped", () => {
+    const path = webConfig("bad\nname\u001b[31m.yml", "tls_server_config: [\n");
+    expect(() => loadWebConfig(path)).toThrow(
+      new ConfigError(
+        "--web.config.file",
+        `"${dir}/bad\\x0aname\\x1b[31m.yml": invalid YAML at line 2`,
+      ),
+    );
+  });
+});
+
+describe("YAML aliases and tags in the web config", () => {
+  // Nine levels of nine: 9^9 (387 million) "lol"s once every alias is expanded.
+  const laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+  for (let i = 1; i < 9; i++) {
+    const [name, previous] = ["abcdefghi"[i], "abcdefghi"[i - 1]];
+    laughs.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+  }
+
+  it("refuses a billion laughs alias bomb with one line, as invalid configuration", () => {
+    const path = webConfig("laughs.yml", `${laughs.join("\n")}\n`);
+    expect(() => loadWebConfig(path)).toThrow(
+      new ConfigError(
+        "--web.config.file",
+        `"${path}": invalid YAML: its aliases expand too far (as in a billion laughs attack)`,
+      ),
+    );
+  });
+
+  it("refuses an alias to no anchor as invalid configuration", () => {
+    expect(failure("basic_auth_users: *nobody\n")).toMatch(
+      /: invalid YAML: an alias names no anchor before it$/,
+    );
+  });
+
+  it("still reads a few aliases", () => {
+    const config = loadWebConfig(
+      webConfig("alias.yml", `basic_auth_users:\n  alice: &h "${HASH}"\n  bob: *h\n`),
+    );
+    expect([...(config.users ?? [])]).toEqual([
+      ["alice", HASH],
+      ["bob", HASH],
+    ]);
+  });
+
+  it.each([
+    ["!!omap", `basic_auth_users: !!omap\n  - alice: "${HASH}"\n`],
+    ["!!set", `basic_auth_users: !!set\n  ? alice\n`],
+  ])(
+    "refuses %s where the users mapping belongs instead of turning basic auth off",
+    (_tag, yaml) => {
+      expect(failure(yaml)).toBe(
+        "--web.config.file: basic_auth_users: must be a mapping of user name to bcrypt hash",
+      );
+    },
+  );
+});
+
 async function answer(url: string, dispatcher: Agent, headers: Record<string, string> = {}) {
   const response = await request(url, { dispatcher, headers });
   return {
@@ -223,13 +323,13 @@ describe("loadWebConfig reads files bounded, regular files only", () => {
     symlinkSync("/dev/zero", join(dir, "zero.key"));
     writeFileSync(join(dir, "large-ca.crt"), big);
     expect(failure(`${TLS}  client_ca_file: large-ca.crt\n`)).toBe(
-      '--web.config.file: tls_server_config.client_ca_file: "large-ca.crt" is larger than 1048576 bytes',
+      "--web.config.file: tls_server_config.client_ca_file: the file it names is larger than 1048576 bytes",
     );
     expect(failure("tls_server_config:\n  cert_file: fifo.crt\n  key_file: server.key\n")).toBe(
-      '--web.config.file: tls_server_config.cert_file: "fifo.crt" is not a regular file',
+      "--web.config.file: tls_server_config.cert_file: the file it names is not a regular file",
     );
     expect(failure("tls_server_config:\n  cert_file: server.crt\n  key_file: zero.key\n")).toBe(
-      '--web.config.file: tls_server_config.key_file: "zero.key" is not a regular file',
+      "--web.config.file: tls_server_config.key_file: the file it names is not a regular file",
     );
   });
 });

@@ -27,8 +27,10 @@ afterEach(async () => {
   simulator = undefined;
 });
 
-function run(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...BASE_ENV, ...env } });
+function run(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Running {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, ...args], {
+    env: { ...BASE_ENV, ...env },
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout.setEncoding("utf8").on("data", (d: string) => stdout.push(d));
@@ -178,18 +180,18 @@ describe("the exporter process", () => {
     expect((await proc.exit).code).toBe(0);
   });
 
-  it("exits 1 with a line naming the listen address when it is taken", async () => {
+  it("exits 1 with one plain line naming the listen address when it is taken", async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as { port: number };
     try {
       const proc = run([`--web.listen-address=127.0.0.1:${port}`], { USEAPI_TOKEN: TOKEN });
       expect((await proc.exit).code).toBe(1);
-      const lines = proc.stdout.join("").trimEnd().split("\n");
-      const last = JSON.parse(lines.at(-1) ?? "{}") as { level?: string; msg?: string };
-      expect(last.msg).toBe(
-        `cannot start: --web.listen-address 127.0.0.1:${port}: address already in use`,
+      // Like a configuration error: one line on stderr, not a JSON log line.
+      expect(proc.stderr.join("")).toBe(
+        `useapi-minimax-exporter: cannot start: --web.listen-address 127.0.0.1:${port}: address already in use\n`,
       );
+      expect(proc.stdout.join("")).toBe("");
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
@@ -228,6 +230,27 @@ describe("signals during startup", () => {
       expect(await proc.exit).toEqual({ code: 0, signal: null });
     },
   );
+
+  // The README's limit: no code of ours runs before Node's bootstrap ends, so a SIGHUP that early
+  // meets its default action. A preload that blocks holds the process in that moment.
+  it("ends by SIGHUP when it lands before main.ts runs, as Node's default action", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "process-hup-"));
+    const hold = join(dir, "hold");
+    execFileSync("mkfifo", [hold]);
+    const preload = join(dir, "hold.mjs");
+    writeFileSync(
+      preload,
+      `import { readFileSync, writeSync } from "node:fs";\nwriteSync(1, "held\\n");\nreadFileSync(${JSON.stringify(hold)});\n`,
+    );
+    const proc = run(["--web.listen-address=127.0.0.1:0"], { USEAPI_TOKEN: TOKEN }, [
+      "--import",
+      preload,
+    ]);
+    await output(proc, /held/);
+    expect(caughtSignals(proc.child.pid ?? 0).has(1)).toBe(false);
+    proc.child.kill("SIGHUP");
+    expect(await proc.exit).toEqual({ code: null, signal: "SIGHUP" });
+  });
 
   it("survives a SIGHUP sent as soon as the handlers are installed, then serves and stops", async () => {
     simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 2, idleAccounts: 0 });
@@ -283,8 +306,36 @@ describe("the web config file at startup", () => {
     const proc = run([`--web.config.file=${web}`], { USEAPI_TOKEN: TOKEN });
     expect((await proc.exit).code).toBe(2);
     expect(proc.stderr.join("")).toBe(
-      'useapi-minimax-exporter: invalid configuration: --web.config.file: tls_server_config.cert_file: "zero.crt" is not a regular file\n',
+      "useapi-minimax-exporter: invalid configuration: --web.config.file: tls_server_config.cert_file: the file it names is not a regular file\n",
     );
+  });
+
+  it("refuses a billion laughs alias bomb with exit code 2 and one line", async () => {
+    const web = join(dir, "laughs.yml");
+    // Nine levels of nine: 9^9 (387 million) "lol"s once every alias is expanded.
+    const lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (let i = 1; i < 9; i++) {
+      const [name, previous] = ["abcdefghi"[i], "abcdefghi"[i - 1]];
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+    }
+    writeFileSync(web, `${lines.join("\n")}\n`);
+    const proc = run([`--web.config.file=${web}`], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      `useapi-minimax-exporter: invalid configuration: --web.config.file: "${web}": invalid YAML: its aliases expand too far (as in a billion laughs attack)\n`,
+    );
+  });
+
+  it("refuses a file that is no web config without quoting it, with exit code 2", async () => {
+    const web = join(dir, "shadow");
+    writeFileSync(web, "root:$y$j9T$c2FsdA$c2VjcmV0:20228:0:99999:7:::\n");
+    const proc = run([`--web.config.file=${web}`], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    const text = proc.stderr.join("");
+    expect(text).toMatch(
+      /^[^\n]*--web\.config\.file: a top-level key is unknown and not shown[^\n]*\n$/,
+    );
+    expect(text).not.toContain("root");
   });
 });
 
@@ -307,6 +358,16 @@ describe("the token at startup", () => {
     const proc = run([`--useapi.token-file=${big}`]);
     expect((await proc.exit).code).toBe(2);
     expect(proc.stderr.join("")).toContain(`"${big}" is larger than 4096 bytes`);
+  });
+
+  it("refuses the token itself given as the token file, without showing it", async () => {
+    const proc = run([`--useapi.token-file=${TOKEN}`]);
+    expect((await proc.exit).code).toBe(2);
+    const text = proc.stderr.join("");
+    expect(text).toBe(
+      "useapi-minimax-exporter: invalid configuration: --useapi.token-file: looks like a useapi.net token (not shown), not a file name: put the token in a file\n",
+    );
+    expect(text).not.toContain(TOKEN.split(":")[1]);
   });
 
   it("refuses a token that is not a valid header value without showing it", async () => {

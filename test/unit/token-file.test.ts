@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.js";
-import { MAX_TOKEN_FILE_BYTES, readTokenFile, tokenProblem } from "../../src/config/token-file.js";
+import {
+  looksLikeToken,
+  MAX_TOKEN_FILE_BYTES,
+  readTokenFile,
+  tokenProblem,
+} from "../../src/config/token-file.js";
 import { fileToken, fixedToken } from "../../src/upstream/token.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
@@ -88,6 +93,28 @@ describe("reading a token file", () => {
     expect(readTokenFile(above)).toEqual({
       ok: false,
       problem: `"${above}" is larger than ${MAX_TOKEN_FILE_BYTES} bytes`,
+    });
+  });
+
+  it("refuses a token given as the file name, saying so without showing it", () => {
+    for (const given of [TOKEN, ` ${TOKEN}`, "user:1-x"]) {
+      const result = readTokenFile(given);
+      expect(result).toEqual({
+        ok: false,
+        problem:
+          "looks like a useapi.net token (not shown), not a file name: put the token in a file",
+      });
+      expect(JSON.stringify(result)).not.toContain(given.trim());
+    }
+    expect(looksLikeToken("/run/secrets/user:1234-token")).toBe(false);
+    expect(looksLikeToken("user:name")).toBe(false);
+  });
+
+  it("shows a file name escaped, on one line", () => {
+    const dir = tempDir();
+    expect(readTokenFile(join(dir, "a\nb\u001b[31m"))).toEqual({
+      ok: false,
+      problem: `cannot read "${dir}/a\\x0ab\\x1b[31m" (ENOENT)`,
     });
   });
 
