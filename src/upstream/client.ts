@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from "undici";
 import { isRecord, LimitError, PayloadError } from "./json-checks.js";
+import { jsonBounds, scanJson } from "./json-scan.js";
 import { redact, safeText } from "./redaction.js";
 import type { FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
@@ -39,6 +40,7 @@ class TooLargeError extends Error {}
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { timeoutMs, maxResponseBytes, now = Date.now } = options;
+  const bounds = jsonBounds(maxResponseBytes);
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
@@ -98,6 +100,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // PayloadError) can carry a token into a label, a page or a log line.
       const secrets = options.token.secrets();
       const text = redact(await readCapped(response.body, maxResponseBytes), secrets);
+      // Before JSON.parse, whose memory and reviver's stack a hostile shape would exhaust.
+      const refusal = scanJson(text, bounds);
+      if (refusal !== undefined) return refusal;
       let body: unknown;
       try {
         body = parseRedacted(text, secrets);
@@ -158,7 +163,7 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap
 /**
  * JSON.parse of text already redacted. An escape (\u0041, or \/ for a slash) could still spell a
  * token, so a body with any backslash is parsed with a reviver that redacts every key and string
- * as well (slower, and rare).
+ * as well (slower, and rare). The reviver recurses once per level: scanJson bounds the depth first.
  */
 function parseRedacted(text: string, secrets: readonly string[]): unknown {
   if (!text.includes("\\")) return JSON.parse(text);
