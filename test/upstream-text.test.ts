@@ -170,6 +170,49 @@ describe("upstream text in logs and pages", () => {
   });
 });
 
+describe("the token spelled otherwise by the upstream", () => {
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+  const hex = (c: string) => c.charCodeAt(0).toString(16);
+  const forms: [string, string][] = [
+    ["upper case", TOKEN.toUpperCase()],
+    ["percent-encoded, upper-case hex", encodeURIComponent(TOKEN)],
+    [
+      "percent-encoded, lower-case hex",
+      encodeURIComponent(TOKEN).replace(/%[0-9A-F]{2}/g, (s) => s.toLowerCase()),
+    ],
+    ["every character percent-encoded", Array.from(TOKEN, (c) => `%${hex(c)}`).join("")],
+    ["base64", base64(TOKEN)],
+    ["base64url", Buffer.from(TOKEN).toString("base64url")],
+    ["base64 after one byte", base64(`x${TOKEN}`)],
+    ["base64 of Basic credentials (two bytes before the token)", base64(`u:${TOKEN}`)],
+  ];
+
+  it("is replaced in account IDs (labels, the landing page) and in error texts (logs)", async () => {
+    const upstream = await fixedUpstream();
+    servers.push(upstream.server);
+    stack = await startStack({ flags: [`--useapi.base-url=${upstream.url}`] });
+    upstream.answer(JSON.stringify({ accounts: forms.map(([, form]) => `id ${form}`) }));
+    expect(await stack.exporter.poller.pollOnce()).toBe("success");
+    const metrics = await scrape(stack);
+    expect(metrics).toContain('useapi_minimax_agent_jobs_executing{account="id [token]"} 0');
+    for (const [, form] of forms) {
+      upstream.answer(JSON.stringify({ accounts: [], executing: { [`key ${form}`]: 5 } }));
+      expect(await stack.exporter.poller.pollOnce()).toBe("invalid_payload");
+    }
+    const details = records(stack.logs)
+      .filter((r) => r.msg === "poll finished" && r["outcome"] === "invalid_payload")
+      .map((r) => r.detail ?? "");
+    const redacted = details.filter(
+      (d) => d.startsWith('executing["key ') && d.includes("[token]"),
+    );
+    expect(redacted, details.join("\n")).toHaveLength(forms.length);
+    const texts = await everything(stack);
+    for (const [name, form] of forms) {
+      for (const text of texts) expect(text, name).not.toContain(form);
+    }
+  });
+});
+
 describe("status lookups", () => {
   it("log a long account ID cut to the detail bound", async () => {
     const upstream = await fixedUpstream();
