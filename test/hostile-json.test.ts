@@ -143,6 +143,19 @@ describe("scanJson", () => {
     expect(scanJson(`["\\\\"${depth(40)}]`, bounds)?.outcome).toBe("invalid_json");
   });
 
+  it("passes the most crowded answer the default bounds allow: 10,000 accounts, 100,000 jobs", () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => String(i));
+    const jobs = (a: string) =>
+      Array.from({ length: 10 }, (_, j) => ({ jobId: `${a}-${j}`, elapsed: "0:01" }));
+    const body = JSON.stringify({
+      accounts: ids,
+      summary: Object.fromEntries(ids.map((a) => [a, { executing: 10 }])),
+      executing: Object.fromEntries(ids.map((a) => [a, jobs(a)])),
+    });
+    expect(body.length).toBeLessThanOrEqual(CAP);
+    expect(scanJson(body, bounds)).toBeUndefined();
+  });
+
   it("leaves what is not JSON to JSON.parse, which says where it stops", () => {
     expect(scanJson('{"unterminated', bounds)).toBeUndefined();
     expect(scanJson("]]]]}}", bounds)).toBeUndefined();

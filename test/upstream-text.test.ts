@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_DETAIL_CHARS } from "../src/upstream/redaction.js";
+import { MAX_DETAIL_CHARS, redact } from "../src/upstream/redaction.js";
 import { createUpstreamClient } from "../src/upstream/client.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createStatusResolver } from "../src/sources/job-status/resolver.js";
@@ -210,6 +210,29 @@ describe("the token spelled otherwise by the upstream", () => {
     for (const [name, form] of forms) {
       for (const text of texts) expect(text, name).not.toContain(form);
     }
+  });
+});
+
+describe("redact", () => {
+  it("finds a token with JSON's special characters in every spelling, and leaves the rest alone", () => {
+    const token = 'ab"c\\d/e%f-ghij';
+    const spellings = [
+      token,
+      token.toUpperCase(),
+      JSON.stringify(token).slice(1, -1),
+      encodeURIComponent(token),
+      encodeURIComponent(token).toLowerCase(),
+      `ab${encodeURIComponent('"')}c\\\\d\\/e%25f-ghij`,
+      Buffer.from(token).toString("base64"),
+      Buffer.from(`Basic ${token}`).toString("base64url"),
+    ];
+    for (const spelled of spellings) {
+      const out = redact(`<${spelled}>`, [token]);
+      expect(out, spelled).toContain("[token]");
+      expect(out, spelled).not.toContain(spelled);
+    }
+    const near = `${token.slice(0, -1)} ${token.slice(1)} ${Buffer.from(token.slice(1)).toString("base64")}`;
+    expect(redact(near, [token])).toBe(near);
   });
 });
 
