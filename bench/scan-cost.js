@@ -9,19 +9,17 @@ import { jsonBounds, scanJson } from "../dist/upstream/json-scan.js";
 import { redact } from "../dist/upstream/redaction.js";
 import { median, round, TOKEN } from "./common.js";
 
-const CAP = 4 * 2 ** 20;
 /** The current token and the two previous ones a rotated token file keeps. */
 const SECRETS = [TOKEN, `${TOKEN}-previous`, `${TOKEN}-older`];
 
-/** The largest answer of `generatePayload` (5 jobs per account) under the cap. */
-function answerUnderCap() {
-  let accounts = 1000;
-  let text = "";
-  for (;;) {
-    const next = JSON.stringify(generatePayload({ seed: 1, accounts, jobsPerAccount: 5 }));
-    if (next.length > CAP) return { accounts: accounts - 500, text };
-    text = next;
-    accounts += 500;
+/** A large answer of `generatePayload` (5 jobs per account) under `cap`, sized from a sample. */
+function answerUnderCap(cap) {
+  const text = (accounts) =>
+    JSON.stringify(generatePayload({ seed: 1, accounts, jobsPerAccount: 5 }));
+  const perAccount = text(100).length / 100;
+  for (let accounts = Math.floor(cap / perAccount); ; accounts = Math.floor(accounts * 0.98)) {
+    const body = text(accounts);
+    if (body.length <= cap) return { accounts, text: body };
   }
 }
 
@@ -35,9 +33,9 @@ function timeMs(fn, iterations) {
   return median(times);
 }
 
-export function runScanCost({ iterations = 21 } = {}) {
-  const { accounts, text } = answerUnderCap();
-  const bounds = jsonBounds(CAP);
+export function runScanCost({ cap = 4 * 2 ** 20, iterations = 21 } = {}) {
+  const { accounts, text } = answerUnderCap(cap);
+  const bounds = jsonBounds(cap);
   if (scanJson(text, bounds) !== undefined) throw new Error("the scan refused a generated answer");
   const parseMs = timeMs(() => JSON.parse(text), iterations);
   const scanMs = timeMs(() => scanJson(text, bounds), iterations);
