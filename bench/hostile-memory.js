@@ -56,6 +56,8 @@ export const BODIES = {
   "[] as account IDs": () => fill('{"accounts":[', "[],", "[]]}"),
   "0 as account IDs": () => fill('{"accounts":[', "0,", "0]}"),
   '"ab" as account IDs': () => fill('{"accounts":[', '"ab",', '"ab"]}'),
+  '"ab" as account IDs, a backslash before': () =>
+    fill('{"x":"\\n","accounts":[', '"ab",', '"ab"]}'),
   "one-key objects as jobs, every key new": () =>
     listUnderCap('{"accounts":["1"],"executing":{"1":[', (i) => `{${key(i)}}`, "]}}"),
   "keys of one summary object": () => listUnderCap('{"accounts":[],"summary":{', key, "}}"),

@@ -8,6 +8,7 @@ import {
   MAX_JSON_DEPTH,
   scanJson,
 } from "../src/upstream/json-scan.js";
+import { redactParsed } from "../src/upstream/redact-parsed.js";
 import { MAX_DETAIL_CHARS } from "../src/upstream/redaction.js";
 import { ownSamples, scrape, startStack, type Stack } from "./harness.js";
 
@@ -68,7 +69,7 @@ describe(
         /^body nests deeper than 32 levels at position 43$/,
       ],
       [
-        "the same after a backslash, which sends the body through the reviver",
+        "the same after a backslash, which sends the parsed body through a second redaction",
         nested('{"note":"a\\nb","accounts":['),
         "invalid_json",
         /^body nests deeper than 32 levels at position 57$/,
@@ -123,6 +124,40 @@ describe(
     });
   },
 );
+
+describe("redactParsed", () => {
+  const token = "user:1234-abcdefghijklmnopqrstuv";
+
+  it("walks a million levels without a stack overflow, redacting the string at the bottom", () => {
+    const root: unknown[] = [];
+    let bottom = root;
+    for (let i = 0; i < 1_000_000; i++) {
+      const next: unknown[] = [];
+      bottom.push(next);
+      bottom = next;
+    }
+    bottom.push(`Bearer ${token}`, { [token]: { [`x${token}`]: token } }, "short", 5, null);
+    expect(redactParsed(root, [token])).toBe(root);
+    expect(bottom).toEqual([
+      "Bearer [token]",
+      { "[token]": { "x[token]": "[token]" } },
+      "short",
+      5,
+      null,
+    ]);
+  });
+
+  it("rebuilds the body itself when one of its keys changes, keeping the order of its keys", () => {
+    const body = JSON.parse(`{"a":1,"${token}":2,"__proto__":"${token}"}`) as object;
+    const out = redactParsed(body, [token]);
+    expect(Object.entries(out as object)).toEqual([
+      ["a", 1],
+      ["[token]", 2],
+      ["__proto__", "[token]"],
+    ]);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+});
 
 describe("scanJson", () => {
   const bounds = jsonBounds(CAP);

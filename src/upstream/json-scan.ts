@@ -1,7 +1,8 @@
 /**
  * A linear pass over an answer's text before JSON.parse: it refuses bodies whose parsing alone
  * would take memory far beyond their size (millions of nested or empty containers, millions of
- * tiny values), and nesting deep enough to overflow the stack of JSON.parse's reviver.
+ * tiny values), and nesting far beyond any documented answer, which code that recurses over a
+ * parsed body could not take.
  */
 
 /**

@@ -68,6 +68,20 @@ function base64Cores(secret: string): string[] {
   return [...cores];
 }
 
+/** Length of the shortest text that can spell one of `secrets`: shorter strings need no look. */
+export function shortestSpelling(secrets: readonly string[]): number {
+  let shortest = Infinity;
+  for (const secret of secrets) {
+    if (secret === "") continue;
+    shortest = Math.min(
+      shortest,
+      secret.length,
+      ...spellingsOf(secret).base64.map((c) => c.length),
+    );
+  }
+  return shortest;
+}
+
 /**
  * `text` with every secret replaced by [token]: as it is, in any letter case, percent-encoded,
  * JSON-escaped or base64-encoded. Replaced before any cut, so that no cut can leave a piece of a
