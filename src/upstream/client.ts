@@ -1,5 +1,7 @@
 import { Agent, request, type Dispatcher } from "undici";
-import { isRecord, LimitError, PayloadError } from "./json-checks.js";
+import { LimitError, PayloadError } from "./json-checks.js";
+import { jsonBounds, scanJson } from "./json-scan.js";
+import { redactParsed } from "./redact-parsed.js";
 import { redact, safeText } from "./redaction.js";
 import type { FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
@@ -39,6 +41,7 @@ class TooLargeError extends Error {}
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { timeoutMs, maxResponseBytes, now = Date.now } = options;
+  const bounds = jsonBounds(maxResponseBytes);
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
@@ -98,6 +101,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // PayloadError) can carry a token into a label, a page or a log line.
       const secrets = options.token.secrets();
       const text = redact(await readCapped(response.body, maxResponseBytes), secrets);
+      // Before JSON.parse, whose memory a hostile shape would exhaust.
+      const refusal = scanJson(text, bounds);
+      if (refusal !== undefined) return refusal;
       let body: unknown;
       try {
         body = parseRedacted(text, secrets);
@@ -157,18 +163,11 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap
 
 /**
  * JSON.parse of text already redacted. An escape (\u0041, or \/ for a slash) could still spell a
- * token, so a body with any backslash is parsed with a reviver that redacts every key and string
- * as well (slower, and rare).
+ * token, so the strings and keys of a body with any backslash are redacted again once parsed.
  */
 function parseRedacted(text: string, secrets: readonly string[]): unknown {
-  if (!text.includes("\\")) return JSON.parse(text);
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (typeof value === "string") return redact(value, secrets);
-    if (isRecord(value) && Object.keys(value).some((key) => redact(key, secrets) !== key)) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, secrets), v]));
-    }
-    return value;
-  });
+  const body: unknown = JSON.parse(text);
+  return text.includes("\\") ? redactParsed(body, secrets) : body;
 }
 
 /** V8's message quotes the start of the body, so it is never used: only where parsing stopped. */

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_DETAIL_CHARS } from "../../src/upstream/redaction.js";
+import { MAX_DETAIL_CHARS, redact } from "../../src/upstream/redaction.js";
 import { createUpstreamClient } from "../../src/upstream/client.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { createStatusResolver } from "../../src/sources/job-status/resolver.js";
@@ -167,6 +167,72 @@ describe("upstream text in logs and pages", () => {
       expect(text).not.toContain(first);
       expect(text).not.toContain(second);
     }
+  });
+});
+
+describe("the token spelled otherwise by the upstream", () => {
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+  const hex = (c: string) => c.charCodeAt(0).toString(16);
+  const forms: [string, string][] = [
+    ["upper case", TOKEN.toUpperCase()],
+    ["percent-encoded, upper-case hex", encodeURIComponent(TOKEN)],
+    [
+      "percent-encoded, lower-case hex",
+      encodeURIComponent(TOKEN).replace(/%[0-9A-F]{2}/g, (s) => s.toLowerCase()),
+    ],
+    ["every character percent-encoded", Array.from(TOKEN, (c) => `%${hex(c)}`).join("")],
+    ["base64", base64(TOKEN)],
+    ["base64url", Buffer.from(TOKEN).toString("base64url")],
+    ["base64 after one byte", base64(`x${TOKEN}`)],
+    ["base64 of Basic credentials (two bytes before the token)", base64(`u:${TOKEN}`)],
+  ];
+
+  it("is replaced in account IDs (labels, the landing page) and in error texts (logs)", async () => {
+    const upstream = await fixedUpstream();
+    servers.push(upstream.server);
+    stack = await startStack({ flags: [`--useapi.base-url=${upstream.url}`] });
+    upstream.answer(JSON.stringify({ accounts: forms.map(([, form]) => `id ${form}`) }));
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+    const metrics = await scrape(stack);
+    expect(metrics).toContain('useapi_minimax_agent_jobs_executing{account="id [token]"} 0');
+    for (const [, form] of forms) {
+      upstream.answer(JSON.stringify({ accounts: [], executing: { [`key ${form}`]: 5 } }));
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe("invalid_payload");
+    }
+    const details = records(stack.logs)
+      .filter((r) => r.msg === "poll finished" && r["outcome"] === "invalid_payload")
+      .map((r) => r.detail ?? "");
+    const redacted = details.filter(
+      (d) => d.startsWith('executing["key ') && d.includes("[token]"),
+    );
+    expect(redacted, details.join("\n")).toHaveLength(forms.length);
+    const texts = await everything(stack);
+    for (const [name, form] of forms) {
+      for (const text of texts) expect(text, name).not.toContain(form);
+    }
+  });
+});
+
+describe("redact", () => {
+  it("finds a token with JSON's special characters in every spelling, and leaves the rest alone", () => {
+    const token = 'ab"c\\d/e%f-ghij';
+    const spellings = [
+      token,
+      token.toUpperCase(),
+      JSON.stringify(token).slice(1, -1),
+      encodeURIComponent(token),
+      encodeURIComponent(token).toLowerCase(),
+      `ab${encodeURIComponent('"')}c\\\\d\\/e%25f-ghij`,
+      Buffer.from(token).toString("base64"),
+      Buffer.from(`Basic ${token}`).toString("base64url"),
+    ];
+    for (const spelled of spellings) {
+      const out = redact(`<${spelled}>`, [token]);
+      expect(out, spelled).toContain("[token]");
+      expect(out, spelled).not.toContain(spelled);
+    }
+    const near = `${token.slice(0, -1)} ${token.slice(1)} ${Buffer.from(token.slice(1)).toString("base64")}`;
+    expect(redact(near, [token])).toBe(near);
   });
 });
 

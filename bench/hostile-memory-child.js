@@ -1,0 +1,39 @@
+// Child process of hostile-memory.js: the exporter alone at its default flags (4 MiB body cap,
+// default account and job bounds), polling the jobs list once on command.
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { startExporter } from "../dist/exporter.js";
+import { stackConfig } from "../dist/simulator/stack.js";
+import { silentLogger, TOKEN } from "./common.js";
+
+/** Peak resident set of this process so far, in MiB (the kernel's high-water mark). */
+function peakMb() {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  return Number(kb) / 1024;
+}
+
+const config = stackConfig({
+  baseUrl: process.argv[2],
+  flags: [
+    "--poll.interval=1h",
+    "--accounts.interval=0",
+    "--scheduler.interval=0",
+    "--jobs.resolve-status=false",
+    "--log.level=error",
+  ],
+  env: { USEAPI_TOKEN: TOKEN },
+});
+const exporter = await startExporter(config, { logger: silentLogger() });
+await exporter.poller.pollOnce(); // the start's own poll, of the harmless answer
+
+process.on("message", (command) => {
+  if (command === "poll") {
+    const before = peakMb();
+    void exporter.poller.pollOnce().then((outcome) => {
+      process.send({ outcome, beforeMb: before, peakMb: peakMb() });
+    });
+    return;
+  }
+  void exporter.close().then(() => process.exit(0));
+});
+process.send({ url: exporter.url });
