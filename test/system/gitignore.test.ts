@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DOCS_PAGES, readDoc } from "./markdown.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+/** What a user reads: the README and the pages of docs/. */
+const pages = ["README.md", ...DOCS_PAGES].map((page) => [page, readDoc(page)] as const);
 
 /** Whether git would leave `path` out of `git add .`. */
 function ignored(path: string): boolean {
@@ -18,8 +19,10 @@ function ignored(path: string): boolean {
 }
 
 describe(".gitignore", () => {
-  it("ignores every token file the README tells the user to write", () => {
-    const names = [...readme.matchAll(/> *([\w./-]+) && chmod 600/g)].map((m) => m[1] ?? "");
+  it("ignores every token file the README and docs/ tell the user to write", () => {
+    const names = pages.flatMap(([, text]) =>
+      [...text.matchAll(/> *([\w./-]+) && chmod 600/g)].map((m) => m[1] ?? ""),
+    );
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(ignored(name), name).toBe(true);
   });
@@ -28,5 +31,25 @@ describe(".gitignore", () => {
     expect(ignored("prod.token")).toBe(true);
     expect(ignored("src/token.ts")).toBe(false);
     expect(ignored("test/integration/token.test.ts")).toBe(false);
+  });
+
+  it("ignores the tarball `npm pack` writes, which the docs tell the user to make", () => {
+    const tarballs = pages.flatMap(([, text]) =>
+      [...text.matchAll(/npm install -g \.\/([\w.-]+\.tgz)/g)].map((m) => m[1] ?? ""),
+    );
+    expect(tarballs.length).toBeGreaterThan(0);
+    for (const name of tarballs) expect(ignored(name), name).toBe(true);
+    expect(ignored("useapi-minimax-exporter-9.9.9.tgz")).toBe(true);
+  });
+});
+
+describe("the token files the README and docs/ make", () => {
+  it("are never readable by other users (no chmod that grants world read)", () => {
+    const modes = pages.flatMap(([page, text]) =>
+      [...text.matchAll(/chmod ([0-7]{3,4}) ([\w./-]+)/g)].map((m) => [page, m[1] ?? "", m[2]]),
+    );
+    expect(modes.length).toBeGreaterThan(0);
+    for (const [page, mode = "", file] of modes)
+      expect(parseInt(mode, 8) & 0o007, `${page}: chmod ${mode} ${file}`).toBe(0);
   });
 });

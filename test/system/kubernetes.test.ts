@@ -127,11 +127,11 @@ describe.runIf(HAVE_KUBECTL)("the Kubernetes base (kubectl kustomize deploy/kube
     expect(container?.securityContext?.privileged).toBeUndefined();
   });
 
-  it("sizes memory from the RSS the README reports at the default bounds", () => {
-    const text = read("../../README.md").replace(/\s+/g, " ");
+  it("sizes memory from the RSS docs/metrics.md reports at the default bounds", () => {
+    const text = read("../../docs/metrics.md").replace(/\s+/g, " ");
     const figures =
       /exporter's RSS (\d+) MB right after a poll, (\d+) MB after 10 s without polls/.exec(text);
-    expect(figures, "the README's RSS at the default bounds").not.toBeNull();
+    expect(figures, "docs/metrics.md's RSS at the default bounds").not.toBeNull();
     const [peak, idle] = [Number(figures?.[1]) * 1e6, Number(figures?.[2]) * 1e6];
     const resources = one("Deployment").spec?.template.spec?.containers[0]?.resources;
     const request = quantity(resources?.requests?.["memory"]);

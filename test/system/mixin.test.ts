@@ -213,13 +213,13 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
     }
   });
 
-  it("renders as the README's example shows, with its selector in every rule", () => {
-    const readme = read("README.md");
-    const start = readme.indexOf("cat > minimax.jsonnet <<'EOF'");
-    const end = readme.indexOf("> dashboard.json", start);
+  it("renders as docs/alerts.md's example shows, with its selector in every rule", () => {
+    const page = read("docs/alerts.md");
+    const start = page.indexOf("cat > minimax.jsonnet <<'EOF'");
+    const end = page.indexOf("> dashboard.json", start);
     expect(start).toBeGreaterThan(0);
-    const script = readme.slice(start, end + "> dashboard.json".length);
-    const dir = mkdtempSync(join(tmpdir(), "mixin-readme-"));
+    const script = page.slice(start, end + "> dashboard.json".length);
+    const dir = mkdtempSync(join(tmpdir(), "mixin-page-"));
     try {
       mkdirSync(join(dir, "vendor"));
       symlinkSync(join(ROOT, "mixin"), join(dir, "vendor", "mixin"));

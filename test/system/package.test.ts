@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountSamples, get } from "../harness.js";
+import { DOCS_PAGES, localLinks, readDoc } from "../markdown.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NPM_TIMEOUT_MS = 120_000;
@@ -20,6 +21,7 @@ interface PackageJson {
   version: string;
   private?: boolean;
   bin: Record<string, string>;
+  license: string;
 }
 
 /** The environment without the prefix variables npm exports to `npm test`, which would point npm at the repo. */
@@ -101,7 +103,7 @@ describe("the npm package", () => {
     expect(manifest?.bin).toEqual({ [BIN]: "dist/main.js" });
   });
 
-  it("ships only what runs and what monitors it: the compiled JavaScript, the mixin and its render, the runbook, package.json, README and CHANGELOG", () => {
+  it("ships only what runs and what monitors it: the compiled JavaScript, the mixin and its render, package.json, README, the pages of docs/, CHANGELOG and LICENSE", () => {
     const paths = (pack?.files ?? []).map((file) => file.path);
     expect(paths).toContain("dist/main.js");
     expect(paths).toContain("dist/simulator/server.js");
@@ -112,17 +114,37 @@ describe("the npm package", () => {
       (path) =>
         !/^dist\/.+\.js$/.test(path) &&
         !/^mixin\/(.+\.libsonnet|render\.jsonnet)$/.test(path) &&
+        !/^docs\/[a-z-]+\.md$/.test(path) &&
         ![
           "package.json",
           "README.md",
           "CHANGELOG.md",
+          "LICENSE",
           "grafana/dashboard.json",
           "prometheus/alerts.yml",
           "prometheus/rules.yml",
-          "docs/runbook.md",
         ].includes(path),
     );
     expect(extra).toEqual([]);
+  });
+
+  it("ships every file the README links to, the pages of docs/ among them", () => {
+    const paths = (pack?.files ?? []).map((file) => file.path);
+    const linked = localLinks(readDoc("README.md"))
+      .map((target) => target.split("#")[0] ?? "")
+      .filter((path) => path !== "");
+    expect(linked).toEqual(expect.arrayContaining(DOCS_PAGES));
+    expect(linked.filter((path) => !paths.includes(path))).toEqual([]);
+  });
+
+  it("ships the MIT license that package.json names, with its copyright line", () => {
+    expect(manifest?.license).toBe("MIT");
+    expect((pack?.files ?? []).map((file) => file.path)).toContain("LICENSE");
+    const license = readDoc("LICENSE");
+    expect(license).toMatch(
+      /^MIT License\n\nCopyright \(c\) 2026 the useapi-minimax-exporter authors\n/,
+    );
+    expect(license).toContain("Permission is hereby granted, free of charge");
   });
 
   it(
