@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DOCS_PAGES, readDoc } from "./markdown.js";
+import { DOCS_PAGES, readDoc } from "../markdown.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** What a user reads: the README and the pages of docs/. */
