@@ -24,12 +24,12 @@ const config = stackConfig({
   env: { USEAPI_TOKEN: TOKEN },
 });
 const exporter = await startExporter(config, { logger: silentLogger() });
-await exporter.poller.pollOnce(); // the start's own poll, of the harmless answer
+await exporter.runner("jobs").pollOnce(); // the start's own poll, of the harmless answer
 
 process.on("message", (command) => {
   if (command === "poll") {
     const before = peakMb();
-    void exporter.poller.pollOnce().then((outcome) => {
+    void exporter.runner("jobs").pollOnce().then((outcome) => {
       process.send({ outcome, beforeMb: before, peakMb: peakMb() });
     });
     return;

@@ -1,4 +1,4 @@
-import { escapeHtml } from "./html-escape.js";
+import { escapeHtml } from "./html.js";
 
 /**
  * The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens. The
