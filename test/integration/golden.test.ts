@@ -43,3 +43,33 @@ describe("golden /metrics", () => {
     expectGolden("anomalies-payload.metrics", await scrape(stack));
   });
 });
+
+describe("golden /metrics of the accounts endpoint and the scheduler", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      flags: ["--accounts.interval=1h", "--scheduler.interval=1h"],
+      deps: {
+        now: () => NOW,
+        monotonic: () => 0,
+        defaultMetrics: false,
+        buildInfo: { version: "0.0.0-test", nodejs: "v0.0.0" },
+      },
+      simulator: { now: () => NOW },
+      before: (sim) => {
+        sim.setPayload(fixture("doc-payload.json"));
+        sim.setPayload(fixture("scheduler-doc-answer.json"), "scheduler");
+      },
+    });
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("accounts").pollOnce()).toBe("success");
+    expect(await stack.exporter.runner("scheduler").pollOnce()).toBe("success");
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("matches the golden exposition for the simulator's accounts and the documented scheduler answer", async () => {
+    expectGolden("accounts-and-scheduler.metrics", await scrape(stack));
+  });
+});
