@@ -54,7 +54,7 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
     const durationSeconds = (monotonic() - started) / 1000;
     const at = now();
     const before = { ...health.status(source.name) };
-    const shown = result.outcome === "success" ? source.update(result.payload, at) : {};
+    const shown = result.outcome === "success" ? source.update(result.answer, at) : {};
     health.record(source.name, result.outcome, durationSeconds, at);
     if (result.outcome === "success") armStaleTimer();
     await refresh().catch((error: unknown) => {

@@ -16,7 +16,7 @@ export type Failure = {
   retryAfterMs?: number;
 };
 
-export type FetchResult<T> = { outcome: "success"; payload: T } | Failure | { outcome: "aborted" };
+export type FetchResult<T> = { outcome: "success"; answer: T } | Failure | { outcome: "aborted" };
 
 export interface UpstreamClientOptions {
   baseUrl: string;
@@ -110,7 +110,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       } catch (error) {
         return { outcome: "invalid_json", detail: describeJsonError(error, text.length) };
       }
-      return { outcome: "success", payload: parse(body) };
+      return { outcome: "success", answer: parse(body) };
     } catch (error) {
       if (shutdown?.aborted) return { outcome: "aborted" };
       if (error instanceof TooLargeError) return tooLarge(undefined);

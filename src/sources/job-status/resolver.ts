@@ -75,7 +75,7 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   /** A retry is queued whatever the bound: the bound is on new jobs waiting, not on work begun. */
   function push(entry: Entry, retry = false) {
     if (shutdown.signal.aborted) return; // stopped: nothing is queued that could never run
-    // An odd ID (counted as a payload anomaly) is never put into a URL.
+    // An odd ID (counted as an anomaly of the answer) is never put into a URL.
     if (!isPlainJobId(entry.job.jobId) || (!retry && queue.length - head >= maxQueued)) {
       entry.settle(entry.job, "unknown");
       return;
@@ -121,8 +121,8 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     // Stopped meanwhile: an answer that arrived just before the abort must not start a retry.
     if (result.outcome === "aborted" || shutdown.signal.aborted) return;
     options.onLookup(result.outcome, (monotonic() - started) / 1000, now());
-    if (result.outcome === "success" && result.payload !== "started") {
-      entry.settle(entry.job, result.payload);
+    if (result.outcome === "success" && result.answer !== "started") {
+      entry.settle(entry.job, result.answer);
       return;
     }
     if (entry.attempts >= maxAttempts) {
