@@ -26,8 +26,8 @@ export interface Stack extends SharedStack {
 }
 
 /**
- * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, no accounts,
- * scheduler or subscription poll and no status lookups unless a test turns them on.
+ * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, no accounts
+ * poll and no status lookups unless a test turns them on.
  */
 const HARNESS_FLAGS = [
   "--poll.interval=1h",
