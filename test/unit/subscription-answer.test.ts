@@ -73,9 +73,9 @@ describe("parseSubscription", () => {
         { api: "Midjourney API", counts: [3, 2, 1] },
       ],
       anomalies: {
-        subscription_sub_unreadable: 0,
-        subscription_value_invalid: 0,
-        subscription_api_ignored: 0,
+        unreadable_renewal: 0,
+        invalid_subscription_value: 0,
+        ignored_api: 0,
       },
     });
   });
@@ -131,15 +131,15 @@ describe("parseSubscription", () => {
       { api: "Infinite API", counts: [undefined, 0, 0] },
     ]);
     expect(answer.anomalies).toEqual({
-      subscription_sub_unreadable: 1,
-      subscription_value_invalid: 6,
-      subscription_api_ignored: 0,
+      unreadable_renewal: 1,
+      invalid_subscription_value: 6,
+      ignored_api: 0,
     });
     const bare = parseSubscription({ subscriptionIsActive: false });
     expect(bare).toMatchObject({ apis: [], subscriptions: undefined, renewedSeconds: undefined });
     expect(Object.values(bare.anomalies)).toEqual([0, 0, 0]);
     expect(
-      parseSubscription({ ...DOC, accounts: "none" }).anomalies.subscription_value_invalid,
+      parseSubscription({ ...DOC, accounts: "none" }).anomalies.invalid_subscription_value,
     ).toBe(1);
   });
 
@@ -151,7 +151,7 @@ describe("parseSubscription", () => {
     expect(answer.apis.length).toBe(MAX_APIS);
     expect(answer.apis[0]).toEqual({ api: MINIMAX_API, counts: [7, 0, 0] });
     expect(answer.apis[MAX_APIS - 1]?.api).toBe(`API ${MAX_APIS - 2}`);
-    expect(answer.anomalies.subscription_api_ignored).toBe(101 - MAX_APIS);
+    expect(answer.anomalies.ignored_api).toBe(101 - MAX_APIS);
   });
 
   it(`cuts names to ${MAX_API_NAME_CHARS} characters; an empty one, or one another's once cut, is left out`, () => {
@@ -163,6 +163,6 @@ describe("parseSubscription", () => {
     expect(answer.apis).toEqual([
       { api: `${"L".repeat(MAX_API_NAME_CHARS - 1)}…`, counts: [1, 0, 0] },
     ]);
-    expect(answer.anomalies.subscription_api_ignored).toBe(2);
+    expect(answer.anomalies.ignored_api).toBe(2);
   });
 });

@@ -16,9 +16,9 @@ export const ACCOUNT_STATES = ["total", "active", "error"] as const;
  * another's once cut).
  */
 export const SUBSCRIPTION_ANOMALY_KINDS = [
-  "subscription_sub_unreadable",
-  "subscription_value_invalid",
-  "subscription_api_ignored",
+  "unreadable_renewal",
+  "invalid_subscription_value",
+  "ignored_api",
 ] as const;
 export type SubscriptionAnomaly = (typeof SUBSCRIPTION_ANOMALY_KINDS)[number];
 
@@ -82,20 +82,20 @@ export function parseSubscription(body: unknown): SubscriptionAnswer {
     );
   }
   const anomalies: Record<SubscriptionAnomaly, number> = {
-    subscription_sub_unreadable: 0,
-    subscription_value_invalid: 0,
-    subscription_api_ignored: 0,
+    unreadable_renewal: 0,
+    invalid_subscription_value: 0,
+    ignored_api: 0,
   };
   const number = (key: string): number | undefined => {
     const value = body[key];
     if (value === undefined) return undefined;
     const checked = count(value);
-    if (checked === undefined) anomalies.subscription_value_invalid++;
+    if (checked === undefined) anomalies.invalid_subscription_value++;
     return checked;
   };
   const sub = body["sub"];
   const renewedSeconds = readRenewed(sub);
-  if (sub !== undefined && renewedSeconds === undefined) anomalies.subscription_sub_unreadable++;
+  if (sub !== undefined && renewedSeconds === undefined) anomalies.unreadable_renewal++;
   return {
     active,
     subscriptions: number("subscriptions"),
@@ -112,7 +112,7 @@ function readApis(
 ): ApiAccounts[] {
   if (accounts === undefined) return [];
   if (!isRecord(accounts)) {
-    anomalies.subscription_value_invalid++;
+    anomalies.invalid_subscription_value++;
     return [];
   }
   const apis: ApiAccounts[] = [];
@@ -120,18 +120,18 @@ function readApis(
   const take = (name: string, entry: unknown) => {
     const api = safeText(name, [], MAX_API_NAME_CHARS);
     if (api === "" || names.has(api) || apis.length >= MAX_APIS) {
-      anomalies.subscription_api_ignored++;
+      anomalies.ignored_api++;
       return;
     }
     if (!isRecord(entry)) {
-      anomalies.subscription_value_invalid++;
+      anomalies.invalid_subscription_value++;
       return;
     }
     const read = (state: string) => {
       const value = entry[state];
       if (value === undefined) return 0;
       const checked = count(value);
-      if (checked === undefined) anomalies.subscription_value_invalid++;
+      if (checked === undefined) anomalies.invalid_subscription_value++;
       return checked;
     };
     names.add(api);
