@@ -36,6 +36,7 @@ const HARNESS_FLAGS = [
   "--useapi.max-response-bytes=1MiB",
   "--accounts.interval=0",
   "--scheduler.interval=0",
+  "--subscription.interval=0",
   "--jobs.resolve-status=false",
   "--jobs.lookup-rate=50",
 ];

@@ -12,6 +12,7 @@ import {
 } from "./control-commands.js";
 import type { ModeOptions, SimulatorEndpoint, SimulatorMode } from "./modes.js";
 import { sendJson } from "./responses.js";
+import { parseSubscriptionCommand, type Subscription } from "./subscription.js";
 
 export const CONTROL_PREFIX = "/__simulator/";
 const CONTROL_PATHS: Record<string, "GET" | "POST"> = {
@@ -22,6 +23,7 @@ const CONTROL_PATHS: Record<string, "GET" | "POST"> = {
   jobs: "POST",
   "accounts/error": "POST",
   "accounts/expiry": "POST",
+  subscription: "POST",
   stats: "GET",
   history: "GET",
 };
@@ -34,6 +36,7 @@ export interface Controls {
   setMode(mode: SimulatorMode, options: ModeOptions, endpoint: SimulatorEndpoint): void;
   setPayload(body: unknown, endpoint?: "jobs" | "scheduler"): void;
   generations: Generations;
+  subscription: Subscription;
   /** The stats as served, without the token. */
   stats(): unknown;
 }
@@ -105,6 +108,12 @@ export async function answerControl(
       checkAccount(account);
       activity.setSessionExpiry(account, expMs);
       sendJson(res, 200, { account, expMs });
+      return;
+    }
+    case "POST /__simulator/subscription": {
+      const { active } = parseSubscriptionCommand(await readBody(req));
+      controls.subscription.setActive(active);
+      sendJson(res, 200, { active });
       return;
     }
     case "GET /__simulator/history": {

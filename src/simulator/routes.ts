@@ -2,6 +2,7 @@ import type { Activity } from "./activity.js";
 import type { Generations } from "./generations.js";
 import { JOB_ID_PATTERN, jobBody } from "./job-body.js";
 import type { SimulatorEndpoint } from "./modes.js";
+import { SUBSCRIPTION_PATH, type Subscription } from "./subscription.js";
 
 export const JOBS_PATH = "/v1/minimax/agent/jobs";
 /** Followed by a URL-encoded jobId: GET /v1/minimax/agent/{jobId}. */
@@ -31,6 +32,7 @@ export interface Model {
   activity: Activity;
   now: () => number;
   generations: Generations;
+  subscription: Subscription;
   /** An endpoint's body when one is fixed in place of the model's (jobs and scheduler). */
   fixedBody: (endpoint: "jobs" | "scheduler") => Buffer | undefined;
 }
@@ -51,6 +53,12 @@ export function route(path: string, model: Model): Route | undefined {
   const account = segmentAfter(path, `${ACCOUNTS_PATH}/`);
   if (account !== undefined) {
     return { endpoint: "accounts", reply: () => accountsReply(model, account) };
+  }
+  if (path === SUBSCRIPTION_PATH) {
+    return {
+      endpoint: "subscription",
+      reply: () => ({ status: 200, body: model.subscription.reply(model.now()) }),
+    };
   }
   const jobId = segmentAfter(path, JOB_PATH_PREFIX);
   if (jobId !== undefined) return { endpoint: "job", reply: () => jobReply(model, jobId) };

@@ -12,6 +12,7 @@ import {
 } from "./modes.js";
 import { cancellable, timerSchedule, type Schedule } from "./timers.js";
 import { createStats, statsOverHttp, type SimulatorStats } from "./stats.js";
+import { createSubscription, type Subscription } from "./subscription.js";
 
 export type { SimulatorEndpoint, SimulatorMode, ModeOptions } from "./modes.js";
 export type { Schedule } from "./timers.js";
@@ -20,6 +21,7 @@ export { JWT_SECRET_MARKER } from "./accounts.js";
 export { JOB_ID_PATTERN, PROMPT_MARKER } from "./job-body.js";
 export { ACCOUNTS_PATH, JOBS_PATH, JOB_PATH_PREFIX, SCHEDULER_PATH } from "./routes.js";
 export { REPLY_REF_MARKER, WEBHOOK_SECRET_MARKER } from "./generations.js";
+export { PERSONAL_MARKER, SUBSCRIBER_ID } from "./subscription.js";
 
 export interface SimulatorOptions {
   token: string;
@@ -47,6 +49,8 @@ export interface Simulator {
   activity: Activity;
   /** The video and image generations behind the scheduler's answers. */
   generations: Generations;
+  /** The useapi.net subscription behind GET /v2/account: lapse it, or fix its body. */
+  subscription: Subscription;
   /**
    * Stays in force until changed; applies only to authorized requests to `endpoint` ("jobs"
    * unless given). Each endpoint keeps a mode of its own.
@@ -88,6 +92,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     idleAccounts: activity.idleAccounts,
     maxJobs: (account) => activity.maxJobs(account),
   });
+  const subscription = createSubscription(activity, now());
   const fixedBodies = new Map<"jobs" | "scheduler", Buffer>();
 
   const setMode = (
@@ -113,6 +118,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       activity,
       now,
       generations,
+      subscription,
       fixedBody: (endpoint) => fixedBodies.get(endpoint),
       setMode,
       setPayload,
@@ -156,6 +162,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: `http://${urlHost}:${address.port}`,
     activity,
     generations,
+    subscription,
     setMode,
     setPayload,
     get stats() {
