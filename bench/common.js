@@ -1,7 +1,11 @@
 // Shared wiring for the benchmarks: the tests' stack (from dist/), with the benchmarks' flags.
 import { performance } from "node:perf_hooks";
 import { createLogger } from "../dist/logging/logger.js";
-import { stackConfig, startStack as startSharedStack } from "../dist/simulator/stack.js";
+import {
+  mergeFlags,
+  stackConfig,
+  startStack as startSharedStack,
+} from "../dist/simulator/stack.js";
 
 export const TOKEN = "user:1234-benchbenchbenchbenchbench";
 
@@ -25,16 +29,21 @@ const BENCH_FLAGS = [
   "--log.level=error",
 ];
 
-/** The benchmarks' configuration, read through the exporter's own flag parser; `flags` come last. */
+/** The benchmarks' configuration, read through the exporter's own flag parser; `flags` replace
+ * BENCH_FLAGS of the same name. */
 export function exporterConfig(baseUrl, flags = []) {
-  return stackConfig({ baseUrl, flags: [...BENCH_FLAGS, ...flags], env: { USEAPI_TOKEN: TOKEN } });
+  return stackConfig({
+    baseUrl,
+    flags: mergeFlags(BENCH_FLAGS, flags),
+    env: { USEAPI_TOKEN: TOKEN },
+  });
 }
 
 /** A simulator serving `payload` (when given) and the exporter polling it, default metrics on. */
 export function startStack(payload, flags = []) {
   return startSharedStack({
     token: TOKEN,
-    flags: [...BENCH_FLAGS, ...flags],
+    flags: mergeFlags(BENCH_FLAGS, flags),
     env: { USEAPI_TOKEN: TOKEN },
     deps: { logger: silentLogger(), defaultMetrics: true },
     simulator: { seed: 7, accounts: 6 },

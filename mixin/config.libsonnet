@@ -23,12 +23,20 @@
     // Share of polls answered 429 over 15 minutes that counts as persistent rate limiting.
     rateLimitedRatio: 0.25,
 
-    // The project's home, linked from the dashboard, and where its runbook is published: each
-    // alert's runbook_url is runbookURL plus '#' and the alert's name in lower case.
+    // The project's home, linked from the dashboard.
     projectURL: 'https://github.com/useapi-minimax-exporter/useapi-minimax-exporter',
-    runbookURL: self.projectURL + '/blob/main/docs/runbook.md',
-    // The scheme of the exporter's landing page, linked from the dashboard per instance.
+    // The scheme of the exporter's landing page and runbook, linked per instance.
     exporterScheme: 'http',
+    // Each alert's runbook_url is runbookURL plus '#' and the alert's name in lower case. By default
+    // the runbook the alerting exporter serves itself at /runbook, found from the alert's instance
+    // label; set it to where you publish docs/runbook.md if Prometheus scrapes through a proxy.
+    runbookURL: self.exporterScheme + '://{{ $labels.instance }}/runbook',
+    // For what cannot link the exporter's own page: UseapiMinimaxExporterDown (the exporter is not
+    // answering) and the dashboard (no alert labels). runbookURL itself unless it names the instance.
+    runbookFallbackURL:
+      if std.length(std.findSubstr('{{', self.runbookURL)) > 0
+      then self.projectURL + '/blob/main/docs/runbook.md'
+      else self.runbookURL,
 
     // The dashboard's identity and defaults.
     dashboardUID: 'useapi-minimax-exporter',

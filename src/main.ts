@@ -59,14 +59,18 @@ function startFailure(error: unknown, listen: Config["listen"]): string {
 }
 
 async function main(): Promise<void> {
-  const { ConfigError, loadConfig, usage } = await import("./config/config.js");
+  const { ConfigError, configWarnings, loadConfig, usage } = await import("./config/config.js");
   const { NAME, VERSION } = await import("./version.js");
   let command;
   try {
     command = loadConfig({ argv: process.argv.slice(2), env: process.env });
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${NAME}: invalid configuration: ${error.message}\n`);
+    // Whatever went wrong reading the configuration is one line and exit 2, never a stack trace.
+    const problem =
+      error instanceof ConfigError
+        ? error
+        : new ConfigError("unexpected error", String(error).split("\n")[0] ?? "");
+    process.stderr.write(`${NAME}: invalid configuration: ${problem.message}\n`);
     process.exit(2);
   }
   if (command.kind === "help") {
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
   if (stopRequested()) return;
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   logger = log;
+  for (const warning of configWarnings(config)) log.warn(warning);
   const started = (async (): Promise<Running> => {
     const demo = config.demo ? await startDemoUpstream(config, log) : undefined;
     try {

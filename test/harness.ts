@@ -3,6 +3,7 @@ import type { ExporterDeps } from "../src/exporter.js";
 import { createLogger } from "../src/logging/logger.js";
 import type { Simulator, SimulatorOptions } from "../src/simulator/server.js";
 import {
+  mergeFlags,
   startStack as startSharedStack,
   type Stack as SharedStack,
 } from "../src/simulator/stack.js";
@@ -10,7 +11,7 @@ import {
 export const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 
 export interface StackOptions {
-  /** Flags after the harness's own; a flag given twice takes its last value. */
+  /** Flags merged into the harness's own by name: each replaces the harness's flag of its name. */
   flags?: readonly string[];
   /** The environment the flag parser reads; USEAPI_TOKEN=TOKEN unless given. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -51,7 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const stack = await startSharedStack({
     token: TOKEN,
-    flags: [...HARNESS_FLAGS, ...(options.flags ?? [])],
+    flags: mergeFlags(HARNESS_FLAGS, options.flags ?? []),
     env: options.env ?? { USEAPI_TOKEN: TOKEN },
     deps: { logger, ...options.deps },
     simulator: { seed: 7, accounts: 4, idleAccounts: 1, ...options.simulator },

@@ -14,7 +14,9 @@ local w = import '../wording.libsonnet';
     annotations: {
       summary: summary,
       description: description,
-      runbook_url: '%s#%s' % [config.runbookURL, std.asciiLower(name)],
+      // The exporter that is down cannot serve its own runbook.
+      local base = if name == 'UseapiMinimaxExporterDown' then config.runbookFallbackURL else config.runbookURL,
+      runbook_url: '%s#%s' % [base, std.asciiLower(name)],
     },
   },
 

@@ -74,7 +74,7 @@ local p = import 'panels.libsonnet';
       description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, and the health of the exporter.',
       tags: ['useapi', 'minimax', 'prometheus-exporter'],
       links: [
-        link('Runbook', 'What to do about each alert', 'doc', config.runbookURL),
+        link('Runbook', 'What to do about each alert', 'doc', config.runbookFallbackURL),
         link('README', 'The exporter, its flags, metrics and this dashboard', 'info', config.projectURL + '#readme'),
       ],
       refresh: config.dashboardRefresh,

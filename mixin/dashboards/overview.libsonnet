@@ -15,7 +15,7 @@ function(config)
         Its values come from background polls of useapi.net, one per interval, served from its cache: each is the last successful poll's, so it can be up to one poll interval old. Exporter health shows whether the polls succeed.
 
         [Runbook](%(runbook)s) for the alerts. Each exporter's landing page (poll status, accounts, /metrics) is linked from its instance in the Exporters table of Exporter health.
-      ||| % { project: config.projectURL, runbook: config.runbookURL },
+      ||| % { project: config.projectURL, runbook: config.runbookFallbackURL },
     ) + p.size(24, 5),
 
     p.stat(

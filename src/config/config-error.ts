@@ -1,7 +1,16 @@
+/**
+ * A word that begins like a useapi.net token (`user:<digits>-`, see looksLikeToken), as a value
+ * echoed in an error would be if the token were pasted into the wrong flag.
+ */
+const TOKEN_WORD = /(^|[\s"'=-])user:\d+-[^\s"']*/g;
+
+const hideTokens = (text: string): string =>
+  text.replace(TOKEN_WORD, "$1<a useapi.net token, not shown>");
+
 /** Invalid configuration; the message is one line naming the flag and the problem. */
 export class ConfigError extends Error {
   constructor(flag: string, problem: string) {
-    super(`${flag}: ${problem}`);
+    super(`${hideTokens(flag)}: ${hideTokens(problem)}`);
     this.name = "ConfigError";
   }
 }

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
-import { ConfigError } from "./config-error.js";
+import { ConfigError, shownText } from "./config-error.js";
 import { formatDuration, MAX_TIMER_MS } from "./duration.js";
-import { readTokenFile, tokenProblem } from "./token-file.js";
+import { looksLikeToken, readTokenFile, tokenProblem } from "./token-file.js";
 import type { LogFormat, LogLevel } from "../logging/logger.js";
 import { loadWebConfig, type WebConfig } from "./web-config.js";
 import { parseFlagTable } from "./flag-table.js";
@@ -253,6 +253,21 @@ export function loadConfig({ argv, env }: ConfigSources): CliCommand {
   };
 }
 
+/**
+ * Shortest --poll.interval taken without a warning: each poll spends upstream requests (and the
+ * plan's rate limit) on numbers that change on the scale of seconds. Shorter ones are allowed, for
+ * tests and demos, but said at startup.
+ */
+export const POLL_INTERVAL_FLOOR_MS = 1000;
+
+/** Settings that work but are probably a mistake: one log line each at startup. */
+export function configWarnings(config: Config): string[] {
+  if (config.pollIntervalMs >= POLL_INTERVAL_FLOOR_MS) return [];
+  return [
+    `--poll.interval ${formatDuration(config.pollIntervalMs)} is shorter than ${formatDuration(POLL_INTERVAL_FLOOR_MS)}: every poll spends useapi.net requests; 15s is the default`,
+  ];
+}
+
 /** Two thirds of the interval, in whole seconds from 1.5s on, at most 10s. */
 function defaultPollTimeout(intervalLabel: string, intervalMs: number): number {
   const share = (intervalMs * 2) / 3;
@@ -269,19 +284,31 @@ function parseFlags(argv: readonly string[]): Record<string, string | boolean | 
   try {
     return parseFlagTable(FLAGS, argv);
   } catch (error) {
-    throw flagSyntaxError(error);
+    if (error instanceof ConfigError) throw error;
+    throw flagSyntaxError(error, argv);
   }
 }
 
-function flagSyntaxError(error: unknown): ConfigError {
+/** Longest stray argument or unknown flag name shown in an error. */
+const MAX_SHOWN_ARG = 64;
+
+function flagSyntaxError(error: unknown, argv: readonly string[]): ConfigError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
-  const flag = /'([^' ]+)/.exec(message)?.[1] ?? "flags";
-  const shown = flag.split("=")[0] ?? flag;
+  // node names a flag with an alias as '-h, --help': the long name is the one to show.
+  const flag = /'(?:-[^-\s], )?([^' ]+)/.exec(message)?.[1] ?? "flags";
+  const shown = shownText(flag.split("=")[0] ?? flag, MAX_SHOWN_ARG);
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return new ConfigError(shown, "unknown flag (see --help)");
+      return unknownFlag(flag, shown, argv);
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      // The token pasted as an argument: refused without being echoed.
+      if (looksLikeToken(flag)) {
+        return new ConfigError(
+          "unexpected argument",
+          `looks like a useapi.net token (not shown); set ${TOKEN_ENV} or --useapi.token-file instead`,
+        );
+      }
       return new ConfigError(shown, "unexpected argument; flags take the form --name=value");
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
       return new ConfigError(
@@ -293,6 +320,27 @@ function flagSyntaxError(error: unknown): ConfigError {
     default:
       return new ConfigError(shown, "invalid flag syntax");
   }
+}
+
+/**
+ * node reads `-version` as the short flags -v -e -r…, and blames -v: the whole argument is named
+ * instead, with the long flag it probably meant.
+ */
+function unknownFlag(flag: string, shown: string, argv: readonly string[]): ConfigError {
+  const group = /^-[^-]$/.test(flag)
+    ? argv.find((arg) => /^-[^-]./.test(arg) && arg.includes(flag.slice(1)))
+    : undefined;
+  if (group === undefined) return new ConfigError(shown, "unknown flag (see --help)");
+  const name = group.slice(1).split("=")[0] ?? "";
+  const long = FLAGS.find((f) => f.name === name || f.short === name);
+  const named = shownText(`-${name}`, MAX_SHOWN_ARG);
+  if (long?.short === name) return new ConfigError(named, "takes no value");
+  return new ConfigError(
+    named,
+    long === undefined
+      ? "unknown flag (see --help)"
+      : `unknown flag; long flags take two dashes (--${name})`,
+  );
 }
 
 function parseListenAddress(flag: string, text: string): Config["listen"] {

@@ -13,6 +13,8 @@ const UNIT_MS: Record<string, number> = {
 
 const PART = /(\d+)(ms|s|m|h|d|w|y)/gy;
 const ORDER = ["y", "w", "d", "h", "m", "s", "ms"];
+/** Units written, days the largest: "24d" reads at a glance where "3w3d" needs a sum. */
+const WRITTEN = ["d", "h", "m", "s", "ms"];
 
 /** Parses a Prometheus duration ("500ms", "15s", "1h30m") into milliseconds, or undefined. */
 export function parseDuration(text: string): number | undefined {
@@ -34,12 +36,12 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
-/** Formats milliseconds as a Prometheus duration, largest units first ("1m30s"). */
+/** Formats milliseconds as a Prometheus duration, largest units first ("1m30s", "24d20h"). */
 export function formatDuration(ms: number): string {
   if (ms === 0) return "0s";
   let rest = ms;
   let out = "";
-  for (const unit of ORDER) {
+  for (const unit of WRITTEN) {
     const size = UNIT_MS[unit] ?? 1;
     const count = Math.floor(rest / size);
     if (count > 0) {

@@ -76,7 +76,10 @@ function shownKey(key: string): string {
 }
 
 function checkKeys(record: Record<string, unknown>, allowed: string[], prefix: string): void {
-  const supported = `(supported: ${allowed.join(", ") || "none"})`;
+  const supported =
+    allowed.length === 0
+      ? "(the exporter supports none of its fields)"
+      : `(supported: ${allowed.join(", ")})`;
   for (const key of Object.keys(record)) {
     if (allowed.includes(key)) continue;
     // Pointed at some other file, its first line would land here: shown only if it looks like a field.

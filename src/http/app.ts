@@ -44,8 +44,7 @@ export function createApp(
     app,
     "/",
     capped((_req, res) => {
-      // runbookPath is passed for the landing page to link once it knows the field.
-      const info: LandingInfo & { runbookPath?: string | undefined } = {
+      const info: LandingInfo = {
         version,
         telemetryPath,
         status: status(),

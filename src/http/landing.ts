@@ -9,6 +9,8 @@ export interface LandingInfo {
   telemetryPath: string;
   status: LandingStatus;
   dashboardPath?: string | undefined;
+  /** Where the exporter serves docs/runbook.md; undefined when it was not packaged. */
+  runbookPath?: string | undefined;
 }
 
 export { escapeHtml, MAX_LANDING_ROWS } from "./html.js";
@@ -26,10 +28,13 @@ function sourcesTable(status: LandingStatus): string {
 
 /** The landing page. Everything that came from the upstream is escaped. */
 export function renderLanding(info: LandingInfo): string {
-  const { version, telemetryPath, status, dashboardPath } = info;
+  const { version, telemetryPath, status, dashboardPath, runbookPath } = info;
   const path = escapeHtml(telemetryPath);
   const dashboardLink = dashboardPath
     ? `<li><a href="${escapeHtml(dashboardPath)}">Grafana dashboard</a> (JSON to import)</li>\n`
+    : "";
+  const runbookLink = runbookPath
+    ? `<li><a href="${escapeHtml(runbookPath)}">Runbook</a> (what to do about each alert)</li>\n`
     : "";
   const demo = status.demo
     ? "<p><strong>Demo mode:</strong> these values come from the built-in simulator, not useapi.net.</p>\n"
@@ -53,7 +58,7 @@ export function renderLanding(info: LandingInfo): string {
 ${demo}<p>Version ${escapeHtml(version)}</p>
 <ul>
 <li><a href="${path}">Metrics</a> (${path})</li>
-${dashboardLink}<li><a href="/-/healthy">Health</a> and <a href="/-/ready">readiness</a></li>
+${dashboardLink}${runbookLink}<li><a href="/-/healthy">Health</a> and <a href="/-/ready">readiness</a></li>
 </ul>
 <h2>Last poll of the jobs list</h2>
 <p>${poll}${stale}.</p>

@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from "../config/config.js";
+import { FLAGS, loadConfig, type Config } from "../config/config.js";
 import { startExporter, type ExporterDeps, type RunningExporter } from "../exporter.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "./server.js";
 
@@ -6,7 +6,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from "./server.
 export interface ConfigOptions {
   /** The simulator's URL, given as --useapi.base-url before the caller's flags. */
   baseUrl: string;
-  /** Command-line flags; a flag given twice takes its last value, so these override the stack's. */
+  /** Command-line flags; each replaces the stack's flag of the same name (see mergeFlags). */
   flags?: readonly string[];
   /** The environment the flag parser reads (USEAPI_TOKEN, MINIMAX_EXPORTER_*). */
   env: Readonly<Record<string, string | undefined>>;
@@ -28,10 +28,42 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** The flags of `argv` as [name, its arguments]: `--name=value`, `--name value` or `--flag`. */
+function flagUnits(argv: readonly string[]): [string, string[]][] {
+  const units: [string, string[]][] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    const takesValue = FLAGS.find((f) => f.name === name)?.type === "string";
+    if (name !== undefined && takesValue && !arg.includes("=") && i + 1 < argv.length) {
+      units.push([name, [arg, argv[++i] ?? ""]]);
+    } else {
+      // Anything else is the parser's to judge, kept as is under a name no flag has.
+      units.push([name ?? ` ${i}`, [arg]]);
+    }
+  }
+  return units;
+}
+
+/**
+ * Flag lists merged by name, each list's flags replacing the earlier lists' flags of the same name,
+ * so that a caller's flag overrides a default while the parser still refuses a flag given twice
+ * within one list.
+ */
+export function mergeFlags(...lists: readonly (readonly string[])[]): string[] {
+  let merged: [string, string[]][] = [];
+  for (const list of lists) {
+    const units = flagUnits(list);
+    const names = new Set(units.map(([name]) => name));
+    merged = [...merged.filter(([name]) => !names.has(name)), ...units];
+  }
+  return merged.flatMap(([, args]) => args);
+}
+
 /** Reads flags through the exporter's own parser; what it refuses throws a ConfigError. */
 export function stackConfig({ baseUrl, flags = [], env }: ConfigOptions): Config {
   const command = loadConfig({
-    argv: ["--web.listen-address=127.0.0.1:0", `--useapi.base-url=${baseUrl}`, ...flags],
+    argv: mergeFlags(["--web.listen-address=127.0.0.1:0", `--useapi.base-url=${baseUrl}`], flags),
     env,
   });
   if (command.kind !== "run") throw new Error(`flags asked for ${command.kind}, not a run`);

@@ -15,11 +15,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** "null", "an array", "a string"…, for error messages that never quote upstream values. */
+/**
+ * "null", "an array", "an object", "a string"…, for error messages that never quote upstream
+ * values; a missing field (undefined) is "nothing".
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "nothing";
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 }
 
 /** A checked answer holding more accounts or jobs than the exporter accepts (a flag's bound). */

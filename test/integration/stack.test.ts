@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config.js";
+import { mergeFlags } from "../../src/simulator/stack.js";
 import { get, startStack, TOKEN } from "../harness.js";
 
 describe("the test stack", () => {
-  it("reads its flags through the real parser, the caller's last", async () => {
+  it("reads its flags through the real parser, the caller's replacing the harness's", async () => {
     const stack = await startStack({
       flags: ["--poll.interval=30m", "--jobs.resolve-status=true", "--jobs.lookup-rate=7"],
     });
@@ -33,6 +34,24 @@ describe("the test stack", () => {
     await expect(started).rejects.toThrow(ConfigError);
     await expect(started).rejects.toThrow("--poll.timeout: must be shorter than --poll.interval");
     await expect(get(`${simulatorUrl}/`)).rejects.toThrow();
+  });
+
+  it("merges flags by name: the caller's replace the harness's, in either form, and a repeat within the caller's is refused", async () => {
+    expect(
+      mergeFlags(
+        ["--poll.interval=1h", "--poll.timeout", "1s", "--demo", "--log.level=info"],
+        ["--poll.timeout=2s", "--poll.interval", "2h", "--demo"],
+      ),
+    ).toEqual(["--log.level=info", "--poll.timeout=2s", "--poll.interval", "2h", "--demo"]);
+    const stack = await startStack({ flags: ["--poll.timeout", "3s"] });
+    try {
+      expect(stack.config.pollTimeoutMs).toBe(3000);
+    } finally {
+      await stack.close();
+    }
+    await expect(
+      startStack({ flags: ["--poll.interval=2h", "--poll.interval=3h"] }),
+    ).rejects.toThrow("--poll.interval: given more than once");
   });
 
   it("reads the token from the environment it is given", async () => {

@@ -171,6 +171,11 @@ describe("loadWebConfig", () => {
       "basic_auth_users.true: the key is a boolean, not a string (quote it)",
     ],
     [
+      "a field of http_server_config, which takes none",
+      "http_server_config:\n  http2: true\n",
+      "http_server_config.http2: unknown or unsupported field (the exporter supports none of its fields)",
+    ],
+    [
       "a key that is a collection",
       "? [tls_server_config]\n: {}\n",
       '["tls_server_config"]: the key is a collection, not a string (quote it)',

@@ -155,7 +155,7 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
   it("links the runbook and the README from the dashboard", () => {
     const links = model["links"] as Json[];
     expect(links.map((link) => [link["title"], link["type"], link["url"]])).toEqual([
-      ["Runbook", "link", config["runbookURL"]],
+      ["Runbook", "link", config["runbookFallbackURL"]],
       [
         "README",
         "link",
@@ -175,7 +175,7 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
       expect(content, topic).toContain(topic);
     expect(content).toMatch(/background polls of useapi\.net, one per interval, served from/);
     expect(content).toContain("last successful poll");
-    expect(content).toContain(`[Runbook](${String(config["runbookURL"])})`);
+    expect(content).toContain(`[Runbook](${String(config["runbookFallbackURL"])})`);
     expect(content).toContain("landing page");
     expect(content.split("\n").filter((line) => line.trim() !== "").length).toBeLessThanOrEqual(4);
   });

@@ -213,6 +213,25 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
     }
   });
 
+  it("links by default the alerting exporter's /runbook, and the fallback when the exporter is down", () => {
+    const fallback = "https://runbooks.example.com/fallback.md";
+    const rules = alertRules(
+      JSON.stringify(
+        mixinOutputs({ exporterScheme: "https", runbookFallbackURL: fallback }).alerts,
+      ),
+    );
+    expect(rules.length).toBe(15);
+    for (const rule of rules) {
+      const base =
+        rule.alert === "UseapiMinimaxExporterDown"
+          ? fallback
+          : "https://{{ $labels.instance }}/runbook";
+      expect(rule.annotations["runbook_url"], rule.alert).toBe(
+        `${base}#${rule.alert.toLowerCase()}`,
+      );
+    }
+  });
+
   it("renders as docs/alerts.md's example shows, with its selector in every rule", () => {
     const page = read("docs/alerts.md");
     const start = page.indexOf("cat > minimax.jsonnet <<'EOF'");

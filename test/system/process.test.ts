@@ -203,6 +203,46 @@ describe("the exporter process", () => {
     expect(proc.stdout.join("")).toContain("-h, --help");
   });
 
+  it("warns once at startup of a --poll.interval below 1s, and runs", async () => {
+    simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 2, idleAccounts: 0 });
+    const proc = run(
+      [
+        "--poll.interval=100ms",
+        "--web.listen-address=127.0.0.1:0",
+        `--useapi.base-url=${simulator.url}`,
+      ],
+      { USEAPI_TOKEN: TOKEN },
+    );
+    await untilUp(proc, await metricsUrl(proc));
+    const warnings = proc.stdout
+      .join("")
+      .split("\n")
+      .filter((line) => line.includes("--poll.interval 100ms is shorter than 1s"));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] ?? "")).toMatchObject({ level: "warn" });
+    proc.child.kill("SIGTERM");
+    expect((await proc.exit).code).toBe(0);
+  });
+
+  it("refuses a flag given twice with exit code 2 and one line", async () => {
+    const proc = run(["--poll.interval=15s", "--poll.interval=30s"], { USEAPI_TOKEN: TOKEN });
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      "useapi-minimax-exporter: invalid configuration: --poll.interval: given more than once\n",
+    );
+  });
+
+  it("reports an unexpected error while reading the configuration as one line, exit 2, no stack", async () => {
+    // The environment itself throwing: no ConfigError, as a bug in a flag reader would not be one.
+    const preload =
+      'data:text/javascript,Object.defineProperty(process,"env",{value:new Proxy(process.env,{get(t,k){if(k==="USEAPI_TOKEN")throw new Error("boom\\n    at reader");return Reflect.get(t,k)}})})';
+    const proc = run([], { USEAPI_TOKEN: TOKEN }, ["--import", preload]);
+    expect((await proc.exit).code).toBe(2);
+    expect(proc.stderr.join("")).toBe(
+      "useapi-minimax-exporter: invalid configuration: unexpected error: Error: boom\n",
+    );
+  });
+
   it("starts with --poll.interval=5s alone, deriving the poll timeout", async () => {
     simulator = await startSimulator({ token: TOKEN, seed: 3, accounts: 2, idleAccounts: 0 });
     const proc = run(

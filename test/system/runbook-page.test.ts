@@ -124,6 +124,11 @@ describe("/runbook", () => {
     expect((await get(`${await start({ runbook: null })}/runbook`)).status).toBe(404);
   });
 
+  it("is linked from the landing page when served, and not when absent", async () => {
+    expect((await get(`${await start()}/`)).body).toContain('<a href="/runbook">Runbook</a>');
+    expect((await get(`${await start({ runbook: null })}/`)).body).not.toContain("/runbook");
+  });
+
   it("asks for the credentials basic auth asks for on every other path", async () => {
     const users = new Map([["alice", hashSync("s3cret", 4)]]);
     const url = await start({ guards: [basicAuth(users, "test")] });

@@ -1,17 +1,19 @@
 import { makeFifo } from "../fifo.js";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   ConfigError,
+  configWarnings,
   envName,
   FLAGS,
   loadConfig,
+  POLL_INTERVAL_FLOOR_MS,
   usage,
   type Config,
 } from "../../src/config/config.js";
-import { MAX_TIMER_MS } from "../../src/config/duration.js";
+import { formatDuration, MAX_TIMER_MS } from "../../src/config/duration.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 const dir = mkdtempSync(join(tmpdir(), "config-test-"));
@@ -302,6 +304,29 @@ describe("loadConfig", () => {
       'MINIMAX_EXPORTER_DEMO: "yes" is not a boolean (true or false)',
     ],
     ["a value given to a boolean flag", ["--demo=true"], undefined, "--demo: takes no value"],
+    ["a value given to --help", ["--help=false"], undefined, "--help: takes no value"],
+    ["a value given to -h", ["-h=1"], undefined, "-h: takes no value"],
+    [
+      "a long flag with one dash",
+      ["-version"],
+      undefined,
+      "-version: unknown flag; long flags take two dashes (--version)",
+    ],
+    ["an unknown group of short flags", ["-hx"], undefined, "-hx: unknown flag (see --help)"],
+    [
+      "a flag given twice",
+      ["--poll.interval=1s", "--poll.interval=2s"],
+      undefined,
+      "--poll.interval: given more than once",
+    ],
+    [
+      "a flag given twice in both forms",
+      ["--poll.interval", "1s", "--poll.interval=2s"],
+      undefined,
+      "--poll.interval: given more than once",
+    ],
+    ["a boolean flag given twice", ["--demo", "--demo"], undefined, "--demo: given more than once"],
+    ["-h and --help together", ["-h", "--help"], undefined, "--help: given more than once"],
   ])("rejects %s with one line naming the flag", (_name, argv, env, message) => {
     const text = failure(argv, env);
     expect(text).toBe(message);
@@ -311,6 +336,46 @@ describe("loadConfig", () => {
   it("never puts the token into an error message", () => {
     const secret = "user:9999-secretsecretsecret x";
     expect(failure([], { USEAPI_TOKEN: secret })).not.toContain("secretsecret");
+  });
+
+  it("refuses the token given as an argument without echoing it", () => {
+    expect(failure([TOKEN])).toBe(
+      "unexpected argument: looks like a useapi.net token (not shown); set USEAPI_TOKEN or --useapi.token-file instead",
+    );
+  });
+
+  it("hides a token pasted into a flag's name or value", () => {
+    const secret = "user:9999-secretsecretsecret";
+    for (const argv of [
+      [`--poll.interval=${secret}`],
+      [`--${secret}`],
+      [`--log.level=${secret}`],
+    ]) {
+      const text = failure(argv);
+      expect(text).not.toContain("secretsecret");
+      expect(text).toContain("<a useapi.net token, not shown>");
+    }
+  });
+});
+
+describe("a poll interval below the floor", () => {
+  it(`is taken, with one warning, below ${POLL_INTERVAL_FLOOR_MS} ms`, () => {
+    expect(POLL_INTERVAL_FLOOR_MS).toBe(1000);
+    const config = run(["--poll.interval=100ms"]);
+    expect(config.pollIntervalMs).toBe(100);
+    expect(configWarnings(config)).toEqual([
+      "--poll.interval 100ms is shorter than 1s: every poll spends useapi.net requests; 15s is the default",
+    ]);
+  });
+
+  it("warns of nothing at the floor and at the defaults", () => {
+    expect(configWarnings(run(["--poll.interval=1s"]))).toEqual([]);
+    expect(configWarnings(run([]))).toEqual([]);
+  });
+
+  it("is documented with the floor in docs/flags.md", () => {
+    const doc = readFileSync(new URL("../../docs/flags.md", import.meta.url), "utf8");
+    expect(doc).toContain("below 1 s");
   });
 });
 
@@ -328,15 +393,18 @@ const LONGEST = "24d20h31m23s647ms";
 const TOO_LONG = "24d20h31m23s648ms";
 
 describe("durations a timer cannot hold", () => {
-  it("spells the longest timer as the longest accepted duration", () => {
+  it("spells the longest timer as the longest accepted duration, in days as the docs do", () => {
     expect(MAX_TIMER_MS).toBe(2 ** 31 - 1);
+    expect(formatDuration(MAX_TIMER_MS)).toBe(LONGEST);
+    const doc = readFileSync(new URL("../../docs/flags.md", import.meta.url), "utf8");
+    expect(doc).toContain(`at most \`${LONGEST}\``);
   });
 
   it.each(DURATION_FLAGS.flatMap((flag) => [[flag, "30d"] as const, [flag, TOO_LONG] as const]))(
     "refuses --%s=%s with one line naming the flag",
     (flag, value) => {
       expect(failure([`--${flag}=${value}`])).toBe(
-        `--${flag}: "${value}" is longer than 3w3d20h31m23s647ms (24.8 days), the longest wait a timer can hold`,
+        `--${flag}: "${value}" is longer than ${LONGEST} (24.8 days), the longest wait a timer can hold`,
       );
     },
   );
@@ -346,7 +414,7 @@ describe("durations a timer cannot hold", () => {
     (flag) => {
       const variable = envName(flag) ?? "";
       expect(failure([], { USEAPI_TOKEN: TOKEN, [variable]: "30d" })).toBe(
-        `${variable}: "30d" is longer than 3w3d20h31m23s647ms (24.8 days), the longest wait a timer can hold`,
+        `${variable}: "30d" is longer than ${LONGEST} (24.8 days), the longest wait a timer can hold`,
       );
     },
   );

@@ -30,6 +30,9 @@ describe("formatDuration", () => {
     [15_000, "15s"],
     [90_500, "1m30s500ms"],
     [3_600_000, "1h"],
+    [86_400_000, "1d"],
+    [2 ** 31 - 1, "24d20h31m23s647ms"],
+    [400 * 86_400_000, "400d"],
   ])("writes %i ms as %j", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
     expect(parseDuration(text)).toBe(ms);

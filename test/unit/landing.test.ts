@@ -39,6 +39,23 @@ function page({ snapshot, ...status }: Partial<LandingStatus> & { snapshot?: Sna
 }
 
 describe("the landing page", () => {
+  it("links the runbook when the exporter serves one, and only then", () => {
+    const info = { version: "1.2.3", telemetryPath: "/metrics" };
+    const status: LandingStatus = {
+      lastOutcome: undefined,
+      lastPollAtMs: undefined,
+      lastSuccessAtMs: undefined,
+      stale: false,
+      sources: [],
+      sections: [],
+      demo: false,
+    };
+    expect(renderLanding({ ...info, status, runbookPath: "/runbook" })).toContain(
+      '<li><a href="/runbook">Runbook</a> (what to do about each alert)</li>',
+    );
+    expect(renderLanding({ ...info, status })).not.toContain("Runbook");
+  });
+
   it("says that no poll has finished yet instead of showing 'never'", () => {
     const text = page({});
     expect(text).toContain("No poll has finished yet.");

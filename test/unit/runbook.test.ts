@@ -40,11 +40,26 @@ describe("docs/runbook.md", () => {
     const missing = ALERTS.flatMap((rule) => {
       const url = rule.annotations["runbook_url"] ?? "";
       const fragment = url.slice(url.indexOf("#") + 1);
-      return url.includes("/docs/runbook.md#") && headingAnchors.has(fragment)
+      return /^http:\/\/\{\{ \$labels\.instance \}\}\/runbook#|\/docs\/runbook\.md#/.test(url) &&
+        headingAnchors.has(fragment)
         ? []
         : [`${rule.alert}: ${url}`];
     });
     expect(missing).toEqual([]);
+  });
+
+  it("is linked from each alert on the alerting exporter's own /runbook, but for the exporter being down", () => {
+    const bases = new Map(
+      ALERTS.map((rule) => {
+        const url = rule.annotations["runbook_url"] ?? "";
+        return [rule.alert, url.slice(0, url.indexOf("#"))];
+      }),
+    );
+    expect(bases.get("UseapiMinimaxExporterDown")).toBe(
+      "https://github.com/useapi-minimax-exporter/useapi-minimax-exporter/blob/main/docs/runbook.md",
+    );
+    bases.delete("UseapiMinimaxExporterDown");
+    expect(new Set(bases.values())).toEqual(new Set(["http://{{ $labels.instance }}/runbook"]));
   });
 
   it("has one section per alert, in the order of the rules, and none for an alert that does not exist", () => {
