@@ -29,9 +29,12 @@ await exporter.runner("jobs").pollOnce(); // the start's own poll, of the harmle
 process.on("message", (command) => {
   if (command === "poll") {
     const before = peakMb();
-    void exporter.runner("jobs").pollOnce().then((outcome) => {
-      process.send({ outcome, beforeMb: before, peakMb: peakMb() });
-    });
+    void exporter
+      .runner("jobs")
+      .pollOnce()
+      .then((outcome) => {
+        process.send({ outcome, beforeMb: before, peakMb: peakMb() });
+      });
     return;
   }
   void exporter.close().then(() => process.exit(0));
