@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { REPLY_REF_MARKER, WEBHOOK_SECRET_MARKER } from "../../src/simulator/server.js";
-import { accountFromId, SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
+import { accountFromId } from "../../src/sources/scheduler/answer.js";
+import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
 import { FAILURE_CASES } from "../failure-cases.js";
 import { get, ownSamples, scrape, startStack, TOKEN, type Stack } from "../harness.js";
 

@@ -22,7 +22,7 @@ const documented = {
 
 describe("parseAccounts", () => {
   it("reads max jobs, the session expiry and capabilities of the documented example", () => {
-    expect(parseAccounts(documented)).toEqual([
+    expect(parseAccounts(documented).accounts).toEqual([
       {
         account: "123456",
         maxJobs: 1,
@@ -48,12 +48,12 @@ describe("parseAccounts", () => {
     ["a null error", { error: null }, false],
     ["no error field", {}, false],
   ])("flags an account with %s as in error: %s", (_name, extra, inError) => {
-    const [account] = parseAccounts({ "1": { maxJobs: 2, ...extra } });
+    const [account] = parseAccounts({ "1": { maxJobs: 2, ...extra } }).accounts;
     expect(account?.inError).toBe(inError);
   });
 
   it("tolerates missing or odd fields of one account", () => {
-    expect(parseAccounts({ "2": { maxJobs: "3", jwt: "x" }, "1": {} })).toEqual([
+    expect(parseAccounts({ "2": { maxJobs: "3", jwt: "x" }, "1": {} }).accounts).toEqual([
       expect.objectContaining({
         account: "1",
         maxJobs: undefined,

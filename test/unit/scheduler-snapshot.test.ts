@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseSchedulerAnswer } from "../../src/sources/scheduler/answer.js";
-import {
-  accountFromId,
-  startedMs,
-  toGenerationSnapshot,
-} from "../../src/sources/scheduler/snapshot.js";
+import { accountFromId, parseSchedulerAnswer } from "../../src/sources/scheduler/answer.js";
+import { startedMs, toGenerationSnapshot } from "../../src/sources/scheduler/snapshot.js";
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
 
 const NOW = Date.parse("2024-09-25T02:00:00.000Z");
-const snap = (body: unknown) => toGenerationSnapshot(parseSchedulerAnswer(body), NOW, "minimax:");
+const parse = (body: unknown) => parseSchedulerAnswer(body, "minimax:");
+const snap = (body: unknown) => toGenerationSnapshot(parse(body), NOW);
 
 describe("the account in a generation ID", () => {
   it.each([
@@ -32,7 +29,7 @@ describe("started", () => {
     ["a negative number", -5, undefined],
     ["null", null, undefined],
   ])("reads %s", (_name, value, ms) => {
-    expect(startedMs(value)).toBe(ms);
+    expect(startedMs(value, NOW)).toBe(ms);
   });
 });
 
@@ -72,7 +69,7 @@ describe("toGenerationSnapshot", () => {
   });
 
   it("never keeps replyUrl or replyRef", () => {
-    const answer = parseSchedulerAnswer({
+    const answer = parse({
       executing: [
         {
           videoId: "user:1-minimax:2-video:x",
@@ -82,7 +79,7 @@ describe("toGenerationSnapshot", () => {
         },
       ],
     });
-    const text = JSON.stringify([answer, toGenerationSnapshot(answer, NOW, "minimax:")]);
+    const text = JSON.stringify([answer, toGenerationSnapshot(answer, NOW)]);
     expect(text).not.toMatch(/SECRET|REF|h\.example/);
   });
 
@@ -173,11 +170,9 @@ describe("toGenerationSnapshot", () => {
 
 describe("parseSchedulerAnswer", () => {
   it("takes missing or null lists as nothing running", () => {
-    expect(parseSchedulerAnswer({})).toEqual({ executing: [], available: [] });
-    expect(parseSchedulerAnswer({ executing: null, available: null })).toEqual({
-      executing: [],
-      available: [],
-    });
+    const none = { executing: [], available: [], unreadableAccounts: 0 };
+    expect(parse({})).toEqual(none);
+    expect(parse({ executing: null, available: null })).toEqual(none);
   });
 
   it.each([
@@ -187,17 +182,17 @@ describe("parseSchedulerAnswer", () => {
     ["available as a string", { available: "none" }],
     ["a capacity that is a number", { available: [3] }],
   ])("refuses %s as a payload of the wrong shape", (_name, body) => {
-    expect(() => parseSchedulerAnswer(body)).toThrow(PayloadError);
+    expect(() => parse(body)).toThrow(PayloadError);
   });
 
   it("refuses more generations than --useapi.max-jobs and more entries than --useapi.max-accounts", () => {
     const g = { videoId: "user:1-minimax:1-video:x" };
     expect(() =>
-      parseSchedulerAnswer({ executing: [g, g, g] }, { maxAccounts: 9, maxJobs: 2 }),
+      parseSchedulerAnswer({ executing: [g, g, g] }, "minimax:", { maxAccounts: 9, maxJobs: 2 }),
     ).toThrow(LimitError);
     const c = { account: "1" };
     expect(() =>
-      parseSchedulerAnswer({ available: [c, c] }, { maxAccounts: 1, maxJobs: 9 }),
+      parseSchedulerAnswer({ available: [c, c] }, "minimax:", { maxAccounts: 1, maxJobs: 9 }),
     ).toThrow(LimitError);
   });
 });
