@@ -80,6 +80,36 @@ describe("the scheduler source", () => {
     );
   });
 
+  it("counts an image under videoId as an image, and exports speech in flight where reported", async () => {
+    stack.simulator.setPayload(
+      {
+        executing: [
+          // The documentation's March 2025 example: an image under videoId.
+          { videoId: "user:1234-minimax:567890-image:def456", elapsed: "00:35" },
+        ],
+        available: [
+          { account: "567890", maxJobs: 5, executing: 0, available: 5, executingAudio: 2 },
+          { account: "112233", maxJobs: 1, executing: 0, available: 1 },
+        ],
+      },
+      "scheduler",
+    );
+    expect(await pollScheduler(stack)).toBe("success");
+    const text = await scrape(stack);
+    const values = ownSamples(text);
+    expect(values.get('useapi_minimax_generations_executing{account="567890",type="image"}')).toBe(
+      1,
+    );
+    expect(values.get('useapi_minimax_generations_executing{account="567890",type="video"}')).toBe(
+      0,
+    );
+    expect(values.get('useapi_minimax_payload_anomalies_total{kind="capacity_mismatch"}')).toBe(0);
+    expect([...values].filter(([k]) => k.startsWith("useapi_minimax_speech_executing"))).toEqual([
+      ['useapi_minimax_speech_executing{account="567890"}', 2],
+    ]);
+    expect(text).toContain("# TYPE useapi_minimax_speech_executing gauge\n");
+  });
+
   it("counts generations started and finished between polls, their run time, and drops departed accounts", async () => {
     stack.simulator.setPayload(documented, "scheduler");
     expect(await pollScheduler(stack)).toBe("success");
@@ -147,6 +177,7 @@ describe("the scheduler source", () => {
       ["unlisted_account", 2],
       ["capacity_mismatch", 0],
       ["invalid_capacity", 0],
+      ["unreadable_account_id", 0],
     ]);
     expect(video).toBeDefined();
 
@@ -214,6 +245,86 @@ describe("the scheduler source", () => {
       "<tr><td>112233</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td></tr>",
     );
     expect(page).not.toMatch(/DOCUMENTED-HOOK-KEY|DOCUMENTED-REF|example\.com/);
+  });
+});
+
+describe("a scheduler answer naming more accounts than --useapi.max-accounts", () => {
+  it("is limit_exceeded even with the accounts only in generation IDs: the last good values and a bounded exposition", async () => {
+    const stack = await startStack({
+      flags: ["--scheduler.interval=1h", "--poll.timeout=20s", "--useapi.max-response-bytes=4MiB"],
+      deps: { now: () => NOW },
+      before: (sim) => sim.setPayload(documented, "scheduler"),
+    });
+    try {
+      expect(await pollScheduler(stack)).toBe("success");
+      const before = await scrape(stack);
+      // Issue 20: 75,000 accounts (4 MB, no available[]) once made a 42-145 MB exposition.
+      const executing = Array.from({ length: 75_000 }, (_, i) => ({
+        imageId: `minimax:${i}-image:a`,
+        elapsed: "00:45",
+      }));
+      expect(JSON.stringify({ executing }).length).toBeGreaterThan(3_900_000);
+      stack.simulator.setPayload({ executing }, "scheduler");
+      expect(await pollScheduler(stack)).toBe("limit_exceeded");
+      const during = await scrape(stack);
+      expect(generationSamples(during)).toEqual(generationSamples(before));
+      // Only the health and process samples change (a few hundred bytes); it was 42-145 MB.
+      expect(during.length).toBeLessThan(before.length + 10_000);
+      const values = ownSamples(during);
+      expect(
+        values.get(
+          'useapi_minimax_source_requests_total{source="scheduler",outcome="limit_exceeded"}',
+        ),
+      ).toBe(1);
+      const warned = stack.logs.map((l) => JSON.parse(l) as { level: string; detail?: string });
+      expect(warned.filter((r) => r.level === "warn").map((r) => r.detail)).toEqual([
+        expect.stringContaining("--useapi.max-accounts"),
+      ]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe("account IDs the scheduler sends that cannot be labels", () => {
+  it("are left out and counted, whether over-long or not well-formed UTF-16, the rest exported", async () => {
+    const stack = await startStack({
+      flags: ["--scheduler.interval=1h", "--poll.timeout=20s", "--useapi.max-response-bytes=4MiB"],
+      deps: { now: () => NOW },
+    });
+    try {
+      const long = "9".repeat(1_000_000);
+      stack.simulator.setPayload(
+        {
+          executing: [{ videoId: `user:1-minimax:${long}-video:a`, elapsed: "00:10" }],
+          available: [
+            ...["\ud800", "\udc00", "\udfff"].map((account, i) => ({
+              account,
+              maxJobs: 2,
+              executing: 0,
+              available: i,
+            })),
+            { account: long, maxJobs: 1, executing: 1, available: 0 },
+            { account: "7", maxJobs: 1, executing: 0, available: 1 },
+          ],
+        },
+        "scheduler",
+      );
+      expect(await pollScheduler(stack)).toBe("success");
+      const text = await scrape(stack);
+      expect(text.length).toBeLessThan(100_000);
+      expect(text).not.toContain("\ufffd");
+      const values = ownSamples(text);
+      expect([...generationSamples(text).keys()].filter((k) => !k.includes('account="7"'))).toEqual(
+        [],
+      );
+      expect(values.get('useapi_minimax_video_slots_available{account="7"}')).toBe(1);
+      expect(
+        values.get('useapi_minimax_payload_anomalies_total{kind="unreadable_account_id"}'),
+      ).toBe(4);
+    } finally {
+      await stack.close();
+    }
   });
 });
 
