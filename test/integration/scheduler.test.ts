@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { REPLY_REF_MARKER, WEBHOOK_SECRET_MARKER } from "../../src/simulator/server.js";
-import { accountFromId } from "../../src/sources/scheduler/answer.js";
+import { readGenerationId } from "../../src/sources/scheduler/answer.js";
 import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
 import { FAILURE_CASES } from "../failure-cases.js";
 import { get, ownSamples, scrape, startStack, TOKEN, type Stack } from "../harness.js";
@@ -376,6 +376,52 @@ describe("webhook data of the simulator's generations", () => {
 });
 
 describe("the simulator's scheduler", () => {
+  it("is read by the exporter as it is: generations by the type their ID names, speech where reported", async () => {
+    let now = Date.parse("2025-11-24T12:00:00Z");
+    const stack = await startStack({
+      flags: SCHEDULER,
+      deps: { now: () => now },
+      simulator: { accounts: 12, idleAccounts: 1, now: () => now },
+    });
+    try {
+      const { generations } = stack.simulator;
+      let images = 0;
+      let speaking = 0;
+      for (let step = 0; step < 30; step++) {
+        now += 41_000;
+        expect(await pollScheduler(stack)).toBe("success");
+        const values = ownSamples(await scrape(stack));
+        const truth = new Map<string, number>();
+        for (const account of stack.simulator.activity.accounts)
+          for (const type of ["video", "image"])
+            truth.set(
+              `useapi_minimax_generations_executing{account="${account}",type="${type}"}`,
+              0,
+            );
+        for (const g of generations.running(now)) {
+          const key = `useapi_minimax_generations_executing{account="${g.account}",type="${g.type}"}`;
+          truth.set(key, (truth.get(key) ?? 0) + 1);
+          if (g.type === "image") images++;
+        }
+        for (const [account, count] of generations.speech(now)) {
+          truth.set(`useapi_minimax_speech_executing{account="${account}"}`, count);
+          speaking += count;
+        }
+        const read = [...values].filter(([k]) =>
+          /^useapi_minimax_(generations|speech)_executing\{/.test(k),
+        );
+        expect(new Map(read)).toEqual(truth);
+        expect(values.get('useapi_minimax_payload_anomalies_total{kind="capacity_mismatch"}')).toBe(
+          0,
+        );
+      }
+      expect(images).toBeGreaterThan(0);
+      expect(speaking).toBeGreaterThan(0);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it("models generations consistent with each account's maxJobs, in both types and both started forms", async () => {
     let now = Date.parse("2025-11-24T12:00:00Z");
     const stack = await startStack({
@@ -385,6 +431,7 @@ describe("the simulator's scheduler", () => {
     try {
       const { activity } = stack.simulator;
       const seen = { video: 0, image: 0, iso: 0, epoch: 0, hooks: 0, full: 0 };
+      const more = { imageAsVideoId: 0, speech: 0, speechIdle: 0, speechAbsent: 0 };
       for (let step = 0; step < 60; step++) {
         now += 37_000;
         const answer = await request(`${stack.simulator.url}/v1/minimax/scheduler/available`, {
@@ -392,19 +439,27 @@ describe("the simulator's scheduler", () => {
         });
         const body = (await answer.body.json()) as {
           executing: Record<string, unknown>[];
-          available: { account: string; maxJobs: number; executing: number; available: number }[];
+          available: {
+            account: string;
+            maxJobs: number;
+            executing: number;
+            available: number;
+            executingAudio?: number;
+          }[];
         };
         expect(body.available.map((a) => a.account)).toEqual(activity.accounts);
         const videos = new Map<string, number>();
         for (const g of body.executing) {
           const id = String(g["videoId"] ?? g["imageId"]);
-          const account = accountFromId(id, "minimax:") ?? "";
+          const { account, type } = readGenerationId(id, "minimax:") ?? { account: "", type: "" };
           expect(activity.accounts).toContain(account);
           expect(activity.idleAccounts).not.toContain(account);
-          if (g["videoId"]) {
+          if (type === "video") {
+            expect(g["imageId"]).toBeUndefined();
             seen.video++;
             videos.set(account, (videos.get(account) ?? 0) + 1);
           } else seen.image++;
+          if (type === "image" && g["videoId"] !== undefined) more.imageAsVideoId++;
           if (typeof g["started"] === "number") seen.epoch++;
           else seen.iso++;
           if (g["replyUrl"] !== undefined) seen.hooks++;
@@ -415,9 +470,14 @@ describe("the simulator's scheduler", () => {
           expect(a.executing).toBeLessThanOrEqual(a.maxJobs);
           expect(a.available).toBe(a.maxJobs - a.executing);
           if (a.available === 0) seen.full++;
+          expect(a.executingAudio).toBe(stack.simulator.generations.speech(now).get(a.account));
+          if (a.executingAudio === undefined) more.speechAbsent++;
+          else if (a.executingAudio === 0) more.speechIdle++;
+          else more.speech++;
         }
       }
-      for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(0);
+      for (const [what, count] of Object.entries({ ...seen, ...more }))
+        expect(count, what).toBeGreaterThan(0);
       expect(seen.hooks).toBeLessThan(seen.video + seen.image);
     } finally {
       await stack.close();

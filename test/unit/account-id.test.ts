@@ -14,13 +14,17 @@ const AT_BOUND = "9".repeat(MAX_ACCOUNT_ID_LENGTH);
 const LONE = ["\ud800", "\udc00", "\udfff", "a\ud83d", "\ude00b"];
 
 describe("an account ID as a label", () => {
-  it.each([
+  it.each<[string, string, boolean]>([
     ["digits", "567890", true],
     ["the longest allowed", AT_BOUND, true],
     ["an emoji (a surrogate pair)", "acct-\ud83d\ude00", true],
     ["one character too long", `${AT_BOUND}9`, false],
     ["a million characters", LONG, false],
-    ...LONE.map((id) => [`the lone surrogate ${JSON.stringify(id)}`, id, false] as const),
+    ...LONE.map((id): [string, string, boolean] => [
+      `a lone surrogate in ${JSON.stringify(id)}`,
+      id,
+      false,
+    ]),
   ])("takes %s: %s", (_name, id, safe) => {
     expect(isLabelSafeAccountId(id)).toBe(safe);
   });
