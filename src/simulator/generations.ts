@@ -25,10 +25,19 @@ export interface GenerationBody {
   replyRef?: string;
 }
 
+/** One element of `available[]`; `executingAudio` only for the accounts that report speech. */
+export interface CapacityBody {
+  account: string;
+  maxJobs: number;
+  executing: number;
+  available: number;
+  executingAudio?: number;
+}
+
 /** The 200 body of GET /v1/minimax/scheduler/available. */
 export interface SchedulerBody {
   executing: GenerationBody[];
-  available: { account: string; maxJobs: number; executing: number; available: number }[];
+  available: CapacityBody[];
 }
 
 export interface GenerationsOptions {
@@ -46,13 +55,14 @@ export interface Generations {
   running(nowMs: number): SimulatedGeneration[];
   /** A generation that runs exactly `durationMs` from `nowMs`, whatever the account's capacity. */
   start(account: string, type: SimulatedGenerationType, nowMs: number, durationMs: number): string;
+  /** Speech in flight at `nowMs` on each account that reports it (`executingAudio`), 0 included. */
+  speech(nowMs: number): Map<string, number>;
   body(nowMs: number): SchedulerBody;
 }
 
-interface Lane {
+/** A run of cycles, each with at most one run in it. */
+interface Cycles {
   readonly account: string;
-  readonly type: SimulatedGenerationType;
-  readonly key: string;
   readonly seed: number;
   readonly periodMs: number;
   readonly phaseMs: number;
@@ -61,13 +71,24 @@ interface Lane {
   readonly maxMs: number;
 }
 
+interface Lane extends Cycles {
+  readonly type: SimulatedGenerationType;
+  readonly key: string;
+}
+
 const IMAGE_LANE = 99;
+const SPEECH_LANE = 98;
+/** Speech lanes of an account that reports speech. */
+const SPEECH_LANES = 2;
 
 /**
  * Video and image generations. Each video slot of an account (maxJobs of them) and one image lane
  * run a cycle of their own: in each cycle at most one generation, drawn from the seed and the
  * cycle's number, so the state at any time is computed directly. Videos run 1 to 8 minutes,
- * images 10 to 60 seconds; about a third of the accounts set webhooks.
+ * images 10 to 60 seconds; about a third of the accounts set webhooks. A quarter of the accounts
+ * report speech in flight (`executingAudio`, two lanes of 5 to 40 seconds, never listed in
+ * `executing[]`), and another quarter list their images under `videoId`, as the documentation's
+ * March 2025 example does: the ID's `-image:` still says what it is.
  */
 export function createGenerations(options: GenerationsOptions): Generations {
   const idle = new Set(options.idleAccounts);
@@ -99,10 +120,23 @@ export function createGenerations(options: GenerationsOptions): Generations {
   });
   const webhooks = new Set(options.accounts.filter((_, index) => index % 3 === 1));
   const epochForm = new Set(options.accounts.filter((_, index) => index % 2 === 1));
+  const speaking = new Set(options.accounts.filter((_, index) => index % 4 === 2));
+  const imagesAsVideoId = new Set(options.accounts.filter((_, index) => index % 4 === 3));
+  const speechLanes: Cycles[] = [];
+  options.accounts.forEach((account, index) => {
+    if (!speaking.has(account) || idle.has(account)) return;
+    for (let lane = 0; lane < SPEECH_LANES; lane++) {
+      const seed = deriveSeed(deriveSeed(deriveSeed(options.seed, index), SPEECH_LANE), lane);
+      const random = mulberry32(seed);
+      const periodMs = randomInt(random, 30, 90) * 1000;
+      const phaseMs = randomInt(random, 0, periodMs - 1);
+      speechLanes.push({ account, seed, periodMs, phaseMs, minMs: 5_000, maxMs: 40_000 });
+    }
+  });
   let injected: SimulatedGeneration[] = [];
   let injectedCount = 0;
 
-  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
+  const runAt = (lane: Cycles, nowMs: number) => {
     const cycle = Math.floor((nowMs - lane.phaseMs) / lane.periodMs);
     const random = mulberry32(deriveSeed(lane.seed, cycle >>> 0));
     if (random() < 0.3) return undefined; // a quiet cycle
@@ -110,7 +144,13 @@ export function createGenerations(options: GenerationsOptions): Generations {
     const offset = randomInt(random, 0, Math.max(0, lane.periodMs - duration - 1));
     const startMs = lane.phaseMs + cycle * lane.periodMs + offset;
     const endMs = startMs + duration;
-    if (nowMs < startMs || nowMs >= endMs) return undefined;
+    return nowMs < startMs || nowMs >= endMs ? undefined : { cycle, startMs, endMs };
+  };
+
+  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
+    const run = runAt(lane, nowMs);
+    if (run === undefined) return undefined;
+    const { cycle, startMs, endMs } = run;
     const id = `user:${USER_ID}-minimax:${lane.account}-${lane.type}:${lane.key}c${(cycle >>> 0).toString(36)}`;
     return { id, account: lane.account, type: lane.type, startMs, endMs };
   };
@@ -128,7 +168,8 @@ export function createGenerations(options: GenerationsOptions): Generations {
 
   const toBody = (g: SimulatedGeneration, nowMs: number): GenerationBody => {
     const started = epochForm.has(g.account) ? g.startMs : new Date(g.startMs).toISOString();
-    const id = g.type === "video" ? { videoId: g.id } : { imageId: g.id };
+    const underVideoId = g.type === "video" || imagesAsVideoId.has(g.account);
+    const id = underVideoId ? { videoId: g.id } : { imageId: g.id };
     const hook = webhooks.has(g.account)
       ? {
           replyUrl: `https://hooks.example.com/minimax?key=${WEBHOOK_SECRET_MARKER}-${g.account}`,
@@ -138,8 +179,18 @@ export function createGenerations(options: GenerationsOptions): Generations {
     return { ...id, started, elapsed: formatElapsed(nowMs - g.startMs), ...hook };
   };
 
+  const speech = (nowMs: number): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const account of speaking) counts.set(account, 0);
+    for (const lane of speechLanes) {
+      if (runAt(lane, nowMs)) counts.set(lane.account, (counts.get(lane.account) ?? 0) + 1);
+    }
+    return counts;
+  };
+
   return {
     running,
+    speech,
     start(account, type, nowMs, durationMs) {
       if (!accountIndex.has(account))
         throw new RangeError(`unknown account ${JSON.stringify(account)}`);
@@ -154,12 +205,17 @@ export function createGenerations(options: GenerationsOptions): Generations {
       const videos = new Map<string, number>();
       for (const g of now)
         if (g.type === "video") videos.set(g.account, (videos.get(g.account) ?? 0) + 1);
+      const audio = speech(nowMs);
       return {
         executing: now.map((g) => toBody(g, nowMs)),
-        available: options.accounts.map((account) => {
+        available: options.accounts.map((account): CapacityBody => {
           const maxJobs = options.maxJobs(account);
           const executing = videos.get(account) ?? 0;
-          return { account, maxJobs, executing, available: Math.max(0, maxJobs - executing) };
+          const available = Math.max(0, maxJobs - executing);
+          const executingAudio = audio.get(account);
+          return executingAudio === undefined
+            ? { account, maxJobs, executing, available }
+            : { account, maxJobs, executing, available, executingAudio };
         }),
       };
     },

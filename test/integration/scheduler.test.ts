@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { REPLY_REF_MARKER, WEBHOOK_SECRET_MARKER } from "../../src/simulator/server.js";
-import { accountFromId, SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
+import { readGenerationId } from "../../src/sources/scheduler/answer.js";
+import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
 import { FAILURE_CASES } from "../failure-cases.js";
 import { get, ownSamples, scrape, startStack, TOKEN, type Stack } from "../harness.js";
 
@@ -79,6 +80,36 @@ describe("the scheduler source", () => {
     );
   });
 
+  it("counts an image under videoId as an image, and exports speech in flight where reported", async () => {
+    stack.simulator.setPayload(
+      {
+        executing: [
+          // The documentation's March 2025 example: an image under videoId.
+          { videoId: "user:1234-minimax:567890-image:def456", elapsed: "00:35" },
+        ],
+        available: [
+          { account: "567890", maxJobs: 5, executing: 0, available: 5, executingAudio: 2 },
+          { account: "112233", maxJobs: 1, executing: 0, available: 1 },
+        ],
+      },
+      "scheduler",
+    );
+    expect(await pollScheduler(stack)).toBe("success");
+    const text = await scrape(stack);
+    const values = ownSamples(text);
+    expect(values.get('useapi_minimax_generations_executing{account="567890",type="image"}')).toBe(
+      1,
+    );
+    expect(values.get('useapi_minimax_generations_executing{account="567890",type="video"}')).toBe(
+      0,
+    );
+    expect(values.get('useapi_minimax_payload_anomalies_total{kind="capacity_mismatch"}')).toBe(0);
+    expect([...values].filter(([k]) => k.startsWith("useapi_minimax_speech_executing"))).toEqual([
+      ['useapi_minimax_speech_executing{account="567890"}', 2],
+    ]);
+    expect(text).toContain("# TYPE useapi_minimax_speech_executing gauge\n");
+  });
+
   it("counts generations started and finished between polls, their run time, and drops departed accounts", async () => {
     stack.simulator.setPayload(documented, "scheduler");
     expect(await pollScheduler(stack)).toBe("success");
@@ -146,6 +177,7 @@ describe("the scheduler source", () => {
       ["unlisted_account", 2],
       ["capacity_mismatch", 0],
       ["invalid_capacity", 0],
+      ["unreadable_account_id", 0],
     ]);
     expect(video).toBeDefined();
 
@@ -216,6 +248,86 @@ describe("the scheduler source", () => {
   });
 });
 
+describe("a scheduler answer naming more accounts than --useapi.max-accounts", () => {
+  it("is limit_exceeded even with the accounts only in generation IDs: the last good values and a bounded exposition", async () => {
+    const stack = await startStack({
+      flags: ["--scheduler.interval=1h", "--poll.timeout=20s", "--useapi.max-response-bytes=4MiB"],
+      deps: { now: () => NOW },
+      before: (sim) => sim.setPayload(documented, "scheduler"),
+    });
+    try {
+      expect(await pollScheduler(stack)).toBe("success");
+      const before = await scrape(stack);
+      // Issue 20: 75,000 accounts (4 MB, no available[]) once made a 42-145 MB exposition.
+      const executing = Array.from({ length: 75_000 }, (_, i) => ({
+        imageId: `minimax:${i}-image:a`,
+        elapsed: "00:45",
+      }));
+      expect(JSON.stringify({ executing }).length).toBeGreaterThan(3_900_000);
+      stack.simulator.setPayload({ executing }, "scheduler");
+      expect(await pollScheduler(stack)).toBe("limit_exceeded");
+      const during = await scrape(stack);
+      expect(generationSamples(during)).toEqual(generationSamples(before));
+      // Only the health and process samples change (a few hundred bytes); it was 42-145 MB.
+      expect(during.length).toBeLessThan(before.length + 10_000);
+      const values = ownSamples(during);
+      expect(
+        values.get(
+          'useapi_minimax_source_requests_total{source="scheduler",outcome="limit_exceeded"}',
+        ),
+      ).toBe(1);
+      const warned = stack.logs.map((l) => JSON.parse(l) as { level: string; detail?: string });
+      expect(warned.filter((r) => r.level === "warn").map((r) => r.detail)).toEqual([
+        expect.stringContaining("--useapi.max-accounts"),
+      ]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe("account IDs the scheduler sends that cannot be labels", () => {
+  it("are left out and counted, whether over-long or not well-formed UTF-16, the rest exported", async () => {
+    const stack = await startStack({
+      flags: ["--scheduler.interval=1h", "--poll.timeout=20s", "--useapi.max-response-bytes=4MiB"],
+      deps: { now: () => NOW },
+    });
+    try {
+      const long = "9".repeat(1_000_000);
+      stack.simulator.setPayload(
+        {
+          executing: [{ videoId: `user:1-minimax:${long}-video:a`, elapsed: "00:10" }],
+          available: [
+            ...["\ud800", "\udc00", "\udfff"].map((account, i) => ({
+              account,
+              maxJobs: 2,
+              executing: 0,
+              available: i,
+            })),
+            { account: long, maxJobs: 1, executing: 1, available: 0 },
+            { account: "7", maxJobs: 1, executing: 0, available: 1 },
+          ],
+        },
+        "scheduler",
+      );
+      expect(await pollScheduler(stack)).toBe("success");
+      const text = await scrape(stack);
+      expect(text.length).toBeLessThan(100_000);
+      expect(text).not.toContain("\ufffd");
+      const values = ownSamples(text);
+      expect([...generationSamples(text).keys()].filter((k) => !k.includes('account="7"'))).toEqual(
+        [],
+      );
+      expect(values.get('useapi_minimax_video_slots_available{account="7"}')).toBe(1);
+      expect(
+        values.get('useapi_minimax_payload_anomalies_total{kind="unreadable_account_id"}'),
+      ).toBe(4);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe("webhook data of the simulator's generations", () => {
   it("never reaches a log line, a metric, a label or a page, whatever the scheduler answers", async () => {
     let now = Date.parse("2025-11-24T12:00:00Z");
@@ -264,6 +376,52 @@ describe("webhook data of the simulator's generations", () => {
 });
 
 describe("the simulator's scheduler", () => {
+  it("is read by the exporter as it is: generations by the type their ID names, speech where reported", async () => {
+    let now = Date.parse("2025-11-24T12:00:00Z");
+    const stack = await startStack({
+      flags: SCHEDULER,
+      deps: { now: () => now },
+      simulator: { accounts: 12, idleAccounts: 1, now: () => now },
+    });
+    try {
+      const { generations } = stack.simulator;
+      let images = 0;
+      let speaking = 0;
+      for (let step = 0; step < 30; step++) {
+        now += 41_000;
+        expect(await pollScheduler(stack)).toBe("success");
+        const values = ownSamples(await scrape(stack));
+        const truth = new Map<string, number>();
+        for (const account of stack.simulator.activity.accounts)
+          for (const type of ["video", "image"])
+            truth.set(
+              `useapi_minimax_generations_executing{account="${account}",type="${type}"}`,
+              0,
+            );
+        for (const g of generations.running(now)) {
+          const key = `useapi_minimax_generations_executing{account="${g.account}",type="${g.type}"}`;
+          truth.set(key, (truth.get(key) ?? 0) + 1);
+          if (g.type === "image") images++;
+        }
+        for (const [account, count] of generations.speech(now)) {
+          truth.set(`useapi_minimax_speech_executing{account="${account}"}`, count);
+          speaking += count;
+        }
+        const read = [...values].filter(([k]) =>
+          /^useapi_minimax_(generations|speech)_executing\{/.test(k),
+        );
+        expect(new Map(read)).toEqual(truth);
+        expect(values.get('useapi_minimax_payload_anomalies_total{kind="capacity_mismatch"}')).toBe(
+          0,
+        );
+      }
+      expect(images).toBeGreaterThan(0);
+      expect(speaking).toBeGreaterThan(0);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it("models generations consistent with each account's maxJobs, in both types and both started forms", async () => {
     let now = Date.parse("2025-11-24T12:00:00Z");
     const stack = await startStack({
@@ -273,6 +431,7 @@ describe("the simulator's scheduler", () => {
     try {
       const { activity } = stack.simulator;
       const seen = { video: 0, image: 0, iso: 0, epoch: 0, hooks: 0, full: 0 };
+      const more = { imageAsVideoId: 0, speech: 0, speechIdle: 0, speechAbsent: 0 };
       for (let step = 0; step < 60; step++) {
         now += 37_000;
         const answer = await request(`${stack.simulator.url}/v1/minimax/scheduler/available`, {
@@ -280,19 +439,27 @@ describe("the simulator's scheduler", () => {
         });
         const body = (await answer.body.json()) as {
           executing: Record<string, unknown>[];
-          available: { account: string; maxJobs: number; executing: number; available: number }[];
+          available: {
+            account: string;
+            maxJobs: number;
+            executing: number;
+            available: number;
+            executingAudio?: number;
+          }[];
         };
         expect(body.available.map((a) => a.account)).toEqual(activity.accounts);
         const videos = new Map<string, number>();
         for (const g of body.executing) {
           const id = String(g["videoId"] ?? g["imageId"]);
-          const account = accountFromId(id, "minimax:") ?? "";
+          const { account, type } = readGenerationId(id, "minimax:") ?? { account: "", type: "" };
           expect(activity.accounts).toContain(account);
           expect(activity.idleAccounts).not.toContain(account);
-          if (g["videoId"]) {
+          if (type === "video") {
+            expect(g["imageId"]).toBeUndefined();
             seen.video++;
             videos.set(account, (videos.get(account) ?? 0) + 1);
           } else seen.image++;
+          if (type === "image" && g["videoId"] !== undefined) more.imageAsVideoId++;
           if (typeof g["started"] === "number") seen.epoch++;
           else seen.iso++;
           if (g["replyUrl"] !== undefined) seen.hooks++;
@@ -303,9 +470,14 @@ describe("the simulator's scheduler", () => {
           expect(a.executing).toBeLessThanOrEqual(a.maxJobs);
           expect(a.available).toBe(a.maxJobs - a.executing);
           if (a.available === 0) seen.full++;
+          expect(a.executingAudio).toBe(stack.simulator.generations.speech(now).get(a.account));
+          if (a.executingAudio === undefined) more.speechAbsent++;
+          else if (a.executingAudio === 0) more.speechIdle++;
+          else more.speech++;
         }
       }
-      for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(0);
+      for (const [what, count] of Object.entries({ ...seen, ...more }))
+        expect(count, what).toBeGreaterThan(0);
       expect(seen.hooks).toBeLessThan(seen.video + seen.image);
     } finally {
       await stack.close();

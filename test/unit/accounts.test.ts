@@ -1,4 +1,6 @@
+import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { createAccountsSource } from "../../src/sources/accounts/source.js";
 import { parseAccounts } from "../../src/sources/accounts/answer.js";
 import { PayloadError } from "../../src/upstream/json-checks.js";
 import { parseJobStatus } from "../../src/sources/job-status/answer.js";
@@ -22,7 +24,7 @@ const documented = {
 
 describe("parseAccounts", () => {
   it("reads max jobs, the session expiry and capabilities of the documented example", () => {
-    expect(parseAccounts(documented)).toEqual([
+    expect(parseAccounts(documented).accounts).toEqual([
       {
         account: "123456",
         maxJobs: 1,
@@ -48,12 +50,12 @@ describe("parseAccounts", () => {
     ["a null error", { error: null }, false],
     ["no error field", {}, false],
   ])("flags an account with %s as in error: %s", (_name, extra, inError) => {
-    const [account] = parseAccounts({ "1": { maxJobs: 2, ...extra } });
+    const [account] = parseAccounts({ "1": { maxJobs: 2, ...extra } }).accounts;
     expect(account?.inError).toBe(inError);
   });
 
   it("tolerates missing or odd fields of one account", () => {
-    expect(parseAccounts({ "2": { maxJobs: "3", jwt: "x" }, "1": {} })).toEqual([
+    expect(parseAccounts({ "2": { maxJobs: "3", jwt: "x" }, "1": {} }).accounts).toEqual([
       expect.objectContaining({
         account: "1",
         maxJobs: undefined,
@@ -83,5 +85,24 @@ describe("parseJobStatus", () => {
 
   it.each([[{ status: "done" }], [{}], [[]], ["completed"]])("rejects %j", (body) => {
     expect(() => parseJobStatus(body)).toThrow(PayloadError);
+  });
+});
+
+describe("the accounts source", () => {
+  it("counts an account ID it refuses as unreadable_account_id and exports the others", async () => {
+    const registry = new Registry();
+    const counted: [string, number][] = [];
+    const source = createAccountsSource({
+      registry,
+      intervalMs: 1000,
+      countAnomaly: (kind, count) => counted.push([kind, count]),
+    });
+    const long = "1".repeat(129);
+    source.update(source.parse({ "7": { maxJobs: 1 }, [long]: { maxJobs: 2 }, "\ud800": {} }), 0);
+    expect(counted).toEqual([["unreadable_account_id", 2]]);
+    const text = await registry.metrics();
+    expect(text).toContain('useapi_minimax_account_max_jobs{account="7"} 1');
+    expect(text).not.toContain(long);
+    expect(text).not.toContain("\ufffd");
   });
 });

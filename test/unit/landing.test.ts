@@ -16,6 +16,7 @@ function snapshotOf(accounts: AccountState[]): Snapshot {
       unparsable_elapsed: 0,
       duplicate_job: 0,
       odd_job_id: 0,
+      unreadable_account_id: 0,
     },
   };
 }

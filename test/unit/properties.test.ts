@@ -322,7 +322,7 @@ describe("parseAccounts under arbitrary input", () => {
   function checkAccounts(body: unknown): void {
     let configs;
     try {
-      configs = parseAccounts(body);
+      configs = parseAccounts(body).accounts;
     } catch (error) {
       expect(error).toBeInstanceOf(PayloadError);
       return;

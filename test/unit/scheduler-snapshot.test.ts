@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { parseSchedulerAnswer } from "../../src/sources/scheduler/answer.js";
 import {
   accountFromId,
-  startedMs,
-  toGenerationSnapshot,
-} from "../../src/sources/scheduler/snapshot.js";
+  parseSchedulerAnswer,
+  readGenerationId,
+} from "../../src/sources/scheduler/answer.js";
+import { startedMs, toGenerationSnapshot } from "../../src/sources/scheduler/snapshot.js";
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
 
 const NOW = Date.parse("2024-09-25T02:00:00.000Z");
-const snap = (body: unknown) => toGenerationSnapshot(parseSchedulerAnswer(body), NOW, "minimax:");
+const parse = (body: unknown) => parseSchedulerAnswer(body, "minimax:");
+const snap = (body: unknown) => toGenerationSnapshot(parse(body), NOW);
 
 describe("the account in a generation ID", () => {
   it.each([
@@ -21,6 +22,15 @@ describe("the account in a generation ID", () => {
   ])("reads %s as %s", (id, account) => {
     expect(accountFromId(id, "minimax:")).toBe(account);
   });
+
+  it.each([
+    ["user:1-minimax:5-video:x", "video"],
+    ["user:1-minimax:5-image:x", "image"],
+    ["user:1-minimax:5-image:x-video:y", "image"],
+    ["user:1-minimax:5-video:x-image:y", "video"],
+  ])("reads the type of %s as %s", (id, type) => {
+    expect(readGenerationId(id, "minimax:")).toEqual({ account: "5", type });
+  });
 });
 
 describe("started", () => {
@@ -29,10 +39,22 @@ describe("started", () => {
     ["epoch milliseconds", 1727229316128, 1727229316128],
     ["epoch milliseconds as digits", "1727229316128", 1727229316128],
     ["text", "yesterday", undefined],
+    ["an ISO string with an offset", "2024-09-25T03:55:16+02:00", NOW - 284_000],
+    ["a start 5 minutes ahead (clock skew)", NOW + 300_000, NOW + 300_000],
     ["a negative number", -5, undefined],
     ["null", null, undefined],
+    // Each was once read as a start decades ago, or in the host's time zone.
+    ["year 1", "0001-01-01T00:00:00Z", undefined],
+    ["digits after a space", " 123", undefined],
+    ["a negative number as text", "-1", undefined],
+    ["ISO without an offset", "2024-09-25T01:55:16.128", undefined],
+    ["a date alone", "2024-09-25", undefined],
+    ["epoch seconds", 1727229316, undefined],
+    ["a start before 2020", "2019-12-31T23:59:59Z", undefined],
+    ["a start more than 5 minutes ahead", NOW + 300_001, undefined],
+    ["a lowercase zone", "2024-09-25T01:55:16z", undefined],
   ])("reads %s", (_name, value, ms) => {
-    expect(startedMs(value)).toBe(ms);
+    expect(startedMs(value, NOW)).toBe(ms);
   });
 });
 
@@ -72,7 +94,7 @@ describe("toGenerationSnapshot", () => {
   });
 
   it("never keeps replyUrl or replyRef", () => {
-    const answer = parseSchedulerAnswer({
+    const answer = parse({
       executing: [
         {
           videoId: "user:1-minimax:2-video:x",
@@ -82,7 +104,7 @@ describe("toGenerationSnapshot", () => {
         },
       ],
     });
-    const text = JSON.stringify([answer, toGenerationSnapshot(answer, NOW, "minimax:")]);
+    const text = JSON.stringify([answer, toGenerationSnapshot(answer, NOW)]);
     expect(text).not.toMatch(/SECRET|REF|h\.example/);
   });
 
@@ -107,6 +129,56 @@ describe("toGenerationSnapshot", () => {
     ]);
     expect(s.accounts.find((a) => a.account === "e")?.executing).toEqual([0, 1]);
     expect(s.anomalies.unreadable_generation_time).toBe(1);
+  });
+
+  it("takes a generation's type from its ID, whichever field holds it", () => {
+    const s = snap({
+      executing: [
+        // As in the documentation's March 2025 example: an image under videoId.
+        { videoId: "user:1-minimax:7-image:x", elapsed: "00:20" },
+        { imageId: "user:1-minimax:7-video:y", elapsed: "01:00" },
+      ],
+      available: [{ account: "7", maxJobs: 1, executing: 1, available: 0 }],
+    });
+    expect(s.accounts[0]?.executing).toEqual([1, 1]);
+    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 20]);
+    expect([...s.generations.values()].map((g) => g.type)).toEqual(["image", "video"]);
+    expect(s.anomalies.capacity_mismatch).toBe(0);
+  });
+
+  it("reads speech in flight from executingAudio, and no value where it is absent", () => {
+    const s = snap({
+      available: [
+        { account: "1", maxJobs: 1, executing: 0, available: 1, executingAudio: 2 },
+        { account: "2", maxJobs: 1, executing: 0, available: 1, executingAudio: 0 },
+        { account: "3", maxJobs: 1, executing: 0, available: 1 },
+        { account: "4", maxJobs: 1, executing: 0, available: 1, executingAudio: null },
+        { account: "5", maxJobs: 1, executing: 0, available: 1, executingAudio: "2" },
+      ],
+    });
+    expect(s.accounts.map((a) => [a.account, a.speechExecuting])).toEqual([
+      ["1", 2],
+      ["2", 0],
+      ["3", undefined],
+      ["4", undefined],
+      ["5", undefined],
+    ]);
+    expect(s.anomalies.invalid_capacity).toBe(1);
+  });
+
+  it("counts a start it cannot believe as unreadable rather than decades of elapsed time", () => {
+    const s = snap({
+      executing: [
+        { videoId: "user:1-minimax:1-video:a", started: "0001-01-01T00:00:00Z" },
+        { videoId: "user:1-minimax:1-video:b", started: " 123" },
+        { videoId: "user:1-minimax:1-video:c", started: "-1" },
+        { videoId: "user:1-minimax:1-video:d", started: "2024-09-25T01:00:00" },
+        { videoId: "user:1-minimax:1-video:e", started: NOW + 3_600_000 },
+      ],
+    });
+    expect(s.accounts[0]?.executing).toEqual([5, 0]);
+    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([0, 0]);
+    expect(s.anomalies.unreadable_generation_time).toBe(5);
   });
 
   it("counts a generation listed twice once", () => {
@@ -173,11 +245,9 @@ describe("toGenerationSnapshot", () => {
 
 describe("parseSchedulerAnswer", () => {
   it("takes missing or null lists as nothing running", () => {
-    expect(parseSchedulerAnswer({})).toEqual({ executing: [], available: [] });
-    expect(parseSchedulerAnswer({ executing: null, available: null })).toEqual({
-      executing: [],
-      available: [],
-    });
+    const none = { executing: [], available: [], unreadableAccounts: 0 };
+    expect(parse({})).toEqual(none);
+    expect(parse({ executing: null, available: null })).toEqual(none);
   });
 
   it.each([
@@ -187,17 +257,44 @@ describe("parseSchedulerAnswer", () => {
     ["available as a string", { available: "none" }],
     ["a capacity that is a number", { available: [3] }],
   ])("refuses %s as a payload of the wrong shape", (_name, body) => {
-    expect(() => parseSchedulerAnswer(body)).toThrow(PayloadError);
+    expect(() => parse(body)).toThrow(PayloadError);
   });
 
   it("refuses more generations than --useapi.max-jobs and more entries than --useapi.max-accounts", () => {
     const g = { videoId: "user:1-minimax:1-video:x" };
     expect(() =>
-      parseSchedulerAnswer({ executing: [g, g, g] }, { maxAccounts: 9, maxJobs: 2 }),
+      parseSchedulerAnswer({ executing: [g, g, g] }, "minimax:", { maxAccounts: 9, maxJobs: 2 }),
     ).toThrow(LimitError);
     const c = { account: "1" };
     expect(() =>
-      parseSchedulerAnswer({ available: [c, c] }, { maxAccounts: 1, maxJobs: 9 }),
+      parseSchedulerAnswer({ available: [c, c] }, "minimax:", { maxAccounts: 1, maxJobs: 9 }),
     ).toThrow(LimitError);
+  });
+
+  it("refuses more distinct accounts than --useapi.max-accounts, however they are found", () => {
+    const limits = { maxAccounts: 3, maxJobs: 100 };
+    const ids = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ imageId: `minimax:${i}-image:a`, elapsed: "00:45" }));
+    // Four accounts from IDs alone (no available[]), or two listed and two more from IDs.
+    expect(() => parseSchedulerAnswer({ executing: ids(4) }, "minimax:", limits)).toThrow(
+      /more than 3 accounts .*--useapi.max-accounts/,
+    );
+    const listed = [{ account: "0" }, { account: "9" }];
+    expect(() =>
+      parseSchedulerAnswer({ executing: ids(3), available: listed }, "minimax:", limits),
+    ).toThrow(LimitError);
+    // Refused IDs count too; the same account many times counts once.
+    const long = { videoId: `minimax:${"9".repeat(200)}-video:z` };
+    expect(() =>
+      parseSchedulerAnswer({ executing: [...ids(3), long] }, "minimax:", limits),
+    ).toThrow(LimitError);
+    const same = [...ids(3), ...ids(3), ...ids(3)].map((g, i) => ({
+      ...g,
+      imageId: `${g.imageId}${i}`,
+    }));
+    expect(
+      parseSchedulerAnswer({ executing: same, available: [{ account: "1" }] }, "minimax:", limits)
+        .executing,
+    ).toHaveLength(9);
   });
 });

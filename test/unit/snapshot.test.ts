@@ -28,6 +28,7 @@ function anomalies(partial: Partial<Record<AnomalyKind, number>>): Record<Anomal
     unparsable_elapsed: 0,
     duplicate_job: 0,
     odd_job_id: 0,
+    unreadable_account_id: 0,
     ...partial,
   };
 }

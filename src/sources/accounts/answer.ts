@@ -1,4 +1,5 @@
 import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
+import { isLabelSafeAccountId } from "../common/account-id.js";
 import { checkKeyCount, DEFAULT_LIMITS } from "../common/limits.js";
 
 export const ACCOUNTS_PATH = "/v1/minimax/accounts";
@@ -19,20 +20,32 @@ export interface AccountConfig {
   capabilities: Record<Capability, boolean | undefined>;
 }
 
+export interface AccountsAnswer {
+  /** Sorted by ID. */
+  accounts: AccountConfig[];
+  /** Account IDs left out: too long, or not well-formed UTF-16. */
+  unreadableAccounts: number;
+}
+
 function finiteNumber(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-/** Checks GET /v1/minimax/accounts: a map from account ID to its configuration. Sorted by ID. */
+/** Checks GET /v1/minimax/accounts: a map from account ID to its configuration. */
 export function parseAccounts(
   body: unknown,
   maxAccounts = DEFAULT_LIMITS.maxAccounts,
-): AccountConfig[] {
+): AccountsAnswer {
   if (!isRecord(body))
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
   checkKeyCount(body, maxAccounts, "the accounts answer");
   const out: AccountConfig[] = [];
+  let unreadableAccounts = 0;
   for (const [account, entry] of Object.entries(body)) {
+    if (!isLabelSafeAccountId(account)) {
+      unreadableAccounts++;
+      continue;
+    }
     if (!isRecord(entry)) {
       throw new PayloadError(
         `[${JSON.stringify(account)}]`,
@@ -54,5 +67,6 @@ export function parseAccounts(
       capabilities,
     });
   }
-  return out.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+  out.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+  return { accounts: out, unreadableAccounts };
 }

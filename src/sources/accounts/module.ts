@@ -1,4 +1,5 @@
 import { parseSourceInterval } from "../../config/values.js";
+import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
 import type { SourceModule } from "../module.js";
 import { createAccountsSource } from "./source.js";
 
@@ -14,7 +15,7 @@ export const accountsModule: SourceModule = {
     },
   ],
   families: [],
-  anomalyKinds: [],
+  anomalyKinds: [ACCOUNT_ID_ANOMALY],
   configure(read) {
     const { common } = read;
     const intervalMs = parseSourceInterval(
@@ -30,6 +31,7 @@ export const accountsModule: SourceModule = {
           intervalMs,
           maxAccounts: common.limits.maxAccounts,
           accounts: context.channels.accounts,
+          countAnomaly: context.countAnomaly,
         });
         context.poll(source);
         return { writers: {} };

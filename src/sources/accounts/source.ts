@@ -1,7 +1,9 @@
 import type { Registry } from "prom-client";
+import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { AccountBook } from "../channels.js";
 import type { Source } from "../source.js";
-import { ACCOUNTS_PATH, parseAccounts, type AccountConfig } from "./answer.js";
+import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
+import { ACCOUNTS_PATH, parseAccounts, type AccountsAnswer } from "./answer.js";
 import { createAccountMetrics } from "./families.js";
 
 export interface AccountsSourceOptions {
@@ -11,12 +13,11 @@ export interface AccountsSourceOptions {
   maxAccounts?: number | undefined;
   /** Where the listed accounts are reported; none by default. */
   accounts?: AccountBook | undefined;
+  countAnomaly: AnomalyCount;
 }
 
 /** GET /v1/minimax/accounts: each account's capacity, session expiry and health, on its own schedule. */
-export function createAccountsSource(
-  options: AccountsSourceOptions,
-): Source<readonly AccountConfig[]> {
+export function createAccountsSource(options: AccountsSourceOptions): Source<AccountsAnswer> {
   const metrics = createAccountMetrics(options.registry);
   return {
     name: "accounts",
@@ -24,8 +25,9 @@ export function createAccountsSource(
     path: ACCOUNTS_PATH,
     intervalMs: options.intervalMs,
     parse: (body) => parseAccounts(body, options.maxAccounts),
-    update(accounts) {
+    update({ accounts, unreadableAccounts }) {
       metrics.apply(accounts);
+      options.countAnomaly(ACCOUNT_ID_ANOMALY, unreadableAccounts);
       options.accounts?.report(
         "accounts",
         accounts.map((a) => a.account),

@@ -1,5 +1,5 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-import { readAccountId } from "../common/account-id.js";
+import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
 import {
   checkAccountCount,
   checkKeyCount,
@@ -15,6 +15,8 @@ export interface JobsAnswer {
   /** Absent entries mean "not reported"; a bad entry is kept as `invalid` and counted later. */
   summary: Map<string, number | "invalid">;
   executing: Map<string, Job[]>;
+  /** Distinct account IDs left out everywhere: too long, or not well-formed UTF-16. */
+  unreadableAccounts: number;
 }
 
 export interface Job {
@@ -44,7 +46,13 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
     throw new PayloadError("accounts", `expected a list, got ${describeValue(rawAccounts)}`);
   }
   checkAccountCount(rawAccounts.length, limits.maxAccounts, "accounts");
-  const accounts = rawAccounts.map((a: unknown, i) => accountId(a, `accounts[${i}]`));
+  const refused = new Set<string>();
+  const accounts: string[] = [];
+  for (let i = 0; i < rawAccounts.length; i++) {
+    const id = accountId(rawAccounts[i], `accounts[${i}]`);
+    if (isLabelSafeAccountId(id)) accounts.push(id);
+    else refused.add(id);
+  }
 
   const summary = new Map<string, number | "invalid">();
   if (rawSummary !== undefined && rawSummary !== null) {
@@ -53,6 +61,10 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
     }
     checkKeyCount(rawSummary, limits.maxAccounts, "summary");
     for (const [account, entry] of Object.entries(rawSummary)) {
+      if (!isLabelSafeAccountId(account)) {
+        refused.add(account);
+        continue;
+      }
       const count = isRecord(entry) ? entry["executing"] : undefined;
       summary.set(
         account,
@@ -97,10 +109,14 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
           );
         }
       }
+      if (!isLabelSafeAccountId(account)) {
+        refused.add(account);
+        continue;
+      }
       // Every element was just checked to carry a string jobId: the list is used as it is.
       executing.set(account, list as Job[]);
     }
   }
 
-  return { accounts, summary, executing };
+  return { accounts, summary, executing, unreadableAccounts: refused.size };
 }

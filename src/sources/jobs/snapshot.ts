@@ -1,3 +1,4 @@
+import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
 import { parseElapsed } from "../common/elapsed.js";
 import { isPlainJobId } from "../common/job-id.js";
 import type { Job, JobsAnswer } from "./answer.js";
@@ -8,6 +9,7 @@ export const ANOMALY_KINDS = [
   "unparsable_elapsed",
   "duplicate_job",
   "odd_job_id",
+  ACCOUNT_ID_ANOMALY,
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
@@ -55,6 +57,7 @@ export function toSnapshot(answer: JobsAnswer, nowMs: number): Snapshot {
     unparsable_elapsed: 0,
     duplicate_job: 0,
     odd_job_id: 0,
+    [ACCOUNT_ID_ANOMALY]: answer.unreadableAccounts,
   };
 
   const ids = new Set(answer.accounts);

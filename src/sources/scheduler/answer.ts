@@ -1,5 +1,5 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-import { readAccountId } from "../common/account-id.js";
+import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
 import { checkAccountCount, DEFAULT_LIMITS, type AnswerLimits } from "../common/limits.js";
 
 export const GENERATION_TYPES = ["video", "image"] as const;
@@ -10,8 +10,12 @@ export type GenerationType = (typeof GENERATION_TYPES)[number];
  * user's (a webhook URL may carry a key): they are never copied out of the body.
  */
 export interface ListedGeneration {
-  /** undefined when the element has neither a string `videoId` nor `imageId`, or both. */
+  /**
+   * undefined when the element has neither a string `videoId` nor `imageId`, or both, or when its
+   * ID names no account.
+   */
   id: string | undefined;
+  account: string | undefined;
   type: GenerationType | undefined;
   started: unknown;
   elapsed: unknown;
@@ -23,11 +27,46 @@ export interface Capacity {
   maxJobs: number | undefined;
   executing: number | undefined;
   available: number | undefined;
+  /** Speech in flight (`executingAudio`): undefined when absent, "invalid" when not a count. */
+  executingAudio: number | "invalid" | undefined;
 }
 
 export interface SchedulerAnswer {
   executing: ListedGeneration[];
   available: Capacity[];
+  /** Distinct account IDs, in `available[]` or generation IDs, refused as labels and left out. */
+  unreadableAccounts: number;
+}
+
+const MARKS = [
+  ["-video:", "video"],
+  ["-image:", "image"],
+] as const;
+
+/**
+ * The account and type of a generation ID: the account stands between `accountMark` and the first
+ * `-video:` or `-image:` after it, which gives the type. With `minimax:`, the ID
+ * `user:1-minimax:567-video:x` is a video of account `567`.
+ */
+export function readGenerationId(
+  id: string,
+  accountMark: string,
+): { account: string; type: GenerationType } | undefined {
+  const at = id.indexOf(accountMark);
+  if (at < 0) return undefined;
+  const from = at + accountMark.length;
+  let end = -1;
+  let type: GenerationType = "video";
+  for (const [mark, markType] of MARKS) {
+    const found = id.indexOf(mark, from);
+    if (found >= 0 && (end < 0 || found < end)) [end, type] = [found, markType];
+  }
+  return end > from ? { account: id.slice(from, end), type } : undefined;
+}
+
+/** The account of a generation ID (see readGenerationId). */
+export function accountFromId(id: string, accountMark: string): string | undefined {
+  return readGenerationId(id, accountMark)?.account;
 }
 
 function count(value: unknown): number | undefined {
@@ -42,13 +81,40 @@ function listAt(body: Record<string, unknown>, key: string): unknown[] {
   return list;
 }
 
+/** The distinct accounts of one answer, refused ones included, bounded by --useapi.max-accounts. */
+function accountSet(max: number) {
+  const seen = new Set<string>();
+  const refused = new Set<string>();
+  return {
+    /** The account if it may be a label; throws once more than `max` distinct ones were seen. */
+    take(account: string): string | undefined {
+      const safe = isLabelSafeAccountId(account);
+      const set = safe ? seen : refused;
+      if (!set.has(account)) {
+        set.add(account);
+        if (seen.size + refused.size > max) {
+          throw new LimitError(
+            `more than ${max} accounts in available[] and generation IDs: over --useapi.max-accounts`,
+          );
+        }
+      }
+      return safe ? account : undefined;
+    },
+    refused: () => refused.size,
+  };
+}
+
 /**
  * Checks GET /v1/minimax/scheduler/available. Missing or null lists mean "nothing running" and
  * "no capacity reported"; an element that is not an object fails the poll; odd fields inside one
- * are kept as unreadable and counted as anomalies later.
+ * are kept as unreadable and counted as anomalies later. `accountMark` is what stands before the
+ * account in a generation ID (`minimax:`). A generation's type is the one its ID names; which
+ * field holds the ID does not matter (the documentation's own example puts an image under
+ * `videoId`).
  */
 export function parseSchedulerAnswer(
   body: unknown,
+  accountMark: string,
   limits: AnswerLimits = DEFAULT_LIMITS,
 ): SchedulerAnswer {
   if (!isRecord(body))
@@ -61,7 +127,26 @@ export function parseSchedulerAnswer(
     );
   }
   checkAccountCount(rawAvailable.length, limits.maxAccounts, "accounts");
-  const executing: ListedGeneration[] = new Array<ListedGeneration>(rawExecuting.length);
+  const accounts = accountSet(limits.maxAccounts);
+  const available: Capacity[] = [];
+  for (let i = 0; i < rawAvailable.length; i++) {
+    const entry: unknown = rawAvailable[i];
+    if (!isRecord(entry)) {
+      throw new PayloadError(`available[${i}]`, `expected an object, got ${describeValue(entry)}`);
+    }
+    const account = readAccountId(entry["account"]);
+    if (account !== undefined && accounts.take(account) === undefined) continue;
+    const audio = entry["executingAudio"];
+    available.push({
+      account,
+      maxJobs: count(entry["maxJobs"]),
+      executing: count(entry["executing"]),
+      available: count(entry["available"]),
+      executingAudio:
+        audio === undefined || audio === null ? undefined : (count(audio) ?? "invalid"),
+    });
+  }
+  const executing: ListedGeneration[] = [];
   for (let i = 0; i < rawExecuting.length; i++) {
     const entry: unknown = rawExecuting[i];
     if (!isRecord(entry)) {
@@ -74,23 +159,16 @@ export function parseSchedulerAnswer(
     const image = entry["imageId"];
     const isVideo = typeof video === "string" && video !== "";
     const isImage = typeof image === "string" && image !== "";
-    executing[i] = {
-      id: isVideo === isImage ? undefined : isVideo ? video : (image as string),
-      type: isVideo === isImage ? undefined : isVideo ? "video" : "image",
+    const id = isVideo === isImage ? undefined : isVideo ? video : (image as string);
+    const read = id === undefined ? undefined : readGenerationId(id, accountMark);
+    if (read !== undefined && accounts.take(read.account) === undefined) continue;
+    executing.push({
+      id: read === undefined ? undefined : id,
+      account: read?.account,
+      type: read?.type,
       started: entry["started"],
       elapsed: entry["elapsed"],
-    };
+    });
   }
-  const available: Capacity[] = rawAvailable.map((entry: unknown, i) => {
-    if (!isRecord(entry)) {
-      throw new PayloadError(`available[${i}]`, `expected an object, got ${describeValue(entry)}`);
-    }
-    return {
-      account: readAccountId(entry["account"]),
-      maxJobs: count(entry["maxJobs"]),
-      executing: count(entry["executing"]),
-      available: count(entry["available"]),
-    };
-  });
-  return { executing, available };
+  return { executing, available, unreadableAccounts: accounts.refused() };
 }

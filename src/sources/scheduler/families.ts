@@ -6,6 +6,7 @@ export interface SchedulerFamilies {
   maxElapsed: FamilyMeta;
   videoSlots: FamilyMeta;
   videoSlotsAvailable: FamilyMeta;
+  speechExecuting: FamilyMeta;
   started: FamilyMeta;
   finished: FamilyMeta;
   duration: FamilyMeta;
@@ -32,6 +33,11 @@ export function schedulerFamilies(prefix: string, path: string): SchedulerFamili
     videoSlotsAvailable: {
       name: `${prefix}_video_slots_available`,
       help: `Video generation slots of the account free now (available) ${from}.`,
+      type: "gauge",
+    },
+    speechExecuting: {
+      name: `${prefix}_speech_executing`,
+      help: `Speech generations running on the MiniMax account (executingAudio), where reported ${from}.`,
       type: "gauge",
     },
     started: {

@@ -34,6 +34,7 @@ export function schedulerModule(shape: SchedulerShape): SourceModule {
     families.maxElapsed,
     families.videoSlots,
     families.videoSlotsAvailable,
+    families.speechExecuting,
     families.started,
     families.finished,
     families.duration,

@@ -1,3 +1,4 @@
+import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
 import { parseElapsed } from "../common/elapsed.js";
 import type { GenerationType, SchedulerAnswer } from "./answer.js";
 
@@ -8,6 +9,7 @@ export const SCHEDULER_ANOMALY_KINDS = [
   "unlisted_account",
   "capacity_mismatch",
   "invalid_capacity",
+  ACCOUNT_ID_ANOMALY,
 ] as const;
 export type SchedulerAnomalyKind = (typeof SCHEDULER_ANOMALY_KINDS)[number];
 
@@ -22,6 +24,8 @@ export interface AccountGenerations {
   /** From `available[]`; undefined when the account is not listed there or the count is unreadable. */
   maxJobs: number | undefined;
   available: number | undefined;
+  /** `executingAudio` of `available[]`; undefined when absent or unreadable. */
+  speechExecuting: number | undefined;
 }
 
 /** A running generation as seen in one answer; its ID is tracked, never exported. */
@@ -41,29 +45,26 @@ export interface GenerationSnapshot {
   anomalies: Record<SchedulerAnomalyKind, number>;
 }
 
-const VIDEO_MARK = "-video:";
-const IMAGE_MARK = "-image:";
+/** No generation started before this; an earlier `started` is a placeholder or a misread. */
+const EARLIEST_START_MS = Date.UTC(2020, 0, 1);
+/** How far ahead of the exporter's clock useapi.net's may be. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** ISO 8601 with a zone: read without one, it would be in the host's time zone. */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
- * The account between `accountMark` and `-video:` or `-image:`: with `minimax:`, the `567` of
- * `user:1-minimax:567-video:x`.
+ * `started` as epoch milliseconds: a number, a string of digits, or an ISO 8601 timestamp with
+ * `Z` or an offset. Undefined for anything else, and for a time before 2020 or more than five
+ * minutes after `nowMs`.
  */
-export function accountFromId(id: string, accountMark: string): string | undefined {
-  const at = id.indexOf(accountMark);
-  if (at < 0) return undefined;
-  const from = at + accountMark.length;
-  const video = id.indexOf(VIDEO_MARK, from);
-  const image = id.indexOf(IMAGE_MARK, from);
-  const end = video < 0 ? image : image < 0 ? video : Math.min(video, image);
-  return end > from ? id.slice(from, end) : undefined;
-}
-
-/** `started` as epoch milliseconds: a number, a string of digits, or an ISO timestamp. */
-export function startedMs(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value !== "string" || value === "") return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
+export function startedMs(value: unknown, nowMs: number): number | undefined {
+  let ms: number;
+  if (typeof value === "number") ms = value;
+  else if (typeof value !== "string") return undefined;
+  else if (/^\d+$/.test(value)) ms = Number(value);
+  else if (ISO_WITH_ZONE.test(value)) ms = Date.parse(value);
+  else return undefined;
+  return ms >= EARLIEST_START_MS && ms <= nowMs + MAX_CLOCK_SKEW_MS ? ms : undefined;
 }
 
 /**
@@ -78,19 +79,12 @@ export function generationElapsed(
 ): number | undefined {
   const seconds = parseElapsed(elapsed);
   if (seconds !== undefined) return seconds;
-  const from = startedMs(started);
+  const from = startedMs(started, nowMs);
   return from === undefined ? undefined : Math.max(0, Math.floor((nowMs - from) / 1000));
 }
 
-/**
- * Normalises a checked scheduler answer into per-account values. Pure: the time is handed in.
- * `accountMark` is what stands before the account in a generation ID (`minimax:`).
- */
-export function toGenerationSnapshot(
-  answer: SchedulerAnswer,
-  nowMs: number,
-  accountMark: string,
-): GenerationSnapshot {
+/** Normalises a checked scheduler answer into per-account values. Pure: the time is handed in. */
+export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): GenerationSnapshot {
   const anomalies: Record<SchedulerAnomalyKind, number> = {
     duplicate_generation: 0,
     unreadable_generation_id: 0,
@@ -98,6 +92,7 @@ export function toGenerationSnapshot(
     unlisted_account: 0,
     capacity_mismatch: 0,
     invalid_capacity: 0,
+    [ACCOUNT_ID_ANOMALY]: answer.unreadableAccounts,
   };
   const byAccount = new Map<string, AccountGenerations>();
   const accounts: AccountGenerations[] = [];
@@ -108,6 +103,7 @@ export function toGenerationSnapshot(
       maxElapsedSeconds: [0, 0],
       maxJobs: undefined,
       available: undefined,
+      speechExecuting: undefined,
     };
     byAccount.set(account, entry);
     accounts.push(entry);
@@ -123,7 +119,9 @@ export function toGenerationSnapshot(
     const entry = add(account);
     entry.maxJobs = capacity.maxJobs;
     entry.available = capacity.available;
-    if (capacity.maxJobs === undefined || capacity.available === undefined)
+    const audio = capacity.executingAudio;
+    if (audio !== "invalid") entry.speechExecuting = audio;
+    if (capacity.maxJobs === undefined || capacity.available === undefined || audio === "invalid")
       anomalies.invalid_capacity++;
     reported.set(entry, capacity.executing);
   }
@@ -131,8 +129,7 @@ export function toGenerationSnapshot(
   // Also what the tracker keeps until the next answer: one map per poll, not a set and a map.
   const generations = new Map<string, SnapshotGeneration>();
   for (const listed of answer.executing) {
-    const { id, type } = listed;
-    const account = id === undefined ? undefined : accountFromId(id, accountMark);
+    const { id, type, account } = listed;
     if (id === undefined || type === undefined || account === undefined) {
       anomalies.unreadable_generation_id++;
       continue;

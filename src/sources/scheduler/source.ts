@@ -46,7 +46,7 @@ export interface SchedulerSource extends Source<SchedulerAnswer> {
   readonly writers: FamilyWriters;
 }
 
-/** A scheduler's running video and image generations, and video capacity. */
+/** A scheduler's running video and image generations, video capacity and speech in flight. */
 export function createSchedulerSource(options: SchedulerSourceOptions): SchedulerSource {
   const { endpoint, families, limits, countAnomaly } = options;
   const tracker = createGenerationTracker({ maxTracked: options.maxTracked });
@@ -73,9 +73,9 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
     title: endpoint.title,
     path: endpoint.path,
     intervalMs: options.intervalMs,
-    parse: (body) => parseSchedulerAnswer(body, limits),
+    parse: (body) => parseSchedulerAnswer(body, endpoint.accountMark, limits),
     update(answer, nowMs) {
-      snapshot = toGenerationSnapshot(answer, nowMs, endpoint.accountMark);
+      snapshot = toGenerationSnapshot(answer, nowMs);
       exported = snapshot.accounts;
       for (const kind of SCHEDULER_ANOMALY_KINDS) countAnomaly(kind, snapshot.anomalies[kind]);
       const change = tracker.observe(snapshot.generations);
@@ -98,6 +98,10 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
       [families.videoSlotsAvailable.name]: slots(
         families.videoSlotsAvailable.name,
         (a) => a.available,
+      ),
+      [families.speechExecuting.name]: slots(
+        families.speechExecuting.name,
+        (a) => a.speechExecuting,
       ),
       ...lifecycle.writers,
     },
