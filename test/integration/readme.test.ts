@@ -52,7 +52,12 @@ const metricsOf = (rows: string[][]): string[] =>
 /** The families of a scrape with every source on. */
 async function registeredMetrics(): Promise<string[]> {
   const stack = await startStack({
-    flags: ["--accounts.interval=1m", "--jobs.resolve-status=true", "--scheduler.interval=1h"],
+    flags: [
+      "--accounts.interval=1m",
+      "--jobs.resolve-status=true",
+      "--scheduler.interval=1h",
+      "--credits.interval=1h",
+    ],
   });
   const text = await scrape(stack);
   await stack.close();
