@@ -47,6 +47,8 @@ export interface Generations {
   /** A generation that runs exactly `durationMs` from `nowMs`, whatever the account's capacity. */
   start(account: string, type: SimulatedGenerationType, nowMs: number, durationMs: number): string;
   body(nowMs: number): SchedulerBody;
+  /** How many of the account's generations of each type started at or after `fromMs`, before `toMs`. */
+  started(account: string, fromMs: number, toMs: number): Record<SimulatedGenerationType, number>;
 }
 
 interface Lane {
@@ -102,18 +104,24 @@ export function createGenerations(options: GenerationsOptions): Generations {
   let injected: SimulatedGeneration[] = [];
   let injectedCount = 0;
 
-  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
-    const cycle = Math.floor((nowMs - lane.phaseMs) / lane.periodMs);
+  const ofCycle = (lane: Lane, cycle: number): SimulatedGeneration | undefined => {
     const random = mulberry32(deriveSeed(lane.seed, cycle >>> 0));
     if (random() < 0.3) return undefined; // a quiet cycle
     const duration = randomInt(random, lane.minMs, lane.maxMs);
     const offset = randomInt(random, 0, Math.max(0, lane.periodMs - duration - 1));
     const startMs = lane.phaseMs + cycle * lane.periodMs + offset;
     const endMs = startMs + duration;
-    if (nowMs < startMs || nowMs >= endMs) return undefined;
     const id = `user:${USER_ID}-minimax:${lane.account}-${lane.type}:${lane.key}c${(cycle >>> 0).toString(36)}`;
     return { id, account: lane.account, type: lane.type, startMs, endMs };
   };
+  const cycleAt = (lane: Lane, ms: number) => Math.floor((ms - lane.phaseMs) / lane.periodMs);
+  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
+    const generation = ofCycle(lane, cycleAt(lane, nowMs));
+    if (!generation || nowMs < generation.startMs || nowMs >= generation.endMs) return undefined;
+    return generation;
+  };
+  // Every injection, kept for started(); `injected` forgets those that ended.
+  const injections: SimulatedGeneration[] = [];
 
   const running = (nowMs: number): SimulatedGeneration[] => {
     injected = injected.filter((g) => g.endMs > nowMs);
@@ -146,8 +154,24 @@ export function createGenerations(options: GenerationsOptions): Generations {
       if (!(durationMs > 0)) throw new RangeError("durationMs must be positive");
       injectedCount++;
       const id = `user:${USER_ID}-minimax:${account}-${type}:injected${injectedCount}`;
-      injected.push({ id, account, type, startMs: nowMs, endMs: nowMs + durationMs });
+      const generation = { id, account, type, startMs: nowMs, endMs: nowMs + durationMs };
+      injected.push(generation);
+      injections.push(generation);
       return id;
+    },
+    started(account, fromMs, toMs) {
+      const counts = { video: 0, image: 0 };
+      const counted = (g: SimulatedGeneration | undefined) => {
+        if (g && g.account === account && g.startMs >= fromMs && g.startMs < toMs) counts[g.type]++;
+      };
+      for (const lane of lanes) {
+        if (lane.account !== account || !(toMs > fromMs)) continue;
+        const last = cycleAt(lane, toMs);
+        for (let cycle = cycleAt(lane, fromMs); cycle <= last; cycle++)
+          counted(ofCycle(lane, cycle));
+      }
+      for (const generation of injections) counted(generation);
+      return counts;
     },
     body(nowMs) {
       const now = running(nowMs);

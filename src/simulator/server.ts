@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createActivity, type Activity } from "./activity.js";
+import { createCredits, type SimulatedCredits } from "./credits.js";
 import { createGenerations, type Generations } from "./generations.js";
 import { createHandler } from "./handler.js";
 import {
@@ -47,6 +48,8 @@ export interface Simulator {
   activity: Activity;
   /** The video and image generations behind the scheduler's answers. */
   generations: Generations;
+  /** The credits behind GET features/?account=, spent as the generations start. */
+  credits: SimulatedCredits;
   /**
    * Stays in force until changed; applies only to authorized requests to `endpoint` ("jobs"
    * unless given). Each endpoint keeps a mode of its own.
@@ -88,6 +91,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     idleAccounts: activity.idleAccounts,
     maxJobs: (account) => activity.maxJobs(account),
   });
+  const credits = createCredits({
+    seed: options.seed ?? 1,
+    accounts: activity.accounts,
+    startMs: now(),
+    generations,
+  });
   const fixedBodies = new Map<"jobs" | "scheduler", Buffer>();
 
   const setMode = (
@@ -113,6 +122,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       activity,
       now,
       generations,
+      credits,
       fixedBody: (endpoint) => fixedBodies.get(endpoint),
       setMode,
       setPayload,
@@ -156,6 +166,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: `http://${urlHost}:${address.port}`,
     activity,
     generations,
+    credits,
     setMode,
     setPayload,
     get stats() {
