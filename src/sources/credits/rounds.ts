@@ -38,6 +38,8 @@ export interface Rounds {
 
 interface Round {
   readonly accounts: number;
+  /** A Retry-After not yet waited for when the round ended. */
+  heldMs(): number;
   done: Promise<Outcome | "aborted">;
   hurry(): void;
 }
@@ -65,6 +67,7 @@ export function createRounds(options: RoundsOptions): Rounds {
     const failures: Outcome[] = [];
     let inFlight = 0;
     let slotFreed: (() => void) | undefined;
+    let holdMs = 0;
 
     const pause = (ms: number) =>
       new Promise<void>((resolve) => {
@@ -83,10 +86,10 @@ export function createRounds(options: RoundsOptions): Rounds {
 
     async function go(): Promise<Outcome | "aborted"> {
       const requests: Promise<void>[] = [];
-      let holdMs = 0;
       for (let i = 0; i < accounts.length; i++) {
-        if (i > 0) await pause(Math.min(Math.max(stepMs, holdMs), intervalMs));
+        const waitMs = Math.min(Math.max(stepMs, holdMs), intervalMs);
         holdMs = 0;
+        if (i > 0) await pause(waitMs);
         await slot();
         if (stopped()) break;
         const account = accounts[i] as string;
@@ -119,6 +122,7 @@ export function createRounds(options: RoundsOptions): Rounds {
 
     return {
       accounts: accounts.length,
+      heldMs: () => holdMs,
       done: go(),
       hurry() {
         hurried = true;
@@ -141,8 +145,8 @@ export function createRounds(options: RoundsOptions): Rounds {
     const round = current ?? track(run(true));
     await round.done;
     if (stopped()) return;
-    const delay =
-      round.accounts > 0 ? intervalMs / round.accounts : Math.min(options.emptyRetryMs, intervalMs);
+    const stepMs = round.accounts > 0 ? intervalMs / round.accounts : options.emptyRetryMs;
+    const delay = Math.min(Math.max(stepMs, round.heldMs()), intervalMs);
     nextRound = timers.setTimeout(() => void loop(), delay);
   }
 
