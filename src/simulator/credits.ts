@@ -80,7 +80,7 @@ export function createCredits(options: CreditsOptions): SimulatedCredits {
     const batches = [{ credit: randomInt(random, 5, 20) * 10, endTime: endOfDay(1) }];
     if (index % 2 === 0)
       batches.push({ credit: randomInt(random, 10, 50) * 10, endTime: endOfDay(7) });
-    const lasting = index === 1 ? randomInt(random, 0, 50) : randomInt(random, 1000, 6000);
+    const lasting = index === 1 ? randomInt(random, 0, 50) : randomInt(random, 2000, 6000) * 10;
     accounts.set(account, { plan, lasting, batches });
   });
   const held = new Set<string>();
