@@ -71,10 +71,11 @@ describe("the credits source", () => {
   }
 
   it("exports each account's credits exactly as the simulator holds them, falling as generations start", async () => {
-    const { simulator } = await start();
+    const s = await start();
+    const { simulator } = s;
     const accounts = simulator.activity.accounts;
-    expect(await round(stack!)).toBe("success");
-    expect(creditSamples(await scrape(stack!))).toEqual(expected(simulator, accounts, now));
+    expect(await round(s)).toBe("success");
+    expect(creditSamples(await scrape(s))).toEqual(expected(simulator, accounts, now));
     expect(simulator.stats.creditsRequests).toBe(accounts.length);
 
     const busy = accounts[0] ?? "";
@@ -82,8 +83,8 @@ describe("the credits source", () => {
     const cost = simulator.credits.body(busy, now)?.videoCost ?? 0;
     const from = now + 1;
     now += 2 * HOUR;
-    expect(await round(stack!)).toBe("success");
-    const text = await scrape(stack!);
+    expect(await round(s)).toBe("success");
+    const text = await scrape(s);
     expect(creditSamples(text)).toEqual(expected(simulator, accounts, now));
     const started = simulator.generations.started(busy, from, now + 1);
     expect(started.video + started.image).toBeGreaterThan(0);
@@ -98,16 +99,15 @@ describe("the credits source", () => {
   });
 
   it("drops a failing account's series at once, keeps the others', and leaves useapi_minimax_up alone", async () => {
-    const { simulator } = await start();
+    const s = await start();
+    const { simulator } = s;
     const accounts = simulator.activity.accounts;
     const held = accounts.at(-1) ?? "";
-    expect(await round(stack!)).toBe("success");
+    expect(await round(s)).toBe("success");
     simulator.credits.hold(held, true);
-    expect(await round(stack!)).toBe("server_error");
-    const values = ownSamples(await scrape(stack!));
-    expect(creditSamples(await scrape(stack!))).toEqual(
-      expected(simulator, accounts.slice(0, -1), now),
-    );
+    expect(await round(s)).toBe("server_error");
+    const values = ownSamples(await scrape(s));
+    expect(creditSamples(await scrape(s))).toEqual(expected(simulator, accounts.slice(0, -1), now));
     expect(
       [...values.keys()].filter((k) => k.includes(`account="${held}"`) && k.includes("credit")),
     ).toEqual([]);
@@ -116,42 +116,45 @@ describe("the credits source", () => {
     expect(
       values.get('useapi_minimax_source_requests_total{source="credits",outcome="server_error"}'),
     ).toBe(1);
-    const page = (await get(`${stack!.exporter.url}/`)).body.split("<h2>Credits</h2>")[1] ?? "";
+    const page = (await get(`${s.exporter.url}/`)).body.split("<h2>Credits</h2>")[1] ?? "";
     expect(page).toContain(
       `<tr><td>${held}</td><td></td><td></td><td></td><td>server_error</td></tr>`,
     );
 
     simulator.credits.hold(held, false);
-    expect(await round(stack!)).toBe("success");
-    expect(creditSamples(await scrape(stack!))).toEqual(expected(simulator, accounts, now));
+    expect(await round(s)).toBe("success");
+    expect(creditSamples(await scrape(s))).toEqual(expected(simulator, accounts, now));
   });
 
   it("asks about an account the upstream does not know and counts its 400 as client_error", async () => {
-    const { simulator } = await start();
+    const s = await start();
+    const { simulator } = s;
     const accounts = simulator.activity.accounts;
     simulator.setPayload({ accounts: [...accounts, "99999"], summary: {}, executing: {} });
-    expect(await stack!.exporter.runner("jobs").pollOnce()).toBe("success");
-    expect(await round(stack!)).toBe("client_error");
-    const values = ownSamples(await scrape(stack!));
-    expect(creditSamples(await scrape(stack!))).toEqual(expected(simulator, accounts, now));
+    expect(await s.exporter.runner("jobs").pollOnce()).toBe("success");
+    expect(await round(s)).toBe("client_error");
+    const values = ownSamples(await scrape(s));
+    expect(creditSamples(await scrape(s))).toEqual(expected(simulator, accounts, now));
     expect(
       values.get('useapi_minimax_source_requests_total{source="credits",outcome="client_error"}'),
     ).toBe(1);
   });
 
   it("drops the series of an account that left the account book", async () => {
-    const { simulator } = await start();
+    const s = await start();
+    const { simulator } = s;
     const accounts = simulator.activity.accounts;
-    expect(await round(stack!)).toBe("success");
+    expect(await round(s)).toBe("success");
     const kept = accounts.slice(1);
     simulator.setPayload({ accounts: kept, summary: {}, executing: {} });
-    expect(await stack!.exporter.runner("jobs").pollOnce()).toBe("success");
-    expect(await round(stack!)).toBe("success");
-    expect(creditSamples(await scrape(stack!))).toEqual(expected(simulator, kept, now));
+    expect(await s.exporter.runner("jobs").pollOnce()).toBe("success");
+    expect(await round(s)).toBe("success");
+    expect(creditSamples(await scrape(s))).toEqual(expected(simulator, kept, now));
   });
 
   it("never shows the token that an answer echoes, in a label, the page or a log line", async () => {
-    const { simulator } = await start();
+    const s = await start();
+    const { simulator } = s;
     const [account = ""] = simulator.activity.accounts;
     simulator.credits.fix(account, {
       ...simulator.credits.body(account, now),
@@ -159,19 +162,20 @@ describe("the credits source", () => {
       memberText: TOKEN,
       expireText: `${TOKEN} will expire`,
     });
-    expect(await round(stack!)).toBe("success");
-    const text = await scrape(stack!);
+    expect(await round(s)).toBe("success");
+    const text = await scrape(s);
     expect(text).toContain(
       `useapi_minimax_account_plan_info{account="${account}",plan="Pro [token]"} 1`,
     );
-    const page = (await get(`${stack!.exporter.url}/`)).body;
+    const page = (await get(`${s.exporter.url}/`)).body;
     expect(page).toContain("<td>Pro [token]</td>");
-    for (const body of [text, page, ...stack!.logs]) expect(body).not.toContain(TOKEN);
+    for (const body of [text, page, ...s.logs]) expect(body).not.toContain(TOKEN);
   });
 
   it("is off with --credits.interval=0: no family, no request", async () => {
-    const { simulator } = await start(["--credits.interval=0"]);
-    const text = await scrape(stack!);
+    const s = await start(["--credits.interval=0"]);
+    const { simulator } = s;
+    const text = await scrape(s);
     expect(text).not.toContain("useapi_minimax_account_credits");
     expect(text).not.toContain('source="credits"');
     expect(simulator.stats.creditsRequests).toBe(0);
