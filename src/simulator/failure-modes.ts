@@ -17,6 +17,7 @@ const MALFORMED_JSON: Record<SimulatorEndpoint, string> = {
   job: '{"jobId": "p123456789-u12345-a67890-bot:minimax", "status":',
   scheduler: '{"executing": [{"videoId": "user:12345-minimax:67890-video:x",',
   subscription: '{"subscriptionIsActive": true, "accounts": {"MiniMax API": {"total": 3,',
+  credits: '{"totalCredits": 2278, "creditExpireText": [{"credit":',
 };
 const WRONG_SHAPE: Record<SimulatorEndpoint, unknown> = {
   jobs: { accounts: "67890", summary: [], executing: null },
@@ -24,6 +25,7 @@ const WRONG_SHAPE: Record<SimulatorEndpoint, unknown> = {
   job: { jobId: null, status: 42, created: [] },
   scheduler: { executing: { videoId: 1 }, available: "none" },
   subscription: { subscriptionIsActive: "yes", accounts: [] },
+  credits: [{ totalCredits: 2278 }],
 };
 
 /** Answers an authorized request to `endpoint` as its mode says; "ok" sends the model's reply. */

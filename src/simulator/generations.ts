@@ -58,6 +58,8 @@ export interface Generations {
   /** Speech in flight at `nowMs` on each account that reports it (`executingAudio`), 0 included. */
   speech(nowMs: number): Map<string, number>;
   body(nowMs: number): SchedulerBody;
+  /** How many of the account's generations of each type started at or after `fromMs`, before `toMs`. */
+  started(account: string, fromMs: number, toMs: number): Record<SimulatedGenerationType, number>;
 }
 
 /** A run of cycles, each with at most one run in it. */
@@ -136,24 +138,34 @@ export function createGenerations(options: GenerationsOptions): Generations {
   let injected: SimulatedGeneration[] = [];
   let injectedCount = 0;
 
-  const runAt = (lane: Cycles, nowMs: number) => {
-    const cycle = Math.floor((nowMs - lane.phaseMs) / lane.periodMs);
+  /** The run of `lane` in `cycle`, unless the cycle is a quiet one. */
+  const runOf = (lane: Cycles, cycle: number) => {
     const random = mulberry32(deriveSeed(lane.seed, cycle >>> 0));
     if (random() < 0.3) return undefined; // a quiet cycle
     const duration = randomInt(random, lane.minMs, lane.maxMs);
     const offset = randomInt(random, 0, Math.max(0, lane.periodMs - duration - 1));
     const startMs = lane.phaseMs + cycle * lane.periodMs + offset;
-    const endMs = startMs + duration;
-    return nowMs < startMs || nowMs >= endMs ? undefined : { cycle, startMs, endMs };
+    return { cycle, startMs, endMs: startMs + duration };
   };
-
-  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
-    const run = runAt(lane, nowMs);
+  const cycleAt = (lane: Cycles, ms: number) => Math.floor((ms - lane.phaseMs) / lane.periodMs);
+  /** The run of `lane` going on at `nowMs`, if any. */
+  const runAt = (lane: Cycles, nowMs: number) => {
+    const run = runOf(lane, cycleAt(lane, nowMs));
+    return run === undefined || nowMs < run.startMs || nowMs >= run.endMs ? undefined : run;
+  };
+  const ofCycle = (lane: Lane, cycle: number): SimulatedGeneration | undefined => {
+    const run = runOf(lane, cycle);
     if (run === undefined) return undefined;
-    const { cycle, startMs, endMs } = run;
     const id = `user:${USER_ID}-minimax:${lane.account}-${lane.type}:${lane.key}c${(cycle >>> 0).toString(36)}`;
-    return { id, account: lane.account, type: lane.type, startMs, endMs };
+    return { id, account: lane.account, type: lane.type, startMs: run.startMs, endMs: run.endMs };
   };
+  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
+    const generation = ofCycle(lane, cycleAt(lane, nowMs));
+    if (!generation || nowMs < generation.startMs || nowMs >= generation.endMs) return undefined;
+    return generation;
+  };
+  // Every injection, kept for started(); `injected` forgets those that ended.
+  const injections: SimulatedGeneration[] = [];
 
   const running = (nowMs: number): SimulatedGeneration[] => {
     injected = injected.filter((g) => g.endMs > nowMs);
@@ -197,8 +209,24 @@ export function createGenerations(options: GenerationsOptions): Generations {
       if (!(durationMs > 0)) throw new RangeError("durationMs must be positive");
       injectedCount++;
       const id = `user:${USER_ID}-minimax:${account}-${type}:injected${injectedCount}`;
-      injected.push({ id, account, type, startMs: nowMs, endMs: nowMs + durationMs });
+      const generation = { id, account, type, startMs: nowMs, endMs: nowMs + durationMs };
+      injected.push(generation);
+      injections.push(generation);
       return id;
+    },
+    started(account, fromMs, toMs) {
+      const counts = { video: 0, image: 0 };
+      const counted = (g: SimulatedGeneration | undefined) => {
+        if (g && g.account === account && g.startMs >= fromMs && g.startMs < toMs) counts[g.type]++;
+      };
+      for (const lane of lanes) {
+        if (lane.account !== account || !(toMs > fromMs)) continue;
+        const last = cycleAt(lane, toMs);
+        for (let cycle = cycleAt(lane, fromMs); cycle <= last; cycle++)
+          counted(ofCycle(lane, cycle));
+      }
+      for (const generation of injections) counted(generation);
+      return counts;
     },
     body(nowMs) {
       const now = running(nowMs);

@@ -5,9 +5,10 @@ export const SIMULATOR_ENDPOINTS = [
   "job",
   "scheduler",
   "subscription",
+  "credits",
 ] as const;
 
-/** "jobs": the running-jobs list; "accounts": GET accounts and accounts/{account}; "job": agent/{jobId}; "scheduler": scheduler/available; "subscription": GET /v2/account. */
+/** "jobs": the running-jobs list; "accounts": GET accounts and accounts/{account}; "job": agent/{jobId}; "scheduler": scheduler/available; "subscription": GET /v2/account; "credits": features/?account=. */
 export type SimulatorEndpoint = (typeof SIMULATOR_ENDPOINTS)[number];
 
 export function isSimulatorEndpoint(value: unknown): value is SimulatorEndpoint {

@@ -1,4 +1,5 @@
 import type { Activity } from "./activity.js";
+import { FEATURES_PATH, type SimulatedCredits } from "./credits.js";
 import type { Generations } from "./generations.js";
 import { JOB_ID_PATTERN, jobBody } from "./job-body.js";
 import type { SimulatorEndpoint } from "./modes.js";
@@ -33,13 +34,18 @@ export interface Model {
   now: () => number;
   generations: Generations;
   subscription: Subscription;
+  credits: SimulatedCredits;
   /** An endpoint's body when one is fixed in place of the model's (jobs and scheduler). */
   fixedBody: (endpoint: "jobs" | "scheduler") => Buffer | undefined;
 }
 
 /** The upstream endpoint at `path`, or undefined if the path is none of them. */
-export function route(path: string, model: Model): Route | undefined {
+export function route(path: string, model: Model, query?: URLSearchParams): Route | undefined {
   if (path === JOBS_PATH) return { endpoint: "jobs", reply: () => jobsReply(model) };
+  if (path === FEATURES_PATH) {
+    const account = query?.get("account") ?? undefined;
+    return { endpoint: "credits", reply: () => reply(model.credits.reply(account, model.now())) };
+  }
   if (path === SCHEDULER_PATH) return { endpoint: "scheduler", reply: () => schedulerReply(model) };
   if (path === SCHEDULER_LIST_PATH) {
     return {
@@ -85,6 +91,10 @@ function jobReply({ activity, now }: Model, jobId: string): Reply {
   if (!JOB_ID_PATTERN.test(jobId)) return json(400, INVALID_JOB_ID);
   const record = activity.job(jobId, now());
   return record ? json(200, jobBody(record)) : json(400, UNKNOWN_JOB);
+}
+
+function reply({ status, body }: { status: number; body: unknown }): Reply {
+  return json(status, body);
 }
 
 function json(status: number, body: unknown): Reply {

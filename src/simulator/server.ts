@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createActivity, type Activity } from "./activity.js";
+import { createCredits, type SimulatedCredits } from "./credits.js";
 import { createGenerations, type Generations } from "./generations.js";
 import { createHandler } from "./handler.js";
 import {
@@ -51,6 +52,8 @@ export interface Simulator {
   generations: Generations;
   /** The useapi.net subscription behind GET /v2/account: lapse it, or fix its body. */
   subscription: Subscription;
+  /** The credits behind GET features/?account=, spent as the generations start. */
+  credits: SimulatedCredits;
   /**
    * Stays in force until changed; applies only to authorized requests to `endpoint` ("jobs"
    * unless given). Each endpoint keeps a mode of its own.
@@ -93,6 +96,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     maxJobs: (account) => activity.maxJobs(account),
   });
   const subscription = createSubscription(activity, now());
+  const credits = createCredits({
+    seed: options.seed ?? 1,
+    accounts: activity.accounts,
+    startMs: now(),
+    generations,
+  });
   const fixedBodies = new Map<"jobs" | "scheduler", Buffer>();
 
   const setMode = (
@@ -119,6 +128,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       now,
       generations,
       subscription,
+      credits,
       fixedBody: (endpoint) => fixedBodies.get(endpoint),
       setMode,
       setPayload,
@@ -163,6 +173,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     activity,
     generations,
     subscription,
+    credits,
     setMode,
     setPayload,
     get stats() {

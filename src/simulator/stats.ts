@@ -15,6 +15,8 @@ export interface SimulatorStats {
   schedulerRequests: number;
   /** Requests for one job (agent/{jobId}), any method or token. */
   jobLookups: number;
+  /** Requests for one account's credits (features/?account=), any method or token. */
+  creditsRequests: number;
   /** Job lookups not yet answered (or abandoned), and the most there have been at once. */
   jobLookupsInFlight: number;
   maxJobLookupsInFlight: number;
@@ -33,6 +35,7 @@ export function createStats(): SimulatorStats {
     accountsRequests: 0,
     schedulerRequests: 0,
     jobLookups: 0,
+    creditsRequests: 0,
     jobLookupsInFlight: 0,
     maxJobLookupsInFlight: 0,
     lastAuthorization: undefined,
@@ -61,6 +64,9 @@ export function countRequest(
       return;
     case "scheduler":
       stats.schedulerRequests++;
+      return;
+    case "credits":
+      stats.creditsRequests++;
       return;
     case "job":
       stats.jobLookups++;

@@ -1,4 +1,5 @@
 import { accountsModule } from "./accounts/module.js";
+import { creditsModule } from "./credits/module.js";
 import { jobStatusModule } from "./job-status/module.js";
 import { jobsModule } from "./jobs/module.js";
 import type { SourceModule } from "./module.js";
@@ -14,5 +15,6 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   accountsModule,
   jobStatusModule,
   schedulerModule(MINIMAX_SCHEDULER),
+  creditsModule,
   subscriptionModule,
 ];

@@ -69,6 +69,9 @@ export function startSources(options: SourcesOptions): StartedSources {
     },
   };
   const started: StartedSource[] = sources.map((s) => s.start(context));
+  started.forEach((s, i) => {
+    if (s.runner) runners.set(names[i] ?? "", s.runner);
+  });
   const families = sources.flatMap((s, i) =>
     s.module.families.map((meta) => {
       const write = started[i]?.writers[meta.name];

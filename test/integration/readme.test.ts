@@ -58,6 +58,7 @@ async function registeredMetrics(): Promise<string[]> {
       "--jobs.resolve-status=true",
       "--scheduler.interval=1h",
       "--subscription.interval=1h",
+      "--credits.interval=1h",
     ],
   });
   const text = await scrape(stack);

@@ -55,6 +55,7 @@ describe("loadConfig", () => {
       job_status: { concurrency: 2, ratePerSecond: 2 },
       scheduler: { intervalSeconds: 15 },
       subscription: { intervalSeconds: 300 },
+      credits: { intervalSeconds: 300, concurrency: 2 },
     });
     expect(config).toEqual({
       listen: { host: undefined, port: 9877 },
@@ -388,6 +389,7 @@ const DURATION_FLAGS = [
   "accounts.interval",
   "scheduler.interval",
   "subscription.interval",
+  "credits.interval",
 ] as const;
 const LONGEST = "24d20h31m23s647ms";
 const TOO_LONG = "24d20h31m23s648ms";
@@ -515,6 +517,18 @@ describe("the poll timeout when it is not set", () => {
       "--scheduler.interval: must be longer than --poll.timeout (or 0 for off)",
     );
     expect(failure(["--scheduler.interval=often"])).toMatch(/^--scheduler\.interval: /);
+  });
+
+  it("spreads the credits calls over --credits.interval, 0 turns them off, at most 64 at once", () => {
+    expect(intervalMs(run(["--credits.interval=1h"]), "credits")).toBe(3_600_000);
+    expect(intervalMs(run(["--credits.interval=0"]), "credits")).toBeUndefined();
+    expect(failure(["--credits.interval=5s"])).toBe(
+      "--credits.interval: must be longer than --poll.timeout (or 0 for off)",
+    );
+    expect(failure(["--credits.concurrency=0"])).toBe(
+      '--credits.concurrency: "0" is not a whole number from 1 to 64',
+    );
+    expect(failure(["--credits.concurrency=65"])).toMatch(/^--credits\.concurrency: /);
   });
 
   it("derives the timeout before checking the accounts interval against it", () => {

@@ -1,0 +1,59 @@
+import { MAX_TIMER_MS } from "../../config/duration.js";
+import { parseCount, parseSourceInterval } from "../../config/values.js";
+import type { SourceModule } from "../module.js";
+import { CREDITS_FAMILIES } from "./families.js";
+import { creditsLanding } from "./landing.js";
+import { CREDITS_SOURCE, createCreditsSource } from "./source.js";
+
+/**
+ * GET /v1/minimax/features/?account=A for every account of the account book, spread over
+ * --credits.interval: not one path polled, so it runs a loop of its own (rounds.ts).
+ */
+export const creditsModule: SourceModule = {
+  name: CREDITS_SOURCE,
+  flags: [
+    {
+      name: "credits.interval",
+      type: "string",
+      default: "5m",
+      help: "Time over which GET /v1/minimax/features/ is called once per account; 0 turns it off.",
+    },
+    {
+      name: "credits.concurrency",
+      type: "string",
+      default: "2",
+      help: "Credits requests running at once, at most.",
+    },
+  ],
+  families: CREDITS_FAMILIES,
+  anomalyKinds: [],
+  configure(read) {
+    const { common } = read;
+    const intervalMs = parseSourceInterval(...read.value("credits.interval"), common.pollTimeoutMs);
+    if (intervalMs === 0) return undefined;
+    const concurrency = parseCount(...read.value("credits.concurrency"), 64);
+    // As many of its own intervals as --poll.stale-after holds of --poll.interval.
+    const staleAfterMs = Math.min(
+      (common.staleAfterMs * intervalMs) / common.pollIntervalMs,
+      MAX_TIMER_MS,
+    );
+    return {
+      settings: { intervalSeconds: intervalMs / 1000, concurrency },
+      start(context) {
+        const source = createCreditsSource({
+          ...{ client: context.client, health: context.health, logger: context.logger },
+          clock: context.clock,
+          ...{ intervalMs, concurrency, staleAfterMs, maxAccounts: common.limits.maxAccounts },
+          emptyRetryMs: common.pollIntervalMs,
+          accounts: () => context.channels.accounts.current(),
+        });
+        return {
+          writers: source.ledger.writers,
+          landing: creditsLanding(source.ledger),
+          runner: source.runner,
+          idle: () => source.idle(),
+        };
+      },
+    };
+  },
+};

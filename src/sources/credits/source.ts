@@ -1,0 +1,111 @@
+import type { Logger } from "../../logging/logger.js";
+import type { UpstreamClient } from "../../upstream/client.js";
+import type { Outcome } from "../../upstream/outcome.js";
+import type { SourceHealth } from "../health.js";
+import type { Clock } from "../module.js";
+import type { SourceRunner } from "../runner.js";
+import { creditsPath, parseCreditsAnswer } from "./answer.js";
+import { createLedger, type Ledger } from "./ledger.js";
+import { createRounds } from "./rounds.js";
+
+export const CREDITS_SOURCE = "credits";
+
+export interface CreditsSourceOptions {
+  client: UpstreamClient;
+  health: SourceHealth;
+  logger: Logger;
+  clock: Clock;
+  intervalMs: number;
+  concurrency: number;
+  /** Until the next round when no account is known yet. */
+  emptyRetryMs: number;
+  staleAfterMs: number;
+  maxAccounts: number;
+  /** The accounts to ask about, read as each round begins. */
+  accounts: () => readonly string[];
+}
+
+export interface CreditsSource {
+  readonly ledger: Ledger;
+  /** Started and stopped with the runners; pollOnce runs a round now (see Rounds.roundNow). */
+  readonly runner: SourceRunner;
+  idle(): Promise<void>;
+}
+
+/** GET /v1/minimax/features/?account=A for each account, in rounds over the interval. */
+export function createCreditsSource(options: CreditsSourceOptions): CreditsSource {
+  const { client, health, logger, clock, maxAccounts } = options;
+  const ledger = createLedger({ staleAfterMs: options.staleAfterMs, now: clock.now });
+  let capped = false;
+  let failedBefore = 0;
+
+  const accounts = () => {
+    const all = options.accounts();
+    if (all.length > maxAccounts !== capped) {
+      capped = !capped;
+      if (capped) {
+        logger.warn(
+          { source: CREDITS_SOURCE, accounts: all.length, maxAccounts },
+          "more accounts than --useapi.max-accounts; credits asked for the first ones only",
+        );
+      }
+    }
+    return capped ? all.slice(0, maxAccounts) : all;
+  };
+
+  const end = (count: number, failures: readonly Outcome[]) => {
+    const failed = failures.length;
+    logger.debug({ source: CREDITS_SOURCE, accounts: count, failed }, "credits round finished");
+    if (failed > 0 && failed !== failedBefore) {
+      const outcomes: Record<string, number> = {};
+      for (const outcome of failures) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      logger.warn(
+        { source: CREDITS_SOURCE, accounts: count, failed, outcomes },
+        `credits requests fail for ${failed} of ${count} accounts; their series are dropped`,
+      );
+    } else if (failed === 0 && failedBefore > 0) {
+      logger.info({ source: CREDITS_SOURCE, accounts: count }, "credits requests succeed again");
+    }
+    failedBefore = failed;
+  };
+
+  const rounds = createRounds({
+    intervalMs: options.intervalMs,
+    emptyRetryMs: options.emptyRetryMs,
+    concurrency: options.concurrency,
+    accounts,
+    begin: (list) => ledger.begin(list),
+    async ask(account, signal) {
+      const started = clock.monotonic();
+      const result = await client.get(creditsPath(account), parseCreditsAnswer, signal);
+      if (result.outcome === "aborted") return "aborted";
+      const seconds = (clock.monotonic() - started) / 1000;
+      const at = clock.now();
+      const credits = result.outcome === "success" ? result.answer : undefined;
+      ledger.record(account, result.outcome, credits, at);
+      health.record(CREDITS_SOURCE, result.outcome, seconds, at);
+      if (result.outcome !== "success") {
+        logger.debug(
+          { source: CREDITS_SOURCE, account, outcome: result.outcome, detail: result.detail },
+          "credits request failed",
+        );
+        return { outcome: result.outcome, retryAfterMs: result.retryAfterMs };
+      }
+      return { outcome: result.outcome };
+    },
+    end,
+    timers: clock.timers,
+    logger,
+  });
+
+  return {
+    ledger,
+    runner: {
+      start: () => rounds.start(),
+      pollOnce: () => rounds.roundNow(),
+      stop: () => rounds.stop(),
+      status: () => health.status(CREDITS_SOURCE),
+    },
+    idle: () => rounds.idle(),
+  };
+}

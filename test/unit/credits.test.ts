@@ -1,0 +1,394 @@
+import { describe, expect, it } from "vitest";
+import { MAX_LANDING_ROWS } from "../../src/http/html.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { createMappedSink } from "../../src/metrics/mapped-sink.js";
+import {
+  creditsPath,
+  MAX_PLAN_CHARS,
+  nextExpiry,
+  parseCreditsAnswer,
+  type Credits,
+} from "../../src/sources/credits/answer.js";
+import { CREDITS_FAMILIES } from "../../src/sources/credits/families.js";
+import { creditsLanding } from "../../src/sources/credits/landing.js";
+import { createLedger, type Ledger } from "../../src/sources/credits/ledger.js";
+import { createRounds, type Asked } from "../../src/sources/credits/rounds.js";
+import { PayloadError } from "../../src/upstream/json-checks.js";
+import { VirtualClock } from "../virtual-clock.js";
+
+/** The example of the upstream documentation. */
+const DOCUMENTED = {
+  privilegeType: 1,
+  totalCredits: 2278,
+  expireText: "80 points will expire within 24 hours",
+  videoCost: 30,
+  queueLength: 3,
+  imageQueueLength: 5,
+  memberName: "Free",
+  memberText: "Subscribe",
+  expireTime: 0,
+  isNewUser: false,
+  trialExpireTime: 0,
+  creditExpireText: [{ credit: 80, endTime: 1742255999999 }],
+  modelControl: [{ modelId: "23021", videoCost: 45, isMember: false, freeCount: 0 }],
+  supportModes: [],
+};
+
+describe("the credits answer", () => {
+  it("reads the documented example, and only the fields it exports", () => {
+    expect(parseCreditsAnswer(DOCUMENTED)).toStrictEqual({
+      totalCredits: 2278,
+      videoCost: 30,
+      queueLength: 3,
+      imageQueueLength: 5,
+      plan: "Free",
+      batches: [{ credit: 80, endTimeMs: 1742255999999 }],
+    });
+  });
+
+  it.each([["[]"], ["null"], ['"text"'], ["42"]])("refuses %s as a whole answer", (text) => {
+    expect(() => parseCreditsAnswer(JSON.parse(text))).toThrow(PayloadError);
+  });
+
+  it.each([
+    ["a string", "2278"],
+    ["a negative number", -1],
+    ["null", null],
+    ["an object", { value: 1 }],
+    ["a boolean", true],
+  ])("takes %s as an unknown number, not a failed call", (_name, value) => {
+    const credits = parseCreditsAnswer({
+      ...DOCUMENTED,
+      totalCredits: value,
+      videoCost: value,
+      queueLength: value,
+      imageQueueLength: value,
+    });
+    expect(credits).toMatchObject({
+      totalCredits: undefined,
+      videoCost: undefined,
+      queueLength: undefined,
+      imageQueueLength: undefined,
+      plan: "Free",
+    });
+  });
+
+  it("reads an empty object as everything unknown", () => {
+    expect(parseCreditsAnswer({})).toStrictEqual({
+      totalCredits: undefined,
+      videoCost: undefined,
+      queueLength: undefined,
+      imageQueueLength: undefined,
+      plan: undefined,
+      batches: undefined,
+    });
+  });
+
+  it.each([
+    ["not a list", { credit: 80, endTime: 1 }],
+    ["a batch that is no object", [{ credit: 80, endTime: 1 }, 5]],
+    ["a credit as text", [{ credit: "80", endTime: 1 }]],
+    ["an endTime missing", [{ credit: 80 }]],
+    ["a negative endTime", [{ credit: 80, endTime: -1 }]],
+  ])("takes the batches as unknown when %s (the odd one could be the next)", (_name, value) => {
+    expect(parseCreditsAnswer({ ...DOCUMENTED, creditExpireText: value }).batches).toBeUndefined();
+  });
+
+  it("cuts a long plan name, and takes an empty or odd one as unknown", () => {
+    const long = parseCreditsAnswer({ memberName: "P".repeat(10_000) }).plan ?? "";
+    expect(long.length).toBe(MAX_PLAN_CHARS);
+    expect(long.endsWith("…")).toBe(true);
+    expect(parseCreditsAnswer({ memberName: "" }).plan).toBeUndefined();
+    expect(parseCreditsAnswer({ memberName: ["Free"] }).plan).toBeUndefined();
+  });
+
+  it("asks about an account by its URL-encoded ID", () => {
+    expect(creditsPath("567890")).toBe("/v1/minimax/features/?account=567890");
+    expect(creditsPath("a&b=c d/#")).toBe("/v1/minimax/features/?account=a%26b%3Dc%20d%2F%23");
+  });
+});
+
+describe("the next expiry", () => {
+  it.each([
+    ["no batch", [], undefined],
+    ["one batch", [[80, 1000]], { atMs: 1000, credits: 80 }],
+    [
+      "the earliest",
+      [
+        [5, 3000],
+        [80, 1000],
+        [7, 2000],
+      ],
+      { atMs: 1000, credits: 80 },
+    ],
+    [
+      "batches ending together",
+      [
+        [5, 1000],
+        [80, 2000],
+        [7, 1000],
+      ],
+      { atMs: 1000, credits: 12 },
+    ],
+    [
+      "the earliest with credits left",
+      [
+        [0, 1000],
+        [9, 2000],
+      ],
+      { atMs: 2000, credits: 9 },
+    ],
+    [
+      "only spent batches",
+      [
+        [0, 1000],
+        [0, 2000],
+      ],
+      undefined,
+    ],
+  ])("of %s", (_name, batches, expected) => {
+    const list = batches.map(([credit = 0, endTimeMs = 0]) => ({ credit, endTimeMs }));
+    expect(nextExpiry(list)).toEqual(expected);
+  });
+});
+
+const credits = (over: Partial<Credits> = {}): Credits => ({
+  ...parseCreditsAnswer(DOCUMENTED),
+  ...over,
+});
+
+function render(ledger: Ledger): string {
+  const out = createMappedSink();
+  for (const { name } of CREDITS_FAMILIES) ledger.writers[name]?.(out);
+  return out.finish().toString();
+}
+
+describe("the credits ledger", () => {
+  let now = 0;
+  const ledger = () => createLedger({ staleAfterMs: 1000, now: () => now });
+
+  it("writes each family's samples for an account with a good answer", () => {
+    now = 0;
+    const book = ledger();
+    book.begin(["1", 'a"b']);
+    book.record("1", "success", credits(), 0);
+    book.record('a"b', "success", credits({ plan: 'Pro\n"x"', batches: [] }), 0);
+    expect(render(book)).toBe(
+      [
+        'useapi_minimax_account_credits{account="1"} 2278',
+        'useapi_minimax_account_credits{account="a\\"b"} 2278',
+        'useapi_minimax_account_credits_next_expiry_timestamp_seconds{account="1"} 1742255999.999',
+        'useapi_minimax_account_credits_expiring_next{account="1"} 80',
+        'useapi_minimax_account_credits_expiring_next{account="a\\"b"} 0',
+        'useapi_minimax_account_plan_info{account="1",plan="Free"} 1',
+        'useapi_minimax_account_plan_info{account="a\\"b",plan="Pro\\n\\"x\\""} 1',
+        'useapi_minimax_account_video_cost_credits{account="1"} 30',
+        'useapi_minimax_account_video_cost_credits{account="a\\"b"} 30',
+        'useapi_minimax_account_queue_limit{account="1",type="video"} 3',
+        'useapi_minimax_account_queue_limit{account="1",type="image"} 5',
+        'useapi_minimax_account_queue_limit{account="a\\"b",type="video"} 3',
+        'useapi_minimax_account_queue_limit{account="a\\"b",type="image"} 5',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("leaves out what the answer did not tell", () => {
+    now = 0;
+    const book = ledger();
+    book.begin(["1"]);
+    book.record("1", "success", parseCreditsAnswer({ totalCredits: 7 }), 0);
+    expect(render(book)).toBe('useapi_minimax_account_credits{account="1"} 7\n');
+  });
+
+  it("drops an account's series at once when a call about it fails, and keeps the others'", () => {
+    now = 0;
+    const book = ledger();
+    book.begin(["1", "2"]);
+    book.record("1", "success", credits(), 0);
+    book.record("2", "success", credits(), 0);
+    book.record("2", "server_error", undefined, 0);
+    expect(render(book)).not.toContain('account="2"');
+    expect(render(book)).toContain('useapi_minimax_account_credits{account="1"} 2278');
+    book.record("2", "success", credits({ totalCredits: 5 }), 0);
+    expect(render(book)).toContain('useapi_minimax_account_credits{account="2"} 5');
+  });
+
+  it("drops the series of an account that left the account book", () => {
+    now = 0;
+    const book = ledger();
+    book.begin(["1", "2"]);
+    book.record("1", "success", credits(), 0);
+    book.record("2", "success", credits(), 0);
+    book.begin(["2"]);
+    expect(render(book)).not.toContain('account="1"');
+    expect(render(book)).toContain('account="2"');
+  });
+
+  it("drops an account's series when no call about it succeeded within the staleness window", () => {
+    const book = ledger();
+    book.begin(["1", "2"]);
+    book.record("1", "success", credits(), 0);
+    book.record("2", "success", credits(), 600);
+    now = 1000;
+    expect(render(book)).toContain('account="1"');
+    now = 1001;
+    expect(render(book)).not.toContain('account="1"');
+    expect(render(book)).toContain('account="2"');
+  });
+});
+
+describe("the credits section of the landing page", () => {
+  it("lists accounts by ID with credits, next expiry and plan, failing ones with their outcome", () => {
+    const book = createLedger({ staleAfterMs: 1000, now: () => 0 });
+    const page = creditsLanding(book);
+    expect(page()).toContain("No account asked about yet.");
+    book.begin(["2", "1", "3"]);
+    book.record("2", "success", credits({ plan: "<b>Pro</b>" }), 0);
+    book.record("1", "server_error", undefined, 0);
+    const html = page();
+    expect(html).toContain("<h2>Credits</h2>");
+    expect(html).toContain(
+      "<tr><td>1</td><td></td><td></td><td></td><td>server_error</td></tr>\n" +
+        "<tr><td>2</td><td>2278</td><td>2025-03-17T23:59:59Z (80)</td><td>&lt;b&gt;Pro&lt;/b&gt;</td><td>success</td></tr>\n" +
+        "<tr><td>3</td><td></td><td></td><td></td><td>not yet</td></tr>",
+    );
+    expect(page()).toBe(html);
+  });
+
+  it(`shows at most ${MAX_LANDING_ROWS} accounts and counts the rest`, () => {
+    const book = createLedger({ staleAfterMs: 1000, now: () => 0 });
+    book.begin(Array.from({ length: MAX_LANDING_ROWS + 5 }, (_, i) => `${100_000 + i}`));
+    const html = creditsLanding(book)();
+    expect(html.match(/<tr><td>\d+<\/td>/g)?.length).toBe(MAX_LANDING_ROWS);
+    expect(html).toContain("5 more accounts not shown");
+  });
+});
+
+const quiet = createLogger({ level: "error", format: "json", destination: { write: () => true } });
+
+/** Rounds over `accounts` whose requests end when the test says. */
+function roundsOf(accounts: string[], concurrency: number) {
+  const clock = new VirtualClock();
+  const asked: { account: string; at: number; answer: (asked: Asked) => void }[] = [];
+  const ends: number[] = [];
+  const rounds = createRounds({
+    intervalMs: 4000,
+    emptyRetryMs: 1000,
+    concurrency,
+    accounts: () => accounts,
+    begin: () => undefined,
+    ask: (account, signal) =>
+      new Promise<Asked>((answer) => {
+        asked.push({ account, at: clock.now(), answer });
+        signal.addEventListener("abort", () => answer("aborted"));
+      }),
+    end: (count) => ends.push(count),
+    timers: clock,
+    logger: quiet,
+  });
+  return { clock, asked, ends, rounds };
+}
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe("the rounds of credits requests", () => {
+  it("spreads a round's requests over the interval, one every interval/N", async () => {
+    const { clock, asked, rounds } = roundsOf(["a", "b", "c", "d"], 4);
+    rounds.start();
+    for (let i = 1; i < 4; i++) {
+      await settle();
+      const step = await clock.scheduled();
+      expect(step.ms).toBe(1000);
+      clock.fire(step);
+    }
+    await settle();
+    expect(asked.map((a) => [a.account, a.at])).toEqual([
+      ["a", 0],
+      ["b", 1000],
+      ["c", 2000],
+      ["d", 3000],
+    ]);
+    for (const a of asked) a.answer({ outcome: "success" });
+    await rounds.idle();
+    // The next round one step after the last request ended.
+    const next = await clock.scheduled();
+    expect(next.at).toBe(4000);
+    await rounds.stop();
+  });
+
+  it("keeps at most `concurrency` requests in flight, however the time goes", async () => {
+    const { clock, asked, rounds } = roundsOf(["a", "b", "c", "d"], 2);
+    const done = rounds.roundNow();
+    await settle();
+    expect(asked.map((a) => a.account)).toEqual(["a", "b"]);
+    asked[1]?.answer({ outcome: "success" });
+    await settle();
+    expect(asked.map((a) => a.account)).toEqual(["a", "b", "c"]);
+    for (const a of asked) a.answer({ outcome: "success" });
+    await settle();
+    asked[3]?.answer({ outcome: "server_error" });
+    expect(await done).toBe("server_error");
+    expect(clock.pending()).toEqual([]);
+  });
+
+  it("hurries the round in flight when asked for one now", async () => {
+    const { clock, asked, ends, rounds } = roundsOf(["a", "b", "c"], 3);
+    rounds.start();
+    await settle();
+    expect(asked.length).toBe(1);
+    const done = rounds.roundNow();
+    await settle();
+    expect(asked.map((a) => a.account)).toEqual(["a", "b", "c"]);
+    for (const a of asked) a.answer({ outcome: "success" });
+    expect(await done).toBe("success");
+    expect(ends).toEqual([3]);
+    expect(clock.now()).toBe(0);
+    await rounds.stop();
+  });
+
+  it("tries again after the shorter wait while no account is known", async () => {
+    const { clock, ends, rounds } = roundsOf([], 2);
+    rounds.start();
+    expect((await clock.scheduled()).ms).toBe(1000);
+    expect(ends).toEqual([0]);
+    await rounds.stop();
+    expect(clock.pending()).toEqual([]);
+  });
+
+  it("holds back the next request for a Retry-After, up to the interval", async () => {
+    const { clock, asked, rounds } = roundsOf(["a", "b", "c", "d"], 4);
+    rounds.start();
+    await settle();
+    asked[0]?.answer({ outcome: "rate_limited", retryAfterMs: 3000 });
+    await settle();
+    // The pause before b began before a's answer came.
+    clock.fire(await clock.scheduled((t) => t.ms === 1000));
+    await settle();
+    expect(asked.map((a) => a.account)).toEqual(["a", "b"]);
+    expect(clock.pending().map((t) => t.ms)).toEqual([3000]);
+    clock.fire(await clock.scheduled());
+    await settle();
+    asked[1]?.answer({ outcome: "rate_limited", retryAfterMs: 60_000 });
+    await settle();
+    clock.fire(await clock.scheduled((t) => t.ms === 1000));
+    await settle();
+    asked[2]?.answer({ outcome: "success" });
+    asked[3]?.answer({ outcome: "success" });
+    await rounds.idle();
+    // The next round waits for it too, but no longer than the interval.
+    expect((await clock.scheduled()).ms).toBe(4000);
+    await rounds.stop();
+  });
+
+  it("stops: the requests in flight are aborted and no timer is left", async () => {
+    const { clock, asked, ends, rounds } = roundsOf(["a", "b"], 2);
+    rounds.start();
+    await settle();
+    expect(asked.length).toBe(1);
+    await rounds.stop();
+    expect(asked.length).toBe(1);
+    expect(ends).toEqual([]);
+    expect(clock.pending()).toEqual([]);
+  });
+});
