@@ -3,6 +3,7 @@ import { jobStatusModule } from "./job-status/module.js";
 import { jobsModule } from "./jobs/module.js";
 import type { SourceModule } from "./module.js";
 import { MINIMAX_SCHEDULER, schedulerModule } from "./scheduler/module.js";
+import { usageModule } from "./usage/module.js";
 
 /**
  * Every source module, in the order of their flags in --help, their health series and their
@@ -13,4 +14,5 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   accountsModule,
   jobStatusModule,
   schedulerModule(MINIMAX_SCHEDULER),
+  usageModule,
 ];
