@@ -32,7 +32,7 @@ export interface Controls {
   activity: Activity;
   now: () => number;
   setMode(mode: SimulatorMode, options: ModeOptions, endpoint: SimulatorEndpoint): void;
-  setPayload(body: unknown, endpoint?: "jobs" | "scheduler"): void;
+  setPayload(body: unknown, endpoint?: "jobs" | "scheduler" | "usage"): void;
   generations: Generations;
   /** The stats as served, without the token. */
   stats(): unknown;

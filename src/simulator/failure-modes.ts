@@ -16,12 +16,14 @@ const MALFORMED_JSON: Record<SimulatorEndpoint, string> = {
   accounts: '{"67890": {"account": "67890",',
   job: '{"jobId": "p123456789-u12345-a67890-bot:minimax", "status":',
   scheduler: '{"executing": [{"videoId": "user:12345-minimax:67890-video:x",',
+  usage: '{"bot": "minimax", "data": [{"jobid": "20260213103000123-user:12345-bot:minimax",',
 };
 const WRONG_SHAPE: Record<SimulatorEndpoint, unknown> = {
   jobs: { accounts: "67890", summary: [], executing: null },
   accounts: { "67890": { account: 67890, jwt: null, maxJobs: "one" } },
   job: { jobId: null, status: 42, created: [] },
   scheduler: { executing: { videoId: 1 }, available: "none" },
+  usage: { bot: "minimax", data: { jobid: 1 } },
 };
 
 /** Answers an authorized request to `endpoint` as its mode says; "ok" sends the model's reply. */

@@ -47,6 +47,8 @@ export interface Generations {
   /** A generation that runs exactly `durationMs` from `nowMs`, whatever the account's capacity. */
   start(account: string, type: SimulatedGenerationType, nowMs: number, durationMs: number): string;
   body(nowMs: number): SchedulerBody;
+  /** Every generation that starts in [fromMs, toMs), injected ones included: the usage rows' source. */
+  startsBetween(fromMs: number, toMs: number): SimulatedGeneration[];
 }
 
 interface Lane {
@@ -101,18 +103,21 @@ export function createGenerations(options: GenerationsOptions): Generations {
   const epochForm = new Set(options.accounts.filter((_, index) => index % 2 === 1));
   let injected: SimulatedGeneration[] = [];
   let injectedCount = 0;
+  const injectedStarts: SimulatedGeneration[] = [];
 
-  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
-    const cycle = Math.floor((nowMs - lane.phaseMs) / lane.periodMs);
+  const inCycle = (lane: Lane, cycle: number): SimulatedGeneration | undefined => {
     const random = mulberry32(deriveSeed(lane.seed, cycle >>> 0));
     if (random() < 0.3) return undefined; // a quiet cycle
     const duration = randomInt(random, lane.minMs, lane.maxMs);
     const offset = randomInt(random, 0, Math.max(0, lane.periodMs - duration - 1));
     const startMs = lane.phaseMs + cycle * lane.periodMs + offset;
     const endMs = startMs + duration;
-    if (nowMs < startMs || nowMs >= endMs) return undefined;
     const id = `user:${USER_ID}-minimax:${lane.account}-${lane.type}:${lane.key}c${(cycle >>> 0).toString(36)}`;
     return { id, account: lane.account, type: lane.type, startMs, endMs };
+  };
+  const inLane = (lane: Lane, nowMs: number): SimulatedGeneration | undefined => {
+    const g = inCycle(lane, Math.floor((nowMs - lane.phaseMs) / lane.periodMs));
+    return g && nowMs >= g.startMs && nowMs < g.endMs ? g : undefined;
   };
 
   const running = (nowMs: number): SimulatedGeneration[] => {
@@ -146,8 +151,22 @@ export function createGenerations(options: GenerationsOptions): Generations {
       if (!(durationMs > 0)) throw new RangeError("durationMs must be positive");
       injectedCount++;
       const id = `user:${USER_ID}-minimax:${account}-${type}:injected${injectedCount}`;
-      injected.push({ id, account, type, startMs: nowMs, endMs: nowMs + durationMs });
+      const generation = { id, account, type, startMs: nowMs, endMs: nowMs + durationMs };
+      injected.push(generation);
+      if (injectedStarts.push(generation) > 10_000) injectedStarts.shift();
       return id;
+    },
+    startsBetween(fromMs, toMs) {
+      const out: SimulatedGeneration[] = [];
+      for (const lane of lanes) {
+        const last = Math.floor((toMs - lane.phaseMs) / lane.periodMs);
+        for (let c = Math.floor((fromMs - lane.phaseMs) / lane.periodMs); c <= last; c++) {
+          const g = inCycle(lane, c);
+          if (g && g.startMs >= fromMs && g.startMs < toMs) out.push(g);
+        }
+      }
+      for (const g of injectedStarts) if (g.startMs >= fromMs && g.startMs < toMs) out.push(g);
+      return out;
     },
     body(nowMs) {
       const now = running(nowMs);

@@ -28,8 +28,9 @@ export function createHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     deps.counts.requests++;
-    const path = new URL(req.url ?? "/", "http://simulator").pathname;
-    const upstream = route(path, deps);
+    const url = new URL(req.url ?? "/", "http://simulator");
+    const path = url.pathname;
+    const upstream = route(path, deps, url.searchParams);
     if (upstream) {
       await answerUpstream(req, res, upstream, deps);
     } else if (path.startsWith(CONTROL_PREFIX)) {

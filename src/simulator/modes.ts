@@ -1,7 +1,7 @@
 /** The upstream endpoints the simulator serves; each has a mode of its own. */
-export const SIMULATOR_ENDPOINTS = ["jobs", "accounts", "job", "scheduler"] as const;
+export const SIMULATOR_ENDPOINTS = ["jobs", "accounts", "job", "scheduler", "usage"] as const;
 
-/** "jobs": the running-jobs list; "accounts": GET accounts and accounts/{account}; "job": agent/{jobId}; "scheduler": scheduler/available. */
+/** "jobs": the running-jobs list; "accounts": GET accounts and accounts/{account}; "job": agent/{jobId}; "scheduler": scheduler/available; "usage": v2/account/stats. */
 export type SimulatorEndpoint = (typeof SIMULATOR_ENDPOINTS)[number];
 
 export function isSimulatorEndpoint(value: unknown): value is SimulatorEndpoint {
