@@ -27,7 +27,7 @@ export interface Stack extends SharedStack {
 
 /**
  * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, no accounts
- * poll and no status lookups unless a test turns them on.
+ * poll, no usage poll and no status lookups unless a test turns them on.
  */
 const HARNESS_FLAGS = [
   "--poll.interval=1h",
@@ -36,6 +36,7 @@ const HARNESS_FLAGS = [
   "--useapi.max-response-bytes=1MiB",
   "--accounts.interval=0",
   "--scheduler.interval=0",
+  "--usage.interval=0",
   "--jobs.resolve-status=false",
   "--jobs.lookup-rate=50",
 ];

@@ -6,6 +6,7 @@ import { envName, FLAGS } from "../../src/config/config.js";
 import { scrape, startStack } from "../harness.js";
 import { ANOMALY_KINDS } from "../../src/sources/jobs/snapshot.js";
 import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
+import { USAGE_ANOMALY_KINDS } from "../../src/sources/usage/source.js";
 import { OUTCOMES } from "../../src/upstream/outcome.js";
 import { alertRules, recordingRules } from "../alert-rules.js";
 import {
@@ -52,7 +53,12 @@ const metricsOf = (rows: string[][]): string[] =>
 /** The families of a scrape with every source on. */
 async function registeredMetrics(): Promise<string[]> {
   const stack = await startStack({
-    flags: ["--accounts.interval=1m", "--jobs.resolve-status=true", "--scheduler.interval=1h"],
+    flags: [
+      "--accounts.interval=1m",
+      "--jobs.resolve-status=true",
+      "--scheduler.interval=1h",
+      "--usage.interval=1h",
+    ],
   });
   const text = await scrape(stack);
   await stack.close();
@@ -110,7 +116,12 @@ describe("docs/metrics.md", () => {
   });
 
   it("names every outcome and anomaly kind", () => {
-    for (const name of [...OUTCOMES, ...ANOMALY_KINDS, ...SCHEDULER_ANOMALY_KINDS])
+    for (const name of [
+      ...OUTCOMES,
+      ...ANOMALY_KINDS,
+      ...SCHEDULER_ANOMALY_KINDS,
+      ...USAGE_ANOMALY_KINDS,
+    ])
       expect(METRICS_PAGE).toContain(`\`${name}\``);
   });
 

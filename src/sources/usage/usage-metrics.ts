@@ -80,16 +80,14 @@ export function createUsageMetrics(
       if (row.seconds !== undefined) {
         let endpoint = row.endpoint;
         let histogram = durations.get(endpoint);
+        if (histogram === undefined && durations.size >= maxEndpoints && endpoint !== OTHER) {
+          kept = false;
+          endpoint = OTHER;
+          histogram = durations.get(OTHER);
+        }
         if (histogram === undefined) {
-          if (durations.size >= maxEndpoints) {
-            kept = false;
-            endpoint = OTHER;
-            histogram = durations.get(OTHER);
-          }
-          if (histogram === undefined) {
-            histogram = emptyHistogram();
-            durations.set(endpoint, histogram);
-          }
+          histogram = emptyHistogram();
+          durations.set(endpoint, histogram);
         }
         observe(histogram, REQUEST_DURATION_BUCKETS, row.seconds);
       }
