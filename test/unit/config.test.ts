@@ -52,6 +52,7 @@ describe("loadConfig", () => {
       accounts: { intervalSeconds: 300 },
       job_status: { concurrency: 2, ratePerSecond: 2 },
       scheduler: { intervalSeconds: 15 },
+      usage: { intervalSeconds: 300 },
     });
     expect(config).toEqual({
       listen: { host: undefined, port: 9877 },
@@ -321,6 +322,7 @@ const DURATION_FLAGS = [
   "poll.max-backoff",
   "accounts.interval",
   "scheduler.interval",
+  "usage.interval",
 ] as const;
 const LONGEST = "24d20h31m23s647ms";
 const TOO_LONG = "24d20h31m23s648ms";

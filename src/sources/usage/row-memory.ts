@@ -21,26 +21,27 @@ export interface AnswerRows {
 }
 
 export function createRowMemory(): RowMemory {
-  let last = new Set<string>();
-  let beforeLast = new Set<string>();
+  // Each job ID and the last answer that listed it: a row seen again costs no allocation, and
+  // those not listed in this answer or the one before are forgotten after each answer.
+  const lastSeen = new Map<string, number>();
   let answers = 0;
   return {
     take(jobIds) {
-      const current = new Set<string>();
+      const answer = ++answers;
       const fresh: number[] = [];
       let duplicates = 0;
       for (let i = 0; i < jobIds.length; i++) {
         const id = jobIds[i] as string;
-        if (current.has(id)) {
+        const at = lastSeen.get(id);
+        if (at === answer) {
           duplicates++;
           continue;
         }
-        current.add(id);
-        if (!last.has(id) && !beforeLast.has(id)) fresh.push(i);
+        if (at === undefined) fresh.push(i);
+        lastSeen.set(id, answer);
       }
-      beforeLast = last;
-      last = current;
-      return { fresh, duplicates, first: answers++ === 0 };
+      for (const [id, at] of lastSeen) if (at < answer - 1) lastSeen.delete(id);
+      return { fresh, duplicates, first: answer === 1 };
     },
   };
 }

@@ -40,43 +40,52 @@ export function createUsageMetrics(
   maxSeries = MAX_REQUEST_SERIES,
   maxEndpoints = MAX_DURATION_ENDPOINTS,
 ): UsageMetrics {
-  const requests = new Map<string, RequestSeries>();
+  // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
+  const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
   const durations = new Map<string, HistogramCounts>();
-  const codes = new Map<string, number>();
   const writeDurations = histogramWriter(API_REQUEST_DURATION.name, REQUEST_DURATION_BUCKETS);
-
+  let series = 0;
   // Created by folding: beyond the bound, so they do not count against it.
   let foldedSeries = 0;
-  const seriesOf = (account: string, endpoint: string, code: string): RequestSeries => {
-    const key = `${account}\u0000${endpoint}\u0000${code}`;
-    let s = requests.get(key);
-    if (s === undefined) {
-      s = {
-        labels: `account="${escapeLabel(account)}",endpoint="${escapeLabel(endpoint)}",code="${code}"`,
-        count: 0,
-      };
-      requests.set(key, s);
-    }
+
+  const find = (account: string, endpoint: string, code: string): RequestSeries | undefined =>
+    requests.get(account)?.get(endpoint)?.get(code);
+  const create = (account: string, endpoint: string, code: string): RequestSeries => {
+    let byEndpoint = requests.get(account);
+    if (byEndpoint === undefined) requests.set(account, (byEndpoint = new Map()));
+    let byCode = byEndpoint.get(endpoint);
+    if (byCode === undefined) byEndpoint.set(endpoint, (byCode = new Map()));
+    const s = {
+      labels: `account="${escapeLabel(account)}",endpoint="${escapeLabel(endpoint)}",code="${code}"`,
+      count: 0,
+    };
+    byCode.set(code, s);
+    series++;
     return s;
+  };
+  const all = function* (): Generator<RequestSeries> {
+    for (const byEndpoint of requests.values())
+      for (const byCode of byEndpoint.values()) yield* byCode.values();
   };
 
   return {
     record(row) {
       let kept = true;
-      let series = requests.get(`${row.account}\u0000${row.endpoint}\u0000${row.code}`);
-      if (series === undefined) {
-        if (requests.size - foldedSeries < maxSeries) {
-          series = seriesOf(row.account, row.endpoint, row.code);
+      let s = find(row.account, row.endpoint, row.code);
+      if (s === undefined) {
+        if (series - foldedSeries < maxSeries) {
+          s = create(row.account, row.endpoint, row.code);
         } else {
           kept = false;
-          const size = requests.size;
           // One map for both, so that an upstream account named `other` never writes a series twice.
-          series = seriesOf(OTHER, OTHER, row.code);
-          if (requests.size > size) foldedSeries++;
+          s = find(OTHER, OTHER, row.code);
+          if (s === undefined) {
+            s = create(OTHER, OTHER, row.code);
+            foldedSeries++;
+          }
         }
       }
-      series.count++;
-      codes.set(row.code, (codes.get(row.code) ?? 0) + 1);
+      s.count++;
       if (row.seconds !== undefined) {
         let endpoint = row.endpoint;
         let histogram = durations.get(endpoint);
@@ -93,11 +102,16 @@ export function createUsageMetrics(
       }
       return kept;
     },
-    byCode: () => codes,
+    byCode() {
+      const codes = new Map<string, number>();
+      for (const byEndpoint of requests.values())
+        for (const byCode of byEndpoint.values())
+          for (const [code, s] of byCode) codes.set(code, (codes.get(code) ?? 0) + s.count);
+      return codes;
+    },
     writers: {
       [API_REQUESTS.name]: (out) => {
-        for (const s of requests.values())
-          out.write(`${API_REQUESTS.name}{${s.labels}} ${s.count}\n`);
+        for (const s of all()) out.write(`${API_REQUESTS.name}{${s.labels}} ${s.count}\n`);
       },
       [API_REQUEST_DURATION.name]: (out) => {
         for (const [endpoint, counts] of durations)
