@@ -52,9 +52,10 @@ export function createUsageMetrics(
     requests.get(account)?.get(endpoint)?.get(code);
   const create = (account: string, endpoint: string, code: string): RequestSeries => {
     let byEndpoint = requests.get(account);
-    if (byEndpoint === undefined) requests.set(account, (byEndpoint = new Map()));
+    if (byEndpoint === undefined)
+      requests.set(account, (byEndpoint = new Map<string, Map<string, RequestSeries>>()));
     let byCode = byEndpoint.get(endpoint);
-    if (byCode === undefined) byEndpoint.set(endpoint, (byCode = new Map()));
+    if (byCode === undefined) byEndpoint.set(endpoint, (byCode = new Map<string, RequestSeries>()));
     const s = {
       labels: `account="${escapeLabel(account)}",endpoint="${escapeLabel(endpoint)}",code="${code}"`,
       count: 0,
