@@ -28,7 +28,7 @@ export interface Stack extends SharedStack {
 
 /**
  * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, no accounts
- * poll, no credits calls and no status lookups unless a test turns them on.
+ * poll, no credits calls, no usage poll and no status lookups unless a test turns them on.
  */
 const HARNESS_FLAGS = [
   "--poll.interval=1h",
@@ -39,6 +39,7 @@ const HARNESS_FLAGS = [
   "--scheduler.interval=0",
   "--subscription.interval=0",
   "--credits.interval=0",
+  "--usage.interval=0",
   "--jobs.resolve-status=false",
   "--jobs.lookup-rate=50",
 ];

@@ -34,7 +34,7 @@ export interface Controls {
   activity: Activity;
   now: () => number;
   setMode(mode: SimulatorMode, options: ModeOptions, endpoint: SimulatorEndpoint): void;
-  setPayload(body: unknown, endpoint?: "jobs" | "scheduler"): void;
+  setPayload(body: unknown, endpoint?: "jobs" | "scheduler" | "usage"): void;
   generations: Generations;
   subscription: Subscription;
   /** The stats as served, without the token. */

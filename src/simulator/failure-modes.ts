@@ -18,6 +18,7 @@ const MALFORMED_JSON: Record<SimulatorEndpoint, string> = {
   scheduler: '{"executing": [{"videoId": "user:12345-minimax:67890-video:x",',
   subscription: '{"subscriptionIsActive": true, "accounts": {"MiniMax API": {"total": 3,',
   credits: '{"totalCredits": 2278, "creditExpireText": [{"credit":',
+  usage: '{"bot": "minimax", "data": [{"jobid": "20260213103000123-user:12345-bot:minimax",',
 };
 const WRONG_SHAPE: Record<SimulatorEndpoint, unknown> = {
   jobs: { accounts: "67890", summary: [], executing: null },
@@ -26,6 +27,7 @@ const WRONG_SHAPE: Record<SimulatorEndpoint, unknown> = {
   scheduler: { executing: { videoId: 1 }, available: "none" },
   subscription: { subscriptionIsActive: "yes", accounts: [] },
   credits: [{ totalCredits: 2278 }],
+  usage: { bot: "minimax", data: { jobid: 1 } },
 };
 
 /** Answers an authorized request to `endpoint` as its mode says; "ok" sends the model's reply. */

@@ -60,6 +60,8 @@ export interface Generations {
   body(nowMs: number): SchedulerBody;
   /** How many of the account's generations of each type started at or after `fromMs`, before `toMs`. */
   started(account: string, fromMs: number, toMs: number): Record<SimulatedGenerationType, number>;
+  /** Every generation that starts in [fromMs, toMs), injected ones included: the usage rows' source. */
+  startsBetween(fromMs: number, toMs: number): SimulatedGeneration[];
 }
 
 /** A run of cycles, each with at most one run in it. */
@@ -137,6 +139,7 @@ export function createGenerations(options: GenerationsOptions): Generations {
   });
   let injected: SimulatedGeneration[] = [];
   let injectedCount = 0;
+  const injectedStarts: SimulatedGeneration[] = [];
 
   /** The run of `lane` in `cycle`, unless the cycle is a quiet one. */
   const runOf = (lane: Cycles, cycle: number) => {
@@ -164,8 +167,6 @@ export function createGenerations(options: GenerationsOptions): Generations {
     if (!generation || nowMs < generation.startMs || nowMs >= generation.endMs) return undefined;
     return generation;
   };
-  // Every injection, kept for started(); `injected` forgets those that ended.
-  const injections: SimulatedGeneration[] = [];
 
   const running = (nowMs: number): SimulatedGeneration[] => {
     injected = injected.filter((g) => g.endMs > nowMs);
@@ -211,7 +212,7 @@ export function createGenerations(options: GenerationsOptions): Generations {
       const id = `user:${USER_ID}-minimax:${account}-${type}:injected${injectedCount}`;
       const generation = { id, account, type, startMs: nowMs, endMs: nowMs + durationMs };
       injected.push(generation);
-      injections.push(generation);
+      if (injectedStarts.push(generation) > 10_000) injectedStarts.shift();
       return id;
     },
     started(account, fromMs, toMs) {
@@ -225,8 +226,22 @@ export function createGenerations(options: GenerationsOptions): Generations {
         for (let cycle = cycleAt(lane, fromMs); cycle <= last; cycle++)
           counted(ofCycle(lane, cycle));
       }
-      for (const generation of injections) counted(generation);
+      for (const generation of injectedStarts) counted(generation);
       return counts;
+    },
+    startsBetween(fromMs, toMs) {
+      const out: SimulatedGeneration[] = [];
+      for (const lane of lanes) {
+        const last = cycleAt(lane, toMs);
+        for (let cycle = cycleAt(lane, fromMs); cycle <= last; cycle++) {
+          const generation = ofCycle(lane, cycle);
+          if (generation && generation.startMs >= fromMs && generation.startMs < toMs) {
+            out.push(generation);
+          }
+        }
+      }
+      for (const g of injectedStarts) if (g.startMs >= fromMs && g.startMs < toMs) out.push(g);
+      return out;
     },
     body(nowMs) {
       const now = running(nowMs);

@@ -6,9 +6,10 @@ export const SIMULATOR_ENDPOINTS = [
   "scheduler",
   "subscription",
   "credits",
+  "usage",
 ] as const;
 
-/** "jobs": the running-jobs list; "accounts": GET accounts and accounts/{account}; "job": agent/{jobId}; "scheduler": scheduler/available; "subscription": GET /v2/account; "credits": features/?account=. */
+/** "jobs": the running-jobs list; "accounts": GET accounts and accounts/{account}; "job": agent/{jobId}; "scheduler": scheduler/available; "subscription": GET /v2/account; "credits": features/?account=; "usage": v2/account/stats. */
 export type SimulatorEndpoint = (typeof SIMULATOR_ENDPOINTS)[number];
 
 export function isSimulatorEndpoint(value: unknown): value is SimulatorEndpoint {

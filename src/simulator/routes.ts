@@ -4,6 +4,7 @@ import type { Generations } from "./generations.js";
 import { JOB_ID_PATTERN, jobBody } from "./job-body.js";
 import type { SimulatorEndpoint } from "./modes.js";
 import { SUBSCRIPTION_PATH, type Subscription } from "./subscription.js";
+import { USAGE_PATH, usageAnswer } from "./usage.js";
 
 export const JOBS_PATH = "/v1/minimax/agent/jobs";
 /** Followed by a URL-encoded jobId: GET /v1/minimax/agent/{jobId}. */
@@ -36,14 +37,19 @@ export interface Model {
   subscription: Subscription;
   credits: SimulatedCredits;
   /** An endpoint's body when one is fixed in place of the model's (jobs and scheduler). */
-  fixedBody: (endpoint: "jobs" | "scheduler") => Buffer | undefined;
+  fixedBody: (endpoint: "jobs" | "scheduler" | "usage") => Buffer | undefined;
 }
 
 /** The upstream endpoint at `path`, or undefined if the path is none of them. */
-export function route(path: string, model: Model, query?: URLSearchParams): Route | undefined {
+export function route(
+  path: string,
+  model: Model,
+  query = new URLSearchParams(),
+): Route | undefined {
+  if (path === USAGE_PATH) return { endpoint: "usage", reply: () => usageAnswer(model, query) };
   if (path === JOBS_PATH) return { endpoint: "jobs", reply: () => jobsReply(model) };
   if (path === FEATURES_PATH) {
-    const account = query?.get("account") ?? undefined;
+    const account = query.get("account") ?? undefined;
     return { endpoint: "credits", reply: () => reply(model.credits.reply(account, model.now())) };
   }
   if (path === SCHEDULER_PATH) return { endpoint: "scheduler", reply: () => schedulerReply(model) };

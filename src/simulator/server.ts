@@ -59,8 +59,8 @@ export interface Simulator {
    * unless given). Each endpoint keeps a mode of its own.
    */
   setMode(mode: SimulatorMode, options?: ModeOptions, endpoint?: SimulatorEndpoint): void;
-  /** Serves this JSON body for the jobs list (or the scheduler) instead of the model; undefined goes back to it. */
-  setPayload(body: unknown, endpoint?: "jobs" | "scheduler"): void;
+  /** Serves this JSON body for the jobs list (or the scheduler, or the usage records) instead of the model; undefined goes back to it. */
+  setPayload(body: unknown, endpoint?: "jobs" | "scheduler" | "usage"): void;
   /** A copy taken when read. */
   readonly stats: SimulatorStats;
   /** Stops listening and destroys every open connection, hung ones included. */
@@ -102,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     startMs: now(),
     generations,
   });
-  const fixedBodies = new Map<"jobs" | "scheduler", Buffer>();
+  const fixedBodies = new Map<"jobs" | "scheduler" | "usage", Buffer>();
 
   const setMode = (
     mode: SimulatorMode,
@@ -112,7 +112,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     modes.set(mode, modeOptions, endpoint);
   };
 
-  const setPayload = (body: unknown, endpoint: "jobs" | "scheduler" = "jobs"): void => {
+  const setPayload = (body: unknown, endpoint: "jobs" | "scheduler" | "usage" = "jobs"): void => {
     if (body === undefined) {
       fixedBodies.delete(endpoint);
       return;

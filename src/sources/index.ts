@@ -5,6 +5,7 @@ import { jobsModule } from "./jobs/module.js";
 import type { SourceModule } from "./module.js";
 import { MINIMAX_SCHEDULER, schedulerModule } from "./scheduler/module.js";
 import { subscriptionModule } from "./subscription/module.js";
+import { usageModule } from "./usage/module.js";
 
 /**
  * Every source module, in the order of their flags in --help, their health series and their
@@ -17,4 +18,5 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   schedulerModule(MINIMAX_SCHEDULER),
   creditsModule,
   subscriptionModule,
+  usageModule,
 ];

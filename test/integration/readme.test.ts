@@ -7,6 +7,7 @@ import { scrape, startStack } from "../harness.js";
 import { ANOMALY_KINDS } from "../../src/sources/jobs/snapshot.js";
 import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
 import { SUBSCRIPTION_ANOMALY_KINDS } from "../../src/sources/subscription/answer.js";
+import { USAGE_ANOMALY_KINDS } from "../../src/sources/usage/source.js";
 import { OUTCOMES } from "../../src/upstream/outcome.js";
 import { alertRules, recordingRules } from "../alert-rules.js";
 import {
@@ -59,6 +60,7 @@ async function registeredMetrics(): Promise<string[]> {
       "--scheduler.interval=1h",
       "--subscription.interval=1h",
       "--credits.interval=1h",
+      "--usage.interval=1h",
     ],
   });
   const text = await scrape(stack);
@@ -122,6 +124,7 @@ describe("docs/metrics.md", () => {
       ...ANOMALY_KINDS,
       ...SCHEDULER_ANOMALY_KINDS,
       ...SUBSCRIPTION_ANOMALY_KINDS,
+      ...USAGE_ANOMALY_KINDS,
     ])
       expect(METRICS_PAGE).toContain(`\`${name}\``);
   });

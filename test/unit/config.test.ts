@@ -56,6 +56,7 @@ describe("loadConfig", () => {
       scheduler: { intervalSeconds: 15 },
       subscription: { intervalSeconds: 300 },
       credits: { intervalSeconds: 300, concurrency: 2 },
+      usage: { intervalSeconds: 300 },
     });
     expect(config).toEqual({
       listen: { host: undefined, port: 9877 },
@@ -390,6 +391,7 @@ const DURATION_FLAGS = [
   "scheduler.interval",
   "subscription.interval",
   "credits.interval",
+  "usage.interval",
 ] as const;
 const LONGEST = "24d20h31m23s647ms";
 const TOO_LONG = "24d20h31m23s648ms";

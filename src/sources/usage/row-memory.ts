@@ -1,0 +1,47 @@
+/**
+ * Which rows of an answer were not counted before, by `jobid`. The upstream's answer is the newest
+ * `limit` rows it has recorded, and it only ever adds rows (late ones included, under older
+ * timestamps): a row that has left the newest `limit` never comes back, so the rows of one answer
+ * are all a later one can repeat. The job IDs of the last two answers are kept, which also covers
+ * one answer that lacks rows it listed before (an empty or lagging one): memory is at most twice
+ * the largest answer, and the order of the rows is never relied on.
+ */
+export interface RowMemory {
+  /** Takes one answer's job IDs in any order; returns the indexes of those to count. */
+  take(jobIds: readonly string[]): AnswerRows;
+}
+
+export interface AnswerRows {
+  /** Indexes of the rows seen for the first time, in the answer's order. */
+  readonly fresh: readonly number[];
+  /** Rows whose job ID came earlier in the same answer: counted once. */
+  readonly duplicates: number;
+  /** Whether this was the first answer taken: all its rows are fresh and none can be missing. */
+  readonly first: boolean;
+}
+
+export function createRowMemory(): RowMemory {
+  // Each job ID and the last answer that listed it: a row seen again costs no allocation, and
+  // those not listed in this answer or the one before are forgotten after each answer.
+  const lastSeen = new Map<string, number>();
+  let answers = 0;
+  return {
+    take(jobIds) {
+      const answer = ++answers;
+      const fresh: number[] = [];
+      let duplicates = 0;
+      for (let i = 0; i < jobIds.length; i++) {
+        const id = jobIds[i] as string;
+        const at = lastSeen.get(id);
+        if (at === answer) {
+          duplicates++;
+          continue;
+        }
+        if (at === undefined) fresh.push(i);
+        lastSeen.set(id, answer);
+      }
+      for (const [id, at] of lastSeen) if (at < answer - 1) lastSeen.delete(id);
+      return { fresh, duplicates, first: answer === 1 };
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import {
+  emptyHistogram,
+  histogramWriter,
+  observe,
+  type HistogramCounts,
+} from "../../metrics/histogram-text.js";
+import type { FamilyWriters } from "../../metrics/rendering.js";
+import { escapeLabel } from "../../metrics/text-format.js";
+import type { UsageRow } from "./answer.js";
+import { API_REQUEST_DURATION, API_REQUESTS } from "./families.js";
+
+/** From a quick refusal to the 5-minute answers of a slow create. */
+export const REQUEST_DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
+/** Distinct (account, endpoint, code) series at most; further rows fold into account and endpoint `other`. */
+export const MAX_REQUEST_SERIES = 1_000;
+/** Distinct endpoints of the histogram at most; further ones fold into `other`. */
+export const MAX_DURATION_ENDPOINTS = 50;
+export const OTHER = "other";
+
+export interface UsageMetrics {
+  /** Counts one row; returns false when its labels were folded into `other`. */
+  record(row: UsageRow): boolean;
+  /** Requests counted by code, for the landing page. */
+  byCode(): ReadonlyMap<string, number>;
+  readonly writers: FamilyWriters;
+}
+
+interface RequestSeries {
+  /** The label pairs, escaped, without braces. */
+  readonly labels: string;
+  count: number;
+}
+
+/**
+ * The usage counters and the duration histogram, written as text by hand. Series are never
+ * removed: they are totals since the exporter started. The folded `other` series keep the code
+ * (at most 501 of them), so that 412 and 596 stay visible however many accounts there are.
+ */
+export function createUsageMetrics(
+  maxSeries = MAX_REQUEST_SERIES,
+  maxEndpoints = MAX_DURATION_ENDPOINTS,
+): UsageMetrics {
+  // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
+  const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
+  const durations = new Map<string, HistogramCounts>();
+  const writeDurations = histogramWriter(API_REQUEST_DURATION.name, REQUEST_DURATION_BUCKETS);
+  let series = 0;
+  // Created by folding: beyond the bound, so they do not count against it.
+  let foldedSeries = 0;
+
+  const find = (account: string, endpoint: string, code: string): RequestSeries | undefined =>
+    requests.get(account)?.get(endpoint)?.get(code);
+  const create = (account: string, endpoint: string, code: string): RequestSeries => {
+    let byEndpoint = requests.get(account);
+    if (byEndpoint === undefined)
+      requests.set(account, (byEndpoint = new Map<string, Map<string, RequestSeries>>()));
+    let byCode = byEndpoint.get(endpoint);
+    if (byCode === undefined) byEndpoint.set(endpoint, (byCode = new Map<string, RequestSeries>()));
+    const s = {
+      labels: `account="${escapeLabel(account)}",endpoint="${escapeLabel(endpoint)}",code="${code}"`,
+      count: 0,
+    };
+    byCode.set(code, s);
+    series++;
+    return s;
+  };
+  const all = function* (): Generator<RequestSeries> {
+    for (const byEndpoint of requests.values())
+      for (const byCode of byEndpoint.values()) yield* byCode.values();
+  };
+
+  return {
+    record(row) {
+      let kept = true;
+      let s = find(row.account, row.endpoint, row.code);
+      if (s === undefined) {
+        if (series - foldedSeries < maxSeries) {
+          s = create(row.account, row.endpoint, row.code);
+        } else {
+          kept = false;
+          // One map for both, so that an upstream account named `other` never writes a series twice.
+          s = find(OTHER, OTHER, row.code);
+          if (s === undefined) {
+            s = create(OTHER, OTHER, row.code);
+            foldedSeries++;
+          }
+        }
+      }
+      s.count++;
+      if (row.seconds !== undefined) {
+        let endpoint = row.endpoint;
+        let histogram = durations.get(endpoint);
+        if (histogram === undefined && durations.size >= maxEndpoints && endpoint !== OTHER) {
+          kept = false;
+          endpoint = OTHER;
+          histogram = durations.get(OTHER);
+        }
+        if (histogram === undefined) {
+          histogram = emptyHistogram();
+          durations.set(endpoint, histogram);
+        }
+        observe(histogram, REQUEST_DURATION_BUCKETS, row.seconds);
+      }
+      return kept;
+    },
+    byCode() {
+      const codes = new Map<string, number>();
+      for (const byEndpoint of requests.values())
+        for (const byCode of byEndpoint.values())
+          for (const [code, s] of byCode) codes.set(code, (codes.get(code) ?? 0) + s.count);
+      return codes;
+    },
+    writers: {
+      [API_REQUESTS.name]: (out) => {
+        for (const s of all()) out.write(`${API_REQUESTS.name}{${s.labels}} ${s.count}\n`);
+      },
+      [API_REQUEST_DURATION.name]: (out) => {
+        for (const [endpoint, counts] of durations)
+          writeDurations(out, `endpoint="${escapeLabel(endpoint)}"`, counts);
+      },
+    },
+  };
+}

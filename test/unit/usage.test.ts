@@ -1,0 +1,261 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/logging/logger.js";
+import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
+import { MAX_USAGE_ROWS, parseUsageAnswer } from "../../src/sources/usage/answer.js";
+import { createRowMemory } from "../../src/sources/usage/row-memory.js";
+import { createUsageSource } from "../../src/sources/usage/source.js";
+import { createUsageMetrics } from "../../src/sources/usage/usage-metrics.js";
+import type { FamilyWriters } from "../../src/metrics/rendering.js";
+
+interface RowSpec {
+  jobid: string;
+  config?: unknown;
+  endpoint?: unknown;
+  code?: unknown;
+  msec?: unknown;
+}
+
+function row(jobid: string, config = "111", code = 201, msec = 4000): RowSpec {
+  return { jobid, config, endpoint: "post-videos-create", code, msec };
+}
+
+function body(rows: readonly unknown[]): unknown {
+  return { bot: "minimax", total: rows.length, data: rows };
+}
+
+function text(writers: FamilyWriters): string {
+  let out = "";
+  for (const write of Object.values(writers)) write({ write: (t) => void (out += t) });
+  return out;
+}
+
+/** A usage source with a small limit, its anomalies and its log lines. */
+function source(limit = 1000) {
+  const anomalies = new Map<string, number>();
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: "debug",
+    format: "json",
+    destination: { write: (line: string) => void logs.push(line) },
+  });
+  const usage = createUsageSource({
+    intervalMs: 3_600_000,
+    limit,
+    logger,
+    countAnomaly: (kind, n) => anomalies.set(kind, (anomalies.get(kind) ?? 0) + n),
+  });
+  let now = 0;
+  const take = (rows: readonly unknown[]) =>
+    usage.update(usage.parse(body(rows)), (now += 3_600_000));
+  const count = (account = "111", code = 201) =>
+    Number(
+      new RegExp(
+        `useapi_minimax_api_requests_total\\{account="${account}",endpoint="post-videos-create",code="${code}"\\} (\\d+)`,
+      ).exec(text(usage.writers))?.[1] ?? 0,
+    );
+  return { usage, take, count, anomalies, logs };
+}
+
+describe("parseUsageAnswer", () => {
+  it("keeps only jobid, config, endpoint, code and msec of a row", () => {
+    const answer = parseUsageAnswer(
+      body([
+        {
+          timestamp: "2026-02-13T10:30:00.000Z",
+          jobid: "j1",
+          config: "567890",
+          endpoint: "post-videos-create",
+          status: "Created",
+          code: 201,
+          msec: 5432,
+          prompt: "SECRET PROMPT",
+          captchaToken: "SECRET CAPTCHA",
+        },
+      ]),
+    );
+    expect(answer.rows).toEqual([
+      {
+        jobId: "j1",
+        account: "567890",
+        endpoint: "post-videos-create",
+        code: "201",
+        seconds: 5.432,
+      },
+    ]);
+    expect(JSON.stringify(answer)).not.toContain("SECRET");
+  });
+
+  it("bounds the labels: 64 characters, codes 100 to 599 or unknown", () => {
+    const long = "a".repeat(300);
+    const answer = parseUsageAnswer(
+      body([
+        { jobid: "1", config: long, endpoint: long, code: 99, msec: -1 },
+        { jobid: "2", config: 42, endpoint: "e", code: 600, msec: "12" },
+        { jobid: "3", config: null, endpoint: [], code: 201.5 },
+        { jobid: "4", config: "c", endpoint: "e", code: "201", msec: 0 },
+        { jobid: "5", config: "c", endpoint: "e", code: 599, msec: 1 },
+      ]),
+    );
+    expect(answer.rows.map((r) => [r.account.length, r.endpoint.length])[0]).toEqual([64, 64]);
+    expect(answer.rows[0]?.account.endsWith("…")).toBe(true);
+    expect(answer.rows.map((r) => r.code)).toEqual([
+      "unknown",
+      "unknown",
+      "unknown",
+      "unknown",
+      "599",
+    ]);
+    expect(answer.rows.map((r) => r.account)).toEqual([
+      expect.any(String),
+      "42",
+      "unknown",
+      "c",
+      "c",
+    ]);
+    expect(answer.rows.map((r) => r.seconds)).toEqual([undefined, undefined, undefined, 0, 0.001]);
+    expect(answer.oddRows).toBe(4);
+  });
+
+  it("skips rows without a usable jobid and counts them", () => {
+    const answer = parseUsageAnswer(
+      body([null, "x", [], {}, { jobid: 7 }, { jobid: "" }, { jobid: "j".repeat(257) }, row("ok")]),
+    );
+    expect(answer.rows.map((r) => r.jobId)).toEqual(["ok"]);
+    expect(answer.invalidRows).toBe(7);
+    expect(answer.listed).toBe(8);
+  });
+
+  it("takes an answer without data as no rows, and refuses a wrong shape or bot", () => {
+    expect(parseUsageAnswer({ bot: "minimax", date: "2026-02-13", total: 0 }).rows).toEqual([]);
+    expect(() => parseUsageAnswer([])).toThrow(PayloadError);
+    expect(() => parseUsageAnswer({ data: {} })).toThrow(PayloadError);
+    expect(() => parseUsageAnswer({ bot: "kling", data: [] })).toThrow(PayloadError);
+    const many = Array.from({ length: MAX_USAGE_ROWS + 1 }, () => 0);
+    expect(() => parseUsageAnswer({ data: many })).toThrow(LimitError);
+  });
+});
+
+describe("createRowMemory", () => {
+  it("counts every row of the first answer, then only rows not seen in the last two answers", () => {
+    const memory = createRowMemory();
+    expect(memory.take(["a", "b", "c"])).toEqual({ fresh: [0, 1, 2], duplicates: 0, first: true });
+    expect(memory.take(["d", "b", "c"]).fresh).toEqual([0]);
+    // An answer that lacks what it listed before (empty, lagging) recounts nothing after it.
+    expect(memory.take([]).fresh).toEqual([]);
+    expect(memory.take(["e", "d", "b"]).fresh).toEqual([0]);
+    expect(memory.take(["e", "e", "f"])).toEqual({ fresh: [2], duplicates: 1, first: false });
+  });
+});
+
+describe("createUsageSource", () => {
+  it("counts each row exactly once across overlapping answers, in any order, late rows included", () => {
+    const s = source();
+    s.take([row("r3"), row("r2"), row("r1")]); // newest first
+    expect(s.count()).toBe(3);
+    // Oldest first, with a late row (r0, older than everything seen) and two new ones.
+    s.take([row("r0"), row("r1"), row("r2"), row("r3"), row("r4"), row("r5", "111", 412)]);
+    expect(s.count()).toBe(5);
+    expect(s.count("111", 412)).toBe(1);
+    // Shuffled, with a duplicate: nothing new but r6.
+    s.take([row("r4"), row("r6"), row("r0"), row("r6"), row("r2")]);
+    expect(s.count()).toBe(6);
+    expect(s.anomalies.get("usage_duplicate_row")).toBe(1);
+    expect(s.anomalies.get("usage_rows_missed") ?? 0).toBe(0);
+  });
+
+  it("writes the duration histogram by endpoint from msec", () => {
+    const s = source();
+    s.take([row("a", "1", 201, 400), row("b", "2", 201, 4000), row("c", "1", 429, 400_000)]);
+    const out = text(s.usage.writers);
+    expect(out).toContain(
+      'useapi_minimax_api_request_duration_seconds_bucket{le="0.5",endpoint="post-videos-create"} 1\n',
+    );
+    expect(out).toContain(
+      'useapi_minimax_api_request_duration_seconds_bucket{le="5",endpoint="post-videos-create"} 2\n',
+    );
+    expect(out).toContain(
+      'useapi_minimax_api_request_duration_seconds_bucket{le="300",endpoint="post-videos-create"} 2\n',
+    );
+    expect(out).toContain(
+      'useapi_minimax_api_request_duration_seconds_count{endpoint="post-videos-create"} 3\n',
+    );
+    expect(out).toContain(
+      'useapi_minimax_api_request_duration_seconds_sum{endpoint="post-videos-create"} 404.4\n',
+    );
+  });
+
+  it("counts a full answer of only new rows as possibly missed rows, and warns once", () => {
+    const s = source(3);
+    s.take([row("a"), row("b"), row("c")]); // the first answer: nothing to compare with
+    expect(s.anomalies.get("usage_rows_missed") ?? 0).toBe(0);
+    s.take([row("d"), row("e")]); // all new, but not full: everything fitted
+    s.take([row("f"), row("g"), row("d")]); // full, one seen before
+    expect(s.anomalies.get("usage_rows_missed") ?? 0).toBe(0);
+    s.take([row("h"), row("i"), row("j")]);
+    s.take([row("k"), row("l"), row("m")]);
+    expect(s.anomalies.get("usage_rows_missed")).toBe(2);
+    expect(s.count()).toBe(13);
+    const warnings = s.logs.filter((l) => l.includes("may have been missed"));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] ?? "{}")).toMatchObject({ level: "warn", source: "usage" });
+  });
+
+  it("counts odd and invalid rows as anomalies, still counting the odd ones", () => {
+    const s = source();
+    s.take([{ jobid: "a", config: "111", endpoint: "post-videos-create", code: 700 }, { x: 1 }]);
+    expect(s.count("111", "unknown" as unknown as number)).toBe(1);
+    expect(s.anomalies.get("usage_odd_row")).toBe(1);
+    expect(s.anomalies.get("usage_invalid_row")).toBe(1);
+  });
+});
+
+describe("createUsageMetrics", () => {
+  const r = (account: string, endpoint: string, code = "201") => ({
+    jobId: `${account}/${endpoint}/${code}`,
+    account,
+    endpoint,
+    code,
+    seconds: 1,
+  });
+
+  it("folds series beyond the bound into account and endpoint other, keeping the code", () => {
+    const metrics = createUsageMetrics(2, 1);
+    expect(metrics.record(r("a", "e1"))).toBe(true);
+    expect(metrics.record(r("other", "other", "412"))).toBe(true);
+    expect(metrics.record(r("b", "e1", "412"))).toBe(false);
+    expect(metrics.record(r("c", "e2", "596"))).toBe(false);
+    expect(metrics.record(r("a", "e1"))).toBe(true);
+    const lines = text(metrics.writers)
+      .split("\n")
+      .filter((l) => l.startsWith("useapi_minimax_api_requests_total"));
+    expect(lines).toEqual([
+      'useapi_minimax_api_requests_total{account="a",endpoint="e1",code="201"} 2',
+      'useapi_minimax_api_requests_total{account="other",endpoint="other",code="412"} 2',
+      'useapi_minimax_api_requests_total{account="other",endpoint="other",code="596"} 1',
+    ]);
+    const counts = text(metrics.writers)
+      .split("\n")
+      .filter((l) => l.startsWith("useapi_minimax_api_request_duration_seconds_count"));
+    expect(counts).toEqual([
+      'useapi_minimax_api_request_duration_seconds_count{endpoint="e1"} 3',
+      'useapi_minimax_api_request_duration_seconds_count{endpoint="other"} 2',
+    ]);
+  });
+
+  it("holds at most the bound plus one series per code however many accounts appear", () => {
+    const metrics = createUsageMetrics(1000, 50);
+    for (let i = 0; i < 20_000; i++)
+      metrics.record(r(`acct${i}`, `ep${i % 300}`, String(200 + (i % 3))));
+    const lines = text(metrics.writers).split("\n");
+    expect(lines.filter((l) => l.startsWith("useapi_minimax_api_requests_total{"))).toHaveLength(
+      1003,
+    );
+    expect(lines.filter((l) => l.includes("_count{"))).toHaveLength(51);
+  });
+
+  it("escapes label values", () => {
+    const metrics = createUsageMetrics();
+    metrics.record(r('a"b\\c\nd', "e"));
+    expect(text(metrics.writers)).toContain('account="a\\"b\\\\c\\nd"');
+  });
+});
