@@ -71,7 +71,7 @@ local p = import 'panels.libsonnet';
       annotations: {},
       title: config.dashboardTitle,
       uid: config.dashboardUID,
-      description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, and the health of the exporter.',
+      description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, the generations, credits and subscription, and the health of the exporter.',
       tags: ['useapi', 'minimax', 'prometheus-exporter'],
       links: [
         link('Runbook', 'What to do about each alert', 'doc', config.runbookURL),
@@ -83,6 +83,7 @@ local p = import 'panels.libsonnet';
         (import 'overview.libsonnet')(config) +
         (import 'lifecycle.libsonnet')(config) +
         (import 'generations.libsonnet')(config) +
+        (import 'credits.libsonnet')(config) +
         (import 'health.libsonnet')(config)
       ),
     },
