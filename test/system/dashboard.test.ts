@@ -603,14 +603,20 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
         t["legendFormat"],
         t["expr"],
       ]),
-    ).toEqual(
-      ["0.5", "0.9", "0.99"].map((q, i) => [
-        `${["p50", "p90", "p99"][i]} {{endpoint}}`,
-        expect.stringMatching(
-          new RegExp(`^histogram_quantile\\(${q.replace(".", "\\.")}, ${perEndpoint}`),
-        ),
-      ]),
-    );
+    ).toEqual([
+      [
+        "p50 {{endpoint}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.5, ${perEndpoint}`)),
+      ],
+      [
+        "p90 {{endpoint}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.9, ${perEndpoint}`)),
+      ],
+      [
+        "p99 {{endpoint}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.99, ${perEndpoint}`)),
+      ],
+    ]);
   });
 
   it("labels the poll duration quantiles p50, p90 and p99", () => {
