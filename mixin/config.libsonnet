@@ -22,6 +22,15 @@
     dataStaleSeconds: 300,
     // Share of polls answered 429 over 15 minutes that counts as persistent rate limiting.
     rateLimitedRatio: 0.25,
+    // Credits below this many videos at the account's own video cost count as low.
+    creditsLowVideos: 10,
+    // Warn this long before the next batch of an account's credits expires.
+    creditsExpiryWarningSeconds: 86400,
+    // Share of an account's requests that useapi.net recorded in an hour (GET /v2/account/stats)
+    // and answered with a 4xx or 5xx, 429 left out of both sides, and the fewest requests other
+    // than 429 in the hour that count.
+    submissionsFailingRatio: 0.2,
+    submissionsFailingMinRequests: 10,
 
     // The project's home, linked from the dashboard.
     projectURL: 'https://github.com/useapi-minimax-exporter/useapi-minimax-exporter',

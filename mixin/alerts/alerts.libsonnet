@@ -186,6 +186,78 @@ local w = import '../wording.libsonnet';
           "The exporter's polls of the useapi.net scheduler are failing.",
           'Every poll of GET /v1/minimax/scheduler/available by the exporter at {{ $labels.instance }} has failed for 10 minutes; the generation metrics show the last good values until they go stale. useapi_minimax_source_requests_total{source="scheduler"} by outcome shows why.',
         ),
+        // The account's own video cost (videoCost of GET /v1/minimax/features/) prices a video.
+        alert(
+          'UseapiMinimaxCreditsLow',
+          'account:useapi_minimax_account_credits_per_video_cost:ratio{%s} < %s' % [s, w.number(config.creditsLowVideos)],
+          '15m',
+          'warning',
+          'A MiniMax account has credits for fewer than %s videos.' % w.number(config.creditsLowVideos),
+          'MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) has credits left for {{ $value | printf "%.1f" }} videos at its video cost; once they run out useapi.net answers its generations with 412 (out of credits).',
+        ),
+        // The usage rows of GET /v2/account/stats are the requests of the token's own clients, 5 to
+        // 15 minutes late. A series that first appears at 1 shows no increase: the first 412 of an
+        // account since the exporter started is seen with the second (and CreditsLow sees the credits).
+        alert(
+          'UseapiMinimaxOutOfCredits',
+          'account_code:useapi_minimax_api_requests:increase30m{code="412", %s} > 0' % s,
+          '1m',
+          'critical',
+          'A MiniMax account has run out of credits.',
+          'useapi.net answered {{ $value | printf "%.0f" }} requests on MiniMax account {{ $labels.account }} with 412 (out of credits) in the last 30 minutes, as its request log shows to the exporter at {{ $labels.instance }}; the account\'s generations fail until it has credits again.',
+        ),
+        alert(
+          'UseapiMinimaxAccountOnHold',
+          'account_code:useapi_minimax_api_requests:increase30m{code="596", %s} > 0' % s,
+          '1m',
+          'warning',
+          'A MiniMax account is on hold.',
+          'useapi.net answered {{ $value | printf "%.0f" }} requests on MiniMax account {{ $labels.account }} with 596 (account on hold, which may last a few hours) in the last 30 minutes, as its request log shows to the exporter at {{ $labels.instance }}; the account\'s requests fail meanwhile.',
+        ),
+        alert(
+          'UseapiMinimaxSubmissionsFailing',
+          |||
+            account:useapi_minimax_api_requests_failed_per_not_rate_limited:ratio_increase1h{%(s)s} > %(ratio)s
+            and
+            account:useapi_minimax_api_requests_not_rate_limited:increase1h{%(s)s} >= %(min)s
+          ||| % { s: s, ratio: w.number(config.submissionsFailingRatio), min: w.number(config.submissionsFailingMinRequests) },
+          '15m',
+          'warning',
+          'Many requests on a MiniMax account fail.',
+          'useapi.net answered {{ $value | humanizePercentage }} of the requests on MiniMax account {{ $labels.account }} in the last hour with a 4xx or 5xx other than 429, as its request log shows to the exporter at {{ $labels.instance }}.',
+        ),
+        alert(
+          'UseapiMinimaxSubscriptionInactive',
+          'useapi_minimax_subscription_active{%s} == 0' % s,
+          '5m',
+          'critical',
+          'The useapi.net subscription is inactive.',
+          'useapi.net reports the subscription of the API token of the exporter at {{ $labels.instance }} as not active (GET /v2/account); every useapi.net API, MiniMax included, refuses its requests until it is renewed.',
+        ),
+        // The accounts of the subscription, not one account: UseapiMinimaxAccountError names them.
+        alert(
+          'UseapiMinimaxAccountsInError',
+          'useapi_minimax_subscription_accounts{api="MiniMax API", state="error", %s} > 0' % s,
+          '15m',
+          'warning',
+          'useapi.net counts MiniMax accounts in error.',
+          "useapi.net counts {{ $value }} of the MiniMax accounts of the subscription in error (GET /v2/account, exporter {{ $labels.instance }}); they run nothing and still use up the subscription's accounts allowance.",
+        ),
+        alert(
+          'UseapiMinimaxCreditsExpiringSoon',
+          |||
+            useapi_minimax_account_credits_next_expiry_timestamp_seconds{%(s)s} - time() < %(warning)s
+            and
+            useapi_minimax_account_credits_expiring_next{%(s)s} > 0
+          ||| % { s: s, warning: w.number(config.creditsExpiryWarningSeconds) },
+          '15m',
+          'warning',
+          'Credits of a MiniMax account expire within %s.' % (
+            if config.creditsExpiryWarningSeconds == 86400 then 'a day'
+            else w.duration(config.creditsExpiryWarningSeconds)
+          ),
+          'The next batch of credits of MiniMax account {{ $labels.account }} (exporter {{ $labels.instance }}) expires in {{ $value | humanizeDuration }}; credits left unspent by then are lost.',
+        ),
       ],
     }],
   },

@@ -28,9 +28,6 @@ local p = import 'panels.libsonnet';
     multi: true,
     allowCustomValue: true,
     includeAll: true,
-    auto: false,
-    auto_min: '10s',
-    auto_count: 30,
     label: label,
     datasource: p.datasource,
     query: query,
@@ -57,9 +54,6 @@ local p = import 'panels.libsonnet';
             multi: false,
             allowCustomValue: true,
             includeAll: false,
-            auto: false,
-            auto_min: '10s',
-            auto_count: 30,
             label: 'Data source',
             query: 'prometheus',
           },
@@ -71,7 +65,7 @@ local p = import 'panels.libsonnet';
       annotations: {},
       title: config.dashboardTitle,
       uid: config.dashboardUID,
-      description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, and the health of the exporter.',
+      description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, the generations, credits and subscription, and the health of the exporter.',
       tags: ['useapi', 'minimax', 'prometheus-exporter'],
       links: [
         link('Runbook', 'What to do about each alert', 'doc', config.runbookFallbackURL),
@@ -83,6 +77,7 @@ local p = import 'panels.libsonnet';
         (import 'overview.libsonnet')(config) +
         (import 'lifecycle.libsonnet')(config) +
         (import 'generations.libsonnet')(config) +
+        (import 'credits.libsonnet')(config) +
         (import 'health.libsonnet')(config)
       ),
     },

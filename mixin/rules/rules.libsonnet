@@ -54,6 +54,35 @@
           'account:useapi_minimax_video_slots_used_per_slots:ratio',
           'account:useapi_minimax_video_slots_used:count{%(s)s} / (useapi_minimax_video_slots{%(s)s} > 0)' % { s: s },
         ),
+        // Videos' worth of credits left; an account whose video cost is 0 or unknown has none.
+        record(
+          'account:useapi_minimax_account_credits_per_video_cost:ratio',
+          'useapi_minimax_account_credits{%(s)s} / (useapi_minimax_account_video_cost_credits{%(s)s} > 0)' % { s: s },
+        ),
+        // The usage rows (GET /v2/account/stats) arrive 5 to 15 minutes late and a poll at a time:
+        // 30 minutes holds a few polls' worth.
+        record(
+          'account_code:useapi_minimax_api_requests:increase30m',
+          'sum without (endpoint) (increase(useapi_minimax_api_requests_total{%s}[30m]))' % s,
+        ),
+        // 429 means "retry later", neither success nor failure: it counts on neither side.
+        record(
+          'account:useapi_minimax_api_requests_not_rate_limited:increase1h',
+          'sum without (endpoint, code) (increase(useapi_minimax_api_requests_total{code!="429", %s}[1h]))' % s,
+        ),
+        // 0 rather than nothing for an account whose requests all succeeded.
+        record(
+          'account:useapi_minimax_api_requests_failed_per_not_rate_limited:ratio_increase1h',
+          |||
+            (
+              sum without (endpoint, code) (increase(useapi_minimax_api_requests_total{code=~"[45]..", code!="429", %(s)s}[1h]))
+              or
+              0 * account:useapi_minimax_api_requests_not_rate_limited:increase1h{%(s)s}
+            )
+            /
+            (account:useapi_minimax_api_requests_not_rate_limited:increase1h{%(s)s} > 0)
+          ||| % { s: s },
+        ),
       ],
     }],
   },

@@ -25,6 +25,10 @@ const RECORD_NAMES = [
   "account_type:useapi_minimax_generations_finished:rate5m",
   "account:useapi_minimax_video_slots_used:count",
   "account:useapi_minimax_video_slots_used_per_slots:ratio",
+  "account:useapi_minimax_account_credits_per_video_cost:ratio",
+  "account_code:useapi_minimax_api_requests:increase30m",
+  "account:useapi_minimax_api_requests_not_rate_limited:increase1h",
+  "account:useapi_minimax_api_requests_failed_per_not_rate_limited:ratio_increase1h",
 ];
 
 /** The alert names other files (README, end-to-end test) depend on. */
@@ -44,6 +48,13 @@ const ALERT_NAMES = [
   "UseapiMinimaxVideoSlotsExhausted",
   "UseapiMinimaxGenerationRunningLong",
   "UseapiMinimaxSchedulerFailing",
+  "UseapiMinimaxCreditsLow",
+  "UseapiMinimaxOutOfCredits",
+  "UseapiMinimaxAccountOnHold",
+  "UseapiMinimaxSubmissionsFailing",
+  "UseapiMinimaxSubscriptionInactive",
+  "UseapiMinimaxAccountsInError",
+  "UseapiMinimaxCreditsExpiringSoon",
 ];
 
 /** The alerts about one account: their descriptions name it. */
@@ -57,6 +68,11 @@ const PER_ACCOUNT_ALERTS = [
   "UseapiMinimaxJobFailureRatioHigh",
   "UseapiMinimaxVideoSlotsExhausted",
   "UseapiMinimaxGenerationRunningLong",
+  "UseapiMinimaxCreditsLow",
+  "UseapiMinimaxOutOfCredits",
+  "UseapiMinimaxAccountOnHold",
+  "UseapiMinimaxSubmissionsFailing",
+  "UseapiMinimaxCreditsExpiringSoon",
 ];
 
 function read(path: string): string {
@@ -99,7 +115,7 @@ describe("prometheus/alerts.yml", () => {
     (name) => {
       const description = rules.find((r) => r.alert === name)?.annotations["description"];
       expect(description).toContain("{{ $labels.account }}");
-      expect(description).toMatch(/\{\{ \$value( \| \w+)? \}\}/);
+      expect(description).toMatch(/\{\{ \$value( \| \w+( "[^"]*")?)? \}\}/);
     },
   );
 
@@ -110,6 +126,7 @@ describe("prometheus/alerts.yml", () => {
       "UseapiMinimaxSessionExpiringSoon",
       "UseapiMinimaxSessionExpired",
       "UseapiMinimaxGenerationRunningLong",
+      "UseapiMinimaxCreditsExpiringSoon",
     ]) {
       const description = rules.find((r) => r.alert === name)?.annotations["description"];
       expect(description, name).toContain("{{ $value | humanizeDuration }}");
@@ -203,6 +220,10 @@ describe("prometheus/rules.yml", () => {
       "account:useapi_minimax_agent_jobs_completed_or_failed:increase1h",
       "account:useapi_minimax_agent_jobs_failed_per_completed_or_failed:ratio_increase1h",
       "account:useapi_minimax_video_slots_used_per_slots:ratio",
+      "account:useapi_minimax_account_credits_per_video_cost:ratio",
+      "account_code:useapi_minimax_api_requests:increase30m",
+      "account:useapi_minimax_api_requests_not_rate_limited:increase1h",
+      "account:useapi_minimax_api_requests_failed_per_not_rate_limited:ratio_increase1h",
     ]);
   });
 });

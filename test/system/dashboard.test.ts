@@ -14,6 +14,7 @@ const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 const PER_ACCOUNT_METRIC =
   /\b(?:useapi_minimax_(?:agent|account|generations?|video)_\w+|account\w*:\w+:\w+)/;
 const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_HOUR = 3600;
 /** The poll age turns orange after a minute; no alert has that threshold. */
 const POLL_AGE_WARNING_SECONDS = 60;
 
@@ -98,6 +99,15 @@ function expectedSteps(config: Json): ThresholdStep[] {
     step("Exporters", "Last successful poll", "red", n("dataStaleSeconds")),
     step("Upstream up", "", "green", 1),
     step("Upstream endpoints up by source", "", "green", 1),
+    step("Subscription active", "", "green", 1),
+    step("Videos of credits left per account", "", "transparent", n("creditsLowVideos")),
+    step(
+      "Next credits expiry per account",
+      "",
+      "green",
+      n("creditsExpiryWarningSeconds") / SECONDS_PER_HOUR,
+    ),
+    step("Request failure ratio per account", "", "red", n("submissionsFailingRatio")),
   ];
 }
 
@@ -128,6 +138,19 @@ function thresholdSentences(config: Json): [string, string][] {
       `The red line is the ${n("failureRatio") * 100}% of UseapiMinimaxJobFailureRatioHigh`,
     ],
     ["Failure ratio", `at least ${n("failureRatioMinJobs")} such jobs`],
+    ["Videos of credits left per account", `below ${n("creditsLowVideos")} videos`],
+    [
+      "Next credits expiry per account",
+      `Orange under ${n("creditsExpiryWarningSeconds") / SECONDS_PER_DAY} day`,
+    ],
+    [
+      "Request failure ratio per account",
+      `The red line is the ${n("submissionsFailingRatio") * 100}% of UseapiMinimaxSubmissionsFailing`,
+    ],
+    [
+      "Request failure ratio per account",
+      `at least ${n("submissionsFailingMinRequests")} requests other than 429`,
+    ],
   ];
 }
 
@@ -230,7 +253,7 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
   });
 
   it("sets the data source on every panel and every query", () => {
-    expect(contentPanels.length).toBe(panels.length - 4);
+    expect(contentPanels.length).toBe(panels.length - 5);
     for (const panel of contentPanels) {
       expect(panel["datasource"], String(panel["title"])).toEqual(DATASOURCE);
       const panelTargets = Array.isArray(panel["targets"]) ? (panel["targets"] as unknown[]) : [];
@@ -299,6 +322,17 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
     ["Job duration p50/p90/p99 per account", "timeseries"],
     ["Session expiry per account", "bargauge"],
     ["Upstream endpoints up by source", "state-timeline"],
+    ["Credits and subscription", "row"],
+    ["Subscription active", "stat"],
+    ["Subscription renewed", "stat"],
+    ["Subscription accounts by state", "timeseries"],
+    ["Credits per account", "timeseries"],
+    ["Videos of credits left per account", "timeseries"],
+    ["Next credits expiry per account", "bargauge"],
+    ["Plan and limits per account", "table"],
+    ["Requests by code", "timeseries"],
+    ["Request failure ratio per account", "timeseries"],
+    ["Request duration p50/p90/p99 per endpoint", "timeseries"],
   ])("has the panel %s, of type %s", (title, type) => {
     expect(panelTitled(title)["type"]).toBe(type);
   });
@@ -334,10 +368,12 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
     const titles = panels.map((panel) => panel["title"]);
     const lifecycle = titles.indexOf("Job lifecycle and capacity");
     const generations = titles.indexOf("Video and image generations");
+    const credits = titles.indexOf("Credits and subscription");
     const health = titles.indexOf("Exporter health");
     expect(lifecycle).toBeGreaterThan(0);
     expect(generations).toBeGreaterThan(lifecycle);
-    expect(health).toBeGreaterThan(generations);
+    expect(credits).toBeGreaterThan(generations);
+    expect(health).toBeGreaterThan(credits);
     /** Each title comes after the row `from` and before the row `to`. */
     const between = (from: number, to: number, inRow: string[]) => {
       for (const title of inRow) {
@@ -352,12 +388,24 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
       "Job duration p50/p90/p99 per account",
       "Session expiry per account",
     ]);
-    between(generations, health, [
+    between(generations, credits, [
       "Generations running per account and type",
       "Longest-running generation per account",
       "Video slots used and free per account",
       "Generations started and finished per minute",
       "Generation duration p50/p90/p99 per type",
+    ]);
+    between(credits, health, [
+      "Subscription active",
+      "Subscription renewed",
+      "Subscription accounts by state",
+      "Credits per account",
+      "Videos of credits left per account",
+      "Next credits expiry per account",
+      "Plan and limits per account",
+      "Requests by code",
+      "Request failure ratio per account",
+      "Request duration p50/p90/p99 per endpoint",
     ]);
     between(health, titles.length, ["Upstream endpoints up by source", "Exporters"]);
   });
@@ -508,6 +556,69 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
     }
   });
 
+  it("shows the videos' worth of credits left from its recording rule, red below _config.creditsLowVideos", () => {
+    expect(targets("Videos of credits left per account").map((t) => t["expr"])).toEqual([
+      expect.stringMatching(
+        /^max by \(account\) \(account:useapi_minimax_account_credits_per_video_cost:ratio\{.*\}\)$/,
+      ),
+    ]);
+    const defaults = fieldDefaults("Videos of credits left per account");
+    expect(thresholdSteps(defaults)).toEqual([
+      { value: null, color: "red" },
+      { value: config["creditsLowVideos"], color: "transparent" },
+    ]);
+    expect((defaults["custom"] as Json)["thresholdsStyle"]).toEqual({ mode: "line+area" });
+  });
+
+  it("counts the recorded requests by code and their failure ratio from the usage records", () => {
+    expect(targets("Requests by code").map((t) => [t["legendFormat"], t["expr"]])).toEqual([
+      [
+        "{{code}}",
+        expect.stringMatching(
+          /^sum by \(code\) \(account_code:useapi_minimax_api_requests:increase30m\{.*\}\)$/,
+        ),
+      ],
+    ]);
+    expect(targets("Request failure ratio per account").map((t) => t["expr"])).toEqual([
+      expect.stringMatching(
+        /^max by \(account\) \(account:useapi_minimax_api_requests_failed_per_not_rate_limited:ratio_increase1h\{.*\}\)$/,
+      ),
+    ]);
+    expect(fieldDefaults("Request failure ratio per account")["unit"]).toBe("percentunit");
+  });
+
+  it("shows the next credits expiry in hours, only for batches that hold credits", () => {
+    const [target] = targets("Next credits expiry per account");
+    expect(target?.["expr"]).toMatch(
+      /^\(max by \(account\) \(useapi_minimax_account_credits_next_expiry_timestamp_seconds\{.*\}\) - time\(\)\) \/ 3600 and max by \(account\) \(useapi_minimax_account_credits_expiring_next\{.*\}\) > 0$/,
+    );
+    expect(fieldDefaults("Next credits expiry per account")["unit"]).toBe("h");
+  });
+
+  it("labels the recorded request duration quantiles p50, p90 and p99 per endpoint", () => {
+    const perEndpoint =
+      "sum by \\(endpoint, le\\) \\(rate\\(useapi_minimax_api_request_duration_seconds_bucket\\{";
+    expect(
+      targets("Request duration p50/p90/p99 per endpoint").map((t) => [
+        t["legendFormat"],
+        t["expr"],
+      ]),
+    ).toEqual([
+      [
+        "p50 {{endpoint}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.5, ${perEndpoint}`)),
+      ],
+      [
+        "p90 {{endpoint}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.9, ${perEndpoint}`)),
+      ],
+      [
+        "p99 {{endpoint}}",
+        expect.stringMatching(new RegExp(`^histogram_quantile\\(0\\.99, ${perEndpoint}`)),
+      ],
+    ]);
+  });
+
   it("labels the poll duration quantiles p50, p90 and p99", () => {
     expect(targets("Poll duration quantiles").map((t) => [t["legendFormat"], t["expr"]])).toEqual([
       ["p50", expect.stringMatching(/^histogram_quantile\(0\.5, /)],
@@ -549,6 +660,10 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
       sessionExpiryWarningSeconds: 259_200,
       generationRunningLongSeconds: 2700,
       dataStaleSeconds: 420,
+      creditsLowVideos: 25,
+      creditsExpiryWarningSeconds: 172_800,
+      submissionsFailingRatio: 0.35,
+      submissionsFailingMinRequests: 30,
       runbookURL: "https://runbooks.example.com/minimax.md",
       projectURL: "https://git.example.com/minimax-exporter",
       exporterScheme: "https",

@@ -183,6 +183,25 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
     },
     { key: "dataStaleSeconds", alert: "UseapiMinimaxDataStale", comparison: ">", value: 420 },
     { key: "rateLimitedRatio", alert: "UseapiMinimaxRateLimited", comparison: ">", value: 0.5 },
+    { key: "creditsLowVideos", alert: "UseapiMinimaxCreditsLow", comparison: "<", value: 25 },
+    {
+      key: "creditsExpiryWarningSeconds",
+      alert: "UseapiMinimaxCreditsExpiringSoon",
+      comparison: "<",
+      value: 172800,
+    },
+    {
+      key: "submissionsFailingRatio",
+      alert: "UseapiMinimaxSubmissionsFailing",
+      comparison: ">",
+      value: 0.35,
+    },
+    {
+      key: "submissionsFailingMinRequests",
+      alert: "UseapiMinimaxSubmissionsFailing",
+      comparison: ">=",
+      value: 30,
+    },
   ];
 
   describe("with other thresholds", () => {
@@ -207,7 +226,7 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
   it("points every runbook_url at _config.runbookURL and the alert's own anchor", () => {
     const base = "https://runbooks.example.com/minimax.md";
     const rules = alertRules(JSON.stringify(mixinOutputs({ runbookURL: base }).alerts));
-    expect(rules.length).toBe(15);
+    expect(rules.length).toBe(22);
     for (const rule of rules) {
       expect(rule.annotations["runbook_url"]).toBe(`${base}#${rule.alert.toLowerCase()}`);
     }
@@ -247,8 +266,8 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
       expect(result.status).toBe(0);
       const alerts = alertRules(readFileSync(join(dir, "alerts.yml"), "utf8"));
       const records = recordingRules(readFileSync(join(dir, "rules.yml"), "utf8"));
-      expect(alerts.length).toBe(15);
-      expect(records.length).toBe(9);
+      expect(alerts.length).toBe(22);
+      expect(records.length).toBe(13);
       for (const { expr } of [...alerts, ...records]) expect(expr).toContain('cluster="eu-1"');
       const dashboard = readFileSync(join(dir, "dashboard.json"), "utf8");
       expect(dashboard).toContain('cluster=\\"eu-1\\"');

@@ -102,7 +102,7 @@ describe("/runbook", () => {
     expect(page.headers["x-content-type-options"]).toBe("nosniff");
     expect(page.headers["content-security-policy"]).toContain("default-src 'none'");
     const anchors = ids(page.body);
-    expect(ALERTS.length).toBe(15);
+    expect(ALERTS.length).toBe(22);
     const fragments = ALERTS.map((rule) => {
       const link = rule.annotations["runbook_url"] ?? "";
       return link.slice(link.indexOf("#") + 1);
