@@ -102,6 +102,9 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
         "--poll.stale-after=1m",
         "--accounts.interval=2s",
         "--scheduler.interval=1s",
+        "--credits.interval=2s",
+        "--subscription.interval=2s",
+        "--usage.interval=2s",
         "--jobs.resolve-status=true",
         "--jobs.lookup-rate=50",
       ],
@@ -315,6 +318,77 @@ describe.runIf(HAVE_SERVERS)("end to end on real Prometheus and Alertmanager", (
       `Alertmanager received: ${alert.labels["alertname"]} for account ${account}, type ${alert.labels["type"]}`,
     );
     expect(alert.labels["severity"]).toBe("warning");
+  }, 60_000);
+
+  it("fires the credits alerts for an account low on credits whose next batch expires within a day", async () => {
+    const account = stack.simulator.activity.accounts[0] ?? "";
+    const endTime = Date.now() + 12 * 3_600_000;
+    stack.simulator.credits.fix(account, {
+      totalCredits: 60,
+      videoCost: 30,
+      queueLength: 3,
+      imageQueueLength: 5,
+      memberName: "Free",
+      creditExpireText: [{ credit: 60, endTime }],
+    });
+    const low = await untilAlert("UseapiMinimaxCreditsLow", { account });
+    const expiring = await untilAlert("UseapiMinimaxCreditsExpiringSoon", { account });
+    console.log(
+      `Alertmanager received: ${low.labels["alertname"]}, ${expiring.labels["alertname"]} for account ${account}`,
+    );
+    expect(low.labels["severity"]).toBe("warning");
+    expect(expiring.labels["severity"]).toBe("warning");
+  }, 60_000);
+
+  it("fires the out-of-credits, on-hold and failing-submissions alerts from the recorded requests", async () => {
+    const account = stack.simulator.activity.accounts[1] ?? "";
+    const row = (i: number, code: number) => ({
+      timestamp: new Date().toISOString(),
+      jobid: `e2e-${i}-user:1-bot:minimax`,
+      config: account,
+      endpoint: "post-videos-create",
+      status: String(code),
+      code,
+      msec: 1_500,
+    });
+    const answer = (rows: ReturnType<typeof row>[]) => ({ bot: "minimax", data: rows });
+    const first = [row(1, 412), row(2, 596), row(3, 500), row(4, 201)];
+    stack.simulator.setPayload(answer(first), "usage");
+    // A counter's first sample shows no increase: the alerts need rows after it was scraped.
+    await eventually("the recorded 412 in Prometheus", async () => {
+      const result = await query(
+        `useapi_minimax_api_requests_total{job="${JOB}",account="${account}",code="412"}`,
+      );
+      return result.data.result.length > 0 ? true : undefined;
+    });
+    const later = Array.from({ length: 12 }, (_, i) => row(10 + i, [412, 596, 500][i % 3] ?? 500));
+    stack.simulator.setPayload(answer([...later, ...first]), "usage");
+    const out = await untilAlert("UseapiMinimaxOutOfCredits", { account });
+    const hold = await untilAlert("UseapiMinimaxAccountOnHold", { account });
+    const failing = await untilAlert("UseapiMinimaxSubmissionsFailing", { account });
+    console.log(
+      `Alertmanager received: ${out.labels["alertname"]}, ${hold.labels["alertname"]}, ${failing.labels["alertname"]} for account ${account}`,
+    );
+    expect(out.labels["severity"]).toBe("critical");
+    expect(hold.labels["severity"]).toBe("warning");
+    expect(failing.labels["severity"]).toBe("warning");
+  }, 60_000);
+
+  it("fires the subscription alerts when the subscription lapses with MiniMax accounts in error", async () => {
+    stack.simulator.subscription.setBody({
+      subscriptionIsActive: false,
+      subscriptions: 1,
+      maxAccountsPerAPI: 3,
+      accounts: { "MiniMax API": { total: 3, active: 1, error: 2 } },
+      sub: "251101",
+    });
+    const inactive = await untilAlert("UseapiMinimaxSubscriptionInactive");
+    const inError = await untilAlert("UseapiMinimaxAccountsInError", { api: "MiniMax API" });
+    console.log(
+      `Alertmanager received: ${inactive.labels["alertname"]}, ${inError.labels["alertname"]}`,
+    );
+    expect(inactive.labels["severity"]).toBe("critical");
+    expect(inError.labels["state"]).toBe("error");
   }, 60_000);
 
   it("fires the scheduler alert when only the scheduler fails, with the jobs polls still up", async () => {
