@@ -6,9 +6,8 @@ import { envName, FLAGS } from "../../src/config/config.js";
 import { scrape, startStack } from "../harness.js";
 import { ANOMALY_KINDS } from "../../src/sources/jobs/snapshot.js";
 import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
-import { SUBSCRIPTION_ANOMALY_KINDS } from "../../src/sources/subscription/answer.js";
-import { USAGE_ANOMALY_KINDS } from "../../src/sources/usage/source.js";
 import { OUTCOMES } from "../../src/upstream/outcome.js";
+import { SOURCE_MODULES } from "../../src/sources/index.js";
 import { alertRules, recordingRules } from "../alert-rules.js";
 import {
   anchors,
@@ -118,15 +117,14 @@ describe("docs/metrics.md", () => {
     expect(metricsOf(tableRows(METRICS_PAGE)).sort()).toEqual(names.sort());
   });
 
+  it("names every source module as its source label", () => {
+    for (const { name } of SOURCE_MODULES) expect(METRICS_PAGE).toContain(`\`${name}\``);
+  });
+
   it("names every outcome and anomaly kind", () => {
-    for (const name of [
-      ...OUTCOMES,
-      ...ANOMALY_KINDS,
-      ...SCHEDULER_ANOMALY_KINDS,
-      ...SUBSCRIPTION_ANOMALY_KINDS,
-      ...USAGE_ANOMALY_KINDS,
-    ])
-      expect(METRICS_PAGE).toContain(`\`${name}\``);
+    const kinds = SOURCE_MODULES.flatMap((module) => module.anomalyKinds);
+    expect(kinds).toEqual(expect.arrayContaining([...ANOMALY_KINDS, ...SCHEDULER_ANOMALY_KINDS]));
+    for (const name of [...OUTCOMES, ...kinds]) expect(METRICS_PAGE).toContain(`\`${name}\``);
   });
 
   it("shows the sample from the golden file of the documented payload", () => {
