@@ -1,5 +1,6 @@
 import { MAX_TIMER_MS } from "../../config/duration.js";
-import { parseCount, parseSourceInterval } from "../../config/values.js";
+import { parseCount } from "../../config/values.js";
+import { intervalFlag, readInterval } from "../polled-module.js";
 import type { SourceModule } from "../module.js";
 import { CREDITS_FAMILIES } from "./families.js";
 import { creditsLanding } from "./landing.js";
@@ -12,12 +13,11 @@ import { CREDITS_SOURCE, createCreditsSource } from "./source.js";
 export const creditsModule: SourceModule = {
   name: CREDITS_SOURCE,
   flags: [
-    {
-      name: "credits.interval",
-      type: "string",
-      default: "5m",
-      help: "Time over which GET /v1/minimax/features/ is called once per account; 0 turns it off.",
-    },
+    intervalFlag(
+      "credits.interval",
+      "5m",
+      "Time over which GET /v1/minimax/features/ is called once per account; 0 turns it off.",
+    ),
     {
       name: "credits.concurrency",
       type: "string",
@@ -29,7 +29,7 @@ export const creditsModule: SourceModule = {
   anomalyKinds: [],
   configure(read) {
     const { common } = read;
-    const intervalMs = parseSourceInterval(...read.value("credits.interval"), common.pollTimeoutMs);
+    const intervalMs = readInterval(read, "credits.interval");
     if (intervalMs === 0) return undefined;
     const concurrency = parseCount(...read.value("credits.concurrency"), 64);
     // As many of its own intervals as --poll.stale-after holds of --poll.interval.
