@@ -239,7 +239,7 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
         mixinOutputs({ exporterScheme: "https", runbookFallbackURL: fallback }).alerts,
       ),
     );
-    expect(rules.length).toBe(15);
+    expect(rules.length).toBe(22);
     for (const rule of rules) {
       const base =
         rule.alert === "UseapiMinimaxExporterDown"
