@@ -38,6 +38,8 @@ export interface UsageModel {
   generations: Generations;
   /** Accounts that make requests of their own. */
   busyAccounts: () => readonly string[];
+  /** The account's credits left at a time; a start with none left is answered 412. */
+  creditsLeft?: (account: string, atMs: number) => number | undefined;
 }
 
 function hashText(text: string): number {
@@ -64,9 +66,10 @@ function record(
 }
 
 /**
- * Every request made in [fromMs, toMs), newest first: a 201 per generation start (the model
- * requests the simulated users make), and now and then a refused one per account (429, 412 out
- * of credits, 596 on hold). A pure function of the time, but for injected generations.
+ * Every request made in [fromMs, toMs), newest first: one per generation start (the model
+ * requests the simulated users make), 201, or 412 when the account had no credits left then; and
+ * now and then a refused one per account (429 capacity, 596 on hold). A pure function of the
+ * time, but for injected generations.
  */
 export function recordedRequests(model: UsageModel, fromMs: number, toMs: number): UsageRecord[] {
   const out: UsageRecord[] = [];
@@ -75,7 +78,9 @@ export function recordedRequests(model: UsageModel, fromMs: number, toMs: number
     const msec =
       random() < 0.05 ? randomInt(random, 60_000, 200_000) : randomInt(random, 1500, 20_000);
     const key = g.id.slice(g.id.indexOf("minimax:") + "minimax:".length);
-    out.push(record(g.startMs, key, g.account, `post-${g.type}s-create`, 201, msec));
+    const left = model.creditsLeft?.(g.account, g.startMs - 1);
+    const code = left !== undefined && left <= 0 ? 412 : 201;
+    out.push(record(g.startMs, key, g.account, `post-${g.type}s-create`, code, msec));
   }
   for (const account of model.busyAccounts()) {
     const seed = hashText(account);
@@ -83,7 +88,7 @@ export function recordedRequests(model: UsageModel, fromMs: number, toMs: number
     for (let slot = Math.floor(fromMs / ERROR_SLOT_MS); slot <= last; slot++) {
       const random = mulberry32(deriveSeed(seed, slot >>> 0));
       const draw = random();
-      const code = draw < 0.15 ? 429 : draw < 0.22 ? 412 : draw < 0.26 ? 596 : undefined;
+      const code = draw < 0.15 ? 429 : draw >= 0.22 && draw < 0.26 ? 596 : undefined;
       if (code === undefined) continue;
       const at = slot * ERROR_SLOT_MS + randomInt(random, 0, ERROR_SLOT_MS - 1);
       if (at < fromMs || at >= toMs) continue;
@@ -192,7 +197,11 @@ export function usageAnswer(model: Model, query: URLSearchParams): Reply {
   const idle = new Set(model.activity.idleAccounts);
   const busy = model.activity.accounts.filter((account) => !idle.has(account));
   const { status, body } = usageReply(
-    { generations: model.generations, busyAccounts: () => busy },
+    {
+      generations: model.generations,
+      busyAccounts: () => busy,
+      creditsLeft: (account, atMs) => model.credits.body(account, atMs)?.totalCredits,
+    },
     model.now(),
     query,
   );

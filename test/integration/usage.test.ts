@@ -24,7 +24,11 @@ afterEach(async () => {
 function usageModel(simulator: Simulator): UsageModel {
   const idle = new Set(simulator.activity.idleAccounts);
   const busy = simulator.activity.accounts.filter((a) => !idle.has(a));
-  return { generations: simulator.generations, busyAccounts: () => busy };
+  return {
+    generations: simulator.generations,
+    busyAccounts: () => busy,
+    creditsLeft: (account, atMs) => simulator.credits.body(account, atMs)?.totalCredits,
+  };
 }
 
 async function stats(simulator: Simulator, query: string) {
@@ -36,8 +40,9 @@ async function stats(simulator: Simulator, query: string) {
 
 describe("the simulator's GET /v2/account/stats", () => {
   it("lists its own generation requests, newest first, 5 to 15 minutes late, limit honoured", async () => {
-    const now = START;
+    let now = START;
     stack = await startStack({ simulator: { now: () => now, seed: 3, accounts: 5 } });
+    now = START + 6 * 3_600_000; // long enough for the second account to run out of credits
     const model = usageModel(stack.simulator);
     const { status, body } = await stats(stack.simulator, "?bot=minimax&limit=50000");
     expect(status).toBe(200);
@@ -61,9 +66,15 @@ describe("the simulator's GET /v2/account/stats", () => {
     expect(body["total"]).toBe(data.length);
     const summary = body["summary"] as { by_code: Record<string, number> };
     expect(summary.by_code["201"]).toBe(data.filter((r) => r.code === 201).length);
-    // Every generation start is one 201 row.
+    // Every generation start is one row: 201, or 412 once its account had no credits left.
     const starts = stack.simulator.generations.startsBetween(now - USAGE_RETENTION_MS, now);
-    expect(truth.filter((r) => r.code === 201)).toHaveLength(starts.length);
+    const answered = truth.filter((r) => r.code === 201 || r.code === 412);
+    expect(answered).toHaveLength(starts.length);
+    for (const g of starts) {
+      const left = stack.simulator.credits.body(g.account, g.startMs - 1)?.totalCredits ?? 0;
+      const rowOf = answered.find((r) => r.timestampMs === g.startMs && r.config === g.account);
+      expect(rowOf?.code, g.id).toBe(left <= 0 ? 412 : 201);
+    }
 
     const three = await stats(stack.simulator, "?bot=minimax&limit=3");
     expect((three.body["data"] as { jobid: string }[]).map((r) => r.jobid)).toEqual(
