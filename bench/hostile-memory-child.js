@@ -1,5 +1,5 @@
 // Child process of hostile-memory.js: the exporter alone at its default flags (4 MiB body cap,
-// default account and job bounds), polling the jobs list once on command.
+// default account and job bounds), polling the jobs list (or the scheduler) once on command.
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { startExporter } from "../dist/exporter.js";
@@ -12,25 +12,30 @@ function peakMb() {
   return Number(kb) / 1024;
 }
 
+/** The source whose poll is measured: the jobs list, or the scheduler. */
+const source = process.argv[3] ?? "jobs";
 const config = stackConfig({
   baseUrl: process.argv[2],
   flags: [
     "--poll.interval=1h",
     "--accounts.interval=0",
-    "--scheduler.interval=0",
+    source === "scheduler" ? "--scheduler.interval=1h" : "--scheduler.interval=0",
+    "--credits.interval=0",
+    "--subscription.interval=0",
+    "--usage.interval=0",
     "--jobs.resolve-status=false",
     "--log.level=error",
   ],
   env: { USEAPI_TOKEN: TOKEN },
 });
 const exporter = await startExporter(config, { logger: silentLogger() });
-await exporter.runner("jobs").pollOnce(); // the start's own poll, of the harmless answer
+await exporter.runner(source).pollOnce(); // the start's own poll, of the harmless answer
 
 process.on("message", (command) => {
   if (command === "poll") {
     const before = peakMb();
     void exporter
-      .runner("jobs")
+      .runner(source)
       .pollOnce()
       .then((outcome) => {
         process.send({ outcome, beforeMb: before, peakMb: peakMb() });

@@ -68,6 +68,15 @@ export const BODIES = {
     list('{"accounts":[', ELEMENTS - 10, () => "0", "]}"),
   "keys of one summary object, just within the bounds": () =>
     list('{"accounts":[],"summary":{', CONTAINERS - 10, key, "}}"),
+  "an account ID of a million characters": () =>
+    `{"accounts":["${"x".repeat(1_000_000)}"],"summary":{},"executing":{}}`,
+  "75,000 accounts only in generation IDs (scheduler)": () =>
+    list(
+      '{"executing":[',
+      75_000,
+      (i) => `{"imageId":"minimax:${i}-image:a","elapsed":"00:45"}`,
+      "]}",
+    ),
   "objects of 8 new keys as jobs, just within the bounds": () =>
     list(
       '{"accounts":["1"],"executing":{"1":[',
@@ -77,30 +86,50 @@ export const BODIES = {
     ),
 };
 
-/** Serves `body` as the jobs list (and `{}` elsewhere) on a port-0 loopback server. */
+/** The bodies that go to the scheduler's endpoint; the others are the jobs list's. */
+const SCHEDULER_BODIES = new Set(["75,000 accounts only in generation IDs (scheduler)"]);
+const HARMLESS_SCHEDULER = '{"executing":[],"available":[]}';
+
+/** Serves `body` as the jobs list or the scheduler (and `{}` elsewhere) on a loopback port. */
 async function upstream() {
   let body = BODIES.harmless();
+  let path = "/v1/minimax/agent/jobs";
   const server = createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(req.url?.startsWith("/v1/minimax/agent/jobs") ? body : "{}");
+    const scheduler = req.url?.startsWith("/v1/minimax/scheduler/available");
+    if (req.url?.startsWith(path)) res.end(body);
+    else
+      res.end(
+        scheduler
+          ? HARMLESS_SCHEDULER
+          : req.url?.startsWith("/v1/minimax/agent/jobs")
+            ? BODIES.harmless()
+            : "{}",
+      );
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    set: (text) => void (body = text),
+    set: (text, scheduler = false) => {
+      body = text;
+      path = scheduler ? "/v1/minimax/scheduler/available" : "/v1/minimax/agent/jobs";
+    },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
 
 /** One poll of `text` by a fresh exporter, /-/healthy asked in a loop meanwhile. */
-async function measure(server, text) {
+async function measure(server, text, scheduler = false) {
   server.set(BODIES.harmless());
-  const child = fork(CHILD, [server.url], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const source = scheduler ? "scheduler" : "jobs";
+  const child = fork(CHILD, [server.url, source], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const exited = once(child, "exit").then(([code, signal]) => ({ exited: code ?? signal }));
   const first = await Promise.race([once(child, "message").then(([m]) => m), exited]);
   if (first.exited !== undefined) return { outcome: `exporter exited (${first.exited})` };
-  server.set(text);
+  server.set(text, scheduler);
   let polling = true;
   let slowestMs = 0;
   let asked = 0;
@@ -140,7 +169,11 @@ export async function runHostileMemory({ names = Object.keys(BODIES) } = {}) {
   try {
     for (const name of names) {
       const text = BODIES[name]();
-      rows.push({ body: name, bytes: Buffer.byteLength(text), ...(await measure(server, text)) });
+      rows.push({
+        body: name,
+        bytes: Buffer.byteLength(text),
+        ...(await measure(server, text, SCHEDULER_BODIES.has(name))),
+      });
     }
   } finally {
     await server.close();
