@@ -61,6 +61,8 @@ export interface SourceContext {
   readonly clock: Clock;
   /** Whether the exporter polls its built-in simulator (--demo). */
   readonly demo: boolean;
+  /** Renders /metrics again: for modules that change their values outside a polled source. */
+  refresh(): Promise<void>;
   /**
    * Polls `source` on its interval with the shared runner: schedule, backoff, health, and its
    * staleness window, --poll.stale-after scaled from --poll.interval to the source's interval.

@@ -1,4 +1,5 @@
 import type { CommonSettings, ExporterFlag, FlagReader } from "../config/flag-reader.js";
+import { MAX_TIMER_MS } from "../config/duration.js";
 import { parseSourceInterval } from "../config/values.js";
 import type { FamilyMeta } from "../metrics/families.js";
 import type { SourceContext, SourceModule, StartedSource } from "./module.js";
@@ -12,6 +13,17 @@ export function intervalFlag(name: string, defaultValue: string, help: string): 
 /** The interval a source's flag gives, longer than --poll.timeout; 0 when the source is off. */
 export function readInterval(read: FlagReader, name: string): number {
   return parseSourceInterval(...read.value(name), read.common.pollTimeoutMs);
+}
+
+/**
+ * A source's staleness window: as many of its own intervals as --poll.stale-after holds of
+ * --poll.interval, at most the longest timer.
+ */
+export function staleWindowMs(
+  common: Pick<CommonSettings, "staleAfterMs" | "pollIntervalMs">,
+  intervalMs: number,
+): number {
+  return Math.min((common.staleAfterMs * intervalMs) / common.pollIntervalMs, MAX_TIMER_MS);
 }
 
 export interface PolledModuleOptions<Answer> {

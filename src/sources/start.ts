@@ -1,4 +1,3 @@
-import { MAX_TIMER_MS } from "../config/duration.js";
 import type { Logger } from "../logging/logger.js";
 import { anomalyCounter } from "../metrics/anomalies.js";
 import type { HandWrittenFamily } from "../metrics/rendering.js";
@@ -7,6 +6,7 @@ import type { Registry } from "prom-client";
 import { createChannels } from "./channels.js";
 import { createSourceHealth, type SourceStatus } from "./health.js";
 import type { Clock, EnabledSource, SourceContext, StartedSource } from "./module.js";
+import { staleWindowMs } from "./polled-module.js";
 import { createSourceRunner, type SourceRunner } from "./runner.js";
 
 export interface SourcesOptions {
@@ -50,19 +50,17 @@ export function startSources(options: SourcesOptions): StartedSources {
   const health = createSourceHealth(registry, names, headline);
   const runners = new Map<string, SourceRunner>();
   const context: SourceContext = {
-    ...{ registry, client, logger, health, clock, demo: options.demo },
+    ...{ registry, client, logger, health, clock, demo: options.demo, refresh: options.refresh },
     channels: createChannels(),
     countAnomaly: anomalyCounter(
       registry,
       sources.flatMap((s) => s.module.anomalyKinds),
     ),
     poll(source) {
-      // As many of its own intervals as --poll.stale-after holds of --poll.interval.
-      const staleAfterMs = (options.staleAfterMs * source.intervalMs) / options.pollIntervalMs;
       const runner = createSourceRunner({
         ...{ source, client, health, logger, maxBackoffMs: options.maxBackoffMs },
         ...{ ...clock, random: options.random, refresh: options.refresh },
-        staleAfterMs: Math.min(staleAfterMs, MAX_TIMER_MS),
+        staleAfterMs: staleWindowMs(options, source.intervalMs),
       });
       runners.set(source.name, runner);
       return runner;

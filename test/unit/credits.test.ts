@@ -283,7 +283,10 @@ function roundsOf(accounts: string[], concurrency: number) {
         asked.push({ account, at: clock.now(), answer });
         signal.addEventListener("abort", () => answer("aborted"));
       }),
-    end: (count) => ends.push(count),
+    end: (count) => {
+      ends.push(count);
+      return Promise.resolve();
+    },
     timers: clock,
     logger: quiet,
   });

@@ -1,6 +1,5 @@
-import { MAX_TIMER_MS } from "../../config/duration.js";
 import { parseCount } from "../../config/values.js";
-import { intervalFlag, readInterval } from "../polled-module.js";
+import { intervalFlag, readInterval, staleWindowMs } from "../polled-module.js";
 import type { SourceModule } from "../module.js";
 import { CREDITS_FAMILIES } from "./families.js";
 import { creditsLanding } from "./landing.js";
@@ -32,11 +31,7 @@ export const creditsModule: SourceModule = {
     const intervalMs = readInterval(read, "credits.interval");
     if (intervalMs === 0) return undefined;
     const concurrency = parseCount(...read.value("credits.concurrency"), 64);
-    // As many of its own intervals as --poll.stale-after holds of --poll.interval.
-    const staleAfterMs = Math.min(
-      (common.staleAfterMs * intervalMs) / common.pollIntervalMs,
-      MAX_TIMER_MS,
-    );
+    const staleAfterMs = staleWindowMs(common, intervalMs);
     return {
       settings: { intervalSeconds: intervalMs / 1000, concurrency },
       start(context) {
@@ -46,6 +41,7 @@ export const creditsModule: SourceModule = {
           ...{ intervalMs, concurrency, staleAfterMs, maxAccounts: common.limits.maxAccounts },
           emptyRetryMs: common.pollIntervalMs,
           accounts: () => context.channels.accounts.current(),
+          refresh: () => context.refresh(),
         });
         return {
           writers: source.ledger.writers,

@@ -18,7 +18,7 @@ export interface RoundsOptions {
   /** One request about one account; never throws. */
   ask: (account: string, signal: AbortSignal) => Promise<Asked>;
   /** Tells how a round ended: its accounts and the outcomes of its failed requests. */
-  end: (accounts: number, failures: readonly Outcome[]) => void;
+  end: (accounts: number, failures: readonly Outcome[]) => Promise<void>;
   timers: Timers;
   logger: Logger;
 }
@@ -116,7 +116,7 @@ export function createRounds(options: RoundsOptions): Rounds {
       }
       await Promise.all(requests);
       if (stopped()) return "aborted";
-      options.end(accounts.length, failures);
+      await options.end(accounts.length, failures);
       return failures.at(-1) ?? "success";
     }
 

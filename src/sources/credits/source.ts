@@ -21,6 +21,8 @@ export interface CreditsSourceOptions {
   emptyRetryMs: number;
   staleAfterMs: number;
   maxAccounts: number;
+  /** Renders /metrics again once a round has ended; none by default. */
+  refresh?: (() => Promise<void>) | undefined;
   /** The accounts to ask about, read as each round begins. */
   accounts: () => readonly string[];
 }
@@ -53,7 +55,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     return capped ? all.slice(0, maxAccounts) : all;
   };
 
-  const end = (count: number, failures: readonly Outcome[]) => {
+  const end = async (count: number, failures: readonly Outcome[]) => {
     const failed = failures.length;
     logger.debug({ source: CREDITS_SOURCE, accounts: count, failed }, "credits round finished");
     if (failed > 0 && failed !== failedBefore) {
@@ -67,6 +69,8 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       logger.info({ source: CREDITS_SOURCE, accounts: count }, "credits requests succeed again");
     }
     failedBefore = failed;
+    // One rendering per round, not per call; a failed one already serves up 0 and is counted.
+    await options.refresh?.().catch(() => undefined);
   };
 
   const rounds = createRounds({
