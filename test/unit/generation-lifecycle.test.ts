@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { families } from "../family-blocks.js";
 import { Counter, Histogram, Registry } from "prom-client";
 import { familiesWriter } from "../../src/metrics/rendering.js";
 import { GENERATION_TYPES } from "../../src/sources/scheduler/answer.js";
@@ -53,17 +54,6 @@ function referenceLifecycle() {
       for (const account of current) touch(account);
     },
   };
-}
-
-/** The families of an exposition in order, each with its header and its sorted sample lines. */
-function families(text: string): { header: string; samples: string[] }[] {
-  return text
-    .trimEnd()
-    .split("\n\n")
-    .map((block) => {
-      const lines = block.split("\n");
-      return { header: lines.slice(0, 2).join("\n"), samples: lines.slice(2).sort() };
-    });
 }
 
 describe("createGenerationLifecycle", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { families } from "../family-blocks.js";
 import fc from "fast-check";
 import { Counter, Histogram, Registry } from "prom-client";
 import { JOB_STATUSES } from "../../src/sources/common/finished-jobs.js";
@@ -220,15 +221,4 @@ function referenceLifecycle() {
       for (const account of accounts) touched.add(account);
     },
   };
-}
-
-/** The families of an exposition in order, each with its header and its sorted sample lines. */
-function families(text: string): { header: string; samples: string[] }[] {
-  return text
-    .trimEnd()
-    .split("\n\n")
-    .map((block) => {
-      const lines = block.split("\n");
-      return { header: lines.slice(0, 2).join("\n"), samples: lines.slice(2).sort() };
-    });
 }
