@@ -5,7 +5,8 @@ import { createMappedSink, type TextSink } from "./mapped-sink.js";
 import { familyHeader } from "./text-format.js";
 
 /**
- * The /metrics body, rendered once per poll and served as-is to every scrape. The gzip form is
+ * The /metrics body, rendered once per poll (polls ending in the same turn of the event loop
+ * share one rendering) and served as-is to every scrape. The gzip form is
  * made on the first scrape that asks for it and kept until the next rendering.
  */
 export interface Exposition {
@@ -42,6 +43,11 @@ export function familiesWriter(written: readonly HandWrittenFamily[]): (out: Tex
   };
 }
 
+/** Resolves after the I/O callbacks of the event loop's current turn (setImmediate). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * The body: the hand-written families in the order given, then the registry's. After a failed
  * rendering it is up 0 and the failure count, never the last good rendering, which would still
@@ -57,6 +63,32 @@ export function createExposition(
   let body: Buffer = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
   let rendering = Promise.resolve();
+  // The rendering asked for and not yet started: a refresh() before it starts joins it.
+  let waiting: Promise<void> | undefined;
+
+  async function render() {
+    try {
+      const rest = await registry.metrics();
+      const out = createMappedSink(body.length);
+      handWritten(out);
+      out.write(rest);
+      body = out.finish();
+    } catch (error) {
+      failures++;
+      failuresCounter.inc();
+      const out = createMappedSink();
+      out.write(
+        `${familyHeader(UP.name, UP.help, "gauge")}${UP.name} 0\n` +
+          familyHeader(RENDERING_FAILURES.name, RENDERING_FAILURES.help, "counter") +
+          `${RENDERING_FAILURES.name} ${failures}\n`,
+      );
+      body = out.finish();
+      throw error;
+    } finally {
+      gzipped = undefined;
+    }
+  }
+
   return {
     contentType: registry.contentType,
     verify() {
@@ -68,33 +100,20 @@ export function createExposition(
       }
     },
     refresh() {
-      // Chained so that a slow rendering never overwrites a newer one.
-      // A failed rendering is reported to its caller only: the next one still runs.
-      rendering = rendering
+      if (waiting !== undefined) return waiting;
+      // Chained so that a slow rendering never overwrites a newer one; a failed rendering is
+      // reported to its callers only, and the next one still runs. It starts on the event loop's
+      // next turn, so that every poll ending in this turn shares it.
+      const next = rendering
         .catch(() => undefined)
-        .then(async () => {
-          try {
-            const rest = await registry.metrics();
-            const out = createMappedSink(body.length);
-            handWritten(out);
-            out.write(rest);
-            body = out.finish();
-          } catch (error) {
-            failures++;
-            failuresCounter.inc();
-            const out = createMappedSink();
-            out.write(
-              `${familyHeader(UP.name, UP.help, "gauge")}${UP.name} 0\n` +
-                familyHeader(RENDERING_FAILURES.name, RENDERING_FAILURES.help, "counter") +
-                `${RENDERING_FAILURES.name} ${failures}\n`,
-            );
-            body = out.finish();
-            throw error;
-          } finally {
-            gzipped = undefined;
-          }
+        .then(nextTurn)
+        .then(() => {
+          waiting = undefined;
+          return render();
         });
-      return rendering;
+      waiting = next;
+      rendering = next;
+      return next;
     },
     body: () => body,
     gzipped() {

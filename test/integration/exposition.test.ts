@@ -71,6 +71,55 @@ describe("createExposition", () => {
     expect(exposition.body().toString()).toContain("flaky 7");
   });
 
+  it("shares one rendering among the refreshes of one event-loop turn, and starts another for later data", async () => {
+    const registry = new Registry();
+    let collected = 0;
+    let gate: Promise<void> = Promise.resolve();
+    let started: (value?: unknown) => void = () => undefined;
+    new Gauge({
+      name: "renderings_seen",
+      help: "counts collections",
+      registers: [registry],
+      async collect() {
+        collected++;
+        started();
+        await gate;
+        this.set(collected);
+      },
+    });
+    let executing = 1;
+    const exposition = createExposition(registry, [
+      {
+        meta: JOBS_EXECUTING,
+        write: (out) => out.write(`${JOBS_EXECUTING.name}{account="a"} ${executing}\n`),
+      },
+    ]);
+    // Three sources end their polls in the same turn: one rendering for the three.
+    const ends = [exposition.refresh(), exposition.refresh(), exposition.refresh()];
+    await Promise.all(ends);
+    expect(collected).toBe(1);
+    expect(new Set(ends).size).toBe(1);
+    expect(exposition.body().toString()).toContain(`${JOBS_EXECUTING.name}{account="a"} 1\n`);
+
+    // A poll that ends while a rendering is under way gets one of its own, after it, with its data.
+    let open: (value?: unknown) => void = () => undefined;
+    gate = new Promise<void>((resolve) => (open = () => resolve()));
+    const collecting = new Promise((resolve) => (started = resolve));
+    const first = exposition.refresh();
+    await collecting;
+    expect(collected).toBe(2); // started, waiting on the gate
+    executing = 7;
+    const second = exposition.refresh();
+    const third = exposition.refresh();
+    expect(second).not.toBe(first);
+    expect(third).toBe(second);
+    open();
+    await Promise.all([first, second]);
+    expect(collected).toBe(3);
+    expect(exposition.body().toString()).toContain(`${JOBS_EXECUTING.name}{account="a"} 7\n`);
+    expect(exposition.body().toString()).toContain("renderings_seen 3\n");
+  });
+
   it("writes the hand-written families in the order given, ahead of prom-client's", async () => {
     const registry = new Registry();
     new Gauge({ name: "registered", help: "prom-client's", registers: [registry] }).set(1);
