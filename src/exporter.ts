@@ -31,7 +31,8 @@ export interface RunningExporter {
   url: string;
   /** The poll loop of a polled source by its name; throws when it is not enabled. */
   runner(name: string): SourceRunner;
-  /** Resolves once every event-driven part (the job status lookups) has settled. */
+  /** Resolves once the polls in flight have ended and then every event-driven part (the job
+   * status lookups) has settled; starts no poll. */
   idle(): Promise<void>;
   registry: Registry;
   /** Re-reads the token file (main wires it to SIGHUP). */

@@ -37,6 +37,8 @@ export interface PollLoop<R extends PollResult> {
   start(): void;
   /** One poll; joins the one in flight instead of starting a second. */
   pollOnce(): Promise<R | "aborted">;
+  /** Resolves when no poll is in flight (at once when none is); starts none. */
+  settled(): Promise<void>;
   /** Aborts the poll in flight and cancels the next one. */
   stop(): Promise<void>;
 }
@@ -94,6 +96,9 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
   return {
     start: () => void loop(),
     pollOnce,
+    async settled() {
+      await inFlight;
+    },
     async stop() {
       shutdown.abort();
       timers.clearTimeout(nextPoll);

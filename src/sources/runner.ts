@@ -30,6 +30,8 @@ export interface SourceRunner {
   start(): void;
   /** One poll; joins the one in flight instead of starting a second. */
   pollOnce(): Promise<Outcome | "aborted">;
+  /** Resolves when the work in flight (a poll, a round) has ended; starts none. */
+  idle(): Promise<void>;
   /** Aborts the poll in flight and cancels every timer. */
   stop(): Promise<void>;
   status(): Readonly<SourceStatus>;
@@ -125,6 +127,7 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
       const result = await loop.pollOnce();
       return result === "aborted" ? result : result.outcome;
     },
+    idle: () => loop.settled(),
     async stop() {
       timers.clearTimeout(staleTimer);
       await loop.stop();

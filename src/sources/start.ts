@@ -38,6 +38,7 @@ export interface StartedSources {
   status(): SourcesStatus;
   /** Begins the polls; until then nothing is asked of the upstream. */
   start(): void;
+  /** The polls in flight ended, then every module's event-driven work settled. */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -90,6 +91,8 @@ export function startSources(options: SourcesOptions): StartedSources {
       for (const runner of runners.values()) runner.start();
     },
     async idle() {
+      // The polls first: a poll's end can hand event-driven parts (the lookups) more work.
+      await Promise.all([...runners.values()].map((runner) => runner.idle()));
       await Promise.all(started.map((s) => s.idle?.() ?? Promise.resolve()));
     },
     async stop() {

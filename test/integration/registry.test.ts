@@ -183,3 +183,24 @@ describe("the accounts source", () => {
     expect(after.get('useapi_minimax_source_up{source="accounts"}')).toBe(1);
   });
 });
+
+describe("the exporter's idle()", () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it("resolves once the first poll of every source, started with the exporter, has ended", async () => {
+    const polled = ["jobs", "accounts", "scheduler", "subscription", "usage"];
+    stack = await startStack({ flags: polled.slice(1).map((name) => `--${name}.interval=1h`) });
+    await stack.exporter.idle();
+    const values = ownSamples(await scrape(stack));
+    for (const source of polled) {
+      expect(
+        values.get(`useapi_minimax_source_requests_total{source="${source}",outcome="success"}`),
+        source,
+      ).toBe(1);
+    }
+  });
+});

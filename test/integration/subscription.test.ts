@@ -19,6 +19,7 @@ afterEach(async () => {
 async function polled(flags: readonly string[] = [ON]): Promise<Stack> {
   stack = await startStack({ flags, simulator: { accounts: 5, idleAccounts: 1 } });
   expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+  await stack.exporter.idle(); // the first polls of the other sources, started with it, ended
   return stack;
 }
 

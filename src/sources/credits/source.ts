@@ -107,6 +107,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     runner: {
       start: () => rounds.start(),
       pollOnce: () => rounds.roundNow(),
+      idle: () => rounds.idle(),
       stop: () => rounds.stop(),
       status: () => health.status(CREDITS_SOURCE),
     },
