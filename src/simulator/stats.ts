@@ -17,6 +17,10 @@ export interface SimulatorStats {
   jobLookups: number;
   /** Requests for one account's credits (features/?account=), any method or token. */
   creditsRequests: number;
+  /** Requests for the subscription (GET /v2/account), any method or token. */
+  subscriptionRequests: number;
+  /** Requests for the recorded requests (GET /v2/account/stats), any method or token. */
+  usageRequests: number;
   /** Job lookups not yet answered (or abandoned), and the most there have been at once. */
   jobLookupsInFlight: number;
   maxJobLookupsInFlight: number;
@@ -36,6 +40,8 @@ export function createStats(): SimulatorStats {
     schedulerRequests: 0,
     jobLookups: 0,
     creditsRequests: 0,
+    subscriptionRequests: 0,
+    usageRequests: 0,
     jobLookupsInFlight: 0,
     maxJobLookupsInFlight: 0,
     lastAuthorization: undefined,
@@ -67,6 +73,12 @@ export function countRequest(
       return;
     case "credits":
       stats.creditsRequests++;
+      return;
+    case "subscription":
+      stats.subscriptionRequests++;
+      return;
+    case "usage":
+      stats.usageRequests++;
       return;
     case "job":
       stats.jobLookups++;
