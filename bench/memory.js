@@ -110,6 +110,7 @@ export async function runMemory({
     warmRssMb: round(warm.idle.rssMb, 1),
     finalBusyRssMb: round(final.busy.rssMb, 1),
     finalRssMb: round(final.idle.rssMb, 1),
+    warmHeapMb: round(warm.idle.heapMb, 1),
     finalHeapMb: round(final.idle.heapMb, 1),
     growthPercent: growth(warm.idle.rssMb, final.idle.rssMb),
     busyGrowthPercent: growth(warm.busy.rssMb, final.busy.rssMb),

@@ -87,7 +87,21 @@ interface BenchModules {
       scrapeMs: number;
       intervalMs: number;
       durationMs: number;
-    }) => Promise<{ scrapes: number; failedScrapes: number; upstreamRequests: number }>;
+    }) => Promise<{
+      scrapes: number;
+      failedScrapes: number;
+      upstreamRequests: number;
+      sources: { source: string; requests: number; expected: number }[];
+    }>;
+  };
+  rendering: {
+    runRenderings: (o: { rounds: number; burst: number }) => Promise<{
+      alone: { source: string; outcome: string; renderings: number }[];
+      together: { polls: number; renderings: number }[];
+      polls: number;
+      renderings: number;
+      burst: { refreshes: number; renderings: number };
+    }>;
   };
   run: { render: (result: unknown) => string };
 }
@@ -175,7 +189,7 @@ describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, ()
     expect(result.env).toBe("MALLOC_MMAP_THRESHOLD_=131072");
   });
 
-  it.concurrent("counts the upstream requests while three scrapers scrape", async () => {
+  it.concurrent("counts each source's upstream requests while three scrapers scrape", async () => {
     const { runEconomy } = await load("economy");
     const result = await runEconomy({
       scrapers: 3,
@@ -185,7 +199,32 @@ describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, ()
     });
     positive(result.scrapes);
     expect(result.failedScrapes).toBe(0);
+    expect(result.sources.map((s) => s.source)).toEqual([
+      "jobs",
+      "accounts",
+      "scheduler",
+      "subscription",
+      "usage",
+      "credits",
+    ]);
+    for (const row of result.sources) positive(row.expected);
     positive(result.upstreamRequests);
+  });
+
+  it.concurrent("counts the renderings of polls alone, together and in one turn", async () => {
+    const { runRenderings } = await load("rendering");
+    const result = await runRenderings({ rounds: 2, burst: 10 });
+    expect(result.alone.map((a) => [a.source, a.outcome, a.renderings])).toEqual(
+      ["jobs", "accounts", "scheduler", "subscription", "usage", "credits"].map((s) => [
+        s,
+        "success",
+        1,
+      ]),
+    );
+    expect(result.polls).toBe(12);
+    expect(result.renderings).toBeGreaterThanOrEqual(2);
+    expect(result.renderings).toBeLessThanOrEqual(12);
+    expect(result.burst).toEqual({ refreshes: 10, renderings: 1 });
   });
 
   it("renders RESULTS.md with every section and the goals table", async () => {
