@@ -7,6 +7,7 @@ import { connect, createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { cpuSeconds, processRunQueueSeconds } from "./proc-stat.js";
 
 export const BLACKBOX_BINARY = "prometheus-blackbox-exporter";
 export const BLACKBOX_PACKAGE = "prometheus-blackbox-exporter";
@@ -94,6 +95,11 @@ export async function startBlackbox(binary, webConfig) {
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    /** CPU seconds so far, and seconds its threads (those alive now) waited for a CPU. */
+    stats: async () => ({
+      cpuSec: cpuSeconds(child.pid),
+      runQueueSec: processRunQueueSeconds(child.pid),
+    }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = once(child, "exit");

@@ -96,6 +96,7 @@ async function pacedFlood({ url, path, user, total, seconds, timeoutMs }) {
     worstSendLagMs: round(worstLagMs, 1),
     lastSentSec: round((lastSent - start) / 1000, 2),
     allAnsweredSec: round((lastSettled - start) / 1000, 2),
+    cpuSec: round((process.cpuUsage().user + process.cpuUsage().system) / 1e6, 2),
   };
 }
 

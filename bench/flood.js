@@ -22,12 +22,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import process from "node:process";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL, URL } from "node:url";
 import { Client } from "undici";
 import { blackboxVersion, findBlackbox, startBlackbox } from "./blackbox.js";
 import { startPacedFlood } from "./flood-paced.js";
+import { cpuSeconds, processRunQueueSeconds, runQueueSeconds } from "./proc-stat.js";
 
 const SELF = fileURLToPath(import.meta.url);
 const TOKEN = "user:1234-floodfloodfloodfloodflood";
@@ -49,8 +50,12 @@ function writeWebConfig() {
   return { dir, file };
 }
 
-/** The child: a simulator and the exporter (with basic auth when given a web config), polling every second. */
-async function child(dist, webConfig) {
+/**
+ * The child: a simulator and the exporter (with basic auth when given a web config), polling every
+ * `pollInterval`. Asked "stats", it tells its jobs polls and CPU seconds so far and its event loop's
+ * delays since the last time it was asked.
+ */
+async function child(dist, webConfig, pollInterval) {
   const from = (file) => import(pathToFileURL(join(dist, file)).href);
   const { loadConfig } = await from("config/config.js");
   const { startExporter } = await from("exporter.js");
@@ -61,7 +66,7 @@ async function child(dist, webConfig) {
     argv: [
       "--web.listen-address=127.0.0.1:0",
       `--useapi.base-url=${simulator.url}`,
-      `--poll.interval=${POLL_INTERVAL}`,
+      `--poll.interval=${pollInterval}`,
       "--poll.timeout=900ms",
       ...(webConfig ? [`--web.config.file=${webConfig}`] : []),
       "--log.level=error",
@@ -87,9 +92,21 @@ async function child(dist, webConfig) {
     }
     return total;
   };
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   process.on("message", async (message) => {
-    if (message === "polls") process.send({ polls: await polls() });
-    else {
+    if (message === "stats") {
+      const { user, system } = process.cpuUsage();
+      process.send({
+        polls: await polls(),
+        cpuSec: (user + system) / 1e6,
+        runQueueSec: processRunQueueSeconds(process.pid),
+        mainThreadCpuSec: cpuSeconds(process.pid, process.pid),
+        mainThreadRunQueueSec: runQueueSeconds(process.pid, process.pid),
+        loopDelay: { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 },
+      });
+      loop.reset();
+    } else {
       await exporter.close();
       await simulator.close();
       process.exit(0);
@@ -192,21 +209,28 @@ async function floodProcess(url, path, connections, seconds) {
   };
 }
 
-/** The exporter in its child process: its URL, its jobs polls so far, and `stop`. */
-async function startExporterChild(dist, webConfig) {
+/** The exporter in its child process: its URL, its child's stats (polls, CPU, loop delay), `stop`. */
+async function startExporterChild(dist, webConfig, pollInterval = POLL_INTERVAL) {
   const exporter = fork(
     SELF,
-    ["--child", `--dist=${dist}`, ...(webConfig ? [`--web-config=${webConfig}`] : [])],
+    [
+      "--child",
+      `--dist=${dist}`,
+      `--poll-interval=${pollInterval}`,
+      ...(webConfig ? [`--web-config=${webConfig}`] : []),
+    ],
     { stdio: ["ignore", "inherit", "inherit", "ipc"] },
   );
   const [{ url }] = await once(exporter, "message");
+  const stats = async () => {
+    exporter.send("stats");
+    const [answer] = await once(exporter, "message");
+    return answer;
+  };
   return {
     url,
-    polls: async () => {
-      exporter.send("polls");
-      const [{ polls }] = await once(exporter, "message");
-      return polls;
-    },
+    stats,
+    polls: async () => (await stats()).polls,
     stop: async () => {
       exporter.send("stop");
       await once(exporter, "exit");
@@ -271,6 +295,9 @@ const loadAverage = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
+const roundAll = (o) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+
 /** One server of the comparison under the paced flood; `polls` only for the exporter. */
 async function pacedScenario(name, server, settings) {
   const loadBefore = loadAverage();
@@ -283,15 +310,18 @@ async function pacedScenario(name, server, settings) {
     seconds: settings.seconds,
     timeoutMs: settings.floodTimeoutMs,
   });
-  const pollsBefore = server.polls ? await server.polls() : undefined;
+  const before = await server.stats();
+  const scraperWaitBefore = runQueueSeconds(process.pid, process.pid);
   flooder.start();
   const good = await scraper(
     server.url,
     performance.now() + settings.seconds * 1000,
     settings.scrapeEveryMs,
   );
-  const pollsAfter = server.polls ? await server.polls() : undefined;
+  const scraperWait = runQueueSeconds(process.pid, process.pid) - scraperWaitBefore;
+  const after = await server.stats();
   const flood = await flooder.done;
+  const change = (key) => (after[key] === undefined ? {} : { [key]: after[key] - before[key] });
   return {
     server: name,
     goodScrapes: good.scrapes,
@@ -309,7 +339,21 @@ async function pacedScenario(name, server, settings) {
     floodLastSentSec: flood.lastSentSec,
     floodWorstSendLagMs: flood.worstSendLagMs,
     floodAnsweredSec: flood.allAnsweredSec,
-    polls: pollsBefore === undefined ? null : pollsAfter - pollsBefore,
+    polls: before.polls === undefined ? null : after.polls - before.polls,
+    // Where the time went during the window: the server's CPU seconds and seconds its threads
+    // waited for a CPU (all threads; for the exporter also its main thread alone, and its event
+    // loop's delays), the same wait for the scraper's thread; the flood's CPU over its whole run.
+    window: roundAll({
+      serverCpuSec: after.cpuSec - before.cpuSec,
+      serverRunQueueSec: after.runQueueSec - before.runQueueSec,
+      ...change("mainThreadCpuSec"),
+      ...change("mainThreadRunQueueSec"),
+      ...(after.loopDelay
+        ? { loopDelayP99Ms: after.loopDelay.p99Ms, loopDelayMaxMs: after.loopDelay.maxMs }
+        : {}),
+      scraperRunQueueSec: scraperWait,
+    }),
+    floodCpuSec: flood.cpuSec,
     loadAverage: { before: loadBefore, after: loadAverage() },
   };
 }
@@ -330,6 +374,8 @@ export async function runFloodComparison({
   scrapeEveryMs = 50,
   floodPath = "/metrics",
   floodTimeoutMs = 600_000,
+  /** The exporter's --poll.interval: a poll of the simulator in the same process every second. */
+  exporterPollInterval = POLL_INTERVAL,
 } = {}) {
   const binary = findBlackbox(blackbox); // before anything runs: a missing binary is an error
   const version = blackboxVersion(binary);
@@ -343,7 +389,7 @@ export async function runFloodComparison({
     scrapeTimeoutMs: SCRAPE_TIMEOUT_MS,
     bcryptCost: Number(HASH.slice(4, 6)),
     hash: `${HASH.slice(0, 7)}…`,
-    exporterPollInterval: POLL_INTERVAL,
+    exporterPollInterval,
     order: ["exporter", "blackbox_exporter"],
     blackbox: { binary, version },
     node: process.version,
@@ -351,7 +397,7 @@ export async function runFloodComparison({
   };
   const web = writeWebConfig();
   try {
-    const exporter = await startExporterChild(resolve(dist), web.file);
+    const exporter = await startExporterChild(resolve(dist), web.file, exporterPollInterval);
     let exporterRow;
     try {
       exporterRow = await pacedScenario("useapi-minimax-exporter", exporter, settings);
@@ -403,7 +449,7 @@ function table(rows) {
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 if (process.argv[1] === SELF) {
   if (process.argv.includes("--child")) {
-    await child(resolve(arg("dist")), arg("web-config"));
+    await child(resolve(arg("dist")), arg("web-config"), arg("poll-interval"));
   } else if (process.argv.includes("--flood")) {
     process.once("message", async () => {
       const until = performance.now() + Number(arg("seconds")) * 1000;
@@ -425,6 +471,7 @@ if (process.argv[1] === SELF) {
       ...(arg("blackbox") ? { blackbox: arg("blackbox") } : {}),
       ...(arg("seconds") ? { seconds: Number(arg("seconds")) } : {}),
       ...(arg("wrong-passwords") ? { wrongPasswords: Number(arg("wrong-passwords")) } : {}),
+      ...(arg("poll-interval") ? { exporterPollInterval: arg("poll-interval") } : {}),
     });
     console.log(JSON.stringify(result, null, 2));
     console.log(comparisonTable(result));
