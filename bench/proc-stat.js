@@ -1,0 +1,33 @@
+// CPU figures of a process or one of its threads from Linux's /proc, for bench/flood.js's
+// "where the time went": CPU seconds used, and seconds spent runnable but waiting for a CPU.
+import { readdirSync, readFileSync } from "node:fs";
+
+/** User and system CPU seconds (/proc/PID/stat, or /proc/PID/task/TID/stat; 100 ticks a second). */
+export function cpuSeconds(pid, tid) {
+  const stat = readFileSync(
+    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+    "utf8",
+  );
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command's ")".
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Seconds one thread spent ready to run but waiting for a CPU (the second field of schedstat). */
+export function runQueueSeconds(pid, tid) {
+  const [, waitingNs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ");
+  return Number(waitingNs) / 1e9;
+}
+
+/** The same summed over every thread the process has now. */
+export function processRunQueueSeconds(pid) {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += runQueueSeconds(pid, tid);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return total;
+}
