@@ -24,9 +24,7 @@ export function goals(r) {
     },
     {
       goal: "Each source asks the upstream once per interval (credits: once per account), however many scrape",
-      measured: r.economy.sources
-        .map((x) => `${x.source} ${x.requests}/${x.expected}`)
-        .join(", "),
+      measured: r.economy.sources.map((x) => `${x.source} ${x.requests}/${x.expected}`).join(", "),
       met: r.economy.sources.every((x) => x.met) && r.economy.failedScrapes === 0,
     },
     {

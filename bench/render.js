@@ -250,11 +250,16 @@ function flood(f, text, table) {
   text(
     "## 6. Credential flood, beside blackbox_exporter",
     "",
-    ...(s.description ?? [
-      `${s.wrongPasswords} wrong passwords over ${s.floodSeconds} s (bcrypt cost ${s.cost}), one good scraper every ${s.scrapeMs} ms on /metrics,`,
-      "against this exporter and then Debian's prometheus-blackbox-exporter with the same web",
-      "config.",
-    ]),
+    `Basic auth on, the same web config YAML for both servers (one user, a bcrypt cost ${s.bcryptCost}`,
+    `hash). A flood process sends ${s.wrongPasswords} requests paced over ${s.seconds} s (${s.floodPerSecond}/s) to`,
+    `\`${s.floodPath}\`, each with the right user and a new wrong password (so no cache answers it), on`,
+    "an idle keep-alive connection or a new one when all are busy, each answered or given up after",
+    `${s.floodTimeoutMs / 1000} s. Meanwhile one good scraper, its login cached by a scrape before the flood, scrapes`,
+    `/metrics every ${s.scrapeEveryMs} ms (or right after a slower one) with a ${s.scrapeTimeoutMs / 1000} s timeout; success is a 200`,
+    "in time, p50, p95 and worst are of all its scrapes. First this exporter (polling a simulator in",
+    `its process every ${s.exporterPollInterval}), then Debian's prometheus-blackbox-exporter ${s.blackbox.version} (exporter-toolkit's`,
+    "`--web.config.file`, the Go reference), each alone on 127.0.0.1. The server's CPU seconds and",
+    "run-queue seconds (time ready to run, waiting for a core) are read from /proc over the window.",
   );
   table(
     [
@@ -264,10 +269,13 @@ function flood(f, text, table) {
       "p50 ms",
       "p95 ms",
       "Worst ms",
+      "Polls",
       "Flood sent",
-      "Flood answers",
+      "401 / 503 / other",
       "Connection errors",
+      "Flood connections",
       "Flood answered after (s)",
+      "Server CPU s / run-queue s",
     ],
     f.rows.map((x) => [
       x.server,
@@ -276,12 +284,13 @@ function flood(f, text, table) {
       x.p50Ms,
       x.p95Ms,
       x.worstMs,
-      x.sent,
-      Object.entries(x.answers ?? {})
-        .map(([code, n]) => `${code}: ${n}`)
-        .join(", "),
+      cell(x.polls),
+      x.floodSent,
+      `${x.answered[401]} / ${x.answered[503]} / ${x.answered.other}`,
       x.connectionErrors,
-      cell(x.answeredAfterSec),
+      x.floodConnections,
+      cell(x.floodAnsweredSec),
+      `${x.window.serverCpuSec} / ${x.window.serverRunQueueSec}`,
     ]),
   );
 }

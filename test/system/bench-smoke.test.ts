@@ -104,6 +104,7 @@ interface BenchModules {
     }>;
   };
   run: { render: (result: unknown) => string };
+  goals: { goals: (result: unknown) => Goal[] };
 }
 
 async function load<K extends keyof BenchModules>(name: K): Promise<BenchModules[K]> {
@@ -227,62 +228,109 @@ describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, ()
     expect(result.burst).toEqual({ refreshes: 10, renderings: 1 });
   });
 
-  it("renders RESULTS.md with every section and the goals table", async () => {
+  it("judges the goals on one run's figures and renders RESULTS.md with every section", async () => {
     const { render } = await load("run");
+    const { goals } = await load("goals");
     const load1: Load = { rps: 10, p50Ms: 1, p99Ms: 2, errors: 0, timeouts: 0 };
-    const text = render({
+    const processing = (source: string, ratio: number) => ({
+      ...{ source, size: 50000, items: 50000, unit: "items", bytes: 1 },
+      ...{ jsonParseMs: 1, processMs: ratio, ratio, changingRatio: null },
+    });
+    const flooded = (server: string, p95Ms: number, worstMs: number) => ({
+      ...{ server, goodScrapes: 10, successPercent: 100, p50Ms: 1, p95Ms, worstMs, polls: null },
+      ...{ floodSent: 5, answered: { 401: 2, 503: 3, other: 0 }, connectionErrors: 0 },
+      ...{
+        floodConnections: 1,
+        floodAnsweredSec: 1,
+        window: { serverCpuSec: 1, serverRunQueueSec: 0 },
+      },
+    });
+    const result = {
       machine: { cpu: "cpu × 2", memoryGb: 1, os: "os", node: "v20", loadAverage: "0" },
       date: "2026-01-01T00:00:00.000Z",
       seconds: 1,
+      loads: [{ step: "serving /metrics", load: 0.5 }],
       serve: {
         connections: 50,
         durationSec: 1,
         rows: [
           {
-            accounts: 1,
-            gzip: false,
-            bytes: 1,
-            series: 1,
-            exporter: load1,
-            ceiling: load1,
-            express: load1,
-            single: load1,
-            exporterToCeiling: 1,
-            exporterToExpress: 1,
+            ...{ accounts: 1000, gzip: false, bytes: 1, series: 1 },
+            ...{ exporter: { ...load1, p99Ms: 5 }, ceiling: load1, express: load1, single: load1 },
+            ...{ exporterToCeiling: 0.95, exporterToExpress: 1 },
           },
         ],
       },
-      poll: { iterations: 1, linearity: 1, rows: [] },
+      sources: { iterations: 1, rows: [processing("jobs", 2), processing("scheduler", 3.5)] },
+      poll: { iterations: 1, rows: [] },
       memory: [
         {
-          accounts: 1,
-          jobsPerAccount: 5,
-          warmupPolls: 1,
-          polls: 1,
-          idleMs: 1000,
-          env: "",
-          warmBusyRssMb: 1,
-          warmRssMb: 1,
-          finalBusyRssMb: 1,
-          finalRssMb: 1,
-          finalHeapMb: 1,
-          growthPercent: 0,
-          busyGrowthPercent: 0,
-          seconds: 1,
+          ...{ accounts: 10000, jobsPerAccount: 5, warmupPolls: 1, polls: 1000, idleMs: 1000 },
+          ...{ env: "", warmBusyRssMb: 1, warmRssMb: 110, finalBusyRssMb: 1, finalRssMb: 1 },
+          ...{ warmHeapMb: 1, finalHeapMb: 1, growthPercent: 6, busyGrowthPercent: 0, seconds: 1 },
         },
       ],
-      economy: { scrapers: 3, scrapeMs: 1, intervalMs: 1, windowMs: 1 },
-      goals: [{ goal: "g", measured: "m", met: false } satisfies Goal],
-    });
+      hostile: [
+        { body: "b", bytes: 1, outcome: "success", beforeMb: 1, peakMb: 100, slowestHealthyMs: 10 },
+      ],
+      economy: {
+        ...{ scrapers: 3, scrapeMs: 1, intervalMs: 1, windowMs: 1, intervals: 1, scrapes: 1 },
+        failedScrapes: 0,
+        sources: [
+          { source: "jobs", requests: 1, expected: 1, exact: true, perInterval: 1, met: true },
+        ],
+      },
+      renderings: {
+        alone: [{ source: "jobs", outcome: "success", renderings: 1 }],
+        together: [{ polls: 6, renderings: 2 }],
+        polls: 6,
+        renderings: 2,
+        burst: { refreshes: 100, renderings: 1 },
+      },
+      flood: {
+        settings: {
+          ...{
+            bcryptCost: 10,
+            wrongPasswords: 5,
+            seconds: 1,
+            floodPerSecond: 5,
+            floodPath: "/metrics",
+          },
+          ...{ floodTimeoutMs: 1000, scrapeEveryMs: 50, scrapeTimeoutMs: 10000 },
+          ...{ exporterPollInterval: "1s", blackbox: { version: "0.23.0" } },
+        },
+        rows: [
+          flooded("useapi-minimax-exporter", 3, 300),
+          flooded("blackbox_exporter 0.23.0", 4, 200),
+        ],
+      },
+    };
+    const judged = goals(result);
+    const met = (start: string) => judged.find((g) => g.goal.startsWith(start))?.met;
+    expect(met("/metrics at 1,000 accounts, gzip off, 50 connections: ≥ 0.9")).toBe(true);
+    expect(met("/metrics at 1,000 accounts, gzip off, 50 connections: p99")).toBe(false); // 2.5 ×
+    expect(met("Poll processing of jobs")).toBe(true);
+    expect(met("Poll processing of scheduler")).toBe(false);
+    expect(met("Idle RSS after warm-up")).toBe(true);
+    expect(met("Idle RSS growth")).toBe(false);
+    expect(met("Polls that end in the same turn")).toBe(true);
+    expect(met("During the credential flood, the good scraper's p95")).toBe(true);
+    expect(met("During the credential flood, the good scraper's worst")).toBe(false);
+    const text = render({ ...result, goals: judged });
     for (const heading of [
       "## Goals",
       "## 1. Serving /metrics",
       "## 2. Poll processing",
       "## 3. Memory",
       "## 4. Upstream economy",
+      "## 5. Renderings per poll",
+      "## 6. Credential flood, beside blackbox_exporter",
     ]) {
       expect(text).toContain(heading);
     }
-    expect(text).toContain("| g | m | **no** |");
+    expect(text).toContain(`${judged.filter((g) => g.met).length} of ${judged.length} met.`);
+    expect(text).toMatch(
+      /\| Poll processing of scheduler at 50,000 items: ≤ 3 × JSON.parse \| 3.5 × \| \*\*no\*\* \|/,
+    );
   });
 });
