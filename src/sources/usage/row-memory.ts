@@ -40,7 +40,10 @@ export function createRowMemory(): RowMemory {
         if (at === undefined) fresh.push(i);
         lastSeen.set(id, answer);
       }
-      for (const [id, at] of lastSeen) if (at < answer - 1) lastSeen.delete(id);
+      // forEach rather than for-of: no [id, at] pair is made per entry.
+      lastSeen.forEach((at, id) => {
+        if (at < answer - 1) lastSeen.delete(id);
+      });
       return { fresh, duplicates, first: answer === 1 };
     },
   };
