@@ -154,12 +154,16 @@ describe("parseUsageAnswer", () => {
 describe("createRowMemory", () => {
   it("counts every row of the first answer, then only rows not seen in the last two answers", () => {
     const memory = createRowMemory();
-    expect(memory.take(["a", "b", "c"])).toEqual({ fresh: [0, 1, 2], duplicates: 0, first: true });
-    expect(memory.take(["d", "b", "c"]).fresh).toEqual([0]);
+    const take = (jobIds: readonly string[]) => {
+      const taken = memory.take(jobIds);
+      return { ...taken, fresh: [...taken.fresh] };
+    };
+    expect(take(["a", "b", "c"])).toEqual({ fresh: [0, 1, 2], duplicates: 0, first: true });
+    expect(take(["d", "b", "c"]).fresh).toEqual([0]);
     // An answer that lacks what it listed before (empty, lagging) recounts nothing after it.
-    expect(memory.take([]).fresh).toEqual([]);
-    expect(memory.take(["e", "d", "b"]).fresh).toEqual([0]);
-    expect(memory.take(["e", "e", "f"])).toEqual({ fresh: [2], duplicates: 1, first: false });
+    expect(take([]).fresh).toEqual([]);
+    expect(take(["e", "d", "b"]).fresh).toEqual([0]);
+    expect(take(["e", "e", "f"])).toEqual({ fresh: [2], duplicates: 1, first: false });
   });
 });
 

@@ -85,11 +85,13 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
       `${data.length} usage rows, more than the ${MAX_USAGE_ROWS} asked at most`,
     );
   const listed = data.length;
-  const jobIds: string[] = [];
-  const accounts: string[] = [];
-  const endpoints: string[] = [];
-  const codes: string[] = [];
+  // Made at their longest and cut once: pushing would copy each column as it grows.
+  const jobIds = new Array<string>(listed);
+  const accounts = new Array<string>(listed);
+  const endpoints = new Array<string>(listed);
+  const codes = new Array<string>(listed);
   const seconds = new Float64Array(listed);
+  let kept = 0;
   let invalidRows = 0;
   let oddRows = 0;
   for (let i = 0; i < listed; i++) {
@@ -107,18 +109,19 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
     const known = typeof code === "number" && Number.isInteger(code) && code >= 100 && code <= 599;
     const timed = typeof msec === "number" && msec >= 0 && msec < Infinity;
     if (account === undefined || endpoint === undefined || !known || !timed) oddRows++;
-    seconds[jobIds.length] = timed ? msec / 1000 : NO_DURATION;
-    jobIds.push(jobId);
-    accounts.push(account ?? UNKNOWN);
-    endpoints.push(endpoint ?? UNKNOWN);
-    codes.push(known ? (CODE_TEXT[code] as string) : UNKNOWN);
+    jobIds[kept] = jobId;
+    accounts[kept] = account ?? UNKNOWN;
+    endpoints[kept] = endpoint ?? UNKNOWN;
+    codes[kept] = known ? (CODE_TEXT[code] as string) : UNKNOWN;
+    seconds[kept++] = timed ? msec / 1000 : NO_DURATION;
   }
+  if (kept < listed) jobIds.length = accounts.length = endpoints.length = codes.length = kept;
   return {
     jobIds,
     accounts,
     endpoints,
     codes,
-    seconds: seconds.subarray(0, jobIds.length),
+    seconds: seconds.subarray(0, kept),
     listed,
     invalidRows,
     oddRows,
