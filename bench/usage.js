@@ -1,19 +1,22 @@
-// The usage source's work on a 50,000-row answer (the upstream's most) against JSON.parse of the
-// same text: the shape check, the dedupe by jobid and the counting. `npm run build`, then
+// Poll processing of the usage source (GET /v2/account/stats) against JSON.parse of the same text,
+// for the first answer and for the next one (a tenth of its rows new). `npm run build`, then
 // `node bench/usage.js`.
 import console from "node:console";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { createLogger } from "../dist/logging/logger.js";
+import { createExposition } from "../dist/metrics/rendering.js";
+import { createRegistry } from "../dist/metrics/registry.js";
+import { USAGE_FAMILIES } from "../dist/sources/usage/families.js";
 import { createUsageSource } from "../dist/sources/usage/source.js";
-import { median, round } from "./common.js";
+import { median, round, silentLogger } from "./common.js";
 
 const ENDPOINTS = ["post-videos-create", "post-images-create", "get-videos", "post-music-create"];
 const CODES = [201, 201, 201, 201, 412, 429, 596, 500];
+const BUILD = { version: "bench", nodejs: process.version };
 
-/** `count` rows of the documented shape, from `first` on, newest first. */
-function rows(first, count) {
+/** The JSON text of an answer of `count` rows of the documented shape, from `first` on, newest first. */
+export function usageAnswer(first, count) {
   const out = [];
   for (let i = first + count - 1; i >= first; i--) {
     out.push({
@@ -29,55 +32,70 @@ function rows(first, count) {
   return JSON.stringify({ bot: "minimax", total: count, data: out });
 }
 
-/** Median of `run(setup())`, timing `run` only. */
-function timeMs(setup, run, iterations) {
-  const times = [];
+/**
+ * Median ms of JSON.parse alone and of the whole processing (JSON.parse, the usage source's parse
+ * and update: shape check, dedupe by jobid, counting; exposition.refresh) of `text`, each round on
+ * a new source that was first given `before` (the answers it saw earlier, untimed).
+ */
+async function timeProcessing(bench, text, before, count, iterations) {
+  const { exposition, logger } = bench;
+  const parseTimes = [];
+  const fullTimes = [];
+  // Two unmeasured rounds first: warm the JIT.
   for (let i = -2; i < iterations; i++) {
-    const input = setup();
-    const start = performance.now();
-    run(input);
-    if (i >= 0) times.push(performance.now() - start);
+    const source = createUsageSource({
+      intervalMs: 300_000,
+      limit: count,
+      logger,
+      countAnomaly() {},
+    });
+    bench.source = source;
+    for (const earlier of before) source.update(source.parse(JSON.parse(earlier)), 0);
+    await exposition.refresh();
+    let start = performance.now();
+    JSON.parse(text);
+    const parseMs = performance.now() - start;
+    start = performance.now();
+    source.update(source.parse(JSON.parse(text)), 300_000);
+    await exposition.refresh();
+    const fullMs = performance.now() - start;
+    if (i >= 0) {
+      parseTimes.push(parseMs);
+      fullTimes.push(fullMs);
+    }
   }
-  return median(times);
+  return { parseMs: median(parseTimes), fullMs: median(fullTimes) };
 }
 
-export function runUsage({ count = 50_000, iterations = 11 } = {}) {
-  const logger = createLogger({ level: "error", format: "json", destination: { write() {} } });
-  const first = rows(0, count);
-  // The next poll's answer: a tenth of the rows new, the rest seen before.
-  const next = rows(count / 10, count);
-  const newSource = () =>
-    createUsageSource({ intervalMs: 300_000, limit: count, logger, countAnomaly() {} });
-  const take = (source, body) => source.update(source.parse(body), 0);
-  const parseMs = timeMs(
-    () => first,
-    (text) => JSON.parse(text),
-    iterations,
+/** One row per size: the first answer's and the next answer's processing against JSON.parse. */
+export async function runUsage({ counts = [1000, 10000, 50000], iterations = 11 } = {}) {
+  // One registry (default metrics on) and exposition for every round: the module's hand-written
+  // families, written by whichever source the round made.
+  const registry = createRegistry({ buildInfo: BUILD, defaultMetrics: true });
+  const bench = { logger: silentLogger(), source: undefined, exposition: undefined };
+  bench.exposition = createExposition(
+    registry,
+    USAGE_FAMILIES.map((meta) => ({ meta, write: (out) => bench.source.writers[meta.name](out) })),
   );
-  // The work after JSON.parse: the shape check, the dedupe and the counting.
-  const firstMs = timeMs(
-    () => [newSource(), JSON.parse(first)],
-    ([source, body]) => take(source, body),
-    iterations,
-  );
-  const nextMs = timeMs(
-    () => {
-      const source = newSource();
-      take(source, JSON.parse(first));
-      return [source, JSON.parse(next)];
-    },
-    ([source, body]) => take(source, body),
-    iterations,
-  );
-  return {
-    rows: count,
-    bytes: first.length,
-    jsonParseMs: round(parseMs),
-    firstAnswerMs: round(firstMs),
-    nextAnswerMs: round(nextMs),
-    firstRatio: round(firstMs / parseMs, 3),
-    nextRatio: round(nextMs / parseMs, 3),
-  };
+  const rows = [];
+  for (const count of counts) {
+    const first = usageAnswer(0, count);
+    // The next poll's answer: a tenth of the rows new, the rest seen before.
+    const next = usageAnswer(Math.ceil(count / 10), count);
+    const a = await timeProcessing(bench, first, [], count, iterations);
+    const b = await timeProcessing(bench, next, [first], count, iterations);
+    // Each ratio against the JSON.parse timed in the same rounds.
+    rows.push({
+      rows: count,
+      bytes: first.length,
+      jsonParseMs: round(a.parseMs),
+      firstAnswerMs: round(a.fullMs),
+      nextAnswerMs: round(b.fullMs),
+      firstRatio: round(a.fullMs / a.parseMs, 3),
+      nextRatio: round(b.fullMs / b.parseMs, 3),
+    });
+  }
+  return rows;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) console.table([runUsage()]);
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.table(await runUsage());

@@ -103,6 +103,20 @@ interface BenchModules {
       burst: { refreshes: number; renderings: number };
     }>;
   };
+  usage: {
+    runUsage: (o: { counts: number[]; iterations: number }) => Promise<
+      {
+        rows: number;
+        bytes: number;
+        jsonParseMs: number;
+        firstAnswerMs: number;
+        nextAnswerMs: number;
+        firstRatio: number;
+        nextRatio: number;
+      }[]
+    >;
+    usageAnswer: (first: number, count: number) => string;
+  };
   run: { render: (result: unknown) => string };
   goals: { goals: (result: unknown) => Goal[] };
 }
@@ -169,6 +183,24 @@ describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, ()
           positive(value);
         // The churning answers finish generations: their exposition carries duration histograms.
         expect(row.churnExposition).toBeGreaterThan(row.exposition);
+      }
+    },
+  );
+
+  it.concurrent(
+    "times usage poll processing, first and next answer, against JSON.parse",
+    async () => {
+      const { runUsage, usageAnswer } = await load("usage");
+      const answer = JSON.parse(usageAnswer(5, 3)) as { total: number; data: { jobid: string }[] };
+      expect(answer.total).toBe(3);
+      expect(new Set(answer.data.map((row) => row.jobid)).size).toBe(3);
+      const rows = await runUsage({ counts: [200, 400], iterations: 2 });
+      expect(rows.map((r) => r.rows)).toEqual([200, 400]);
+      for (const row of rows) {
+        for (const value of [row.bytes, row.jsonParseMs, row.firstAnswerMs, row.nextAnswerMs])
+          positive(value);
+        positive(row.firstRatio);
+        positive(row.nextRatio);
       }
     },
   );

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.js";
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
-import { MAX_USAGE_ROWS, parseUsageAnswer } from "../../src/sources/usage/answer.js";
+import {
+  MAX_USAGE_ROWS,
+  NO_DURATION,
+  parseUsageAnswer,
+  type UsageAnswer,
+} from "../../src/sources/usage/answer.js";
 import { createRowMemory } from "../../src/sources/usage/row-memory.js";
 import { createUsageSource } from "../../src/sources/usage/source.js";
 import { createUsageMetrics } from "../../src/sources/usage/usage-metrics.js";
@@ -21,6 +26,17 @@ function row(jobid: string, config = "111", code = 201, msec = 4000): RowSpec {
 
 function body(rows: readonly unknown[]): unknown {
   return { bot: "minimax", total: rows.length, data: rows };
+}
+
+/** The answer's columns read back row by row. */
+function rowsOf(answer: UsageAnswer) {
+  return answer.jobIds.map((jobId, i) => ({
+    jobId,
+    account: answer.accounts[i] ?? "",
+    endpoint: answer.endpoints[i] ?? "",
+    code: answer.codes[i] ?? "",
+    seconds: answer.seconds[i],
+  }));
 }
 
 function text(writers: FamilyWriters): string {
@@ -73,7 +89,7 @@ describe("parseUsageAnswer", () => {
         },
       ]),
     );
-    expect(answer.rows).toEqual([
+    expect(rowsOf(answer)).toEqual([
       {
         jobId: "j1",
         account: "567890",
@@ -81,6 +97,16 @@ describe("parseUsageAnswer", () => {
         code: "201",
         seconds: 5.432,
       },
+    ]);
+    expect(Object.keys(answer).sort()).toEqual([
+      "accounts",
+      "codes",
+      "endpoints",
+      "invalidRows",
+      "jobIds",
+      "listed",
+      "oddRows",
+      "seconds",
     ]);
     expect(JSON.stringify(answer)).not.toContain("SECRET");
   });
@@ -96,23 +122,12 @@ describe("parseUsageAnswer", () => {
         { jobid: "5", config: "c", endpoint: "e", code: 599, msec: 1 },
       ]),
     );
-    expect(answer.rows.map((r) => [r.account.length, r.endpoint.length])[0]).toEqual([64, 64]);
-    expect(answer.rows[0]?.account.endsWith("…")).toBe(true);
-    expect(answer.rows.map((r) => r.code)).toEqual([
-      "unknown",
-      "unknown",
-      "unknown",
-      "unknown",
-      "599",
-    ]);
-    expect(answer.rows.map((r) => r.account)).toEqual([
-      expect.any(String),
-      "42",
-      "unknown",
-      "c",
-      "c",
-    ]);
-    expect(answer.rows.map((r) => r.seconds)).toEqual([undefined, undefined, undefined, 0, 0.001]);
+    const rows = rowsOf(answer);
+    expect(rows.map((r) => [r.account.length, r.endpoint.length])[0]).toEqual([64, 64]);
+    expect(rows[0]?.account.endsWith("…")).toBe(true);
+    expect(rows.map((r) => r.code)).toEqual(["unknown", "unknown", "unknown", "unknown", "599"]);
+    expect(rows.map((r) => r.account)).toEqual([expect.any(String), "42", "unknown", "c", "c"]);
+    expect(rows.map((r) => r.seconds)).toEqual([NO_DURATION, NO_DURATION, NO_DURATION, 0, 0.001]);
     expect(answer.oddRows).toBe(4);
   });
 
@@ -120,13 +135,14 @@ describe("parseUsageAnswer", () => {
     const answer = parseUsageAnswer(
       body([null, "x", [], {}, { jobid: 7 }, { jobid: "" }, { jobid: "j".repeat(257) }, row("ok")]),
     );
-    expect(answer.rows.map((r) => r.jobId)).toEqual(["ok"]);
+    expect(answer.jobIds).toEqual(["ok"]);
+    expect(rowsOf(answer).map((r) => r.account)).toEqual(["111"]);
     expect(answer.invalidRows).toBe(7);
     expect(answer.listed).toBe(8);
   });
 
   it("takes an answer without data as no rows, and refuses a wrong shape or bot", () => {
-    expect(parseUsageAnswer({ bot: "minimax", date: "2026-02-13", total: 0 }).rows).toEqual([]);
+    expect(parseUsageAnswer({ bot: "minimax", date: "2026-02-13", total: 0 }).jobIds).toEqual([]);
     expect(() => parseUsageAnswer([])).toThrow(PayloadError);
     expect(() => parseUsageAnswer({ data: {} })).toThrow(PayloadError);
     expect(() => parseUsageAnswer({ bot: "kling", data: [] })).toThrow(PayloadError);
@@ -138,12 +154,16 @@ describe("parseUsageAnswer", () => {
 describe("createRowMemory", () => {
   it("counts every row of the first answer, then only rows not seen in the last two answers", () => {
     const memory = createRowMemory();
-    expect(memory.take(["a", "b", "c"])).toEqual({ fresh: [0, 1, 2], duplicates: 0, first: true });
-    expect(memory.take(["d", "b", "c"]).fresh).toEqual([0]);
+    const take = (jobIds: readonly string[]) => {
+      const taken = memory.take(jobIds);
+      return { ...taken, fresh: [...taken.fresh] };
+    };
+    expect(take(["a", "b", "c"])).toEqual({ fresh: [0, 1, 2], duplicates: 0, first: true });
+    expect(take(["d", "b", "c"]).fresh).toEqual([0]);
     // An answer that lacks what it listed before (empty, lagging) recounts nothing after it.
-    expect(memory.take([]).fresh).toEqual([]);
-    expect(memory.take(["e", "d", "b"]).fresh).toEqual([0]);
-    expect(memory.take(["e", "e", "f"])).toEqual({ fresh: [2], duplicates: 1, first: false });
+    expect(take([]).fresh).toEqual([]);
+    expect(take(["e", "d", "b"]).fresh).toEqual([0]);
+    expect(take(["e", "e", "f"])).toEqual({ fresh: [2], duplicates: 1, first: false });
   });
 });
 
@@ -210,21 +230,16 @@ describe("createUsageSource", () => {
 });
 
 describe("createUsageMetrics", () => {
-  const r = (account: string, endpoint: string, code = "201") => ({
-    jobId: `${account}/${endpoint}/${code}`,
-    account,
-    endpoint,
-    code,
-    seconds: 1,
-  });
+  const r = (account: string, endpoint: string, code = "201") =>
+    [account, endpoint, code, 1] as const;
 
   it("folds series beyond the bound into account and endpoint other, keeping the code", () => {
     const metrics = createUsageMetrics(2, 1);
-    expect(metrics.record(r("a", "e1"))).toBe(true);
-    expect(metrics.record(r("other", "other", "412"))).toBe(true);
-    expect(metrics.record(r("b", "e1", "412"))).toBe(false);
-    expect(metrics.record(r("c", "e2", "596"))).toBe(false);
-    expect(metrics.record(r("a", "e1"))).toBe(true);
+    expect(metrics.record(...r("a", "e1"))).toBe(true);
+    expect(metrics.record(...r("other", "other", "412"))).toBe(true);
+    expect(metrics.record(...r("b", "e1", "412"))).toBe(false);
+    expect(metrics.record(...r("c", "e2", "596"))).toBe(false);
+    expect(metrics.record(...r("a", "e1"))).toBe(true);
     const lines = text(metrics.writers)
       .split("\n")
       .filter((l) => l.startsWith("useapi_minimax_api_requests_total"));
@@ -245,7 +260,7 @@ describe("createUsageMetrics", () => {
   it("holds at most the bound plus one series per code however many accounts appear", () => {
     const metrics = createUsageMetrics(1000, 50);
     for (let i = 0; i < 20_000; i++)
-      metrics.record(r(`acct${i}`, `ep${i % 300}`, String(200 + (i % 3))));
+      metrics.record(...r(`acct${i}`, `ep${i % 300}`, String(200 + (i % 3))));
     const lines = text(metrics.writers).split("\n");
     expect(lines.filter((l) => l.startsWith("useapi_minimax_api_requests_total{"))).toHaveLength(
       1003,
@@ -255,7 +270,7 @@ describe("createUsageMetrics", () => {
 
   it("escapes label values", () => {
     const metrics = createUsageMetrics();
-    metrics.record(r('a"b\\c\nd', "e"));
+    metrics.record(...r('a"b\\c\nd', "e"));
     expect(text(metrics.writers)).toContain('account="a\\"b\\\\c\\nd"');
   });
 });

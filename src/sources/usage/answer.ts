@@ -19,20 +19,23 @@ export const MAX_LABEL_CHARS = 64;
 export const MAX_JOB_ID_CHARS = 256;
 export const UNKNOWN = "unknown";
 
-/** What is kept of one row: nothing else of it (prompts, captcha data) is ever copied out. */
-export interface UsageRow {
-  readonly jobId: string;
-  /** The row's `config`, cut to MAX_LABEL_CHARS; `unknown` when missing. */
-  readonly account: string;
-  readonly endpoint: string;
-  /** An integer from 100 to 599 as text, else `unknown`. */
-  readonly code: string;
-  /** `msec` in seconds; undefined when missing or not a non-negative number. */
-  readonly seconds: number | undefined;
-}
+/** A row's duration when its `msec` is missing or not a non-negative number. */
+export const NO_DURATION = -1;
 
+/**
+ * What is kept of an answer's rows, one column per field (entry i of each is row i): nothing else
+ * of a row (prompts, captcha data) is ever copied out, and no object is made per row.
+ */
 export interface UsageAnswer {
-  readonly rows: readonly UsageRow[];
+  /** The rows with a usable `jobid`, in the answer's order. */
+  readonly jobIds: readonly string[];
+  /** Each row's `config`, cut to MAX_LABEL_CHARS; `unknown` when missing. */
+  readonly accounts: readonly string[];
+  readonly endpoints: readonly string[];
+  /** An integer from 100 to 599 as text, else `unknown`. */
+  readonly codes: readonly string[];
+  /** `msec` in seconds; NO_DURATION when missing or not a non-negative number. */
+  readonly seconds: Float64Array;
   /** Length of `data[]`, the unreadable rows included: whether the answer was full. */
   readonly listed: number;
   /** Rows without a usable `jobid` (or not objects): never counted. */
@@ -41,21 +44,31 @@ export interface UsageAnswer {
   readonly oddRows: number;
 }
 
+const NO_ROWS: UsageAnswer = {
+  jobIds: [],
+  accounts: [],
+  endpoints: [],
+  codes: [],
+  seconds: new Float64Array(0),
+  listed: 0,
+  invalidRows: 0,
+  oddRows: 0,
+};
+
+/** The text of each code from 100 to 599, made once rather than once per row. */
+const CODE_TEXT = Array.from({ length: 600 }, (_, code) => (code >= 100 ? String(code) : UNKNOWN));
+
 function label(value: unknown): string | undefined {
+  // Most labels are short strings, which safeText returns as they are.
+  if (typeof value === "string" && value !== "" && value.length <= MAX_LABEL_CHARS) return value;
   const text = readAccountId(value);
   return text === undefined ? undefined : safeText(text, [], MAX_LABEL_CHARS);
-}
-
-function statusCode(value: unknown): string | undefined {
-  return typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599
-    ? String(value)
-    : undefined;
 }
 
 /**
  * Checks GET /v2/account/stats: `data[]` in any order. An answer without `data` has no rows (the
  * upstream omits `summary` then, and may omit more); `summary` and `total` are not read, since the
- * rows are what is counted.
+ * rows are what is counted. The rows are read where they are, field by field.
  */
 export function parseUsageAnswer(body: unknown): UsageAnswer {
   if (!isRecord(body))
@@ -64,18 +77,25 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
   if (bot !== undefined && bot !== "minimax")
     throw new PayloadError("bot", "expected minimax, the bot asked for");
   const data = body["data"];
-  if (data === undefined || data === null)
-    return { rows: [], listed: 0, invalidRows: 0, oddRows: 0 };
+  if (data === undefined || data === null) return NO_ROWS;
   if (!Array.isArray(data))
     throw new PayloadError("data", `expected a list, got ${describeValue(data)}`);
   if (data.length > MAX_USAGE_ROWS)
     throw new LimitError(
       `${data.length} usage rows, more than the ${MAX_USAGE_ROWS} asked at most`,
     );
-  const rows: UsageRow[] = [];
+  const listed = data.length;
+  // Made at their longest and cut once: pushing would copy each column as it grows.
+  const jobIds = new Array<string>(listed);
+  const accounts = new Array<string>(listed);
+  const endpoints = new Array<string>(listed);
+  const codes = new Array<string>(listed);
+  const seconds = new Float64Array(listed);
+  let kept = 0;
   let invalidRows = 0;
   let oddRows = 0;
-  for (const row of data as unknown[]) {
+  for (let i = 0; i < listed; i++) {
+    const row: unknown = data[i];
     const jobId = isRecord(row) ? row["jobid"] : undefined;
     if (typeof jobId !== "string" || jobId === "" || jobId.length > MAX_JOB_ID_CHARS) {
       invalidRows++;
@@ -84,24 +104,26 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
     const r = row as Record<string, unknown>;
     const account = label(r["config"]);
     const endpoint = label(r["endpoint"]);
-    const code = statusCode(r["code"]);
+    const code = r["code"];
     const msec = r["msec"];
-    const seconds =
-      typeof msec === "number" && msec >= 0 && msec < Infinity ? msec / 1000 : undefined;
-    if (
-      account === undefined ||
-      endpoint === undefined ||
-      code === undefined ||
-      seconds === undefined
-    )
-      oddRows++;
-    rows.push({
-      jobId,
-      account: account ?? UNKNOWN,
-      endpoint: endpoint ?? UNKNOWN,
-      code: code ?? UNKNOWN,
-      seconds,
-    });
+    const known = typeof code === "number" && Number.isInteger(code) && code >= 100 && code <= 599;
+    const timed = typeof msec === "number" && msec >= 0 && msec < Infinity;
+    if (account === undefined || endpoint === undefined || !known || !timed) oddRows++;
+    jobIds[kept] = jobId;
+    accounts[kept] = account ?? UNKNOWN;
+    endpoints[kept] = endpoint ?? UNKNOWN;
+    codes[kept] = known ? (CODE_TEXT[code] as string) : UNKNOWN;
+    seconds[kept++] = timed ? msec / 1000 : NO_DURATION;
   }
-  return { rows, listed: data.length, invalidRows, oddRows };
+  if (kept < listed) jobIds.length = accounts.length = endpoints.length = codes.length = kept;
+  return {
+    jobIds,
+    accounts,
+    endpoints,
+    codes,
+    seconds: seconds.subarray(0, kept),
+    listed,
+    invalidRows,
+    oddRows,
+  };
 }

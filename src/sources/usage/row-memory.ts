@@ -13,7 +13,7 @@ export interface RowMemory {
 
 export interface AnswerRows {
   /** Indexes of the rows seen for the first time, in the answer's order. */
-  readonly fresh: readonly number[];
+  readonly fresh: Uint32Array;
   /** Rows whose job ID came earlier in the same answer: counted once. */
   readonly duplicates: number;
   /** Whether this was the first answer taken: all its rows are fresh and none can be missing. */
@@ -28,7 +28,9 @@ export function createRowMemory(): RowMemory {
   return {
     take(jobIds) {
       const answer = ++answers;
-      const fresh: number[] = [];
+      // Typed, at its longest: no copy as it grows, and only the pages written are touched.
+      const fresh = new Uint32Array(jobIds.length);
+      let count = 0;
       let duplicates = 0;
       for (let i = 0; i < jobIds.length; i++) {
         const id = jobIds[i] as string;
@@ -37,11 +39,15 @@ export function createRowMemory(): RowMemory {
           duplicates++;
           continue;
         }
-        if (at === undefined) fresh.push(i);
+        if (at === undefined) fresh[count++] = i;
         lastSeen.set(id, answer);
       }
-      for (const [id, at] of lastSeen) if (at < answer - 1) lastSeen.delete(id);
-      return { fresh, duplicates, first: answer === 1 };
+
+      // forEach rather than for-of: no [id, at] pair is made per entry.
+      lastSeen.forEach((at, id) => {
+        if (at < answer - 1) lastSeen.delete(id);
+      });
+      return { fresh: fresh.subarray(0, count), duplicates, first: answer === 1 };
     },
   };
 }

@@ -57,12 +57,20 @@ export function createUsageSource(options: UsageSourceOptions): UsageSource {
     intervalMs: options.intervalMs,
     parse: parseUsageAnswer,
     update(answer, nowMs) {
-      const { rows } = answer;
-      const taken = memory.take(rows.map((row) => row.jobId));
+      const { jobIds, accounts, endpoints, codes, seconds } = answer;
+      const taken = memory.take(jobIds);
       let folded = 0;
-      for (const i of taken.fresh) if (!metrics.record(rows[i] as (typeof rows)[number])) folded++;
+      for (const i of taken.fresh) {
+        const kept = metrics.record(
+          accounts[i] as string,
+          endpoints[i] as string,
+          codes[i] as string,
+          seconds[i] as number,
+        );
+        if (!kept) folded++;
+      }
       counted += taken.fresh.length;
-      const distinct = rows.length - taken.duplicates;
+      const distinct = jobIds.length - taken.duplicates;
       const missed =
         !taken.first && answer.listed >= limit && distinct > 0 && taken.fresh.length === distinct;
       countAnomaly("usage_invalid_row", answer.invalidRows);

@@ -6,7 +6,7 @@ import {
 } from "../../metrics/histogram-text.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
 import { escapeLabel } from "../../metrics/text-format.js";
-import type { UsageRow } from "./answer.js";
+import { NO_DURATION } from "./answer.js";
 import { API_REQUEST_DURATION, API_REQUESTS } from "./families.js";
 
 /** From a quick refusal to the 5-minute answers of a slow create. */
@@ -18,17 +18,22 @@ export const MAX_DURATION_ENDPOINTS = 50;
 export const OTHER = "other";
 
 export interface UsageMetrics {
-  /** Counts one row; returns false when its labels were folded into `other`. */
-  record(row: UsageRow): boolean;
+  /**
+   * Counts one row (`code` as text, `seconds` NO_DURATION when it has none); returns false when
+   * its labels were folded into `other`.
+   */
+  record(account: string, endpoint: string, code: string, seconds: number): boolean;
   /** Requests counted by code, for the landing page. */
   byCode(): ReadonlyMap<string, number>;
   readonly writers: FamilyWriters;
 }
 
 interface RequestSeries {
-  /** The label pairs, escaped, without braces. */
-  readonly labels: string;
+  /** The sample line up to its value: name and label pairs, escaped. */
+  readonly prefix: string;
   count: number;
+  /** Every series' count of this code, counted with it: no walk over the series for the page. */
+  readonly total: { count: number };
 }
 
 /**
@@ -43,6 +48,7 @@ export function createUsageMetrics(
   // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
   const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
   const durations = new Map<string, HistogramCounts>();
+  const codeTotals = new Map<string, { count: number }>();
   const writeDurations = histogramWriter(API_REQUEST_DURATION.name, REQUEST_DURATION_BUCKETS);
   let series = 0;
   // Created by folding: beyond the bound, so they do not count against it.
@@ -56,39 +62,37 @@ export function createUsageMetrics(
       requests.set(account, (byEndpoint = new Map<string, Map<string, RequestSeries>>()));
     let byCode = byEndpoint.get(endpoint);
     if (byCode === undefined) byEndpoint.set(endpoint, (byCode = new Map<string, RequestSeries>()));
+    let total = codeTotals.get(code);
+    if (total === undefined) codeTotals.set(code, (total = { count: 0 }));
     const s = {
-      labels: `account="${escapeLabel(account)}",endpoint="${escapeLabel(endpoint)}",code="${code}"`,
+      prefix: `${API_REQUESTS.name}{account="${escapeLabel(account)}",endpoint="${escapeLabel(endpoint)}",code="${code}"} `,
       count: 0,
+      total,
     };
     byCode.set(code, s);
     series++;
     return s;
   };
-  const all = function* (): Generator<RequestSeries> {
-    for (const byEndpoint of requests.values())
-      for (const byCode of byEndpoint.values()) yield* byCode.values();
-  };
-
   return {
-    record(row) {
+    record(account, endpoint, code, seconds) {
       let kept = true;
-      let s = find(row.account, row.endpoint, row.code);
+      let s = find(account, endpoint, code);
       if (s === undefined) {
         if (series - foldedSeries < maxSeries) {
-          s = create(row.account, row.endpoint, row.code);
+          s = create(account, endpoint, code);
         } else {
           kept = false;
           // One map for both, so that an upstream account named `other` never writes a series twice.
-          s = find(OTHER, OTHER, row.code);
+          s = find(OTHER, OTHER, code);
           if (s === undefined) {
-            s = create(OTHER, OTHER, row.code);
+            s = create(OTHER, OTHER, code);
             foldedSeries++;
           }
         }
       }
       s.count++;
-      if (row.seconds !== undefined) {
-        let endpoint = row.endpoint;
+      s.total.count++;
+      if (seconds !== NO_DURATION) {
         let histogram = durations.get(endpoint);
         if (histogram === undefined && durations.size >= maxEndpoints && endpoint !== OTHER) {
           kept = false;
@@ -99,20 +103,20 @@ export function createUsageMetrics(
           histogram = emptyHistogram();
           durations.set(endpoint, histogram);
         }
-        observe(histogram, REQUEST_DURATION_BUCKETS, row.seconds);
+        observe(histogram, REQUEST_DURATION_BUCKETS, seconds);
       }
       return kept;
     },
     byCode() {
       const codes = new Map<string, number>();
-      for (const byEndpoint of requests.values())
-        for (const byCode of byEndpoint.values())
-          for (const [code, s] of byCode) codes.set(code, (codes.get(code) ?? 0) + s.count);
+      codeTotals.forEach((total, code) => codes.set(code, total.count));
       return codes;
     },
     writers: {
       [API_REQUESTS.name]: (out) => {
-        for (const s of all()) out.write(`${API_REQUESTS.name}{${s.labels}} ${s.count}\n`);
+        for (const byEndpoint of requests.values())
+          for (const byCode of byEndpoint.values())
+            for (const s of byCode.values()) out.write(`${s.prefix}${s.count}\n`);
       },
       [API_REQUEST_DURATION.name]: (out) => {
         for (const [endpoint, counts] of durations)
