@@ -119,6 +119,24 @@ interface BenchModules {
   };
   run: { render: (result: unknown) => string };
   goals: { goals: (result: unknown) => Goal[] };
+  sources: {
+    SOURCES: string[];
+    runSources: (o: { sizes: number[]; iterations: number }) => Promise<{
+      refreshFloorMs: number;
+      rows: {
+        source: string;
+        size: number;
+        items: number;
+        bytes: number;
+        jsonParseMs: number;
+        processMs: number;
+        ratio: number;
+        exposition: number;
+        changingProcessMs: number | null;
+        changingRatio: number | null;
+      }[];
+    }>;
+  };
 }
 
 async function load<K extends keyof BenchModules>(name: K): Promise<BenchModules[K]> {
@@ -201,6 +219,38 @@ describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, ()
           positive(value);
         positive(row.firstRatio);
         positive(row.nextRatio);
+      }
+    },
+  );
+
+  it.concurrent(
+    "times every upstream source's poll processing against JSON.parse of the same bytes",
+    async () => {
+      const { runSources, SOURCES } = await load("sources");
+      expect(SOURCES).toEqual([
+        "jobs",
+        "scheduler",
+        "accounts",
+        "credits",
+        "subscription",
+        "usage",
+      ]);
+      const result = await runSources({ sizes: [20, 40], iterations: 2 });
+      expect(result.rows.map((r) => `${r.source} ${r.size}`)).toEqual(
+        SOURCES.flatMap((source) => [`${source} 20`, `${source} 40`]),
+      );
+      positive(result.refreshFloorMs);
+      for (const row of result.rows) {
+        for (const value of [row.items, row.bytes, row.jsonParseMs, row.processMs, row.ratio])
+          positive(value);
+        positive(row.exposition);
+        // The sources that keep state between answers are timed on changing answers too.
+        if (["jobs", "scheduler", "usage"].includes(row.source)) {
+          positive(row.changingProcessMs ?? 0);
+          positive(row.changingRatio ?? 0);
+        } else {
+          expect(row.changingRatio).toBeNull();
+        }
       }
     },
   );

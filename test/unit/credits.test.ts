@@ -236,6 +236,34 @@ describe("the credits ledger", () => {
     expect(render(book)).not.toContain('account="1"');
     expect(render(book)).toContain('account="2"');
   });
+  it("reads the staleness window anew whenever the clock crosses it, either way", () => {
+    const book = ledger();
+    book.begin(["1", "2"]);
+    book.record("1", "success", credits(), 0);
+    book.record("2", "success", credits(), 600);
+    const accounts = () =>
+      [...render(book).matchAll(/^useapi_minimax_account_credits\{account="(\d)"\}/gm)].map(
+        (m) => m[1],
+      );
+    for (const [at, listed] of [
+      [1001, ["2"]],
+      [1000, ["1", "2"]],
+      [1601, []],
+      [1600, ["2"]],
+      [1000, ["1", "2"]],
+    ] as const) {
+      now = at;
+      expect(accounts()).toEqual(listed);
+    }
+    // A round of the same accounts keeps their rows; one of others drops them.
+    now = 0;
+    book.begin(["1", "2"]);
+    expect(accounts()).toEqual(["1", "2"]);
+    book.begin(["2", "1"]);
+    expect(accounts()).toEqual(["2", "1"]);
+    book.begin(["2"]);
+    expect(accounts()).toEqual(["2"]);
+  });
 });
 
 describe("the credits section of the landing page", () => {

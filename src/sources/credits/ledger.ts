@@ -46,14 +46,45 @@ export function createLedger(options: LedgerOptions): Ledger {
   let accounts = new Map<string, AccountCredits>();
   let version = 0;
 
-  /** The rows with a good answer within the staleness window, read once per rendering. */
+  // The fresh rows as last read, and what keeps them so: every family of a rendering reads the
+  // same rows, read once while no record or round changed them and no row crossed the window.
+  let freshRows: AccountCredits[] = [];
+  let freshVersion = -1;
+  /** The oldest last success among the fresh rows, the newest among the stale ones. */
+  let oldestFresh = -Infinity;
+  let newestStale = Infinity;
+
+  /** The rows with a good answer within the staleness window. */
   const fresh = (): AccountCredits[] => {
     const oldest = options.now() - options.staleAfterMs;
-    const out: AccountCredits[] = [];
-    for (const row of accounts.values()) {
-      if (row.credits !== undefined && (row.lastSuccessMs ?? -Infinity) >= oldest) out.push(row);
+    // A row is fresh when its last success is at least `oldest`: the rows read before are still
+    // the fresh ones as long as the oldest of them still is and the newest stale one still is not.
+    if (freshVersion === version && oldestFresh >= oldest && !(newestStale >= oldest)) {
+      return freshRows;
     }
+    const out: AccountCredits[] = [];
+    oldestFresh = Infinity;
+    newestStale = -Infinity;
+    for (const row of accounts.values()) {
+      if (row.credits === undefined) continue;
+      const last = row.lastSuccessMs ?? -Infinity;
+      if (last >= oldest) {
+        out.push(row);
+        if (last < oldestFresh) oldestFresh = last;
+      } else if (last > newestStale) {
+        newestStale = last;
+      }
+    }
+    freshRows = out;
+    freshVersion = version;
     return out;
+  };
+  /** Whether the map holds exactly these accounts, in this order. */
+  const holds = (list: readonly string[]): boolean => {
+    if (list.length !== accounts.size) return false;
+    let i = 0;
+    for (const account of accounts.keys()) if (account !== list[i++]) return false;
+    return true;
   };
   const gauge =
     (name: string, value: (row: AccountCredits) => number | undefined) => (out: TextSink) =>
@@ -61,11 +92,14 @@ export function createLedger(options: LedgerOptions): Ledger {
 
   return {
     begin(list) {
-      const next = new Map<string, AccountCredits>();
-      for (const account of list) {
-        next.set(account, accounts.get(account) ?? emptyRow(account));
+      // The same accounts as the last round (the usual case) keep their map as it is.
+      if (!holds(list)) {
+        const next = new Map<string, AccountCredits>();
+        for (const account of list) {
+          next.set(account, accounts.get(account) ?? emptyRow(account));
+        }
+        accounts = next;
       }
-      accounts = next;
       version++;
     },
     record(account, outcome, credits, atMs) {
