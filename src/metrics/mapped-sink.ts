@@ -25,16 +25,20 @@ const MIN_BYTES = 65_536;
  */
 export function createMappedSink(expectedBytes = 0): MappedSink {
   const reserve = (bytes: number) => new ArrayBuffer(bytes, { maxByteLength: 2 * bytes });
-  let backing = reserve(Math.max(MIN_BYTES, expectedBytes + MIN_BYTES));
-  let bytes = Buffer.from(backing);
+  // Reserved at the first batch: a body that never fills one is encoded by Buffer.from alone.
+  let backing: ArrayBuffer | undefined;
+  let bytes = Buffer.alloc(0);
   let used = 0;
   let pending = "";
 
   const flush = () => {
+    backing ??= reserve(Math.max(MIN_BYTES, expectedBytes + MIN_BYTES));
     const need = used + 3 * pending.length;
-    if (need > backing.byteLength) {
+    if (need > backing.byteLength || bytes.length === 0) {
       const length = Math.max(need, 2 * backing.byteLength);
-      if (length <= backing.maxByteLength) {
+      if (need <= backing.byteLength) {
+        // the first batch: the reservation is large enough
+      } else if (length <= backing.maxByteLength) {
         backing.resize(length);
       } else {
         const grown = reserve(length);
@@ -56,6 +60,8 @@ export function createMappedSink(expectedBytes = 0): MappedSink {
       if (last < 0xd800 || last > 0xdbff) flush();
     },
     finish() {
+      // Under one batch (at most 48 KiB): from malloc's small blocks, which move no threshold.
+      if (backing === undefined) return Buffer.from(pending, "utf8");
       flush();
       backing.resize(used);
       return Buffer.from(backing, 0, used);
