@@ -56,5 +56,7 @@ export function listKeys<T>(
     }
   }
   keys.length = distinct;
-  return { index, keys, at: at.subarray(0, distinct), listed, repeated, missing };
+  // Mostly every key is listed once: then the keys are the list as listed.
+  const asListed = repeated + missing === 0 ? keys : listed;
+  return { index, keys, at: at.subarray(0, distinct), listed: asListed, repeated, missing };
 }
