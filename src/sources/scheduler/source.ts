@@ -65,8 +65,8 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
     for (let i = 0; i < exported.length; i++) {
       const label = escaped[i] as string;
       const values = value(exported[i] as AccountGenerations);
-      const prefix = `${name}{account="${label}`;
-      out.write(`${prefix}${suffixes[0]}${values[0]}\n${prefix}${suffixes[1]}${values[1]}\n`);
+      out.write(`${name}{account="${label}${suffixes[0]}${values[0]}\n`);
+      out.write(`${name}{account="${label}${suffixes[1]}${values[1]}\n`);
     }
   };
   const slots =
