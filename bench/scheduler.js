@@ -91,7 +91,10 @@ async function timeProcessing(bodies, iterations) {
  * jobs benchmark does. Beside it, "churning": two answers in turn that differ by a fifth of the
  * generations, so that every account finishes one and has a duration histogram to write.
  */
-export async function runSchedulerPoll({ generations = [10000, 50000], iterations = 15 } = {}) {
+export async function runSchedulerPoll({
+  generations = [1000, 10000, 50000],
+  iterations = 15,
+} = {}) {
   const rows = [];
   for (const size of generations) {
     const base = schedulerPayload(size);

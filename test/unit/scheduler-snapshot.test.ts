@@ -142,7 +142,7 @@ describe("toGenerationSnapshot", () => {
     });
     expect(s.accounts[0]?.executing).toEqual([1, 1]);
     expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 20]);
-    expect([...s.generations.values()].map((g) => g.type)).toEqual(["image", "video"]);
+    expect(s.generations.listing.types).toEqual(["image", "video"]);
     expect(s.anomalies.capacity_mismatch).toBe(0);
   });
 

@@ -38,11 +38,6 @@ export interface SchedulerAnswer {
   unreadableAccounts: number;
 }
 
-const MARKS = [
-  ["-video:", "video"],
-  ["-image:", "image"],
-] as const;
-
 /**
  * The account and type of a generation ID: the account stands between `accountMark` and the first
  * `-video:` or `-image:` after it, which gives the type. With `minimax:`, the ID
@@ -55,13 +50,13 @@ export function readGenerationId(
   const at = id.indexOf(accountMark);
   if (at < 0) return undefined;
   const from = at + accountMark.length;
-  let end = -1;
-  let type: GenerationType = "video";
-  for (const [mark, markType] of MARKS) {
-    const found = id.indexOf(mark, from);
-    if (found >= 0 && (end < 0 || found < end)) [end, type] = [found, markType];
-  }
-  return end > from ? { account: id.slice(from, end), type } : undefined;
+  const video = id.indexOf("-video:", from);
+  const image = id.indexOf("-image:", from);
+  const isVideo = video >= 0 && (image < 0 || video < image);
+  const end = isVideo ? video : image;
+  return end > from
+    ? { account: id.slice(from, end), type: isVideo ? "video" : "image" }
+    : undefined;
 }
 
 /** The account of a generation ID (see readGenerationId). */
@@ -85,9 +80,16 @@ function listAt(body: Record<string, unknown>, key: string): unknown[] {
 function accountSet(max: number) {
   const seen = new Set<string>();
   const refused = new Set<string>();
+  let last: string | undefined;
   return {
-    /** The account if it may be a label; throws once more than `max` distinct ones were seen. */
+    /**
+     * The account if it may be a label; throws once more than `max` distinct ones were seen. The
+     * same account as the last one taken is that very string (the next steps compare it at once).
+     */
     take(account: string): string | undefined {
+      if (account === last) return last;
+      if (seen.has(account)) return (last = account);
+      if (refused.has(account)) return undefined;
       const safe = isLabelSafeAccountId(account);
       const set = safe ? seen : refused;
       if (!set.has(account)) {
@@ -98,7 +100,9 @@ function accountSet(max: number) {
           );
         }
       }
-      return safe ? account : undefined;
+      if (!safe) return undefined;
+      last = account;
+      return account;
     },
     refused: () => refused.size,
   };
@@ -128,7 +132,8 @@ export function parseSchedulerAnswer(
   }
   checkAccountCount(rawAvailable.length, limits.maxAccounts, "accounts");
   const accounts = accountSet(limits.maxAccounts);
-  const available: Capacity[] = [];
+  const available = new Array<Capacity>(rawAvailable.length);
+  let kept = 0;
   for (let i = 0; i < rawAvailable.length; i++) {
     const entry: unknown = rawAvailable[i];
     if (!isRecord(entry)) {
@@ -137,16 +142,19 @@ export function parseSchedulerAnswer(
     const account = readAccountId(entry["account"]);
     if (account !== undefined && accounts.take(account) === undefined) continue;
     const audio = entry["executingAudio"];
-    available.push({
+    available[kept++] = {
       account,
       maxJobs: count(entry["maxJobs"]),
       executing: count(entry["executing"]),
       available: count(entry["available"]),
       executingAudio:
         audio === undefined || audio === null ? undefined : (count(audio) ?? "invalid"),
-    });
+    };
   }
-  const executing: ListedGeneration[] = [];
+  available.length = kept;
+  // Sized once: grown element by element, a list of 50,000 is copied a dozen times.
+  const executing = new Array<ListedGeneration>(rawExecuting.length);
+  kept = 0;
   for (let i = 0; i < rawExecuting.length; i++) {
     const entry: unknown = rawExecuting[i];
     if (!isRecord(entry)) {
@@ -161,14 +169,16 @@ export function parseSchedulerAnswer(
     const isImage = typeof image === "string" && image !== "";
     const id = isVideo === isImage ? undefined : isVideo ? video : (image as string);
     const read = id === undefined ? undefined : readGenerationId(id, accountMark);
-    if (read !== undefined && accounts.take(read.account) === undefined) continue;
-    executing.push({
+    const account = read === undefined ? undefined : accounts.take(read.account);
+    if (read !== undefined && account === undefined) continue;
+    executing[kept++] = {
       id: read === undefined ? undefined : id,
-      account: read?.account,
+      account,
       type: read?.type,
       started: entry["started"],
       elapsed: entry["elapsed"],
-    });
+    };
   }
+  executing.length = kept;
   return { executing, available, unreadableAccounts: accounts.refused() };
 }

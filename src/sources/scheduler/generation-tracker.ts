@@ -1,4 +1,8 @@
-import type { SnapshotGeneration } from "./snapshot.js";
+import {
+  generationAt,
+  type SnapshotGeneration,
+  type SnapshotGenerations,
+} from "./generation-list.js";
 
 export interface GenerationChange {
   started: SnapshotGeneration[];
@@ -9,21 +13,37 @@ export interface GenerationChange {
 /**
  * Tracks generation IDs across successful answers. The first answer only seeds it: generations
  * already running when the exporter starts are not counted as started. Keeps the last answer's
- * map itself; an answer of more than `maxTracked` is skipped (nothing started or finished).
+ * generations themselves; an answer of more than `maxTracked` is skipped (nothing started or
+ * finished). An answer sharing the last one's listing lists the same generations: nothing to
+ * compare.
  */
 export function createGenerationTracker({ maxTracked }: { maxTracked: number }): {
-  observe(generations: ReadonlyMap<string, SnapshotGeneration>): GenerationChange;
+  observe(generations: SnapshotGenerations): GenerationChange;
 } {
-  let known: ReadonlyMap<string, SnapshotGeneration> | undefined;
+  let known: SnapshotGenerations | undefined;
   return {
-    observe(generations) {
-      if (generations.size > maxTracked) return { started: [], finished: [] };
-      const next = generations;
+    observe(next) {
+      if (next.size > maxTracked) return { started: [], finished: [] };
       const started: SnapshotGeneration[] = [];
       const finished: SnapshotGeneration[] = [];
-      if (known !== undefined) {
-        for (const [id, generation] of next) if (!known.has(id)) started.push(generation);
-        for (const [id, generation] of known) if (!next.has(id)) finished.push(generation);
+      if (known !== undefined && known.listing !== next.listing) {
+        // One pass over the new IDs; the known ones not found are the finished ones.
+        const before = known.listing.ids.index;
+        const found = new Uint8Array(known.size);
+        let matched = 0;
+        for (const [id, position] of next.listing.ids.index) {
+          const was = before.get(id);
+          if (was === undefined) started.push(generationAt(next, position));
+          else {
+            found[was] = 1;
+            matched++;
+          }
+        }
+        if (matched < known.size) {
+          for (let was = 0; was < found.length; was++) {
+            if (found[was] === 0) finished.push(generationAt(known, was));
+          }
+        }
       }
       known = next;
       return { started, finished };

@@ -1,6 +1,13 @@
 import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
 import { parseElapsed } from "../common/elapsed.js";
-import type { GenerationType, SchedulerAnswer } from "./answer.js";
+import type { Capacity, ListedGeneration, SchedulerAnswer } from "./answer.js";
+import {
+  listGenerations,
+  NO_ELAPSED,
+  type GenerationListing,
+  type SnapshotGenerations,
+} from "./generation-list.js";
+import { listKeys, type KeyListing } from "./key-listing.js";
 
 export const SCHEDULER_ANOMALY_KINDS = [
   "duplicate_generation",
@@ -28,20 +35,14 @@ export interface AccountGenerations {
   speechExecuting: number | undefined;
 }
 
-/** A running generation as seen in one answer; its ID is tracked, never exported. */
-export interface SnapshotGeneration {
-  id: string;
-  account: string;
-  type: GenerationType;
-  elapsedSeconds: number | undefined;
-}
-
 export interface GenerationSnapshot {
   takenAtMs: number;
   /** `available[]` order, then accounts found only in generation IDs, in order of appearance. */
   accounts: AccountGenerations[];
-  /** Every distinct generation whose account could be read, by ID, in upstream order. */
-  generations: Map<string, SnapshotGeneration>;
+  /** Every distinct generation whose account could be read, in upstream order. */
+  generations: SnapshotGenerations;
+  /** For the next answer's snapshot. */
+  listings: SnapshotListings;
   anomalies: Record<SchedulerAnomalyKind, number>;
 }
 
@@ -83,18 +84,35 @@ export function generationElapsed(
   return from === undefined ? undefined : Math.max(0, Math.floor((nowMs - from) / 1000));
 }
 
-/** Normalises a checked scheduler answer into per-account values. Pure: the time is handed in. */
-export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): GenerationSnapshot {
+/** What a snapshot shares with the next one when its answer lists the same keys. */
+export interface SnapshotListings {
+  generations: GenerationListing;
+  /** The accounts of `available[]`. */
+  capacities: KeyListing;
+}
+
+const accountOf = (capacity: Capacity) => capacity.account;
+
+/**
+ * Normalises a checked scheduler answer into per-account values. Pure: the time is handed in, and
+ * the last snapshot's listings, shared when this answer lists the same keys (never changed).
+ */
+export function toGenerationSnapshot(
+  answer: SchedulerAnswer,
+  nowMs: number,
+  previous?: SnapshotListings,
+): GenerationSnapshot {
+  const capacities = listKeys(answer.available, accountOf, previous?.capacities);
+  const listing = listGenerations(answer.executing, previous?.generations);
   const anomalies: Record<SchedulerAnomalyKind, number> = {
-    duplicate_generation: 0,
-    unreadable_generation_id: 0,
+    duplicate_generation: listing.ids.repeated,
+    unreadable_generation_id: listing.ids.missing,
     unreadable_generation_time: 0,
     unlisted_account: 0,
     capacity_mismatch: 0,
-    invalid_capacity: 0,
+    invalid_capacity: capacities.repeated + capacities.missing,
     [ACCOUNT_ID_ANOMALY]: answer.unreadableAccounts,
   };
-  const byAccount = new Map<string, AccountGenerations>();
   const accounts: AccountGenerations[] = [];
   const add = (account: string): AccountGenerations => {
     const entry: AccountGenerations = {
@@ -105,55 +123,63 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
       available: undefined,
       speechExecuting: undefined,
     };
-    byAccount.set(account, entry);
     accounts.push(entry);
     return entry;
   };
-  const reported = new Map<AccountGenerations, number | undefined>();
-  for (const capacity of answer.available) {
-    const { account } = capacity;
-    if (account === undefined || byAccount.has(account)) {
-      anomalies.invalid_capacity++;
-      continue;
-    }
-    const entry = add(account);
+  const listed = capacities.at;
+  for (let p = 0; p < listed.length; p++) {
+    const capacity = answer.available[listed[p] as number] as Capacity;
+    const entry = add(capacity.account as string);
     entry.maxJobs = capacity.maxJobs;
     entry.available = capacity.available;
     const audio = capacity.executingAudio;
     if (audio !== "invalid") entry.speechExecuting = audio;
     if (capacity.maxJobs === undefined || capacity.available === undefined || audio === "invalid")
       anomalies.invalid_capacity++;
-    reported.set(entry, capacity.executing);
   }
-
-  // Also what the tracker keeps until the next answer: one map per poll, not a set and a map.
-  const generations = new Map<string, SnapshotGeneration>();
-  for (const listed of answer.executing) {
-    const { id, type, account } = listed;
-    if (id === undefined || type === undefined || account === undefined) {
-      anomalies.unreadable_generation_id++;
-      continue;
-    }
-    if (generations.has(id)) {
-      anomalies.duplicate_generation++;
-      continue;
-    }
-    let entry = byAccount.get(account);
+  // Accounts found only in generation IDs, after the listed ones.
+  const unlisted = new Map<string, AccountGenerations>();
+  const entryOf = (account: string): AccountGenerations => {
+    const p = capacities.index.get(account);
+    if (p !== undefined) return accounts[p] as AccountGenerations;
+    let entry = unlisted.get(account);
     if (entry === undefined) {
       anomalies.unlisted_account++;
       entry = add(account);
+      unlisted.set(account, entry);
     }
-    const t = type === "video" ? 0 : 1;
+    return entry;
+  };
+
+  const { accounts: generationAccounts, types } = listing;
+  const at = listing.ids.at;
+  const elapsedSeconds = new Int32Array(at.length);
+  let last: string | undefined;
+  let entry: AccountGenerations | undefined;
+  for (let p = 0; p < at.length; p++) {
+    const account = generationAccounts[p] as string;
+    // Generations of one account are mostly listed together: one lookup for all of them.
+    if (account !== last || entry === undefined) {
+      last = account;
+      entry = entryOf(account);
+    }
+    const t = types[p] === "video" ? 0 : 1;
     entry.executing[t]++;
-    const seconds = generationElapsed(listed.started, listed.elapsed, nowMs);
-    if (seconds === undefined) anomalies.unreadable_generation_time++;
-    else if (seconds > entry.maxElapsedSeconds[t]) entry.maxElapsedSeconds[t] = seconds;
-    generations.set(id, { id, account, type, elapsedSeconds: seconds });
+    const generation = answer.executing[at[p] as number] as ListedGeneration;
+    const seconds = generationElapsed(generation.started, generation.elapsed, nowMs);
+    if (seconds === undefined) {
+      anomalies.unreadable_generation_time++;
+      elapsedSeconds[p] = NO_ELAPSED;
+    } else {
+      if (seconds > entry.maxElapsedSeconds[t]) entry.maxElapsedSeconds[t] = seconds;
+      elapsedSeconds[p] = seconds;
+    }
   }
 
-  for (const [entry, executing] of reported) {
-    const { maxJobs, available } = entry;
-    const videos = entry.executing[0];
+  for (let p = 0; p < listed.length; p++) {
+    const { maxJobs, available } = accounts[p] as AccountGenerations;
+    const { executing } = answer.available[listed[p] as number] as Capacity;
+    const videos = (accounts[p] as AccountGenerations).executing[0];
     const counted = executing !== undefined && executing !== videos;
     const free =
       maxJobs !== undefined && available !== undefined && executing !== undefined
@@ -161,5 +187,11 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
         : false;
     if (counted || free) anomalies.capacity_mismatch++;
   }
-  return { takenAtMs: nowMs, accounts, generations, anomalies };
+  return {
+    takenAtMs: nowMs,
+    accounts,
+    generations: { size: at.length, listing, elapsedSeconds },
+    listings: { generations: listing, capacities },
+    anomalies,
+  };
 }

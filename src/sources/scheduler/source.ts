@@ -1,7 +1,7 @@
 import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { TextSink } from "../../metrics/mapped-sink.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
-import { escapeLabel, perAccountSamples } from "../../metrics/text-format.js";
+import { escapeLabel } from "../../metrics/text-format.js";
 import type { AccountBook } from "../channels.js";
 import type { AnswerLimits } from "../common/limits.js";
 import type { Source } from "../source.js";
@@ -55,18 +55,28 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
   // The per-account gauges are dropped when stale; the snapshot stays for the landing page.
   let exported: readonly AccountGenerations[] = [];
 
+  // The exported accounts' labels, escaped once per answer for all the families.
+  let labels: readonly string[] | undefined;
+  const labelsOf = (): readonly string[] =>
+    (labels ??= exported.map((a) => escapeLabel(a.account)));
   const suffixes = GENERATION_TYPES.map((type) => `",type="${type}"} `);
   const byType = (name: string, value: (a: AccountGenerations) => ByType) => (out: TextSink) => {
-    for (const a of exported) {
-      const label = escapeLabel(a.account);
-      const values = value(a);
+    const escaped = labelsOf();
+    for (let i = 0; i < exported.length; i++) {
+      const label = escaped[i] as string;
+      const values = value(exported[i] as AccountGenerations);
       out.write(`${name}{account="${label}${suffixes[0]}${values[0]}\n`);
       out.write(`${name}{account="${label}${suffixes[1]}${values[1]}\n`);
     }
   };
   const slots =
-    (name: string, value: (a: AccountGenerations) => number | undefined) => (out: TextSink) =>
-      perAccountSamples(out, name, exported, value);
+    (name: string, value: (a: AccountGenerations) => number | undefined) => (out: TextSink) => {
+      const escaped = labelsOf();
+      for (let i = 0; i < exported.length; i++) {
+        const v = value(exported[i] as AccountGenerations);
+        if (v !== undefined) out.write(`${name}{account="${escaped[i] as string}"} ${v}\n`);
+      }
+    };
 
   return {
     name: endpoint.name,
@@ -75,8 +85,9 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
     intervalMs: options.intervalMs,
     parse: (body) => parseSchedulerAnswer(body, endpoint.accountMark, limits),
     update(answer, nowMs) {
-      snapshot = toGenerationSnapshot(answer, nowMs);
+      snapshot = toGenerationSnapshot(answer, nowMs, snapshot?.listings);
       exported = snapshot.accounts;
+      labels = undefined;
       for (const kind of SCHEDULER_ANOMALY_KINDS) countAnomaly(kind, snapshot.anomalies[kind]);
       const change = tracker.observe(snapshot.generations);
       for (const generation of change.started) lifecycle.recordStarted(generation);
@@ -89,6 +100,7 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
     },
     drop() {
       exported = [];
+      labels = undefined;
     },
     snapshot: () => snapshot,
     writers: {
