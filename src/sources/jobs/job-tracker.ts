@@ -15,41 +15,60 @@ export interface JobTracker {
   readonly tracked: number;
 }
 
+/** A tracked job: its account, its elapsed time in the last answer that listed it, that answer. */
+interface Tracked {
+  readonly account: string;
+  elapsedSeconds: number | undefined;
+  seen: number;
+}
+
 /**
  * Tracks job IDs across successful answers. The first answer only seeds the tracker: jobs already
  * running when the exporter starts are not counted as started. Memory holds the jobs of the last
- * answer only, at most `maxTracked` of them.
+ * answer only, at most `maxTracked` of them. One map is kept from answer to answer: a job still
+ * running is one lookup, and only started and finished jobs change the map.
  */
 export function createJobTracker({ maxTracked }: { maxTracked: number }): JobTracker {
-  let known: Map<string, SnapshotJob> | undefined;
+  const known = new Map<string, Tracked>();
+  let answers = 0;
   return {
     observe(jobs) {
-      const next = new Map<string, SnapshotJob>();
+      const answer = ++answers;
       const started = new Map<string, number>();
+      let listed = 0;
       let untracked = 0;
       for (const job of jobs) {
-        if (next.size >= maxTracked) {
+        if (listed >= maxTracked) {
           untracked++;
           continue;
         }
-        next.set(job.jobId, job);
-        if (known !== undefined && !known.has(job.jobId)) {
-          started.set(job.account, (started.get(job.account) ?? 0) + 1);
+        const tracked = known.get(job.jobId);
+        if (tracked === undefined) {
+          known.set(job.jobId, {
+            account: job.account,
+            elapsedSeconds: job.elapsedSeconds,
+            seen: answer,
+          });
+          if (answer > 1) started.set(job.account, (started.get(job.account) ?? 0) + 1);
+          listed++;
+        } else if (tracked.seen !== answer) {
+          tracked.seen = answer;
+          tracked.elapsedSeconds = job.elapsedSeconds;
+          listed++;
         }
       }
       const finished: FinishedJob[] = [];
-      if (known !== undefined) {
+      if (known.size > listed) {
         for (const [jobId, job] of known) {
-          if (!next.has(jobId)) {
-            finished.push({ jobId, account: job.account, lastElapsedSeconds: job.elapsedSeconds });
-          }
+          if (job.seen === answer) continue;
+          finished.push({ jobId, account: job.account, lastElapsedSeconds: job.elapsedSeconds });
+          known.delete(jobId);
         }
       }
-      known = next;
       return { started, finished, untracked };
     },
     get tracked() {
-      return known?.size ?? 0;
+      return known.size;
     },
   };
 }
