@@ -16,7 +16,7 @@ export function render(r) {
   );
   text(
     `- Date: ${r.date}; whole run ${r.seconds} s`,
-    `- Machine: ${r.machine.cpu}, ${r.machine.memoryGb} GB, ${r.machine.os}`,
+    `- Machine: ${r.machine.cpu}, ${r.machine.memoryGb} GB, ${r.machine.os}; a fresh 4 KiB page of a new mapping costs ${r.machine.freshPageMicros} µs to touch`,
     `- Node.js: ${r.machine.node}; load average at the end: ${r.machine.loadAverage}`,
     `- Load average (1 min) after each step: ${(r.loads ?? []).map((l) => `${l.step} ${l.load.toFixed(2)}`).join("; ")}`,
   );

@@ -153,7 +153,6 @@ function subscriptionAnswer(apis) {
   });
 }
 
-
 // ---- The sources, each as the exporter wires it (src/sources/*/module.ts) ----
 
 /**

@@ -328,7 +328,14 @@ describe("benchmarks (smoke runs, no time assertions)", { timeout: 120_000 }, ()
       },
     });
     const result = {
-      machine: { cpu: "cpu × 2", memoryGb: 1, os: "os", node: "v20", loadAverage: "0" },
+      machine: {
+        cpu: "cpu × 2",
+        memoryGb: 1,
+        os: "os",
+        node: "v20",
+        loadAverage: "0",
+        freshPageMicros: 1,
+      },
       date: "2026-01-01T00:00:00.000Z",
       seconds: 1,
       loads: [{ step: "serving /metrics", load: 0.5 }],
