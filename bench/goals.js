@@ -7,7 +7,7 @@ export function goals(r) {
   return [
     ...serving(r.serve),
     ...r.sources.rows.map((x) => ({
-      goal: `Poll processing of ${x.source} at ${x.size.toLocaleString("en")} ${x.unit}: ≤ 3 × JSON.parse`,
+      goal: `Poll processing of ${x.source} at ${x.items.toLocaleString("en")} ${x.unit}: ≤ 3 × JSON.parse`,
       measured: `${x.ratio} ×`,
       met: x.ratio <= 3,
     })),

@@ -128,13 +128,13 @@ function processing(r, text, table) {
     ],
     s.rows.map((x) => [
       x.source,
-      `${x.size.toLocaleString("en")} ${x.unit}`,
+      `${x.items.toLocaleString("en")} ${x.unit}`,
       x.bytes,
       x.jsonParseMs,
       x.processMs,
       x.ratio,
       cell(x.changingRatio),
-      Math.round((x.processMs * 1e5) / x.size) / 100,
+      Math.round((x.processMs * 1e5) / x.items) / 100,
     ]),
   );
   const p = r.poll;
