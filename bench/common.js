@@ -1,11 +1,7 @@
-// Shared wiring for the benchmarks: the tests' stack (from dist/), with the benchmarks' flags.
+// Shared wiring for the benchmarks: their stack (bench/stack.js, over dist/), with their flags.
 import { performance } from "node:perf_hooks";
 import { createLogger } from "../dist/logging/logger.js";
-import {
-  mergeFlags,
-  stackConfig,
-  startStack as startSharedStack,
-} from "../dist/simulator/stack.js";
+import { mergeFlags, stackConfig, startStack as startSharedStack } from "./stack.js";
 
 export const TOKEN = "user:1234-benchbenchbenchbenchbench";
 

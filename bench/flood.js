@@ -57,12 +57,12 @@ function writeWebConfig() {
  */
 async function child(dist, webConfig, pollInterval) {
   const from = (file) => import(pathToFileURL(join(dist, file)).href);
-  const { loadConfig } = await from("config/config.js");
+  const { readCommandLine } = await from("cli.js");
   const { startExporter } = await from("exporter.js");
   const { createLogger } = await from("logging/logger.js");
   const { startSimulator } = await from("simulator/server.js");
   const simulator = await startSimulator({ token: TOKEN, seed: 7, accounts: 6 });
-  const command = loadConfig({
+  const command = readCommandLine({
     argv: [
       "--web.listen-address=127.0.0.1:0",
       `--useapi.base-url=${simulator.url}`,

@@ -1,4 +1,4 @@
-import type { Config } from "./config/config.js";
+import type { ExporterConfig } from "./cli.js";
 import { basicAuth, clientCertCheck } from "./http/auth.js";
 import { loadDashboard } from "./http/dashboard-file.js";
 import { createHandler } from "./http/handler.js";
@@ -41,7 +41,10 @@ export interface RunningExporter {
 }
 
 /** Wires config into a running exporter: starts every enabled source module, renders, listens, polls. */
-export async function startExporter(config: Config, deps: ExporterDeps): Promise<RunningExporter> {
+export async function startExporter(
+  config: ExporterConfig,
+  deps: ExporterDeps,
+): Promise<RunningExporter> {
   const { logger } = deps;
   const { baseUrl, token } = config;
   if (token === undefined) throw new Error("no token configured");

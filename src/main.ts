@@ -59,11 +59,12 @@ function startFailure(error: unknown, listen: Config["listen"]): string {
 }
 
 async function main(): Promise<void> {
-  const { ConfigError, configWarnings, loadConfig, usage } = await import("./config/config.js");
+  const { ConfigError, configWarnings } = await import("./config/config.js");
+  const { helpText, readCommandLine } = await import("./cli.js");
   const { NAME, VERSION } = await import("./version.js");
   let command;
   try {
-    command = loadConfig({ argv: process.argv.slice(2), env: process.env });
+    command = readCommandLine({ argv: process.argv.slice(2), env: process.env });
   } catch (error) {
     // Whatever went wrong reading the configuration is one line and exit 2, never a stack trace.
     const problem =
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (command.kind === "help") {
-    process.stdout.write(usage(NAME));
+    process.stdout.write(helpText(NAME));
     return;
   }
   if (command.kind === "version") {

@@ -1,12 +1,9 @@
 import { request } from "undici";
 import type { ExporterDeps } from "../src/exporter.js";
 import { createLogger } from "../src/logging/logger.js";
+import { SOURCE_MODULES } from "../src/sources/index.js";
 import type { Simulator, SimulatorOptions } from "../src/simulator/server.js";
-import {
-  mergeFlags,
-  startStack as startSharedStack,
-  type Stack as SharedStack,
-} from "../src/simulator/stack.js";
+import { mergeFlags, startStack as startSharedStack, type Stack as SharedStack } from "./stack.js";
 
 export const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 
@@ -27,21 +24,16 @@ export interface Stack extends SharedStack {
 }
 
 /**
- * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, no accounts
- * poll, no credits calls, no usage poll and no status lookups unless a test turns them on.
+ * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, and every
+ * source the registry can turn off turned off (the jobs list alone polls) unless a test turns it on.
  */
 const HARNESS_FLAGS = [
   "--poll.interval=1h",
   "--poll.timeout=1s",
   "--poll.max-backoff=1h",
   "--useapi.max-response-bytes=1MiB",
-  "--accounts.interval=0",
-  "--scheduler.interval=0",
-  "--subscription.interval=0",
-  "--credits.interval=0",
-  "--usage.interval=0",
-  "--jobs.resolve-status=false",
   "--jobs.lookup-rate=50",
+  ...SOURCE_MODULES.flatMap((module) => module.off ?? []),
 ];
 
 /** A simulator and an exporter polling it, both on loopback port 0, through the real flag parser. */

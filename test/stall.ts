@@ -2,7 +2,8 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { createHandler, type AppOptions } from "../src/http/handler.js";
+import type { AppOptions } from "../src/http/app.js";
+import { createHandler } from "../src/http/handler.js";
 import { createLogger } from "../src/logging/logger.js";
 import { STUB_STATUS } from "./landing-status.js";
 

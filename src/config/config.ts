@@ -5,14 +5,19 @@ import { looksLikeToken, readTokenFile, tokenProblem } from "./token-file.js";
 import type { LogFormat, LogLevel } from "../logging/logger.js";
 import { loadWebConfig, type WebConfig } from "./web-config.js";
 import { parseFlagTable } from "./flag-table.js";
-import type { ExporterFlag, FlagReader } from "./flag-reader.js";
+import {
+  DEFAULT_LIMITS,
+  type Enabled,
+  type ExporterFlag,
+  type FlagOwner,
+  type FlagReader,
+} from "./flag-reader.js";
 import { parseBool, parseBytes, parseChoice, parseCount, parsePositiveDuration } from "./values.js";
-import { SOURCE_MODULES } from "../sources/index.js";
-import type { EnabledSource } from "../sources/module.js";
 
 export type { LogFormat, LogLevel };
 
-export interface Config {
+/** The configuration, with the parts of the exporter (`M`, source modules) its flags turned on. */
+export interface Config<M extends FlagOwner = FlagOwner> {
   listen: { host: string | undefined; port: number };
   telemetryPath: string;
   baseUrl: string;
@@ -29,25 +34,23 @@ export interface Config {
   staleAfterMs: number;
   maxBackoffMs: number;
   maxResponseBytes: number;
-  /** Accounts one answer may list; more are refused as limit_exceeded. */
-  maxAccounts: number;
-  /** Running jobs one answer may list; more are refused as limit_exceeded. */
-  maxJobs: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
   demo: boolean;
-  /** The source modules turned on, in the registry's order, with their own settings. */
-  sources: readonly EnabledSource[];
+  /** The parts turned on (source modules), in the order given, with their own settings. */
+  sources: readonly Enabled<M>[];
 }
 
-export type CliCommand = { kind: "run"; config: Config } | { kind: "help" } | { kind: "version" };
+export type CliCommand<M extends FlagOwner = FlagOwner> =
+  { kind: "run"; config: Config<M> } | { kind: "help" } | { kind: "version" };
 
 export { ConfigError };
 
 export const TOKEN_ENV = "USEAPI_TOKEN";
 export const ENV_PREFIX = "MINIMAX_EXPORTER_";
 
-export const FLAGS: readonly ExporterFlag[] = [
+/** The common flags before the parts' own flags in --help: web, upstream, polls. */
+const LEADING_FLAGS: readonly ExporterFlag[] = [
   {
     name: "web.listen-address",
     type: "string",
@@ -93,13 +96,13 @@ export const FLAGS: readonly ExporterFlag[] = [
   {
     name: "useapi.max-accounts",
     type: "string",
-    default: "10000",
+    default: String(DEFAULT_LIMITS.maxAccounts),
     help: "Most accounts one upstream answer may list; more are refused (limit_exceeded).",
   },
   {
     name: "useapi.max-jobs",
     type: "string",
-    default: "100000",
+    default: String(DEFAULT_LIMITS.maxJobs),
     help: "Most running jobs one upstream answer may list; more are refused (limit_exceeded).",
   },
   { name: "poll.interval", type: "string", default: "15s", help: "Time between upstream polls." },
@@ -121,7 +124,10 @@ export const FLAGS: readonly ExporterFlag[] = [
     default: "",
     help: "Longest wait between polls while failing (default 5m, or the poll interval if longer).",
   },
-  ...SOURCE_MODULES.flatMap((module) => module.flags),
+];
+
+/** The common flags after the parts' own flags in --help: logging, demo, help and version. */
+const TRAILING_FLAGS: readonly ExporterFlag[] = [
   {
     name: "log.level",
     type: "string",
@@ -152,15 +158,22 @@ export const FLAGS: readonly ExporterFlag[] = [
   },
 ];
 
-/** The environment variable read for a flag, or undefined for command-line-only flags. */
-export function envName(flag: string): string | undefined {
-  if (FLAGS.find((f) => f.name === flag)?.env === false) return undefined;
-  return ENV_PREFIX + flag.toUpperCase().replace(/[.-]/g, "_");
+/** Every flag, in --help order: the common ones with the parts' own flags (`partFlags`) amid. */
+export function exporterFlags(partFlags: readonly ExporterFlag[]): readonly ExporterFlag[] {
+  return [...LEADING_FLAGS, ...partFlags, ...TRAILING_FLAGS];
 }
 
-export interface ConfigSources {
+/** The environment variable read for a flag, or undefined for command-line-only flags. */
+export function envName(flag: Pick<ExporterFlag, "name" | "env">): string | undefined {
+  if (flag.env === false) return undefined;
+  return ENV_PREFIX + flag.name.toUpperCase().replace(/[.-]/g, "_");
+}
+
+export interface ConfigSources<M extends FlagOwner = FlagOwner> {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
+  /** The parts with flags of their own (the source modules), handed in by the wiring. */
+  modules: readonly M[];
 }
 
 /** Longest --poll.timeout derived from the interval when it is not set. */
@@ -168,10 +181,19 @@ const DEFAULT_POLL_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BACKOFF_MS = 5 * 60_000;
 
 /** Turns command-line flags and environment variables into a checked configuration. */
-export function loadConfig({ argv, env }: ConfigSources): CliCommand {
-  const values = parseFlags(argv);
+export function loadConfig<M extends FlagOwner>({
+  argv,
+  env,
+  modules,
+}: ConfigSources<M>): CliCommand<M> {
+  const flags = new Map(exporterFlags(modules.flatMap((m) => m.flags)).map((f) => [f.name, f]));
+  const values = parseFlags([...flags.values()], argv);
+  const envOf = (name: string): string | undefined => {
+    const flag = flags.get(name);
+    return flag === undefined ? undefined : envName(flag);
+  };
   const fromEnv = (name: string): string | undefined => {
-    const variable = envName(name);
+    const variable = envOf(name);
     const value = variable === undefined ? undefined : env[variable];
     return value === "" ? undefined : value;
   };
@@ -179,14 +201,14 @@ export function loadConfig({ argv, env }: ConfigSources): CliCommand {
     const fromFlag = values[name];
     if (typeof fromFlag === "string") return fromFlag;
     if (typeof fromFlag === "boolean") return String(fromFlag);
-    return fromEnv(name) ?? FLAGS.find((f) => f.name === name)?.default ?? "";
+    return fromEnv(name) ?? flags.get(name)?.default ?? "";
   };
   const isSet = (name: string): boolean =>
     values[name] !== undefined || fromEnv(name) !== undefined;
   /** Names the flag, or its variable when the value came from the environment. */
   const label = (name: string): string =>
     values[name] === undefined && fromEnv(name) !== undefined
-      ? (envName(name) ?? `--${name}`)
+      ? (envOf(name) ?? `--${name}`)
       : `--${name}`;
   const value = (name: string): [string, string] => [label(name), raw(name)];
 
@@ -240,14 +262,13 @@ export function loadConfig({ argv, env }: ConfigSources): CliCommand {
       staleAfterMs,
       maxBackoffMs,
       maxResponseBytes: parseBytes(...value("useapi.max-response-bytes")),
-      maxAccounts,
-      maxJobs,
       logLevel: parseChoice(...value("log.level"), ["debug", "info", "warn", "error"]),
       logFormat: parseChoice(...value("log.format"), ["json", "logfmt"]),
       demo,
-      sources: SOURCE_MODULES.flatMap((module) => {
+      sources: modules.flatMap((module) => {
         const plan = module.configure(reader);
-        return plan === undefined ? [] : [{ ...plan, module }];
+        // What `configure` returned, with its module: Enabled<M> by construction.
+        return plan === undefined ? [] : [{ ...plan, module } as Enabled<M>];
       }),
     },
   };
@@ -280,19 +301,26 @@ function defaultPollTimeout(intervalLabel: string, intervalMs: number): number {
   return ms;
 }
 
-function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
+function parseFlags(
+  flags: readonly ExporterFlag[],
+  argv: readonly string[],
+): Record<string, string | boolean | undefined> {
   try {
-    return parseFlagTable(FLAGS, argv);
+    return parseFlagTable(flags, argv);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw flagSyntaxError(error, argv);
+    throw flagSyntaxError(error, flags, argv);
   }
 }
 
 /** Longest stray argument or unknown flag name shown in an error. */
 const MAX_SHOWN_ARG = 64;
 
-function flagSyntaxError(error: unknown, argv: readonly string[]): ConfigError {
+function flagSyntaxError(
+  error: unknown,
+  flags: readonly ExporterFlag[],
+  argv: readonly string[],
+): ConfigError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   // node names a flag with an alias as '-h, --help': the long name is the one to show.
@@ -300,7 +328,7 @@ function flagSyntaxError(error: unknown, argv: readonly string[]): ConfigError {
   const shown = shownText(flag.split("=")[0] ?? flag, MAX_SHOWN_ARG);
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return unknownFlag(flag, shown, argv);
+      return unknownFlag(flag, shown, flags, argv);
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       // The token pasted as an argument: refused without being echoed.
       if (looksLikeToken(flag)) {
@@ -326,13 +354,18 @@ function flagSyntaxError(error: unknown, argv: readonly string[]): ConfigError {
  * node reads `-version` as the short flags -v -e -r…, and blames -v: the whole argument is named
  * instead, with the long flag it probably meant.
  */
-function unknownFlag(flag: string, shown: string, argv: readonly string[]): ConfigError {
+function unknownFlag(
+  flag: string,
+  shown: string,
+  flags: readonly ExporterFlag[],
+  argv: readonly string[],
+): ConfigError {
   const group = /^-[^-]$/.test(flag)
     ? argv.find((arg) => /^-[^-]./.test(arg) && arg.includes(flag.slice(1)))
     : undefined;
   if (group === undefined) return new ConfigError(shown, "unknown flag (see --help)");
   const name = group.slice(1).split("=")[0] ?? "";
-  const long = FLAGS.find((f) => f.name === name || f.short === name);
+  const long = flags.find((f) => f.name === name || f.short === name);
   const named = shownText(`-${name}`, MAX_SHOWN_ARG);
   if (long?.short === name) return new ConfigError(named, "takes no value");
   return new ConfigError(
@@ -414,18 +447,18 @@ function loadToken(
   return token;
 }
 
-/** The --help text, generated from the flag table. */
-export function usage(name: string): string {
+/** The --help text, generated from the flag table (`exporterFlags`). */
+export function usage(name: string, flags: readonly ExporterFlag[]): string {
   const lines = [
     `Usage: ${name} [flags]`,
     "",
     "Flags (most also read from the environment variable shown):",
   ];
-  for (const f of FLAGS) {
+  for (const f of flags) {
     const value = f.type === "string" ? "=<value>" : "";
     const alias = f.short === undefined ? "" : `-${f.short}, `;
     const def = f.default === "" || f.type === "boolean" ? "" : ` (default ${f.default})`;
-    const variable = envName(f.name);
+    const variable = envName(f);
     lines.push(
       `  ${alias}--${f.name}${value}`,
       `      ${f.help}${def}${variable ? ` [${variable}]` : ""}`,

@@ -1,9 +1,31 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { renderLanding, type LandingInfo } from "./landing.js";
-import type { AppOptions } from "./handler.js";
+import type { Exposition } from "../metrics/rendering.js";
+import type { Logger } from "../logging/logger.js";
+import type { Gate } from "./gates.js";
+import type { LandingStatus } from "./landing.js";
 import type { RequestCap } from "./request-cap.js";
 import { answerBusy, secureHeaders } from "./responses.js";
 import type { ScrapeWriter } from "./scrape.js";
+
+/** What the HTTP surface serves, and its limits. */
+export interface AppOptions {
+  telemetryPath: string;
+  version: string;
+  exposition: Exposition;
+  status: () => LandingStatus;
+  logger: Logger;
+  /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
+  dashboard?: Buffer | undefined;
+  /** The runbook page served at /runbook; by default the packaged docs/runbook.md, null for none. */
+  runbook?: Buffer | null | undefined;
+  /** Checks run in order ahead of routing on every path (client certificates, basic auth). */
+  guards?: Gate[];
+  /** Concurrent /metrics, landing page and runbook requests served; more get 503. */
+  maxRequests?: number;
+  /** A capped response not written out by then (a client that stopped reading) is cut off. */
+  responseTimeoutMs?: number;
+}
 
 export const DASHBOARD_PATH = "/grafana/dashboard.json";
 export const RUNBOOK_PATH = "/runbook";

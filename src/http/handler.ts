@@ -1,31 +1,10 @@
 import type { RequestListener, ServerResponse } from "node:http";
-import type { Exposition } from "../metrics/rendering.js";
-import type { Logger } from "../logging/logger.js";
-import { createApp } from "./app.js";
-import { behindGates, type Gate } from "./gates.js";
-import type { LandingStatus } from "./landing.js";
+import { createApp, type AppOptions } from "./app.js";
+import { behindGates } from "./gates.js";
 import { requestCap, RESPONSE_TIMEOUT_MS } from "./request-cap.js";
 import { answerBusy, answerText } from "./responses.js";
 import { loadRunbook } from "./runbook-file.js";
 import { scrapeWriter } from "./scrape.js";
-
-export interface AppOptions {
-  telemetryPath: string;
-  version: string;
-  exposition: Exposition;
-  status: () => LandingStatus;
-  logger: Logger;
-  /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
-  dashboard?: Buffer | undefined;
-  /** The runbook page served at /runbook; by default the packaged docs/runbook.md, null for none. */
-  runbook?: Buffer | null | undefined;
-  /** Checks run in order ahead of routing on every path (client certificates, basic auth). */
-  guards?: Gate[];
-  /** Concurrent /metrics, landing page and runbook requests served; more get 503. */
-  maxRequests?: number;
-  /** A capped response not written out by then (a client that stopped reading) is cut off. */
-  responseTimeoutMs?: number;
-}
 
 /**
  * The exporter's HTTP surface. The gates (client certificates, basic auth) run first on every

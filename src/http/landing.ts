@@ -1,5 +1,5 @@
 import type { SourcesStatus } from "../sources/start.js";
-import { escapeHtml, htmlTable } from "./html.js";
+import { escapeHtml, htmlTable } from "../sources/common/html.js";
 
 /** The poll status as the page shows it, and whether the exporter polls its built-in simulator. */
 export type LandingStatus = SourcesStatus;
@@ -13,7 +13,7 @@ export interface LandingInfo {
   runbookPath?: string | undefined;
 }
 
-export { escapeHtml, MAX_LANDING_ROWS } from "./html.js";
+export { escapeHtml, MAX_LANDING_ROWS } from "../sources/common/html.js";
 
 const time = (ms: number | undefined) => (ms === undefined ? "" : new Date(ms).toISOString());
 

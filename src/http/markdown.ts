@@ -1,4 +1,4 @@
-import { escapeHtml } from "./html.js";
+import { escapeHtml } from "../sources/common/html.js";
 
 /**
  * The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens. The

@@ -7,7 +7,7 @@ import {
   type SimulatorEndpoint,
 } from "./modes.js";
 import { sendBytes, sendJson, sendSlowly, streamOversized } from "./responses.js";
-import type { Reply } from "./routes.js";
+import type { Reply } from "./model.js";
 import type { Schedule } from "./timers.js";
 
 const SERVER_ERROR_HTML = "<html><body><h1>503 Service Unavailable</h1></body></html>";

@@ -9,7 +9,8 @@ import {
 import { answerInMode } from "./failure-modes.js";
 import type { ModeSetting, SimulatorEndpoint } from "./modes.js";
 import { sendJson } from "./responses.js";
-import { route, type Model, type Route } from "./routes.js";
+import type { Model } from "./model.js";
+import { route, type Route } from "./routes.js";
 import { pause, type Schedule } from "./timers.js";
 import { countRequest, type SimulatorStats } from "./stats.js";
 

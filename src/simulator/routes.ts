@@ -1,9 +1,8 @@
-import type { Activity } from "./activity.js";
-import { FEATURES_PATH, type SimulatedCredits } from "./credits.js";
-import type { Generations } from "./generations.js";
+import { FEATURES_PATH } from "./credits.js";
 import { JOB_ID_PATTERN, jobBody } from "./job-body.js";
+import type { Model, Reply } from "./model.js";
 import type { SimulatorEndpoint } from "./modes.js";
-import { SUBSCRIPTION_PATH, type Subscription } from "./subscription.js";
+import { SUBSCRIPTION_PATH } from "./subscription.js";
 import { USAGE_PATH, usageAnswer } from "./usage.js";
 
 export const JOBS_PATH = "/v1/minimax/agent/jobs";
@@ -18,26 +17,10 @@ const INVALID_JOB_ID = { error: "Invalid jobId", code: 400 };
 const UNKNOWN_JOB = { error: "Job not found or not owned by this token", code: 400 };
 const UNKNOWN_ACCOUNT = { error: "Account not configured", code: 404 };
 
-/** A JSON answer, serialized. */
-export interface Reply {
-  status: number;
-  body: Buffer;
-}
-
 /** An upstream path: which endpoint it is and what the model answers there. */
 export interface Route {
   endpoint: SimulatorEndpoint;
   reply: () => Reply;
-}
-
-export interface Model {
-  activity: Activity;
-  now: () => number;
-  generations: Generations;
-  subscription: Subscription;
-  credits: SimulatedCredits;
-  /** An endpoint's body when one is fixed in place of the model's (jobs and scheduler). */
-  fixedBody: (endpoint: "jobs" | "scheduler" | "usage") => Buffer | undefined;
 }
 
 /** The upstream endpoint at `path`, or undefined if the path is none of them. */

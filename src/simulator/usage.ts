@@ -2,7 +2,7 @@ import { USER_ID } from "./activity.js";
 import type { Generations } from "./generations.js";
 import { PROMPT_MARKER } from "./job-body.js";
 import { deriveSeed, mulberry32, randomInt } from "./random.js";
-import type { Model, Reply } from "./routes.js";
+import type { Model, Reply } from "./model.js";
 
 export const USAGE_PATH = "/v2/account/stats";
 /** In every simulated captcha field, so a test can prove none of it leaks. */

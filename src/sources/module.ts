@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import type { ExporterFlag, FlagReader } from "../config/flag-reader.js";
+import type { Enabled, ExporterFlag, FlagOwner, FlagReader } from "../config/flag-reader.js";
 import type { Logger } from "../logging/logger.js";
 import type { AnomalyCount } from "../metrics/anomalies.js";
 import type { FamilyMeta } from "../metrics/families.js";
@@ -16,13 +16,15 @@ import type { Timers } from "./timers.js";
  * collector): its flags, its families, its anomaly kinds, and how it starts. The registry
  * (index.ts) lists the modules; the wiring (exporter.ts) only loops over them.
  */
-export interface SourceModule {
+export interface SourceModule extends FlagOwner<SourcePlan> {
   /** The `source` label of its health families. */
   readonly name: string;
   /** Its own flags, in --help order; their names are the module's to choose. */
   readonly flags: readonly ExporterFlag[];
   /** The families it writes as text itself, in /metrics order. */
   readonly families: readonly FamilyMeta[];
+  /** The flags that turn it off (`--name=value`); absent when it cannot be turned off. */
+  readonly off?: readonly string[];
   /** Its kinds of useapi_minimax_payload_anomalies_total, exported at 0 from the start. */
   readonly anomalyKinds: readonly string[];
   /** Reads its flags (throwing a ConfigError that names one); undefined when turned off. */
@@ -37,9 +39,7 @@ export interface SourcePlan {
 }
 
 /** A module turned on by its flags. */
-export interface EnabledSource extends SourcePlan {
-  readonly module: SourceModule;
-}
+export type EnabledSource = Enabled<SourceModule>;
 
 /** The clocks a module reads and the timers it sets; the system's unless tests hand in their own. */
 export interface Clock {

@@ -46,6 +46,7 @@ export function polledModule<Answer>(options: PolledModuleOptions<Answer>): Sour
   return {
     name: options.name,
     flags: [intervalFlag(flag, defaultValue, help)],
+    off: [`--${flag}=0`],
     families: options.families,
     anomalyKinds: options.anomalyKinds,
     configure(read) {

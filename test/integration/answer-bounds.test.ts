@@ -92,6 +92,20 @@ describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
     expect(ownSamples(await scrape(stack)).get("useapi_minimax_accounts")).toBe(20);
   });
 
+  it("bounds answers at 1,000 accounts and 10,000 running jobs by default", async () => {
+    stack = await startStack({ flags: ["--useapi.max-response-bytes=4MiB"] });
+    const busy = (n: number) => ({ accounts: ["1"], executing: { "1": jobs(n, "j") } });
+    for (const [payload, outcome] of [
+      [{ accounts: ids(1_000) }, "success"],
+      [{ accounts: ids(1_001) }, "limit_exceeded"],
+      [busy(10_000), "success"],
+      [busy(10_001), "limit_exceeded"],
+    ] as const) {
+      stack.simulator.setPayload(payload);
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe(outcome);
+    }
+  });
+
   it("refuses an accounts answer beyond --useapi.max-accounts on the accounts endpoint too", async () => {
     stack = await startStack({ flags: ["--useapi.max-accounts=3", "--accounts.interval=1h"] });
     stack.simulator.setMode("ok");
@@ -225,7 +239,9 @@ describe("a failed rendering", () => {
 
 describe("the landing page under load", () => {
   it("shows at most 1,000 accounts and says how many more are not shown", async () => {
-    stack = await startStack({ flags: ["--useapi.max-response-bytes=4MiB"] });
+    stack = await startStack({
+      flags: ["--useapi.max-response-bytes=4MiB", "--useapi.max-accounts=2000"],
+    });
     stack.simulator.setPayload({ accounts: ids(1_500) });
     await stack.exporter.runner("jobs").pollOnce();
     const page = (await get(`${stack.exporter.url}/`)).body;

@@ -183,7 +183,7 @@ describe("multi-byte text end to end", () => {
       ),
     };
     stack = await startStack({
-      flags: ["--useapi.max-response-bytes=4MiB"],
+      flags: ["--useapi.max-response-bytes=4MiB", "--useapi.max-accounts=3000"],
       before: (sim) => sim.setPayload(payload),
     });
     expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");

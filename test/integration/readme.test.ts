@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { envName, FLAGS } from "../../src/config/config.js";
+import { FLAGS } from "../../src/cli.js";
+import { envName } from "../../src/config/config.js";
 import { scrape, startStack } from "../harness.js";
 import { ANOMALY_KINDS } from "../../src/sources/jobs/snapshot.js";
 import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
@@ -100,7 +101,7 @@ describe("docs/flags.md", () => {
   it.each(FLAGS.map((f) => [f.name, f] as const))(
     "documents the flag --%s as the code defines it",
     (_n, flag) => {
-      const variable = envName(flag.name);
+      const variable = envName(flag);
       expect(tableRows(marked(FLAGS_PAGE, "flags", "docs/flags.md"))).toContainEqual([
         `\`--${flag.name}\``,
         variable === undefined ? "" : `\`${variable}\``,

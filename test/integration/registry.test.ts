@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sep } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { FLAGS, usage } from "../../src/config/config.js";
+import { FLAGS, helpText, readCommandLine } from "../../src/cli.js";
 import type { FlagReader } from "../../src/config/flag-reader.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { createExposition } from "../../src/metrics/rendering.js";
@@ -63,12 +63,31 @@ describe("the source registry", () => {
     expect(reaching).toEqual([]);
   });
 
+  it("turns each module off with the flags it names, and only the jobs list cannot be", () => {
+    const enabled = (argv: readonly string[]) => {
+      const command = readCommandLine({
+        argv,
+        env: { USEAPI_TOKEN: "user:1234-abcdefghijklmnop" },
+      });
+      if (command.kind !== "run") throw new Error(`expected a run, got ${command.kind}`);
+      return command.config.sources.map((s) => s.module.name);
+    };
+    expect(enabled([])).toEqual(SOURCE_MODULES.map((m) => m.name));
+    for (const module of SOURCE_MODULES) {
+      if (module.off === undefined) continue;
+      expect(enabled(module.off)).toEqual(
+        SOURCE_MODULES.map((m) => m.name).filter((name) => name !== module.name),
+      );
+    }
+    expect(SOURCE_MODULES.filter((m) => m.off === undefined).map((m) => m.name)).toEqual(["jobs"]);
+  });
+
   it("names every module, family and flag once, and lists each module's flags in --help", () => {
     const names = SOURCE_MODULES.map((m) => m.name);
     expect(new Set(names).size).toBe(names.length);
     const flags = FLAGS.map((f) => f.name);
     expect(new Set(flags).size).toBe(flags.length);
-    const help = usage("exporter");
+    const help = helpText("exporter");
     for (const flag of SOURCE_MODULES.flatMap((m) => m.flags)) {
       expect(flags).toContain(flag.name);
       expect(help).toContain(`--${flag.name}=<value>`);

@@ -251,7 +251,13 @@ describe("the scheduler source", () => {
 describe("a scheduler answer naming more accounts than --useapi.max-accounts", () => {
   it("is limit_exceeded even with the accounts only in generation IDs: the last good values and a bounded exposition", async () => {
     const stack = await startStack({
-      flags: ["--scheduler.interval=1h", "--poll.timeout=20s", "--useapi.max-response-bytes=4MiB"],
+      flags: [
+        "--scheduler.interval=1h",
+        "--poll.timeout=20s",
+        "--useapi.max-response-bytes=4MiB",
+        // the generations' own bound is raised, so that the accounts' is the one reached
+        "--useapi.max-jobs=100000",
+      ],
       deps: { now: () => NOW },
       before: (sim) => sim.setPayload(documented, "scheduler"),
     });

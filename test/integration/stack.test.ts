@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config.js";
-import { mergeFlags } from "../../src/simulator/stack.js";
+import { mergeFlags } from "../stack.js";
 import { get, startStack, TOKEN } from "../harness.js";
 
 describe("the test stack", () => {

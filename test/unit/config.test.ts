@@ -3,15 +3,12 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FLAGS, helpText, readCommandLine, type ExporterConfig } from "../../src/cli.js";
 import {
   ConfigError,
   configWarnings,
   envName,
-  FLAGS,
-  loadConfig,
   POLL_INTERVAL_FLOOR_MS,
-  usage,
-  type Config,
 } from "../../src/config/config.js";
 import { formatDuration, MAX_TIMER_MS } from "../../src/config/duration.js";
 
@@ -24,15 +21,18 @@ writeFileSync(emptyFile, "\n");
 const shortTokenFile = join(dir, "short-token");
 writeFileSync(shortTokenFile, "abc1234\n");
 
-function run(argv: string[], env: Record<string, string> = { USEAPI_TOKEN: TOKEN }): Config {
-  const command = loadConfig({ argv, env });
+function run(
+  argv: string[],
+  env: Record<string, string> = { USEAPI_TOKEN: TOKEN },
+): ExporterConfig {
+  const command = readCommandLine({ argv, env });
   if (command.kind !== "run") throw new Error(`expected a run command, got ${command.kind}`);
   return command.config;
 }
 
 function failure(argv: string[], env: Record<string, string> = { USEAPI_TOKEN: TOKEN }): string {
   try {
-    loadConfig({ argv, env });
+    readCommandLine({ argv, env });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as Error).message;
@@ -41,7 +41,7 @@ function failure(argv: string[], env: Record<string, string> = { USEAPI_TOKEN: T
 }
 
 /** A source's interval as its module read it from the flags; undefined when it is off. */
-function intervalMs(config: Config, source: string): number | undefined {
+function intervalMs(config: ExporterConfig, source: string): number | undefined {
   const seconds = config.sources.find((s) => s.module.name === source)?.settings["intervalSeconds"];
   return seconds === undefined ? undefined : Number(seconds) * 1000;
 }
@@ -66,8 +66,6 @@ describe("loadConfig", () => {
       tokenFile: undefined,
       web: undefined,
       maxRequests: 40,
-      maxAccounts: 10_000,
-      maxJobs: 100_000,
       pollIntervalMs: 15_000,
       pollTimeoutMs: 10_000,
       staleAfterMs: 75_000,
@@ -112,7 +110,7 @@ describe("loadConfig", () => {
     expect(config.pollIntervalMs).toBe(20_000);
     expect(config.listen).toEqual({ host: "::1", port: 9999 });
     expect(config.demo).toBe(true);
-    expect(FLAGS.map((f) => envName(f.name))).toContain("MINIMAX_EXPORTER_USEAPI_TOKEN_FILE");
+    expect(FLAGS.map((f) => envName(f))).toContain("MINIMAX_EXPORTER_USEAPI_TOKEN_FILE");
   });
 
   it("reads the token from a file and trims whitespace and the trailing newline", () => {
@@ -128,17 +126,17 @@ describe("loadConfig", () => {
   });
 
   it("answers --help and --version before checking anything else", () => {
-    expect(loadConfig({ argv: ["--help", "--poll.interval=bad"], env: {} })).toEqual({
+    expect(readCommandLine({ argv: ["--help", "--poll.interval=bad"], env: {} })).toEqual({
       kind: "help",
     });
-    expect(loadConfig({ argv: ["--version"], env: {} })).toEqual({ kind: "version" });
+    expect(readCommandLine({ argv: ["--version"], env: {} })).toEqual({ kind: "version" });
   });
 
   it("lists every flag with its environment variable in the help text", () => {
-    const text = usage("useapi-minimax-exporter");
+    const text = helpText("useapi-minimax-exporter");
     for (const flag of FLAGS) {
       expect(text).toContain(`--${flag.name}`);
-      expect(text).toContain(envName(flag.name) ?? `--${flag.name}`);
+      expect(text).toContain(envName(flag) ?? `--${flag.name}`);
     }
   });
 
@@ -416,7 +414,7 @@ describe("durations a timer cannot hold", () => {
   it.each(DURATION_FLAGS.map((flag) => [flag]))(
     "names the variable when --%s's too long value came from the environment",
     (flag) => {
-      const variable = envName(flag) ?? "";
+      const variable = envName({ name: flag }) ?? "";
       expect(failure([], { USEAPI_TOKEN: TOKEN, [variable]: "30d" })).toBe(
         `${variable}: "30d" is longer than ${LONGEST} (24.8 days), the longest wait a timer can hold`,
       );
@@ -465,7 +463,7 @@ describe("durations a timer cannot hold", () => {
     expect(others.length).toBeGreaterThan(5);
     for (const flag of others) {
       expect(
-        () => loadConfig({ argv: [`--${flag.name}=1h`], env: { USEAPI_TOKEN: TOKEN } }),
+        () => readCommandLine({ argv: [`--${flag.name}=1h`], env: { USEAPI_TOKEN: TOKEN } }),
         flag.name,
       ).toThrow(ConfigError);
     }
@@ -577,8 +575,8 @@ describe("errors name where the value came from", () => {
 
 describe("-h", () => {
   it("is an alias of --help, and the help text says so", () => {
-    expect(loadConfig({ argv: ["-h"], env: {} })).toEqual({ kind: "help" });
-    expect(usage("x")).toContain("-h, --help");
+    expect(readCommandLine({ argv: ["-h"], env: {} })).toEqual({ kind: "help" });
+    expect(helpText("x")).toContain("-h, --help");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_LANDING_ROWS } from "../../src/http/html.js";
+import { MAX_LANDING_ROWS } from "../../src/sources/common/html.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { createMappedSink } from "../../src/metrics/mapped-sink.js";
 import {

@@ -1,6 +1,7 @@
 import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
 import { isLabelSafeAccountId } from "../common/account-id.js";
-import { checkKeyCount, DEFAULT_LIMITS } from "../common/limits.js";
+import { DEFAULT_LIMITS } from "../../config/flag-reader.js";
+import { checkKeyCount } from "../common/limits.js";
 
 export const ACCOUNTS_PATH = "/v1/minimax/accounts";
 export const CAPABILITIES = [

@@ -1,13 +1,5 @@
 import { LimitError } from "../../upstream/json-checks.js";
 
-/** What one answer may hold at most (--useapi.max-accounts, --useapi.max-jobs). */
-export interface AnswerLimits {
-  maxAccounts: number;
-  maxJobs: number;
-}
-
-export const DEFAULT_LIMITS: AnswerLimits = { maxAccounts: 10_000, maxJobs: 100_000 };
-
 /** Throws a LimitError as soon as `record` has more than `max` keys, without listing them. */
 export function checkKeyCount(record: Record<string, unknown>, max: number, what: string): void {
   let count = 0;

@@ -1,4 +1,4 @@
-import { accountCell, byAccount, escapeHtml, htmlTable } from "../../http/html.js";
+import { accountCell, byAccount, escapeHtml, htmlTable } from "../common/html.js";
 import type { AccountCredits, Ledger } from "./ledger.js";
 
 const HEADERS = ["Account", "Credits", "Next expiry (UTC)", "Plan", "Last request"];

@@ -24,6 +24,7 @@ export const creditsModule: SourceModule = {
       help: "Credits requests running at once, at most.",
     },
   ],
+  off: ["--credits.interval=0"],
   families: CREDITS_FAMILIES,
   anomalyKinds: [],
   configure(read) {

@@ -36,6 +36,7 @@ export const jobStatusModule: SourceModule = {
   ],
   families: [],
   anomalyKinds: [],
+  off: ["--jobs.resolve-status=false"],
   configure(read) {
     if (!parseBool(...read.value("jobs.resolve-status"))) return undefined;
     const concurrency = parseCount(...read.value("jobs.lookup-concurrency"), 64);

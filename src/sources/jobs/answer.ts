@@ -1,11 +1,7 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
 import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
-import {
-  checkAccountCount,
-  checkKeyCount,
-  DEFAULT_LIMITS,
-  type AnswerLimits,
-} from "../common/limits.js";
+import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
+import { checkAccountCount, checkKeyCount } from "../common/limits.js";
 
 export const JOBS_PATH = "/v1/minimax/agent/jobs";
 

@@ -1,4 +1,4 @@
-import { accountCell, byAccount, htmlTable } from "../../http/html.js";
+import { accountCell, byAccount, htmlTable } from "../common/html.js";
 import type { Snapshot } from "./snapshot.js";
 
 /** Written once per snapshot: a page request never sorts the accounts. */

@@ -5,7 +5,7 @@ import type { FamilyWriters } from "../../metrics/rendering.js";
 import { perAccountSamples } from "../../metrics/text-format.js";
 import type { AccountBook, Channel } from "../channels.js";
 import type { FinishedBatch } from "../common/finished-jobs.js";
-import type { AnswerLimits } from "../common/limits.js";
+import type { AnswerLimits } from "../../config/flag-reader.js";
 import type { Source } from "../source.js";
 import { JOBS_PATH, parseJobsAnswer, type JobsAnswer } from "./answer.js";
 import { JOB_MAX_ELAPSED, JOBS_EXECUTING } from "./families.js";

@@ -1,6 +1,7 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
 import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
-import { checkAccountCount, DEFAULT_LIMITS, type AnswerLimits } from "../common/limits.js";
+import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
+import { checkAccountCount } from "../common/limits.js";
 
 export const GENERATION_TYPES = ["video", "image"] as const;
 export type GenerationType = (typeof GENERATION_TYPES)[number];

@@ -1,4 +1,4 @@
-import { accountCell, byAccount, htmlTable } from "../../http/html.js";
+import { accountCell, byAccount, htmlTable } from "../common/html.js";
 import type { AccountGenerations, GenerationSnapshot } from "./snapshot.js";
 
 const HEADERS = ["Account", "Videos", "Images", "Longest (s)", "Video slots free", "Video slots"];

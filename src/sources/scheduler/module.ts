@@ -49,6 +49,7 @@ export function schedulerModule(shape: SchedulerShape): SourceModule {
         help: `Time between polls of GET ${shape.path} (default --poll.interval); 0 turns them off.`,
       },
     ],
+    off: [`--${shape.flag}=0`],
     families: list,
     anomalyKinds: SCHEDULER_ANOMALY_KINDS,
     configure(read) {

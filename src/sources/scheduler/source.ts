@@ -3,7 +3,7 @@ import type { TextSink } from "../../metrics/mapped-sink.js";
 import type { FamilyWriters } from "../../metrics/rendering.js";
 import { escapeLabel } from "../../metrics/text-format.js";
 import type { AccountBook } from "../channels.js";
-import type { AnswerLimits } from "../common/limits.js";
+import type { AnswerLimits } from "../../config/flag-reader.js";
 import type { Source } from "../source.js";
 import { GENERATION_TYPES, parseSchedulerAnswer, type SchedulerAnswer } from "./answer.js";
 import type { SchedulerFamilies } from "./families.js";

@@ -1,4 +1,4 @@
-import { escapeHtml } from "../../http/html.js";
+import { escapeHtml } from "../common/html.js";
 import { MINIMAX_API, type SubscriptionAnswer } from "./answer.js";
 
 const shown = (value: number | undefined) => (value === undefined ? "not reported" : String(value));

@@ -1,4 +1,4 @@
-import { escapeHtml, htmlTable } from "../../http/html.js";
+import { escapeHtml, htmlTable } from "../common/html.js";
 import type { UsageSnapshot } from "./source.js";
 
 /** The usage source's part of the landing page: what was counted, by HTTP code. */

@@ -1,4 +1,4 @@
-import { safeText } from "../upstream/redaction.js";
+import { safeText } from "../../upstream/redaction.js";
 
 const ESCAPES: Record<string, string> = {
   "&": "&amp;",

@@ -1,8 +1,8 @@
-import { FLAGS, loadConfig, type Config } from "../config/config.js";
-import { startExporter, type ExporterDeps, type RunningExporter } from "../exporter.js";
-import { startSimulator, type Simulator, type SimulatorOptions } from "./server.js";
+import { FLAGS, readCommandLine, type ExporterConfig } from "../src/cli.js";
+import { startExporter, type ExporterDeps, type RunningExporter } from "../src/exporter.js";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../src/simulator/server.js";
 
-/** What the tests and the benchmarks share: the exporter configured by flags, as at startup. */
+/** What the tests start: the exporter configured by flags, as at startup. */
 export interface ConfigOptions {
   /** The simulator's URL, given as --useapi.base-url before the caller's flags. */
   baseUrl: string;
@@ -24,7 +24,7 @@ export interface StackOptions extends Omit<ConfigOptions, "baseUrl"> {
 export interface Stack {
   simulator: Simulator;
   exporter: RunningExporter;
-  config: Config;
+  config: ExporterConfig;
   close(): Promise<void>;
 }
 
@@ -61,8 +61,8 @@ export function mergeFlags(...lists: readonly (readonly string[])[]): string[] {
 }
 
 /** Reads flags through the exporter's own parser; what it refuses throws a ConfigError. */
-export function stackConfig({ baseUrl, flags = [], env }: ConfigOptions): Config {
-  const command = loadConfig({
+export function stackConfig({ baseUrl, flags = [], env }: ConfigOptions): ExporterConfig {
+  const command = readCommandLine({
     argv: mergeFlags(["--web.listen-address=127.0.0.1:0", `--useapi.base-url=${baseUrl}`], flags),
     env,
   });
