@@ -11,6 +11,9 @@ RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm-ca \
   NPM_CONFIG_USERCONFIG=/run/secrets/npmrc npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
+COPY docs/runbook.md ./docs/runbook.md
+# Compiles src/ and renders the runbook into dist/runbook.html, the page /runbook serves.
 RUN npm run build
 
 FROM ${BASE_IMAGE} AS production-deps
@@ -35,7 +38,6 @@ COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY grafana/dashboard.json ./grafana/dashboard.json
-COPY docs/runbook.md ./docs/runbook.md
 # Files stay owned by root: the exporter only reads them.
 USER node
 EXPOSE 9877

@@ -6,6 +6,7 @@ import type { AppOptions } from "../src/http/app.js";
 import { createHandler } from "../src/http/handler.js";
 import { createLogger } from "../src/logging/logger.js";
 import { STUB_STATUS } from "./landing-status.js";
+import { builtRunbook } from "./built-runbook.js";
 
 /** An exposition of `bytes` bytes: far more than loopback's socket buffers hold. */
 export function bigExposition(bytes = 32 * 1024 * 1024): AppOptions["exposition"] {
@@ -19,7 +20,7 @@ export function bigExposition(bytes = 32 * 1024 * 1024): AppOptions["exposition"
   };
 }
 
-/** createHandler with quiet logs, a status that is ready, and `options` on top. */
+/** createHandler with quiet logs, a status that is ready, the built runbook, and `options` on top. */
 export function testHandler(options: Partial<AppOptions>) {
   return createHandler({
     telemetryPath: "/metrics",
@@ -27,6 +28,7 @@ export function testHandler(options: Partial<AppOptions>) {
     exposition: bigExposition(),
     status: () => ({ ...STUB_STATUS, lastSuccessAtMs: 1 }),
     logger: createLogger({ level: "error", format: "json", destination: { write: () => true } }),
+    runbook: builtRunbook(),
     ...options,
   });
 }

@@ -17,7 +17,7 @@ export interface AppOptions {
   logger: Logger;
   /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
   dashboard?: Buffer | undefined;
-  /** The runbook page served at /runbook; by default the packaged docs/runbook.md, null for none. */
+  /** The runbook page served at /runbook; by default the one `npm run build` writes to dist/, null for none. */
   runbook?: Buffer | null | undefined;
   /** Checks run in order ahead of routing on every path (client certificates, basic auth). */
   guards?: Gate[];

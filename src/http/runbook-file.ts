@@ -1,41 +1,34 @@
-import { readFileSync } from "node:fs";
-import { markdownToHtml } from "./markdown.js";
+import { closeSync, openSync, readSync } from "node:fs";
 
-const STYLE =
-  "body{font-family:sans-serif;margin:2em;max-width:60em;line-height:1.4}" +
-  "code{background:#f4f4f4;padding:0 .2em}pre{background:#f4f4f4;padding:.6em;overflow:auto}" +
-  "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}";
+/** The page `npm run build` renders from docs/runbook.md into dist/ (this file is one folder down). */
+const RUNBOOK_FILE = new URL("../runbook.html", import.meta.url);
 
-/** docs/runbook.md as the page served at /runbook: its HTML, with a link back to the exporter. */
-export function runbookPage(markdown: string): Buffer {
-  return Buffer.from(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Runbook - useapi-minimax-exporter</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<p><a href="/">useapi-minimax-exporter</a></p>
-${markdownToHtml(markdown)}
-</body>
-</html>
-`);
-}
-
-let page: Buffer | null | undefined;
+/** Some 20 times the page's size; a larger file is not the page, and is not read further. */
+export const MAX_RUNBOOK_BYTES = 1024 * 1024;
 
 /**
- * The runbook shipped in docs/runbook.md (src/ and dist/ sit beside docs/; this file is one folder
- * down), rendered once per process; undefined when the file is not packaged.
+ * The runbook page served at /runbook, read once at startup; undefined when the file is not there
+ * (not built, as when src/ runs uncompiled) or is larger than MAX_RUNBOOK_BYTES.
  */
-export function loadRunbook(): Buffer | undefined {
-  if (page === undefined) {
-    try {
-      page = runbookPage(readFileSync(new URL("../../docs/runbook.md", import.meta.url), "utf8"));
-    } catch {
-      page = null;
-    }
+export function loadRunbook(file: URL = RUNBOOK_FILE): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
   }
-  return page ?? undefined;
+  try {
+    const buffer = Buffer.alloc(MAX_RUNBOOK_BYTES + 1);
+    let length = 0;
+    let read: number;
+    do {
+      read = readSync(fd, buffer, length, buffer.length - length, null);
+      length += read;
+    } while (read > 0 && length < buffer.length);
+    return length > MAX_RUNBOOK_BYTES ? undefined : Buffer.from(buffer.subarray(0, length));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -103,9 +103,10 @@ describe("the npm package", () => {
     expect(manifest?.bin).toEqual({ [BIN]: "dist/main.js" });
   });
 
-  it("ships only what runs and what monitors it: the compiled JavaScript, the mixin and its render, package.json, README, the pages of docs/, CHANGELOG and LICENSE", () => {
+  it("ships only what runs and what monitors it: the compiled JavaScript, the runbook page, the mixin and its render, package.json, README, the pages of docs/, CHANGELOG and LICENSE", () => {
     const paths = (pack?.files ?? []).map((file) => file.path);
     expect(paths).toContain("dist/main.js");
+    expect(paths).toContain("dist/runbook.html");
     expect(paths).toContain("dist/simulator/server.js");
     expect(paths).toContain("grafana/dashboard.json");
     expect(paths).toContain("mixin/mixin.libsonnet");
@@ -116,6 +117,7 @@ describe("the npm package", () => {
         !/^mixin\/(.+\.libsonnet|render\.jsonnet)$/.test(path) &&
         !/^docs\/[a-z-]+\.md$/.test(path) &&
         ![
+          "dist/runbook.html",
           "package.json",
           "README.md",
           "CHANGELOG.md",

@@ -37,14 +37,9 @@ function npm(args: string[], cwd: string): Promise<void> {
   });
 }
 
-/** Builds what the image's runtime stage holds: package.json, production node_modules, dist/, the dashboard, the runbook. */
+/** Builds what the image's runtime stage holds: package.json, production node_modules, dist/ (the runbook page among it), the dashboard. */
 async function productionCopy(dir: string): Promise<void> {
-  for (const file of [
-    "package.json",
-    "package-lock.json",
-    "grafana/dashboard.json",
-    "docs/runbook.md",
-  ]) {
+  for (const file of ["package.json", "package-lock.json", "grafana/dashboard.json"]) {
     await cp(join(ROOT, file), join(dir, file));
   }
   await cp(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });

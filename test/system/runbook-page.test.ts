@@ -3,10 +3,11 @@ import type { Server } from "node:http";
 import { hashSync } from "@node-rs/bcrypt";
 import { afterAll, describe, expect, it } from "vitest";
 import { basicAuth } from "../../src/http/auth.js";
-import { headingAnchor, markdownToHtml } from "../../src/http/markdown.js";
+import { headingAnchor } from "../../scripts/runbook-page.js";
 import { loadRunbook } from "../../src/http/runbook-file.js";
 import { listen } from "../../src/http/server.js";
 import { alertRules } from "../alert-rules.js";
+import { builtRunbook } from "../built-runbook.js";
 import { get } from "../harness.js";
 import { testHandler } from "../stall.js";
 
@@ -30,68 +31,6 @@ async function start(options: Parameters<typeof testHandler>[0] = {}): Promise<s
 
 const ids = (html: string): Set<string> =>
   new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1] ?? ""));
-
-describe("markdownToHtml", () => {
-  it("gives headings GitHub's anchors, a repeated one with a suffix", () => {
-    expect(markdownToHtml("# Runbook: useapi.net *alerts*\n\n## A b\n\n## A b\n")).toBe(
-      [
-        '<h1 id="runbook-useapinet-alerts">Runbook: useapi.net *alerts*</h1>',
-        '<h2 id="a-b">A b</h2>',
-        '<h2 id="a-b-1">A b</h2>',
-      ].join("\n"),
-    );
-  });
-
-  it("writes paragraphs, lists with their continuation lines, fenced code and tables", () => {
-    const html = markdownToHtml(
-      [
-        "One line",
-        "and the next.",
-        "- **Item.** one,",
-        "  continued",
-        "- `two`",
-        "",
-        "1. first",
-        "2. second",
-        "",
-        "```sh",
-        "echo '<b>' && true",
-        "```",
-        "",
-        "| Outcome | What |",
-        "| ------- | ---- |",
-        "| `a|b` | [See](#x) |",
-      ].join("\n"),
-    );
-    expect(html).toBe(
-      [
-        "<p>One line\nand the next.</p>",
-        "<ul>\n<li><strong>Item.</strong> one,\ncontinued</li>\n<li><code>two</code></li>\n</ul>",
-        "<ol>\n<li>first</li>\n<li>second</li>\n</ol>",
-        "<pre><code>echo &#39;&lt;b&gt;&#39; &amp;&amp; true</code></pre>",
-        '<table>\n<thead><tr><th>Outcome</th><th>What</th></tr></thead>\n<tbody>\n<tr><td><code>a|b</code></td><td><a href="#x">See</a></td></tr>\n</tbody>\n</table>',
-      ].join("\n"),
-    );
-  });
-
-  it("passes no HTML of its input through and links only fragments and http(s) URLs", () => {
-    const html = markdownToHtml(
-      [
-        "<script>alert(1)</script> `<img src=x onerror=alert(1)>`",
-        "[a](javascript:alert(1)) [a2](javascript:void) [b](https://example.com/?q=1&r=2) [c](#ok) [d](../README.md)",
-        '[e](https://x/"onmouseover=alert(1)) **<i>**',
-        "## <b>Heading</b>",
-      ].join("\n"),
-    );
-    expect(html).not.toMatch(/<(script|img|i|b)[ >]/);
-    expect([...html.matchAll(/<a href="([^"]*)">/g)].map((m) => m[1])).toEqual([
-      "https://example.com/?q=1&amp;r=2",
-      "#ok",
-    ]);
-    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
-    expect(html).toContain('<h2 id="bheadingb">&lt;b&gt;Heading&lt;/b&gt;</h2>');
-  });
-});
 
 describe("/runbook", () => {
   it("serves docs/runbook.md as HTML with the security headers, with an anchor for every alert's runbook_url", async () => {
@@ -137,14 +76,15 @@ describe("/runbook", () => {
     expect((await get(`${url}/runbook`, { headers: { authorization: basic } })).status).toBe(200);
   });
 
-  it("finds the packaged runbook from dist/ as well as from src/", async () => {
+  it("is the page npm run build wrote to dist/, which the compiled exporter reads and src/ has none of", async () => {
     const dist = (await import(
       new URL("../../dist/http/runbook-file.js", import.meta.url).href
     )) as {
       loadRunbook: () => Buffer | undefined;
     };
-    const fromSrc = loadRunbook();
-    expect(fromSrc?.toString()).toContain('<h2 id="useapiminimaxexporterdown">');
-    expect(dist.loadRunbook()?.equals(fromSrc ?? Buffer.alloc(0))).toBe(true);
+    const built = dist.loadRunbook();
+    expect(built?.toString()).toContain('<h2 id="useapiminimaxexporterdown">');
+    expect(built?.equals(builtRunbook())).toBe(true);
+    expect(loadRunbook()).toBeUndefined();
   });
 });
