@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_LANDING_ROWS } from "../../src/sources/common/html.js";
 import { createLogger } from "../../src/logging/logger.js";
-import { createMappedSink } from "../../src/metrics/mapped-sink.js";
+import { Registry } from "prom-client";
 import {
   creditsPath,
   MAX_PLAN_CHARS,
@@ -9,7 +9,7 @@ import {
   parseCreditsAnswer,
   type Credits,
 } from "../../src/sources/credits/answer.js";
-import { CREDITS_FAMILIES } from "../../src/sources/credits/families.js";
+import { registerCreditsFamilies } from "../../src/sources/credits/families.js";
 import { creditsLanding } from "../../src/sources/credits/landing.js";
 import { createLedger, type Ledger } from "../../src/sources/credits/ledger.js";
 import { createRounds, type Asked } from "../../src/sources/credits/rounds.js";
@@ -157,23 +157,29 @@ const credits = (over: Partial<Credits> = {}): Credits => ({
   ...over,
 });
 
-function render(ledger: Ledger): string {
-  const out = createMappedSink();
-  for (const { name } of CREDITS_FAMILIES) ledger.writers[name]?.(out);
-  return out.finish().toString();
+/** The sample lines of the credits families, one per line, as /metrics shows them. */
+async function render(ledger: Ledger): Promise<string> {
+  const registry = new Registry();
+  registerCreditsFamilies(registry, () => ledger.fresh());
+  const text = await registry.metrics();
+  return text
+    .split("\n")
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => `${line}\n`)
+    .join("");
 }
 
 describe("the credits ledger", () => {
   let now = 0;
   const ledger = () => createLedger({ staleAfterMs: 1000, now: () => now });
 
-  it("writes each family's samples for an account with a good answer", () => {
+  it("writes each family's samples for an account with a good answer", async () => {
     now = 0;
     const book = ledger();
     book.begin(["1", 'a"b']);
     book.record("1", "success", credits(), 0);
     book.record('a"b', "success", credits({ plan: 'Pro\n"x"', batches: [] }), 0);
-    expect(render(book)).toBe(
+    expect(await render(book)).toBe(
       [
         'useapi_minimax_account_credits{account="1"} 2278',
         'useapi_minimax_account_credits{account="a\\"b"} 2278',
@@ -193,56 +199,56 @@ describe("the credits ledger", () => {
     );
   });
 
-  it("leaves out what the answer did not tell", () => {
+  it("leaves out what the answer did not tell", async () => {
     now = 0;
     const book = ledger();
     book.begin(["1"]);
     book.record("1", "success", parseCreditsAnswer({ totalCredits: 7 }), 0);
-    expect(render(book)).toBe('useapi_minimax_account_credits{account="1"} 7\n');
+    expect(await render(book)).toBe('useapi_minimax_account_credits{account="1"} 7\n');
   });
 
-  it("drops an account's series at once when a call about it fails, and keeps the others'", () => {
+  it("drops an account's series at once when a call about it fails, and keeps the others'", async () => {
     now = 0;
     const book = ledger();
     book.begin(["1", "2"]);
     book.record("1", "success", credits(), 0);
     book.record("2", "success", credits(), 0);
     book.record("2", "server_error", undefined, 0);
-    expect(render(book)).not.toContain('account="2"');
-    expect(render(book)).toContain('useapi_minimax_account_credits{account="1"} 2278');
+    expect(await render(book)).not.toContain('account="2"');
+    expect(await render(book)).toContain('useapi_minimax_account_credits{account="1"} 2278');
     book.record("2", "success", credits({ totalCredits: 5 }), 0);
-    expect(render(book)).toContain('useapi_minimax_account_credits{account="2"} 5');
+    expect(await render(book)).toContain('useapi_minimax_account_credits{account="2"} 5');
   });
 
-  it("drops the series of an account that left the account book", () => {
+  it("drops the series of an account that left the account book", async () => {
     now = 0;
     const book = ledger();
     book.begin(["1", "2"]);
     book.record("1", "success", credits(), 0);
     book.record("2", "success", credits(), 0);
     book.begin(["2"]);
-    expect(render(book)).not.toContain('account="1"');
-    expect(render(book)).toContain('account="2"');
+    expect(await render(book)).not.toContain('account="1"');
+    expect(await render(book)).toContain('account="2"');
   });
 
-  it("drops an account's series when no call about it succeeded within the staleness window", () => {
+  it("drops an account's series when no call about it succeeded within the staleness window", async () => {
     const book = ledger();
     book.begin(["1", "2"]);
     book.record("1", "success", credits(), 0);
     book.record("2", "success", credits(), 600);
     now = 1000;
-    expect(render(book)).toContain('account="1"');
+    expect(await render(book)).toContain('account="1"');
     now = 1001;
-    expect(render(book)).not.toContain('account="1"');
-    expect(render(book)).toContain('account="2"');
+    expect(await render(book)).not.toContain('account="1"');
+    expect(await render(book)).toContain('account="2"');
   });
-  it("reads the staleness window anew whenever the clock crosses it, either way", () => {
+  it("reads the staleness window anew whenever the clock crosses it, either way", async () => {
     const book = ledger();
     book.begin(["1", "2"]);
     book.record("1", "success", credits(), 0);
     book.record("2", "success", credits(), 600);
-    const accounts = () =>
-      [...render(book).matchAll(/^useapi_minimax_account_credits\{account="(\d)"\}/gm)].map(
+    const accounts = async () =>
+      [...(await render(book)).matchAll(/^useapi_minimax_account_credits\{account="(\d)"\}/gm)].map(
         (m) => m[1],
       );
     for (const [at, listed] of [
@@ -253,16 +259,16 @@ describe("the credits ledger", () => {
       [1000, ["1", "2"]],
     ] as const) {
       now = at;
-      expect(accounts()).toEqual(listed);
+      expect(await accounts()).toEqual(listed);
     }
     // A round of the same accounts keeps their rows; one of others drops them.
     now = 0;
     book.begin(["1", "2"]);
-    expect(accounts()).toEqual(["1", "2"]);
+    expect(await accounts()).toEqual(["1", "2"]);
     book.begin(["2", "1"]);
-    expect(accounts()).toEqual(["2", "1"]);
+    expect(await accounts()).toEqual(["2", "1"]);
     book.begin(["2"]);
-    expect(accounts()).toEqual(["2"]);
+    expect(await accounts()).toEqual(["2"]);
   });
 });
 

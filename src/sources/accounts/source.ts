@@ -3,8 +3,8 @@ import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { AccountBook } from "../channels.js";
 import type { Source } from "../source.js";
 import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
-import { ACCOUNTS_PATH, parseAccounts, type AccountsAnswer } from "./answer.js";
-import { createAccountMetrics } from "./families.js";
+import { ACCOUNTS_PATH, parseAccounts, type AccountConfig, type AccountsAnswer } from "./answer.js";
+import { registerAccountFamilies } from "./families.js";
 
 export interface AccountsSourceOptions {
   registry: Registry;
@@ -18,7 +18,8 @@ export interface AccountsSourceOptions {
 
 /** GET /v1/minimax/accounts: each account's capacity, session expiry and health, on its own schedule. */
 export function createAccountsSource(options: AccountsSourceOptions): Source<AccountsAnswer> {
-  const metrics = createAccountMetrics(options.registry);
+  let exported: readonly AccountConfig[] = [];
+  registerAccountFamilies(options.registry, () => exported);
   return {
     name: "accounts",
     title: "the accounts endpoint",
@@ -26,7 +27,7 @@ export function createAccountsSource(options: AccountsSourceOptions): Source<Acc
     intervalMs: options.intervalMs,
     parse: (body) => parseAccounts(body, options.maxAccounts),
     update({ accounts, unreadableAccounts }) {
-      metrics.apply(accounts);
+      exported = accounts;
       options.countAnomaly(ACCOUNT_ID_ANOMALY, unreadableAccounts);
       options.accounts?.report(
         "accounts",
@@ -35,6 +36,8 @@ export function createAccountsSource(options: AccountsSourceOptions): Source<Acc
       );
       return { accounts: accounts.length };
     },
-    drop: () => metrics.apply([]),
+    drop() {
+      exported = [];
+    },
   };
 }

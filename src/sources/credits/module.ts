@@ -1,7 +1,7 @@
 import { parseCount } from "../../config/values.js";
 import { intervalFlag, readInterval, staleWindowMs } from "../polled-module.js";
 import type { SourceModule } from "../module.js";
-import { CREDITS_FAMILIES } from "./families.js";
+import { registerCreditsFamilies } from "./families.js";
 import { creditsLanding } from "./landing.js";
 import { CREDITS_SOURCE, createCreditsSource } from "./source.js";
 
@@ -25,7 +25,7 @@ export const creditsModule: SourceModule = {
     },
   ],
   off: ["--credits.interval=0"],
-  families: CREDITS_FAMILIES,
+  families: [],
   anomalyKinds: [],
   configure(read) {
     const { common } = read;
@@ -44,8 +44,9 @@ export const creditsModule: SourceModule = {
           accounts: () => context.channels.accounts.current(),
           refresh: () => context.refresh(),
         });
+        registerCreditsFamilies(context.registry, () => source.ledger.fresh());
         return {
-          writers: source.ledger.writers,
+          writers: {},
           landing: creditsLanding(source.ledger),
           runner: source.runner,
           idle: () => source.idle(),

@@ -1,6 +1,5 @@
 import { polledModule } from "../polled-module.js";
 import { SUBSCRIPTION_ANOMALY_KINDS, SUBSCRIPTION_PATH } from "./answer.js";
-import { SUBSCRIPTION_FAMILY_LIST } from "./families.js";
 import { createSubscriptionSource } from "./source.js";
 
 /** GET /v2/account on its own interval (--subscription.interval). */
@@ -11,10 +10,14 @@ export const subscriptionModule = polledModule({
     "5m",
     `Time between polls of GET ${SUBSCRIPTION_PATH} (the useapi.net subscription); 0 turns them off.`,
   ],
-  families: SUBSCRIPTION_FAMILY_LIST,
+  families: [],
   anomalyKinds: SUBSCRIPTION_ANOMALY_KINDS,
   create(intervalMs, context) {
-    const source = createSubscriptionSource({ intervalMs, countAnomaly: context.countAnomaly });
-    return { source, writers: source.writers, landing: () => source.landing() };
+    const source = createSubscriptionSource({
+      registry: context.registry,
+      intervalMs,
+      countAnomaly: context.countAnomaly,
+    });
+    return { source, writers: {}, landing: () => source.landing() };
   },
 });

@@ -1,5 +1,5 @@
 import type { AnomalyCount } from "../../metrics/anomalies.js";
-import type { FamilyWriters } from "../../metrics/rendering.js";
+import type { Registry } from "prom-client";
 import type { Source } from "../source.js";
 import {
   parseSubscription,
@@ -7,16 +7,16 @@ import {
   SUBSCRIPTION_PATH,
   type SubscriptionAnswer,
 } from "./answer.js";
-import { subscriptionWriters } from "./families.js";
+import { registerSubscriptionFamilies } from "./families.js";
 import { subscriptionLanding } from "./landing.js";
 
 export interface SubscriptionSourceOptions {
+  registry: Registry;
   intervalMs: number;
   countAnomaly: AnomalyCount;
 }
 
 export interface SubscriptionSource extends Source<SubscriptionAnswer> {
-  readonly writers: FamilyWriters;
   /** The last good answer as the landing page shows it; kept after its series are dropped. */
   landing(): string;
 }
@@ -25,6 +25,7 @@ export interface SubscriptionSource extends Source<SubscriptionAnswer> {
 export function createSubscriptionSource(options: SubscriptionSourceOptions): SubscriptionSource {
   let last: { answer: SubscriptionAnswer; atMs: number } | undefined;
   let exported: SubscriptionAnswer | undefined;
+  registerSubscriptionFamilies(options.registry, () => exported);
   return {
     name: "subscription",
     title: "the useapi.net subscription",
@@ -41,7 +42,6 @@ export function createSubscriptionSource(options: SubscriptionSourceOptions): Su
     drop() {
       exported = undefined;
     },
-    writers: subscriptionWriters(() => exported),
     landing: () => subscriptionLanding(last?.answer, last?.atMs),
   };
 }
