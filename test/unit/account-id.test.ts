@@ -72,7 +72,7 @@ describe("refused account IDs", () => {
     );
     const snapshot = toGenerationSnapshot(answer, 0);
     expect(snapshot.accounts.map((a) => a.account)).toEqual(["7"]);
-    expect(snapshot.generations.listing.ids.keys).toEqual(["user:1-minimax:7-video:d"]);
+    expect(snapshot.generations.map((g) => g.id)).toEqual(["user:1-minimax:7-video:d"]);
     expect(snapshot.anomalies.unreadable_account_id).toBe(3);
     expect(snapshot.anomalies.unreadable_generation_id).toBe(0);
   });

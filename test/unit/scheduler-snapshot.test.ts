@@ -142,7 +142,7 @@ describe("toGenerationSnapshot", () => {
     });
     expect(s.accounts[0]?.executing).toEqual([1, 1]);
     expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 20]);
-    expect(s.generations.listing.types).toEqual(["image", "video"]);
+    expect(s.generations.map((g) => g.type)).toEqual(["image", "video"]);
     expect(s.anomalies.capacity_mismatch).toBe(0);
   });
 
@@ -186,7 +186,7 @@ describe("toGenerationSnapshot", () => {
     const s = snap({ executing: [g, g, { ...g, elapsed: "09:00" }] });
     expect(s.accounts[0]?.executing).toEqual([1, 0]);
     expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 0]);
-    expect(s.generations.size).toBe(1);
+    expect(s.generations).toHaveLength(1);
     expect(s.anomalies.duplicate_generation).toBe(2);
   });
 
@@ -200,7 +200,7 @@ describe("toGenerationSnapshot", () => {
       ],
       available: [{ account: "7", maxJobs: 1, executing: 0, available: 1 }],
     });
-    expect(s.generations.size).toBe(0);
+    expect(s.generations).toHaveLength(0);
     expect(s.accounts.map((a) => a.account)).toEqual(["7"]);
     expect(s.anomalies.unreadable_generation_id).toBe(4);
   });

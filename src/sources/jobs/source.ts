@@ -1,27 +1,25 @@
-import { Gauge, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
-import type { TextSink } from "../../metrics/mapped-sink.js";
-import type { FamilyWriters } from "../../metrics/rendering.js";
-import { perAccountSamples } from "../../metrics/text-format.js";
-import type { AccountBook, Channel } from "../channels.js";
-import type { FinishedBatch } from "../common/finished-jobs.js";
 import type { AnswerLimits } from "../../config/flag-reader.js";
+import type { AccountBook, Channel } from "../channels.js";
+import type { FinishedBatch, FinishedJob } from "../common/finished-jobs.js";
+import { createIdDiff } from "../common/id-diff.js";
 import type { Source } from "../source.js";
 import { JOBS_PATH, parseJobsAnswer, type JobsAnswer } from "./answer.js";
-import { JOB_MAX_ELAPSED, JOBS_EXECUTING } from "./families.js";
-import { createJobTracker } from "./job-tracker.js";
-import { createLifecycleMetrics } from "./lifecycle-families.js";
-import { ANOMALY_KINDS, toSnapshot, type AccountState, type Snapshot } from "./snapshot.js";
-
-const FROM_JOBS = "(from the background poll of GET /v1/minimax/agent/jobs)";
+import { registerJobsFamilies } from "./families.js";
+import {
+  ANOMALY_KINDS,
+  toSnapshot,
+  type AccountState,
+  type Snapshot,
+  type SnapshotJob,
+} from "./snapshot.js";
 
 export interface JobsSourceOptions {
   registry: Registry;
   intervalMs: number;
   /** Bounds on one answer; beyond them it is refused as `limit_exceeded`. */
   limits?: AnswerLimits | undefined;
-  /** Job IDs tracked between polls, at most. */
-  maxTracked: number;
   countAnomaly: AnomalyCount;
   /** Where jobs that left the list go to be looked up; unheard, they count unknown. */
   finished: Channel<FinishedBatch>;
@@ -32,27 +30,21 @@ export interface JobsSourceOptions {
 export interface JobsSource extends Source<JobsAnswer> {
   /** The last good snapshot; still shown on the landing page after failures. */
   snapshot(): Snapshot | undefined;
-  /** The hand-written families of the jobs list. */
-  readonly writers: FamilyWriters;
 }
 
 /** GET /v1/minimax/agent/jobs: running jobs per account, and their lifecycle between answers. */
 export function createJobsSource(options: JobsSourceOptions): JobsSource {
   const { limits, countAnomaly } = options;
-  const accountsGauge = new Gauge({
-    name: "useapi_minimax_accounts",
-    help: `MiniMax accounts configured for the token, from the last successful poll ${FROM_JOBS}.`,
-    registers: [options.registry],
-  });
-  const tracker = createJobTracker({ maxTracked: options.maxTracked });
-  const lifecycle = createLifecycleMetrics();
-  const settle: FinishedBatch["settle"] = (job, status) => lifecycle.recordFinished(job, status);
   let snapshot: Snapshot | undefined;
   // The per-account gauges are dropped when stale; the snapshot stays for the landing page.
   let exported: readonly AccountState[] = [];
-
-  const gauge = (name: string, value: (account: AccountState) => number) => (out: TextSink) =>
-    perAccountSamples(out, name, exported, value);
+  const lifecycle = registerJobsFamilies(options.registry, {
+    exported: () => exported,
+    accounts: () => snapshot?.accounts.length ?? 0,
+  });
+  const diff = createIdDiff((job: SnapshotJob) => job.jobId);
+  const settle: FinishedBatch["settle"] = (job, status) =>
+    lifecycle.finished({ account: job.account }, status);
 
   return {
     name: "jobs",
@@ -63,17 +55,23 @@ export function createJobsSource(options: JobsSourceOptions): JobsSource {
     update(answer, nowMs) {
       snapshot = toSnapshot(answer, nowMs);
       exported = snapshot.accounts;
-      accountsGauge.set(snapshot.accounts.length);
       for (const kind of ANOMALY_KINDS) countAnomaly(kind, snapshot.anomalies[kind]);
       const ids = snapshot.accounts.map((a) => a.account);
-      lifecycle.setAccounts(ids);
+      lifecycle.keep(ids.map((account) => ({ account })));
       options.accounts?.report("jobs", ids, false);
-      const change = tracker.observe(snapshot.jobs);
-      lifecycle.recordStarted(change.started);
-      for (const job of change.finished) lifecycle.recordLeft(job);
-      const batch = { jobs: change.finished, settle };
-      if (!options.finished.publish(batch)) {
-        for (const job of change.finished) settle(job, "unknown");
+      const change = diff.observe(snapshot.jobs);
+      const started = new Map<string, number>();
+      for (const job of change.started)
+        started.set(job.account, (started.get(job.account) ?? 0) + 1);
+      for (const [account, count] of started) lifecycle.started({ account }, count);
+      const finished: FinishedJob[] = change.finished.map((job) => ({
+        jobId: job.jobId,
+        account: job.account,
+        lastElapsedSeconds: job.elapsedSeconds,
+      }));
+      for (const job of finished) lifecycle.ended({ account: job.account }, job.lastElapsedSeconds);
+      if (!options.finished.publish({ jobs: finished, settle })) {
+        for (const job of finished) settle(job, "unknown");
       }
       return { accounts: snapshot.accounts.length };
     },
@@ -81,10 +79,5 @@ export function createJobsSource(options: JobsSourceOptions): JobsSource {
       exported = [];
     },
     snapshot: () => snapshot,
-    writers: {
-      [JOBS_EXECUTING.name]: gauge(JOBS_EXECUTING.name, (a) => a.executing),
-      [JOB_MAX_ELAPSED.name]: gauge(JOB_MAX_ELAPSED.name, (a) => a.maxElapsedSeconds),
-      ...lifecycle.writers,
-    },
   };
 }

@@ -1,59 +1,85 @@
-import type { FamilyMeta } from "../../metrics/families.js";
+import type { Registry } from "prom-client";
+import { registerFamily } from "../../metrics/family.js";
+import { createLifecycle, type Lifecycle } from "../common/lifecycle.js";
+import { GENERATION_TYPES } from "./answer.js";
+import type { AccountGenerations, ByType } from "./snapshot.js";
 
-/** The scheduler's hand-written families, named from the metric prefix and the endpoint's path. */
-export interface SchedulerFamilies {
-  executing: FamilyMeta;
-  maxElapsed: FamilyMeta;
-  videoSlots: FamilyMeta;
-  videoSlotsAvailable: FamilyMeta;
-  speechExecuting: FamilyMeta;
-  started: FamilyMeta;
-  finished: FamilyMeta;
-  duration: FamilyMeta;
-}
+/** From a 30 s image or short clip to the 30 minutes of a long video queue. */
+export const GENERATION_BUCKETS = [30, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800];
 
-export function schedulerFamilies(prefix: string, path: string): SchedulerFamilies {
+/**
+ * The scheduler's families, named from the metric prefix and the endpoint's path, set from the
+ * accounts exported now; returns the generation lifecycle.
+ */
+export function registerSchedulerFamilies(
+  registry: Registry,
+  { prefix, path }: { prefix: string; path: string },
+  exported: () => readonly AccountGenerations[],
+): Lifecycle {
   const from = `(from the background poll of GET ${path})`;
-  return {
-    executing: {
-      name: `${prefix}_generations_executing`,
-      help: `Video and image generations running on the MiniMax account, by type ${from}.`,
-      type: "gauge",
-    },
-    maxElapsed: {
-      name: `${prefix}_generation_max_elapsed_seconds`,
-      help: `Elapsed seconds of the account's longest-running generation of the type, 0 when idle ${from}.`,
-      type: "gauge",
-    },
-    videoSlots: {
-      name: `${prefix}_video_slots`,
-      help: `Video generations the account may run at once (maxJobs) ${from}.`,
-      type: "gauge",
-    },
-    videoSlotsAvailable: {
-      name: `${prefix}_video_slots_available`,
-      help: `Video generation slots of the account free now (available) ${from}.`,
-      type: "gauge",
-    },
-    speechExecuting: {
-      name: `${prefix}_speech_executing`,
-      help: `Speech generations running on the MiniMax account (executingAudio), where reported ${from}.`,
-      type: "gauge",
-    },
+  const byType = (name: string, help: string, value: (a: AccountGenerations) => ByType) =>
+    registerFamily(registry, {
+      ...{ name, help, type: "gauge", labelNames: ["account", "type"] },
+      samples(set) {
+        for (const a of exported()) {
+          const values = value(a);
+          GENERATION_TYPES.forEach((type, t) => set({ account: a.account, type }, values[t] ?? 0));
+        }
+      },
+    });
+  const perAccount = (
+    name: string,
+    help: string,
+    value: (a: AccountGenerations) => number | undefined,
+  ) =>
+    registerFamily(registry, {
+      ...{ name, help, type: "gauge", labelNames: ["account"] },
+      samples(set) {
+        for (const a of exported()) {
+          const v = value(a);
+          if (v !== undefined) set({ account: a.account }, v);
+        }
+      },
+    });
+  byType(
+    `${prefix}_generations_executing`,
+    `Video and image generations running on the MiniMax account, by type ${from}.`,
+    (a) => a.executing,
+  );
+  byType(
+    `${prefix}_generation_max_elapsed_seconds`,
+    `Elapsed seconds of the account's longest-running generation of the type, 0 when idle ${from}.`,
+    (a) => a.maxElapsedSeconds,
+  );
+  perAccount(
+    `${prefix}_video_slots`,
+    `Video generations the account may run at once (maxJobs) ${from}.`,
+    (a) => a.maxJobs,
+  );
+  perAccount(
+    `${prefix}_video_slots_available`,
+    `Video generation slots of the account free now (available) ${from}.`,
+    (a) => a.available,
+  );
+  perAccount(
+    `${prefix}_speech_executing`,
+    `Speech generations running on the MiniMax account (executingAudio), where reported ${from}.`,
+    (a) => a.speechExecuting,
+  );
+  return createLifecycle(registry, {
+    labelNames: ["account", "type"],
     started: {
       name: `${prefix}_generations_started_total`,
       help: "Generations seen appearing in the scheduler's list between two successful polls.",
-      type: "counter",
     },
     finished: {
       name: `${prefix}_generations_finished_total`,
       help: "Generations that left the scheduler's list.",
-      type: "counter",
     },
     duration: {
       name: `${prefix}_generation_duration_seconds`,
       help: "Run time of finished generations: the elapsed time last seen before they left the list.",
-      type: "histogram",
+      buckets: GENERATION_BUCKETS,
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@ const HEADERS = ["Account", "Videos", "Images", "Longest (s)", "Video slots free
 /** Written once per snapshot: a page request never sorts the accounts. */
 const sections = new WeakMap<GenerationSnapshot, string>();
 
-const running = (a: AccountGenerations) => a.executing[0] + a.executing[1];
+const running = (a: AccountGenerations) => a.executing.reduce((sum, n) => sum + n, 0);
 const slot = (value: number | undefined) => (value === undefined ? "" : String(value));
 
 /** A scheduler's part of the landing page: accounts running generations first, most first. */
@@ -18,10 +18,10 @@ export function generationsLanding(snapshot: GenerationSnapshot | undefined): st
       .sort((a, b) => running(b) - running(a) || byAccount(a, b))
       .map(
         (a) =>
-          `${accountCell(a.account)}<td>${a.executing[0]}</td><td>${a.executing[1]}</td><td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td>`,
+          `${accountCell(a.account)}<td>${a.executing[0] ?? 0}</td><td>${a.executing[1] ?? 0}</td><td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td>`,
       );
     section = `<h2>Generations</h2>
-<p>${snapshot.generations.size} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
+<p>${snapshot.generations.length} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
 ${htmlTable(HEADERS, rows, "No accounts reported.")}`;
     sections.set(snapshot, section);
   }

@@ -1,19 +1,13 @@
 import { parseSourceInterval } from "../../config/values.js";
 import type { SourceModule } from "../module.js";
-import { schedulerFamilies } from "./families.js";
 import { generationsLanding } from "./landing.js";
 import { SCHEDULER_ANOMALY_KINDS } from "./snapshot.js";
 import { createSchedulerSource, type SchedulerEndpoint } from "./source.js";
-
-/** Bound on the generation IDs tracked between polls. */
-const MAX_TRACKED_GENERATIONS = 100_000;
 
 /** A scheduler-shaped source: where it is, its interval flag and the prefix of its metric names. */
 export interface SchedulerShape extends SchedulerEndpoint {
   /** Its interval flag; empty means --poll.interval, 0 turns it off. */
   flag: string;
-  /** Metric names start with it, e.g. `useapi_minimax`. */
-  prefix: string;
 }
 
 /** MiniMax's video and image scheduler on useapi.net. */
@@ -28,17 +22,6 @@ export const MINIMAX_SCHEDULER: SchedulerShape = {
 
 /** A scheduler's running generations and video capacity, polled on its own interval. */
 export function schedulerModule(shape: SchedulerShape): SourceModule {
-  const families = schedulerFamilies(shape.prefix, shape.path);
-  const list = [
-    families.executing,
-    families.maxElapsed,
-    families.videoSlots,
-    families.videoSlotsAvailable,
-    families.speechExecuting,
-    families.started,
-    families.finished,
-    families.duration,
-  ];
   return {
     name: shape.name,
     flags: [
@@ -50,7 +33,7 @@ export function schedulerModule(shape: SchedulerShape): SourceModule {
       },
     ],
     off: [`--${shape.flag}=0`],
-    families: list,
+    families: [],
     anomalyKinds: SCHEDULER_ANOMALY_KINDS,
     configure(read) {
       const { common } = read;
@@ -64,17 +47,16 @@ export function schedulerModule(shape: SchedulerShape): SourceModule {
         settings: { intervalSeconds: intervalMs / 1000 },
         start(context) {
           const source = createSchedulerSource({
+            registry: context.registry,
             endpoint: shape,
-            families,
             intervalMs,
             limits: common.limits,
-            maxTracked: MAX_TRACKED_GENERATIONS,
             countAnomaly: context.countAnomaly,
             accounts: context.channels.accounts,
           });
           context.poll(source);
           return {
-            writers: source.writers,
+            writers: {},
             landing: () => generationsLanding(source.snapshot()),
           };
         },

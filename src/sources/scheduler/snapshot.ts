@@ -1,13 +1,11 @@
 import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
 import { parseElapsed } from "../common/elapsed.js";
-import type { Capacity, ListedGeneration, SchedulerAnswer } from "./answer.js";
 import {
-  listGenerations,
-  NO_ELAPSED,
-  type GenerationListing,
-  type SnapshotGenerations,
-} from "./generation-list.js";
-import { listKeys, type KeyListing } from "./key-listing.js";
+  GENERATION_TYPES,
+  type Capacity,
+  type GenerationType,
+  type SchedulerAnswer,
+} from "./answer.js";
 
 export const SCHEDULER_ANOMALY_KINDS = [
   "duplicate_generation",
@@ -20,8 +18,16 @@ export const SCHEDULER_ANOMALY_KINDS = [
 ] as const;
 export type SchedulerAnomalyKind = (typeof SCHEDULER_ANOMALY_KINDS)[number];
 
-/** Indexed like GENERATION_TYPES: [video, image]. */
-export type ByType = [number, number];
+/** Indexed like GENERATION_TYPES. */
+export type ByType = number[];
+
+/** A running generation as seen in one answer; its ID is tracked, never exported. */
+export interface SnapshotGeneration {
+  id: string;
+  account: string;
+  type: GenerationType;
+  elapsedSeconds: number | undefined;
+}
 
 export interface AccountGenerations {
   account: string;
@@ -40,9 +46,7 @@ export interface GenerationSnapshot {
   /** `available[]` order, then accounts found only in generation IDs, in order of appearance. */
   accounts: AccountGenerations[];
   /** Every distinct generation whose account could be read, in upstream order. */
-  generations: SnapshotGenerations;
-  /** For the next answer's snapshot. */
-  listings: SnapshotListings;
+  generations: SnapshotGeneration[];
   anomalies: Record<SchedulerAnomalyKind, number>;
 }
 
@@ -84,52 +88,43 @@ export function generationElapsed(
   return from === undefined ? undefined : Math.max(0, Math.floor((nowMs - from) / 1000));
 }
 
-/** What a snapshot shares with the next one when its answer lists the same keys. */
-export interface SnapshotListings {
-  generations: GenerationListing;
-  /** The accounts of `available[]`. */
-  capacities: KeyListing;
-}
-
-const accountOf = (capacity: Capacity) => capacity.account;
-
 /**
- * Normalises a checked scheduler answer into per-account values. Pure: the time is handed in, and
- * the last snapshot's listings, shared when this answer lists the same keys (never changed).
+ * Normalises a checked scheduler answer into per-account values. Pure: the time is handed in.
  */
-export function toGenerationSnapshot(
-  answer: SchedulerAnswer,
-  nowMs: number,
-  previous?: SnapshotListings,
-): GenerationSnapshot {
-  const capacities = listKeys(answer.available, accountOf, previous?.capacities);
-  const listing = listGenerations(answer.executing, previous?.generations);
+export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): GenerationSnapshot {
   const anomalies: Record<SchedulerAnomalyKind, number> = {
-    duplicate_generation: listing.ids.repeated,
-    unreadable_generation_id: listing.ids.missing,
+    duplicate_generation: 0,
+    unreadable_generation_id: 0,
     unreadable_generation_time: 0,
     unlisted_account: 0,
     capacity_mismatch: 0,
-    invalid_capacity: capacities.repeated + capacities.missing,
+    invalid_capacity: 0,
     [ACCOUNT_ID_ANOMALY]: answer.unreadableAccounts,
   };
   const accounts: AccountGenerations[] = [];
+  const byAccount = new Map<string, AccountGenerations>();
   const add = (account: string): AccountGenerations => {
     const entry: AccountGenerations = {
       account,
-      executing: [0, 0],
-      maxElapsedSeconds: [0, 0],
+      executing: GENERATION_TYPES.map(() => 0),
+      maxElapsedSeconds: GENERATION_TYPES.map(() => 0),
       maxJobs: undefined,
       available: undefined,
       speechExecuting: undefined,
     };
     accounts.push(entry);
+    byAccount.set(account, entry);
     return entry;
   };
-  const listed = capacities.at;
-  for (let p = 0; p < listed.length; p++) {
-    const capacity = answer.available[listed[p] as number] as Capacity;
-    const entry = add(capacity.account as string);
+  // Each account of `available[]` once, where it is first listed.
+  const listed: Capacity[] = [];
+  for (const capacity of answer.available) {
+    if (capacity.account === undefined || byAccount.has(capacity.account)) {
+      anomalies.invalid_capacity++;
+      continue;
+    }
+    listed.push(capacity);
+    const entry = add(capacity.account);
     entry.maxJobs = capacity.maxJobs;
     entry.available = capacity.available;
     const audio = capacity.executingAudio;
@@ -137,49 +132,39 @@ export function toGenerationSnapshot(
     if (capacity.maxJobs === undefined || capacity.available === undefined || audio === "invalid")
       anomalies.invalid_capacity++;
   }
-  // Accounts found only in generation IDs, after the listed ones.
-  const unlisted = new Map<string, AccountGenerations>();
-  const entryOf = (account: string): AccountGenerations => {
-    const p = capacities.index.get(account);
-    if (p !== undefined) return accounts[p] as AccountGenerations;
-    let entry = unlisted.get(account);
+  const listedCount = accounts.length;
+
+  const generations: SnapshotGeneration[] = [];
+  const seen = new Set<string>();
+  for (const generation of answer.executing) {
+    const { id, account, type } = generation;
+    if (id === undefined || account === undefined || type === undefined) {
+      anomalies.unreadable_generation_id++;
+      continue;
+    }
+    if (seen.has(id)) {
+      anomalies.duplicate_generation++;
+      continue;
+    }
+    seen.add(id);
+    let entry = byAccount.get(account);
     if (entry === undefined) {
+      // An account found only in generation IDs, after the listed ones.
       anomalies.unlisted_account++;
       entry = add(account);
-      unlisted.set(account, entry);
     }
-    return entry;
-  };
-
-  const { accounts: generationAccounts, types } = listing;
-  const at = listing.ids.at;
-  const elapsedSeconds = new Int32Array(at.length);
-  let last: string | undefined;
-  let entry: AccountGenerations | undefined;
-  for (let p = 0; p < at.length; p++) {
-    const account = generationAccounts[p] as string;
-    // Generations of one account are mostly listed together: one lookup for all of them.
-    if (account !== last || entry === undefined) {
-      last = account;
-      entry = entryOf(account);
-    }
-    const t = types[p] === "video" ? 0 : 1;
-    entry.executing[t]++;
-    const generation = answer.executing[at[p] as number] as ListedGeneration;
+    const t = GENERATION_TYPES.indexOf(type);
+    entry.executing[t] = (entry.executing[t] ?? 0) + 1;
     const seconds = generationElapsed(generation.started, generation.elapsed, nowMs);
-    if (seconds === undefined) {
-      anomalies.unreadable_generation_time++;
-      elapsedSeconds[p] = NO_ELAPSED;
-    } else {
-      if (seconds > entry.maxElapsedSeconds[t]) entry.maxElapsedSeconds[t] = seconds;
-      elapsedSeconds[p] = seconds;
-    }
+    if (seconds === undefined) anomalies.unreadable_generation_time++;
+    else if (seconds > (entry.maxElapsedSeconds[t] ?? 0)) entry.maxElapsedSeconds[t] = seconds;
+    generations.push({ id, account, type, elapsedSeconds: seconds });
   }
 
-  for (let p = 0; p < listed.length; p++) {
-    const { maxJobs, available } = accounts[p] as AccountGenerations;
-    const { executing } = answer.available[listed[p] as number] as Capacity;
-    const videos = (accounts[p] as AccountGenerations).executing[0];
+  for (let p = 0; p < listedCount; p++) {
+    const { maxJobs, available, executing: byType } = accounts[p] as AccountGenerations;
+    const { executing } = listed[p] as Capacity;
+    const videos = byType[GENERATION_TYPES.indexOf("video")];
     const counted = executing !== undefined && executing !== videos;
     const free =
       maxJobs !== undefined && available !== undefined && executing !== undefined
@@ -187,11 +172,5 @@ export function toGenerationSnapshot(
         : false;
     if (counted || free) anomalies.capacity_mismatch++;
   }
-  return {
-    takenAtMs: nowMs,
-    accounts,
-    generations: { size: at.length, listing, elapsedSeconds },
-    listings: { generations: listing, capacities },
-    anomalies,
-  };
+  return { takenAtMs: nowMs, accounts, generations, anomalies };
 }
