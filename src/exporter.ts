@@ -68,13 +68,13 @@ export async function startExporter(
     userAgent: USER_AGENT,
     now: clock.now,
   });
+  const exposition = createExposition(registry);
   const sources = startSources({
     ...{ sources: config.sources, registry, client, logger, clock, random: deps.random },
     ...{ pollIntervalMs: config.pollIntervalMs, staleAfterMs: config.staleAfterMs },
     ...{ maxBackoffMs: config.maxBackoffMs, demo: config.demo },
     refresh: () => exposition.refresh(),
   });
-  const exposition = createExposition(registry, sources.families);
   const app = createHandler({
     ...{ telemetryPath: config.telemetryPath, version: VERSION, exposition, logger },
     status: () => sources.status(),
@@ -86,7 +86,6 @@ export async function startExporter(
     maxRequests: config.maxRequests,
   });
 
-  exposition.verify(); // every family registered: a name in both hand-written and prom-client's stops startup
   await exposition.refresh(); // serve them before the first poll ends
   const { server, url } = await listen(app, config.listen, config.web?.tls);
   const names = config.sources.map((s) => s.module.name);

@@ -13,7 +13,6 @@ export function bigExposition(bytes = 32 * 1024 * 1024): AppOptions["exposition"
   const body = Buffer.alloc(bytes, "#");
   return {
     contentType: "text/plain; version=0.0.4; charset=utf-8",
-    verify: () => undefined,
     refresh: () => Promise.resolve(),
     body: () => body,
     gzipped: () => body,

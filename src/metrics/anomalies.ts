@@ -1,23 +1,24 @@
 import { Counter, type Registry } from "prom-client";
 
-const ANOMALIES = {
-  name: "useapi_minimax_payload_anomalies_total",
-  help: "Inconsistencies tolerated in otherwise valid upstream answers, by kind.",
-} as const;
-
-/** Adds to one kind of useapi_minimax_payload_anomalies_total. */
+/** Adds to one kind of useapi_minimax_payload_anomalies_total, for the source it was made for. */
 export type AnomalyCount = (kind: string, count: number) => void;
 
 /**
- * The registry's one anomaly counter, shared by every source; each source's kinds start at 0.
- * Found by name on the registry, so that each source asks for it without knowing the others.
+ * The registry's one anomaly counter, labelled by source and kind; every kind of every source is
+ * exported at 0 from the start. Returns the counting function of each source.
  */
-export function anomalyCounter(registry: Registry, kinds: readonly string[]): AnomalyCount {
-  const counter =
-    (registry.getSingleMetric(ANOMALIES.name) as Counter<"kind"> | undefined) ??
-    new Counter({ ...ANOMALIES, labelNames: ["kind"] as const, registers: [registry] });
-  for (const kind of kinds) counter.inc({ kind }, 0);
-  return (kind, count) => {
-    if (count > 0) counter.inc({ kind }, count);
+export function createAnomalies(
+  registry: Registry,
+  kinds: ReadonlyMap<string, readonly string[]>,
+): (source: string) => AnomalyCount {
+  const counter = new Counter({
+    name: "useapi_minimax_payload_anomalies_total",
+    help: "Inconsistencies tolerated in otherwise valid upstream answers, by source and kind.",
+    labelNames: ["source", "kind"] as const,
+    registers: [registry],
+  });
+  for (const [source, list] of kinds) for (const kind of list) counter.inc({ source, kind }, 0);
+  return (source) => (kind, count) => {
+    if (count > 0) counter.inc({ source, kind }, count);
   };
 }

@@ -1,17 +1,9 @@
 /**
- * A family the exporter writes as text itself, from plain data: each source module lists its own,
- * and /metrics shows them in the registry's order, ahead of prom-client's. Every other family is
- * prom-client's, on the exporter's own registry; rendering.ts refuses at startup a name that would
- * stand in both.
+ * The two families a failed rendering still shows, from a registry of their own (rendering.ts):
+ * named here because the exporter's registry declares them too.
  */
 
-export interface FamilyMeta {
-  readonly name: string;
-  readonly help: string;
-  readonly type: "gauge" | "counter" | "histogram";
-}
-
-/** The headline gauge (prom-client's); named here because a failed rendering writes it by hand. */
+/** The headline gauge; set from the jobs list's health (sources/health.ts). */
 export const UP = {
   name: "useapi_minimax_up",
   help: "1 if the last poll of the jobs list (GET /v1/minimax/agent/jobs) succeeded, else 0.",

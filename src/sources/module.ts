@@ -2,8 +2,6 @@ import type { Registry } from "prom-client";
 import type { Enabled, ExporterFlag, FlagOwner, FlagReader } from "../config/flag-reader.js";
 import type { Logger } from "../logging/logger.js";
 import type { AnomalyCount } from "../metrics/anomalies.js";
-import type { FamilyMeta } from "../metrics/families.js";
-import type { FamilyWriters } from "../metrics/rendering.js";
 import type { UpstreamClient } from "../upstream/client.js";
 import type { Channels } from "./channels.js";
 import type { SourceHealth } from "./health.js";
@@ -21,11 +19,9 @@ export interface SourceModule extends FlagOwner<SourcePlan> {
   readonly name: string;
   /** Its own flags, in --help order; their names are the module's to choose. */
   readonly flags: readonly ExporterFlag[];
-  /** The families it writes as text itself, in /metrics order. */
-  readonly families: readonly FamilyMeta[];
   /** The flags that turn it off (`--name=value`); absent when it cannot be turned off. */
   readonly off?: readonly string[];
-  /** Its kinds of useapi_minimax_payload_anomalies_total, exported at 0 from the start. */
+  /** Its kinds of useapi_minimax_payload_anomalies_total{source,kind}, exported at 0 from the start. */
   readonly anomalyKinds: readonly string[];
   /** Reads its flags (throwing a ConfigError that names one); undefined when turned off. */
   configure(read: FlagReader): SourcePlan | undefined;
@@ -57,6 +53,7 @@ export interface SourceContext {
   readonly logger: Logger;
   readonly health: SourceHealth;
   readonly channels: Channels;
+  /** Counts the module's own anomalies, under its `source` label. */
   readonly countAnomaly: AnomalyCount;
   readonly clock: Clock;
   /** Whether the exporter polls its built-in simulator (--demo). */
@@ -72,8 +69,6 @@ export interface SourceContext {
 
 /** What a started module adds to the running exporter. */
 export interface StartedSource {
-  /** The sample lines of each family of `families`, by name. */
-  readonly writers: FamilyWriters;
   /** Its section of the landing page, as HTML: everything from the upstream escaped. */
   landing?(): string;
   /** Resolves once its event-driven work has settled (for tests and benchmarks). */

@@ -1,7 +1,6 @@
 import type { CommonSettings, ExporterFlag, FlagReader } from "../config/flag-reader.js";
 import { MAX_TIMER_MS } from "../config/duration.js";
 import { parseSourceInterval } from "../config/values.js";
-import type { FamilyMeta } from "../metrics/families.js";
 import type { SourceContext, SourceModule, StartedSource } from "./module.js";
 import type { Source } from "./source.js";
 
@@ -30,7 +29,6 @@ export interface PolledModuleOptions<Answer> {
   name: string;
   /** Its interval flag: name, default and help. */
   flag: readonly [string, string, string];
-  families: readonly FamilyMeta[];
   anomalyKinds: readonly string[];
   /** The source and the rest of the module's parts, made when it starts. */
   create(
@@ -47,7 +45,6 @@ export function polledModule<Answer>(options: PolledModuleOptions<Answer>): Sour
     name: options.name,
     flags: [intervalFlag(flag, defaultValue, help)],
     off: [`--${flag}=0`],
-    families: options.families,
     anomalyKinds: options.anomalyKinds,
     configure(read) {
       const intervalMs = readInterval(read, flag);

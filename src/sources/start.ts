@@ -1,6 +1,5 @@
 import type { Logger } from "../logging/logger.js";
-import { anomalyCounter } from "../metrics/anomalies.js";
-import type { HandWrittenFamily } from "../metrics/rendering.js";
+import { createAnomalies } from "../metrics/anomalies.js";
 import type { UpstreamClient } from "../upstream/client.js";
 import type { Registry } from "prom-client";
 import { createChannels } from "./channels.js";
@@ -32,8 +31,6 @@ export type SourcesStatus = Readonly<SourceStatus> & {
 };
 
 export interface StartedSources {
-  /** Every hand-written family, module by module in registry order. */
-  families: readonly HandWrittenFamily[];
   runners: ReadonlyMap<string, SourceRunner>;
   status(): SourcesStatus;
   /** Begins the polls; until then nothing is asked of the upstream. */
@@ -50,13 +47,13 @@ export function startSources(options: SourcesOptions): StartedSources {
   const headline = names[0] ?? "jobs";
   const health = createSourceHealth(registry, names, headline);
   const runners = new Map<string, SourceRunner>();
-  const context: SourceContext = {
+  const anomalies = createAnomalies(
+    registry,
+    new Map(sources.map((s) => [s.module.name, s.module.anomalyKinds])),
+  );
+  const context: Omit<SourceContext, "countAnomaly"> = {
     ...{ registry, client, logger, health, clock, demo: options.demo, refresh: options.refresh },
     channels: createChannels(),
-    countAnomaly: anomalyCounter(
-      registry,
-      sources.flatMap((s) => s.module.anomalyKinds),
-    ),
     poll(source) {
       const runner = createSourceRunner({
         ...{ source, client, health, logger, maxBackoffMs: options.maxBackoffMs },
@@ -67,19 +64,13 @@ export function startSources(options: SourcesOptions): StartedSources {
       return runner;
     },
   };
-  const started: StartedSource[] = sources.map((s) => s.start(context));
+  const started: StartedSource[] = sources.map((s) =>
+    s.start({ ...context, countAnomaly: anomalies(s.module.name) }),
+  );
   started.forEach((s, i) => {
     if (s.runner) runners.set(names[i] ?? "", s.runner);
   });
-  const families = sources.flatMap((s, i) =>
-    s.module.families.map((meta) => {
-      const write = started[i]?.writers[meta.name];
-      if (!write) throw new Error(`source ${s.module.name} has no writer for ${meta.name}`);
-      return { meta, write };
-    }),
-  );
   return {
-    families,
     runners,
     status: () => ({
       ...health.status(headline),

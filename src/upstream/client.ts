@@ -142,8 +142,8 @@ function header(value: string | string[] | undefined): string | undefined {
 
 /**
  * The body as text, decoded chunk by chunk: never one buffer the size of the body, which glibc's
- * malloc would keep after it is freed (see metrics/mapped-sink.ts). Invalid UTF-8 becomes U+FFFD and a BOM
- * is kept, as Buffer#toString does.
+ * malloc may keep after it is freed. Invalid UTF-8 becomes U+FFFD and a BOM is kept, as
+ * Buffer#toString does.
  */
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number) {
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });

@@ -1,12 +1,11 @@
 import { gunzipSync } from "node:zlib";
-import { Registry } from "prom-client";
+import { Gauge, Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createUpstreamClient } from "../../src/upstream/client.js";
 import { createExposition } from "../../src/metrics/rendering.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { startSimulator } from "../../src/simulator/server.js";
 import { fixedToken } from "../../src/upstream/token.js";
-import { JOBS_EXECUTING } from "../../src/sources/jobs/families.js";
 import { createRegistry } from "../../src/metrics/registry.js";
 import { createSourceHealth } from "../../src/sources/health.js";
 import { createChannel } from "../../src/sources/channels.js";
@@ -131,6 +130,18 @@ function jobs(n: number, prefix: string) {
   return Array.from({ length: n }, (_, i) => ({ jobId: `${prefix}${i}`, elapsed: "00:01" }));
 }
 
+/** A family whose collection throws while `failing()`, as an exposition too large to hold would. */
+function failingFamily(registry: Registry, failing: () => boolean): void {
+  new Gauge({
+    name: "failing",
+    help: "throws while failing",
+    registers: [registry],
+    collect() {
+      if (failing()) throw new RangeError("Invalid string length");
+    },
+  });
+}
+
 describe("a failed rendering", () => {
   it("never leaves up at 1: /metrics says up 0 and counts the failure until a rendering succeeds", async () => {
     const registry = createRegistry({
@@ -139,14 +150,8 @@ describe("a failed rendering", () => {
     });
     const health = createSourceHealth(registry, ["jobs"], "jobs");
     let fail = false;
-    const exposition = createExposition(registry, [
-      {
-        meta: JOBS_EXECUTING,
-        write: () => {
-          if (fail) throw new RangeError("Invalid string length");
-        },
-      },
-    ]);
+    failingFamily(registry, () => fail);
+    const exposition = createExposition(registry);
     health.record("jobs", "success", 0.1, 1_000);
     await exposition.refresh();
     expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(1);
@@ -187,18 +192,11 @@ describe("a failed rendering", () => {
     const source = createJobsSource({
       registry,
       intervalMs: 3_600_000,
-      maxTracked: 100,
       countAnomaly: () => undefined,
       finished: createChannel(),
     });
-    const exposition = createExposition(registry, [
-      {
-        meta: JOBS_EXECUTING,
-        write: () => {
-          throw new RangeError("Invalid string length");
-        },
-      },
-    ]);
+    failingFamily(registry, () => true);
+    const exposition = createExposition(registry);
     const poller = createSourceRunner({
       source,
       client,
@@ -224,15 +222,9 @@ describe("a failed rendering", () => {
 
   it("of a plain registry still reports the failure count", async () => {
     const registry = new Registry();
-    const exposition = createExposition(registry, [
-      {
-        meta: JOBS_EXECUTING,
-        write: () => {
-          throw new Error("boom");
-        },
-      },
-    ]);
-    await expect(exposition.refresh()).rejects.toThrow("boom");
+    failingFamily(registry, () => true);
+    const exposition = createExposition(registry);
+    await expect(exposition.refresh()).rejects.toThrow("Invalid string length");
     expect(exposition.body().toString()).toContain("useapi_minimax_rendering_failures_total 1\n");
   });
 });

@@ -35,7 +35,6 @@ async function startAuthServer(options: Omit<CredentialCheckOptions, "users"> = 
     version: "test",
     exposition: {
       contentType: "text/plain; version=0.0.4; charset=utf-8",
-      verify: () => undefined,
       refresh: () => Promise.resolve(),
       body: () => BODY,
       gzipped: () => BODY,

@@ -153,6 +153,7 @@ describe("a second scheduler-shaped source", () => {
       buildInfo: { version: "t", nodejs: "v0" },
       defaultMetrics: false,
     });
+    const exposition = createExposition(registry);
     const sources = startSources({
       sources: plan ? [{ ...plan, module: other }] : [],
       ...{
@@ -168,7 +169,6 @@ describe("a second scheduler-shaped source", () => {
       refresh: () => exposition.refresh(),
       ...{ pollIntervalMs: 60_000, staleAfterMs: 300_000, maxBackoffMs: 3_600_000, demo: false },
     });
-    const exposition = createExposition(registry, sources.families);
     expect(await sources.runners.get("other_scheduler")?.pollOnce()).toBe("success");
     const values = samples(exposition.body().toString());
     expect(values.get('useapi_other_generations_executing{account="77",type="video"}')).toBe(1);

@@ -597,7 +597,6 @@ describe("a scrape that fails on the fast path", () => {
       version: "test",
       exposition: {
         contentType: "text/plain; version=0.0.4; charset=utf-8",
-        verify: () => undefined,
         refresh: () => Promise.resolve(),
         body: () => {
           throw new Error("rendering lost");

@@ -10,7 +10,6 @@ export const accountsModule = polledModule({
     "5m",
     "Time between polls of GET /v1/minimax/accounts; 0 turns them off.",
   ],
-  families: [],
   anomalyKinds: [ACCOUNT_ID_ANOMALY],
   create: (intervalMs, context, common) => ({
     source: createAccountsSource({
@@ -20,6 +19,5 @@ export const accountsModule = polledModule({
       accounts: context.channels.accounts,
       countAnomaly: context.countAnomaly,
     }),
-    writers: {},
   }),
 });

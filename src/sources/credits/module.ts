@@ -25,7 +25,6 @@ export const creditsModule: SourceModule = {
     },
   ],
   off: ["--credits.interval=0"],
-  families: [],
   anomalyKinds: [],
   configure(read) {
     const { common } = read;
@@ -46,7 +45,6 @@ export const creditsModule: SourceModule = {
         });
         registerCreditsFamilies(context.registry, () => source.ledger.fresh());
         return {
-          writers: {},
           landing: creditsLanding(source.ledger),
           runner: source.runner,
           idle: () => source.idle(),

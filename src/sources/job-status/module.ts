@@ -34,7 +34,6 @@ export const jobStatusModule: SourceModule = {
       help: "Job status lookups started per second, at most.",
     },
   ],
-  families: [],
   anomalyKinds: [],
   off: ["--jobs.resolve-status=false"],
   configure(read) {
@@ -60,7 +59,7 @@ export const jobStatusModule: SourceModule = {
           timers: context.clock.timers,
         });
         context.channels.finishedJobs.listen((batch) => resolver.enqueue(batch));
-        return { writers: {}, idle: () => resolver.idle(), stop: () => resolver.stop() };
+        return { idle: () => resolver.idle(), stop: () => resolver.stop() };
       },
     };
   },

@@ -7,7 +7,6 @@ import { createJobsSource } from "./source.js";
 export const jobsModule: SourceModule = {
   name: "jobs",
   flags: [],
-  families: [],
   anomalyKinds: ANOMALY_KINDS,
   configure: ({ common }) => ({
     settings: { intervalSeconds: common.pollIntervalMs / 1000 },
@@ -21,7 +20,7 @@ export const jobsModule: SourceModule = {
         accounts: context.channels.accounts,
       });
       context.poll(source);
-      return { writers: {}, landing: () => jobsLanding(source.snapshot()) };
+      return { landing: () => jobsLanding(source.snapshot()) };
     },
   }),
 };

@@ -33,7 +33,6 @@ export function schedulerModule(shape: SchedulerShape): SourceModule {
       },
     ],
     off: [`--${shape.flag}=0`],
-    families: [],
     anomalyKinds: SCHEDULER_ANOMALY_KINDS,
     configure(read) {
       const { common } = read;
@@ -56,7 +55,6 @@ export function schedulerModule(shape: SchedulerShape): SourceModule {
           });
           context.poll(source);
           return {
-            writers: {},
             landing: () => generationsLanding(source.snapshot()),
           };
         },

@@ -10,7 +10,6 @@ export const subscriptionModule = polledModule({
     "5m",
     `Time between polls of GET ${SUBSCRIPTION_PATH} (the useapi.net subscription); 0 turns them off.`,
   ],
-  families: [],
   anomalyKinds: SUBSCRIPTION_ANOMALY_KINDS,
   create(intervalMs, context) {
     const source = createSubscriptionSource({
@@ -18,6 +17,6 @@ export const subscriptionModule = polledModule({
       intervalMs,
       countAnomaly: context.countAnomaly,
     });
-    return { source, writers: {}, landing: () => source.landing() };
+    return { source, landing: () => source.landing() };
   },
 });
