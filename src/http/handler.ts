@@ -49,5 +49,16 @@ export function createHandler(options: AppOptions): RequestListener {
     }
     app(req, res);
   };
-  return behindGates(options.guards ?? [], serve, failed);
+  const gated = behindGates(options.guards ?? [], serve, failed);
+  return (req, res) => {
+    // Node's own 400 to an HTTP/1.1 request without a Host header (RFC 9112 3.2) would lack the
+    // security headers: it is answered here, ahead of the gates.
+    if (
+      req.headers.host === undefined &&
+      req.httpVersionMajor === 1 &&
+      req.httpVersionMinor === 1
+    ) {
+      answerText(res, 400, "Bad Request\n", { Connection: "close" });
+    } else gated(req, res);
+  };
 }

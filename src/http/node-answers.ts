@@ -1,28 +1,10 @@
 // Node's own answers carry no security headers: the server listens with these (and
-// requireHostHeader false) so that they are written here, with them.
-import {
-  STATUS_CODES,
-  type IncomingMessage,
-  type RequestListener,
-  type ServerResponse,
-} from "node:http";
+// requireHostHeader false, handler.ts answering a missing Host) so that they are written here.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { answerText, secureHeaders } from "./responses.js";
 
 const closing = { Connection: "close" };
-
-/** `listener`, behind the 400 Node gives an HTTP/1.1 request without a Host header (RFC 9112 3.2). */
-export function requiringHost(listener: RequestListener): RequestListener {
-  return (req, res) => {
-    if (
-      req.headers.host === undefined &&
-      req.httpVersionMajor === 1 &&
-      req.httpVersionMinor === 1
-    ) {
-      answerText(res, 400, "Bad Request\n", closing);
-    } else listener(req, res);
-  };
-}
 
 /** The 417 to an Expect header other than 100-continue (the 'checkExpectation' event). */
 export function answerExpectation(_req: IncomingMessage, res: ServerResponse): void {

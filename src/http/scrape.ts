@@ -22,6 +22,12 @@ export function scrapeWriter(exposition: Exposition): ScrapeWriter {
   let gzip = wantsGzip(undefined);
   // Weak: a rendering's headers never keep the rendering's bytes alive after the next poll.
   const headers = new WeakMap<Buffer, OutgoingHttpHeaders>();
+  const plain = secureHeaders({
+    "Content-Type": exposition.contentType,
+    "Cache-Control": "no-store",
+    Vary: "Accept-Encoding",
+  });
+  const zipped = { ...plain, "Content-Encoding": "gzip" };
   return (req, res) => {
     const header = req.headers["accept-encoding"];
     if (header !== accept) {
@@ -31,13 +37,7 @@ export function scrapeWriter(exposition: Exposition): ScrapeWriter {
     const body = gzip ? exposition.gzipped() : exposition.body();
     let bodyHeaders = headers.get(body);
     if (bodyHeaders === undefined) {
-      bodyHeaders = secureHeaders({
-        "Content-Type": exposition.contentType,
-        "Cache-Control": "no-store",
-        Vary: "Accept-Encoding",
-        ...(gzip ? { "Content-Encoding": "gzip" } : {}),
-        "Content-Length": body.length,
-      });
+      bodyHeaders = { ...(gzip ? zipped : plain), "Content-Length": body.length };
       headers.set(body, bodyHeaders);
     }
     res.writeHead(200, bodyHeaders);

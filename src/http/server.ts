@@ -2,7 +2,7 @@ import { createServer, type Server, type RequestListener } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Config } from "../config/config.js";
-import { answerClientError, answerExpectation, requiringHost } from "./node-answers.js";
+import { answerClientError, answerExpectation } from "./node-answers.js";
 import type { TlsSettings } from "../config/web-config.js";
 
 export interface ListenLimits {
@@ -35,10 +35,10 @@ export async function listen(
     requestTimeout: limits.requestTimeoutMs,
     // Node checks both timeouts only this often (30 s by default): make them hold within 10 %.
     connectionsCheckingInterval: Math.max(10, Math.min(1_000, limits.headersTimeoutMs / 10)),
-    // Node's own 400 would lack the security headers: requiringHost answers it instead.
+    // Node's own 400 would lack the security headers: the handler answers it instead.
     requireHostHeader: false,
   };
-  const listener = requiringHost(app);
+  const listener = app;
   const server = tls
     ? createTlsServer(
         {
