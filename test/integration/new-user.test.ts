@@ -69,7 +69,9 @@ describe("what a new user reads", () => {
     });
     expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     // The window is at least the 1 h interval; the virtual clock ends it without waiting.
-    clock.fire(await clock.scheduled((timer) => timer.ms === 90 * 60_000));
+    clock.fire(
+      await clock.scheduled((timer) => timer.ms === 90 * 60_000, "the 90 min staleness window"),
+    );
     const stale = records(stack).find((r) => r.msg.startsWith("no successful poll"));
     expect(stale).toMatchObject({
       staleAfterSeconds: 5400,

@@ -199,7 +199,7 @@ describe("the simulator's job lookup delay", () => {
       expect(timers.delays).toEqual([80]);
       timers.fireAll();
       expect(await answer).toBe(200);
-      await waitFor(() => sim.stats.jobLookupsInFlight === 0);
+      await waitFor(() => sim.stats.jobLookupsInFlight === 0, "the simulator to end every lookup");
     };
     await lookUpAlone();
     await lookUpAlone();
@@ -210,13 +210,13 @@ describe("the simulator's job lookup delay", () => {
     timers.fireAll();
     expect(await answers).toEqual([200, 200, 200]);
     expect(sim.stats).toMatchObject({ jobLookups: 5, maxJobLookupsInFlight: 3 });
-    await waitFor(() => sim.stats.jobLookupsInFlight === 0);
+    await waitFor(() => sim.stats.jobLookupsInFlight === 0, "the simulator to end every lookup");
   });
 
   it("closes quickly while lookups are held back", async () => {
     const url = `${sim.url}/v1/minimax/agent/p1-u2-a3-bot:minimax`;
     const pending = call(url, { headers: AUTH }).catch((e: unknown) => e);
-    await waitFor(() => sim.stats.jobLookupsInFlight === 1);
+    await waitFor(() => sim.stats.jobLookupsInFlight === 1, "the simulator to hold the lookup");
     // A close that waited for the held request would outlast the test's timeout.
     await sim.close();
     expect(await pending).toBeInstanceOf(Error);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
+import { until, within } from "../deadline.js";
 import { get, ownSamples, TOKEN } from "../harness.js";
 
 const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
@@ -44,6 +45,10 @@ function run(args: string[], env: Record<string, string> = {}, nodeArgs: string[
 
 /** Resolves with the first match of `pattern` in the child's stdout, as soon as it is written. */
 function output(proc: Running, pattern: RegExp): Promise<RegExpExecArray> {
+  return within(firstMatch(proc, pattern), `the child's stdout to show ${pattern}`);
+}
+
+function firstMatch(proc: Running, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const match = pattern.exec(proc.stdout.join(""));
@@ -96,13 +101,12 @@ function caughtSignals(pid: number): Set<number> {
  */
 async function handlersInstalled(proc: Running): Promise<void> {
   const pid = proc.child.pid ?? 0;
-  for (;;) {
+  await until(() => {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null)
       throw new Error(`exited first; stderr: ${proc.stderr.join("")}`);
     const caught = caughtSignals(pid);
-    if (caught.has(1) && caught.has(2) && caught.has(15)) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+    return caught.has(1) && caught.has(2) && caught.has(15);
+  }, "the child to catch SIGHUP, SIGINT and SIGTERM");
 }
 
 describe("the exporter process", () => {
