@@ -145,8 +145,17 @@ describe("the simulator's job and accounts endpoints", () => {
       }
       previous = current;
     }
-    expect(left).toBeGreaterThan(100);
-    expect(expired).toBeGreaterThan(0);
+    // The model's count: jobs listed at one of the steps and ended by the last one.
+    const steps = Array.from({ length: 30 }, (_, step) => START_MS + step * 60_000);
+    const leftTruth = sim.activity
+      .startedJobs()
+      .filter((job) => job.endMs <= clock.ms)
+      .filter((job) => steps.some((at) => job.startMs <= at && at < job.endMs));
+    expect(left).toBe(leftTruth.length);
+    expect(expired).toBe(
+      leftTruth.filter((job) => job.endMs - job.startMs === JOB_EXPIRY_MS).length,
+    );
+    expect({ left, expired }).toEqual({ left: 252, expired: 9 }); // the seed's half hour
   });
 
   it("serves the ended jobs at the history control path, as the model has them", async () => {

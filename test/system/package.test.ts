@@ -170,7 +170,8 @@ describe("the npm package", () => {
         const url = await demo.polled;
         const answer = await get(url);
         expect(answer.status).toBe(200);
-        expect(accountSamples(answer.body).size).toBeGreaterThan(0);
+        // Two gauges for each of the built-in simulator's 6 accounts (its default).
+        expect(accountSamples(answer.body).size).toBe(12);
         const runbook = await get(new URL("/runbook", url).href);
         expect(runbook.status).toBe(200);
         expect(runbook.body).toContain('<h2 id="useapiminimaxexporterdown">');
