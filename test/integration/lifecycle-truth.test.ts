@@ -2,10 +2,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { JWT_SECRET_MARKER } from "../../src/simulator/activity.js";
 import { PROMPT_MARKER } from "../../src/simulator/server.js";
 import { get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import { within } from "../deadline.js";
+import { HeldTimers } from "../simulator-fixtures.js";
 import { VirtualClock } from "../virtual-clock.js";
 
 const START = Date.parse("2026-01-01T00:00:00Z");
 const STEP_MS = 5_000;
+/** Jobs running at START with seed 11, 8 accounts and none idle. */
+const SEED_11_RUNNING = 5;
 /** Jobs running at START in the harness's simulator (4 accounts, 1 idle) with seed 5. */
 const SEED_5_RUNNING = 5;
 /** The status lookups' retry delay: min(--poll.interval (the harness's 1 h), 10 s). */
@@ -109,26 +113,40 @@ describe("job lifecycle against the simulator's ground truth", () => {
 
   it("runs no more status lookups at once than the configured concurrency", async () => {
     let simNow = START;
+    const clock = new VirtualClock();
+    const held = new HeldTimers();
     stack = await startStack({
       flags: [
         "--jobs.resolve-status=true",
         "--jobs.lookup-concurrency=3",
         "--jobs.lookup-rate=100",
       ],
+      // The rate cap's 10 ms pauses on the virtual clock; each lookup held until released.
+      deps: { timers: clock, monotonic: clock.now },
       simulator: {
         now: () => simNow,
         seed: 11,
         accounts: 8,
         idleAccounts: 0,
         jobLookupDelayMs: 100,
+        schedule: held.schedule,
       },
     });
     await stack.exporter.runner("jobs").pollOnce();
     const running = stack.simulator.activity.running().length;
-    expect(running).toBeGreaterThan(3);
+    expect(running).toBe(SEED_11_RUNNING);
     simNow += 20 * 60_000; // every job running now has ended by the expiry
     await stack.exporter.runner("jobs").pollOnce();
-    await stack.exporter.idle();
+    const pause = (timer: { ms: number }) => timer.ms <= 10;
+    for (let left = running; left > 0; left -= 3) {
+      const batch = Math.min(3, left);
+      await clock.fireUntil(held.waitForHeld(batch), `${batch} lookups held upstream`, pause);
+      expect(stack.simulator.stats.jobLookupsInFlight).toBe(batch);
+      // Three in flight: the resolver waits for one to end and schedules no start meanwhile.
+      expect(clock.pending().filter(pause)).toEqual([]);
+      held.fireAll();
+    }
+    await within(stack.exporter.idle(), "the status lookups to settle");
     expect(stack.simulator.stats.jobLookups).toBe(running);
     expect(stack.simulator.stats.maxJobLookupsInFlight).toBe(3);
   });
