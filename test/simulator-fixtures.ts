@@ -5,6 +5,7 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from "../src/simulator/server.js";
+import { until, WAIT_MS, within } from "./deadline.js";
 
 export const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -48,9 +49,9 @@ export function postControl(sim: Simulator, path: string, body: unknown): Promis
   return call(`${sim.url}/__simulator/${path}`, { method: "POST", body: JSON.stringify(body) });
 }
 
-/** Waits for a socket event to change the simulator's counters; the test's timeout bounds it. */
-export async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+/** Waits for a socket event to change the simulator's counters, failing with `what` after `ms`. */
+export function waitFor(condition: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
+  return until(condition, what, ms);
 }
 
 /** The simulator's timers, held until the test fires them. */
@@ -73,11 +74,14 @@ export class HeldTimers {
     return this.held.map((timer) => timer.delayMs);
   }
 
-  /** Resolves once `count` timers are held; the test's timeout bounds it. */
-  async waitForHeld(count: number): Promise<void> {
-    while (this.held.length < count) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
+  /** Resolves once `count` timers are held; fails naming the count after `ms`. */
+  waitForHeld(count: number, ms = WAIT_MS): Promise<void> {
+    const held = async () => {
+      while (this.held.length < count) {
+        await new Promise<void>((resolve) => this.waiting.push(resolve));
+      }
+    };
+    return within(held(), `${count} simulator timers to be held`, ms);
   }
 
   fireAll(): void {

@@ -5,6 +5,7 @@ import { connect as connectTls } from "node:tls";
 import type { AppOptions } from "../src/http/app.js";
 import { createHandler } from "../src/http/handler.js";
 import { createLogger } from "../src/logging/logger.js";
+import { within } from "./deadline.js";
 import { STUB_STATUS } from "./landing-status.js";
 import { builtRunbook } from "./built-runbook.js";
 
@@ -47,17 +48,19 @@ export async function stalledRequest(
     protocol === "https:"
       ? connectTls({ host: hostname, port: Number(port), ca, servername: "localhost" })
       : connectTcp(Number(port), hostname);
-  await once(socket, protocol === "https:" ? "secureConnect" : "connect");
+  const connected = protocol === "https:" ? "secureConnect" : "connect";
+  await within(once(socket, connected), `the stalled request's ${connected} to ${url}`);
   const lines = Object.entries({ Host: hostname, ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
   socket.write(`GET ${path} HTTP/1.1\r\n${lines.join("")}\r\n`);
-  await once(socket, "data");
+  await within(once(socket, "data"), `the first bytes of the answer to GET ${path}`);
   socket.pause();
   return socket;
 }
 
-/** Its close, whether or not an error (a reset) came first. */
+/** Its close, whether or not an error (a reset) came first; fails naming it after the deadline. */
 function closeOf(socket: Socket): Promise<void> {
-  return new Promise((resolve) => socket.once("close", () => resolve()));
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  return within(closed, `the server to close its side of port ${socket.remotePort}`);
 }
 
 /** Every server-side socket, so that a test can wait until the server has seen one close. */

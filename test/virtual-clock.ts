@@ -1,4 +1,5 @@
 import type { Timers, TimerHandle } from "../src/sources/timers.js";
+import { WAIT_MS, within } from "./deadline.js";
 
 export interface VirtualTimer {
   readonly id: number;
@@ -40,8 +41,40 @@ export class VirtualClock implements Timers {
     return [...this.timers.values()].sort((a, b) => a.at - b.at || a.id - b.id);
   }
 
-  /** Resolves with the earliest pending timer that matches, waiting for one to be scheduled. */
-  scheduled(matches: (timer: VirtualTimer) => boolean = () => true): Promise<VirtualTimer> {
+  /**
+   * Resolves with the earliest pending timer that matches, waiting for one to be scheduled; fails
+   * naming `what` when none is within `ms` of real time.
+   */
+  scheduled(
+    matches: (timer: VirtualTimer) => boolean,
+    what: string,
+    ms = WAIT_MS,
+  ): Promise<VirtualTimer> {
+    return within(this.next(matches), `${what} to be scheduled`, ms);
+  }
+
+  /**
+   * Fires the matching timers, earliest first, as they are scheduled, until `done` settles; fails
+   * naming `what` when `done` has not settled within `ms` of real time. Resolves with the time then.
+   */
+  async fireUntil(
+    done: Promise<unknown>,
+    what: string,
+    matches: (timer: VirtualTimer) => boolean = () => true,
+    ms = WAIT_MS,
+  ): Promise<number> {
+    const finished = done.then(() => undefined);
+    const run = async () => {
+      for (;;) {
+        const next = await Promise.race([finished, this.next(matches)]);
+        if (next === undefined) return this.nowMs;
+        this.fire(next);
+      }
+    };
+    return within(run(), what, ms);
+  }
+
+  private next(matches: (timer: VirtualTimer) => boolean): Promise<VirtualTimer> {
     return new Promise((resolve) => {
       const check = () => {
         const timer = this.pending().find(matches);

@@ -1,27 +1,14 @@
 import { gunzipSync } from "node:zlib";
 import { Gauge, Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { createUpstreamClient } from "../../src/upstream/client.js";
 import { createExposition } from "../../src/metrics/rendering.js";
-import { createLogger } from "../../src/logging/logger.js";
-import { startSimulator } from "../../src/simulator/server.js";
-import { fixedToken } from "../../src/upstream/token.js";
 import { createRegistry } from "../../src/metrics/registry.js";
 import { createSourceHealth } from "../../src/sources/health.js";
-import { createChannel } from "../../src/sources/channels.js";
-import { createJobsSource } from "../../src/sources/jobs/source.js";
-import { createSourceRunner } from "../../src/sources/runner.js";
 import { toSnapshot } from "../../src/sources/jobs/snapshot.js";
 import { parseJobsAnswer } from "../../src/sources/jobs/answer.js";
-import {
-  accountSamples,
-  get,
-  ownSamples,
-  scrape,
-  startStack,
-  TOKEN,
-  type Stack,
-} from "../harness.js";
+import { accountSamples, get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import { failingFamily, failingRendering } from "../failing-rendering.js";
+import { logRecords, outcomeChanges, type LogRecord } from "../log-records.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -32,10 +19,8 @@ afterEach(async () => {
 const ids = (n: number) => Array.from({ length: n }, (_, i) => String(10_000 + i));
 const good = { accounts: ids(3), summary: { "10000": { executing: 1 } } };
 
-function warnings(s: Stack): { msg: string; outcome?: string; detail?: string }[] {
-  return s.logs
-    .map((line) => JSON.parse(line) as { level: string; msg: string; detail?: string })
-    .filter((r) => r.level === "warn");
+function warnings(s: Stack): LogRecord[] {
+  return logRecords(s.logs).filter((r) => r.level === "warn");
 }
 
 describe("answers beyond --useapi.max-accounts and --useapi.max-jobs", () => {
@@ -130,18 +115,6 @@ function jobs(n: number, prefix: string) {
   return Array.from({ length: n }, (_, i) => ({ jobId: `${prefix}${i}`, elapsed: "00:01" }));
 }
 
-/** A family whose collection throws while `failing()`, as an exposition too large to hold would. */
-function failingFamily(registry: Registry, failing: () => boolean): void {
-  new Gauge({
-    name: "failing",
-    help: "throws while failing",
-    registers: [registry],
-    collect() {
-      if (failing()) throw new RangeError("Invalid string length");
-    },
-  });
-}
-
 describe("a failed rendering", () => {
   it("never leaves up at 1: /metrics says up 0 and counts the failure until a rendering succeeds", async () => {
     const registry = createRegistry({
@@ -171,52 +144,21 @@ describe("a failed rendering", () => {
   });
 
   it("still counts and reports the poll, which is not lost as an aborted one", async () => {
-    const simulator = await startSimulator({ token: TOKEN, accounts: 2 });
-    const client = createUpstreamClient({
-      baseUrl: simulator.url,
-      token: fixedToken(TOKEN),
-      timeoutMs: 5_000,
-      maxResponseBytes: 1 << 20,
-      userAgent: "test",
-    });
-    const lines: string[] = [];
-    const logger = createLogger({
-      level: "info",
-      format: "json",
-      destination: { write: (line: string) => void lines.push(line) },
-    });
-    const registry = createRegistry({
-      buildInfo: { version: "t", nodejs: "v0" },
-      defaultMetrics: false,
-    });
-    const source = createJobsSource({
-      registry,
-      intervalMs: 3_600_000,
-      countAnomaly: () => undefined,
-      finished: createChannel(),
-    });
-    failingFamily(registry, () => true);
-    const exposition = createExposition(registry);
-    const poller = createSourceRunner({
-      source,
-      client,
-      health: createSourceHealth(registry, ["jobs"], "jobs"),
-      refresh: () => exposition.refresh(),
-      logger,
-      maxBackoffMs: 3_600_000,
-      staleAfterMs: 3_600_000,
-    });
+    const failing = await failingRendering();
+    const { poller, exposition, lines } = failing;
     try {
       expect(await poller.pollOnce()).toBe("success");
       expect(poller.status().lastOutcome).toBe("success");
       expect(ownSamples(exposition.body().toString()).get("useapi_minimax_up")).toBe(0);
-      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
-      expect(messages).toContain("rendering metrics failed; /metrics says up 0");
-      expect(messages).toContain("polls of the jobs list succeed");
+      const records = logRecords(lines);
+      expect(records.filter((r) => r.level === "error").map((r) => r["err"])).toEqual([
+        expect.objectContaining({ type: "RangeError", message: "Invalid string length" }),
+      ]);
+      expect(outcomeChanges(records).map((r) => [r.level, r.outcome])).toEqual([
+        ["info", "success"],
+      ]);
     } finally {
-      await poller.stop();
-      await client.close();
-      await simulator.close();
+      await failing.close();
     }
   });
 

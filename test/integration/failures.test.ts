@@ -20,11 +20,15 @@ const laterPayload = {
   executing: { "67890": [{ jobId: "p1-u12345-a67890-bot:minimax", elapsed: "03:00" }] },
 };
 
+const START = Date.parse("2026-01-01T00:00:00Z");
+
 describe("after each upstream failure", () => {
   let stack: Stack;
+  let now = START;
   beforeAll(async () => {
     stack = await startStack({
       flags: ["--poll.timeout=500ms", "--useapi.max-response-bytes=1MiB"],
+      deps: { now: () => now },
       before: (sim) => sim.setPayload(docPayload),
     });
     await stack.exporter.runner("jobs").pollOnce();
@@ -38,6 +42,8 @@ describe("after each upstream failure", () => {
     async (mode, options, outcome) => {
       stack.simulator.setPayload(docPayload);
       stack.simulator.setMode("ok");
+      now += 60_000;
+      const succeededAt = now;
       expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
       const before = await scrape(stack);
       const countBefore = ownSamples(before).get(
@@ -45,6 +51,7 @@ describe("after each upstream failure", () => {
       );
 
       stack.simulator.setMode(mode, options);
+      now += 1_000;
       expect(await stack.exporter.runner("jobs").pollOnce()).toBe(outcome);
       const during = await scrape(stack);
       const values = ownSamples(during);
@@ -56,8 +63,8 @@ describe("after each upstream failure", () => {
       expect(accountSamples(during).size).toBe(4);
       expect(values.get("useapi_minimax_accounts")).toBe(2);
       const lastSuccess = 'useapi_minimax_source_last_success_timestamp_seconds{source="jobs"}';
-      expect(ownSamples(before).get(lastSuccess)).toBeGreaterThan(0);
-      expect(values.get(lastSuccess)).toBe(ownSamples(before).get(lastSuccess));
+      expect(ownSamples(before).get(lastSuccess)).toBe(succeededAt / 1000);
+      expect(values.get(lastSuccess)).toBe(succeededAt / 1000);
       expect((await get(`${stack.exporter.url}/-/ready`)).status).toBe(200);
       expect((await get(`${stack.exporter.url}/`)).body).toContain(`<strong>${outcome}</strong>`);
 

@@ -2,15 +2,42 @@ import { afterEach, describe, expect, it } from "vitest";
 import { JWT_SECRET_MARKER } from "../../src/simulator/activity.js";
 import { PROMPT_MARKER } from "../../src/simulator/server.js";
 import { get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import { within } from "../deadline.js";
+import { HeldTimers } from "../simulator-fixtures.js";
+import { VirtualClock } from "../virtual-clock.js";
 
 const START = Date.parse("2026-01-01T00:00:00Z");
 const STEP_MS = 5_000;
+/** Jobs running at START with seed 11, 8 accounts and none idle. */
+const SEED_11_RUNNING = 5;
+/** Jobs running at START in the harness's simulator (4 accounts, 1 idle) with seed 5. */
+const SEED_5_RUNNING = 5;
+/** The status lookups' retry delay: min(--poll.interval (the harness's 1 h), 10 s). */
+const RETRY_MS = 10_000;
 
 let stack: Stack | undefined;
 afterEach(async () => {
   await stack?.close();
   stack = undefined;
 });
+
+/** The finished-jobs counter of each account with status `status`, as scraped. */
+function finishedBy(values: Map<string, number>, status: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, value] of values) {
+    const match =
+      /^useapi_minimax_agent_jobs_finished_total\{account="([^"]+)",status="(\w+)"\}$/.exec(key);
+    if (match?.[2] === status && value !== 0) out.set(match[1] ?? "", value);
+  }
+  return out;
+}
+
+/** Executing jobs summed over the accounts, as scraped. */
+function executing(values: Map<string, number>): number {
+  return [...values]
+    .filter(([key]) => key.startsWith("useapi_minimax_agent_jobs_executing{"))
+    .reduce((sum, [, value]) => sum + value, 0);
+}
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const out = new Map<string, number>();
@@ -86,26 +113,40 @@ describe("job lifecycle against the simulator's ground truth", () => {
 
   it("runs no more status lookups at once than the configured concurrency", async () => {
     let simNow = START;
+    const clock = new VirtualClock();
+    const held = new HeldTimers();
     stack = await startStack({
       flags: [
         "--jobs.resolve-status=true",
         "--jobs.lookup-concurrency=3",
         "--jobs.lookup-rate=100",
       ],
+      // The rate cap's 10 ms pauses on the virtual clock; each lookup held until released.
+      deps: { timers: clock, monotonic: clock.now },
       simulator: {
         now: () => simNow,
         seed: 11,
         accounts: 8,
         idleAccounts: 0,
         jobLookupDelayMs: 100,
+        schedule: held.schedule,
       },
     });
     await stack.exporter.runner("jobs").pollOnce();
     const running = stack.simulator.activity.running().length;
-    expect(running).toBeGreaterThan(3);
+    expect(running).toBe(SEED_11_RUNNING);
     simNow += 20 * 60_000; // every job running now has ended by the expiry
     await stack.exporter.runner("jobs").pollOnce();
-    await stack.exporter.idle();
+    const pause = (timer: { ms: number }) => timer.ms <= 10;
+    for (let left = running; left > 0; left -= 3) {
+      const batch = Math.min(3, left);
+      await clock.fireUntil(held.waitForHeld(batch), `${batch} lookups held upstream`, pause);
+      expect(stack.simulator.stats.jobLookupsInFlight).toBe(batch);
+      // Three in flight: the resolver waits for one to end and schedules no start meanwhile.
+      expect(clock.pending().filter(pause)).toEqual([]);
+      held.fireAll();
+    }
+    await within(stack.exporter.idle(), "the status lookups to settle");
     expect(stack.simulator.stats.jobLookups).toBe(running);
     expect(stack.simulator.stats.maxJobLookupsInFlight).toBe(3);
   });
@@ -118,7 +159,8 @@ describe("job lifecycle against the simulator's ground truth", () => {
     });
     await stack.exporter.runner("jobs").pollOnce();
     const running = stack.simulator.activity.running().length;
-    expect(running).toBeGreaterThan(0);
+    expect(running).toBe(SEED_5_RUNNING);
+    expect(executing(ownSamples(await scrape(stack)))).toBe(running);
     stack.simulator.setMode("server_error");
     simNow += 1_000;
     expect(await stack.exporter.runner("jobs").pollOnce()).toBe("server_error");
@@ -138,46 +180,42 @@ describe("job lifecycle against the simulator's ground truth", () => {
       simulator: { now: () => simNow, seed: 5 },
     });
     await stack.exporter.runner("jobs").pollOnce();
+    // Seen at the first poll and ended by the second: jobs that start later are still running.
+    const seen = stack.simulator.activity.running();
+    expect(seen.length).toBe(SEED_5_RUNNING);
     simNow += 20 * 60_000; // every running job has ended by the expiry
     await stack.exporter.runner("jobs").pollOnce();
     const values = ownSamples(await scrape(stack));
-    const unknown = [...values]
-      .filter(
-        ([k]) =>
-          k.startsWith("useapi_minimax_agent_jobs_finished_total") && k.includes('"unknown"'),
-      )
-      .reduce((sum, [, v]) => sum + v, 0);
-    expect(unknown).toBeGreaterThan(0);
+    expect(finishedBy(values, "unknown")).toEqual(countBy(seen, (j) => j.account));
+    expect(finishedBy(values, "completed")).toEqual(new Map());
+    expect(finishedBy(values, "failed")).toEqual(new Map());
     expect(stack.simulator.stats.jobLookups).toBe(0);
   });
 
-  it("gives a job up as unknown after three failed lookups", async () => {
+  it("gives a job up as unknown after three failed lookups, 10 s apart", async () => {
     let simNow = START;
+    const clock = new VirtualClock();
     stack = await startStack({
-      flags: [
-        "--jobs.resolve-status=true",
-        "--poll.interval=100ms",
-        "--poll.timeout=50ms",
-        "--poll.stale-after=5h",
-        "--jobs.lookup-rate=100",
-      ],
+      flags: ["--jobs.resolve-status=true", "--poll.stale-after=5h", "--jobs.lookup-rate=100"],
+      // The rate cap's and the retries' timers, both on the virtual clock.
+      deps: { timers: clock, monotonic: clock.now },
       simulator: { now: () => simNow, seed: 5 },
     });
     await stack.exporter.runner("jobs").pollOnce();
+    const seen = stack.simulator.activity.running();
+    expect(seen.length).toBe(SEED_5_RUNNING);
     stack.simulator.setMode("server_error", {}, "job");
     simNow += 20 * 60_000;
     await stack.exporter.runner("jobs").pollOnce();
-    await stack.exporter.idle();
+    // The retry waits min(--poll.interval, 10 s); the rate cap waits 10 ms; the poll's 1 h stays.
+    const lookupTimer = (timer: { ms: number }) => timer.ms <= RETRY_MS;
+    await clock.fireUntil(stack.exporter.idle(), "every lookup to be given up", lookupTimer);
     await stack.exporter.runner("jobs").pollOnce();
     const values = ownSamples(await scrape(stack));
-    const finished = [...values].filter(([k]) =>
-      k.startsWith("useapi_minimax_agent_jobs_finished_total"),
-    );
-    const unknown = finished
-      .filter(([k]) => k.includes('"unknown"'))
-      .reduce((s, [, v]) => s + v, 0);
-    expect(unknown).toBeGreaterThan(0);
-    expect(stack.simulator.stats.jobLookups).toBe(3 * unknown);
+    expect(finishedBy(values, "unknown")).toEqual(countBy(seen, (j) => j.account));
+    expect(stack.simulator.stats.jobLookups).toBe(3 * seen.length);
+    const retries = clock.scheduledTimers.filter((timer) => timer.ms === RETRY_MS);
+    expect(retries.length).toBe(2 * seen.length);
     expect(values.get('useapi_minimax_source_up{source="job_status"}')).toBe(0);
     expect(values.get('useapi_minimax_source_up{source="jobs"}')).toBe(1);
   });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { accountSamples, get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import { OUTCOMES } from "../../src/upstream/outcome.js";
+import { until } from "../deadline.js";
 import { VirtualClock, type VirtualTimer } from "../virtual-clock.js";
 
 let stack: Stack | undefined;
@@ -8,12 +10,8 @@ afterEach(async () => {
   stack = undefined;
 });
 
-/** Waits for a condition that an event outside the test's control makes true (an HTTP answer). */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 const INTERVAL = 15_000;
+const NOW = Date.parse("2026-01-01T00:00:00Z");
 const STALE_AFTER = 4 * INTERVAL + 1;
 /** The poll loop's timer: every timer but the staleness window's. */
 const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER;
@@ -22,6 +20,9 @@ const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER;
 const pollDelays = (clock: VirtualClock): number[] =>
   clock.scheduledTimers.filter(pollTimer).map((timer) => timer.ms);
 
+/** Two per-account gauges (executing, max elapsed) for every account of the simulator's answer. */
+const accountGauges = (s: Stack): number => 2 * s.simulator.activity.accounts.length;
+
 async function stackOn(
   clock: VirtualClock,
   mode?: Parameters<Stack["simulator"]["setMode"]>[0],
@@ -29,7 +30,7 @@ async function stackOn(
 ): Promise<Stack> {
   return startStack({
     flags: [`--poll.interval=${INTERVAL}ms`, `--poll.stale-after=${STALE_AFTER}ms`, ...flags],
-    deps: { timers: clock, random: () => 0.999_999 },
+    deps: { timers: clock, now: () => NOW, random: () => 0.999_999 },
     before: mode ? (sim) => sim.setMode(mode) : undefined,
   });
 }
@@ -39,7 +40,7 @@ describe("the poll loop", () => {
     const clock = new VirtualClock();
     stack = await stackOn(clock);
     for (let polls = 1; polls <= 6; polls++) {
-      const next = await clock.scheduled(pollTimer);
+      const next = await clock.scheduled(pollTimer, "the next poll's timer");
       expect(next.ms).toBe(INTERVAL);
       expect(stack.simulator.stats.jobsRequests).toBe(polls);
       if (polls < 6) clock.fire(next);
@@ -51,11 +52,11 @@ describe("the poll loop", () => {
     const clock = new VirtualClock();
     stack = await stackOn(clock, "server_error", [`--poll.max-backoff=${8 * INTERVAL}ms`]);
     for (let polls = 1; polls <= 6; polls++) {
-      const next = await clock.scheduled(pollTimer);
+      const next = await clock.scheduled(pollTimer, "the next poll's timer");
       if (polls === 4) stack.simulator.setMode("ok");
       clock.fire(next);
     }
-    await clock.scheduled(pollTimer);
+    await clock.scheduled(pollTimer, "the next poll's timer");
     expect(pollDelays(clock)).toEqual([
       INTERVAL,
       2 * INTERVAL,
@@ -70,8 +71,9 @@ describe("the poll loop", () => {
   it("caps the backoff at --poll.max-backoff", async () => {
     const clock = new VirtualClock();
     stack = await stackOn(clock, "server_error", [`--poll.max-backoff=${3 * INTERVAL}ms`]);
-    for (let polls = 1; polls <= 4; polls++) clock.fire(await clock.scheduled(pollTimer));
-    await clock.scheduled(pollTimer);
+    for (let polls = 1; polls <= 4; polls++)
+      clock.fire(await clock.scheduled(pollTimer, "the next poll's timer"));
+    await clock.scheduled(pollTimer, "the next poll's timer");
     expect(pollDelays(clock)).toEqual([
       INTERVAL,
       2 * INTERVAL,
@@ -88,11 +90,14 @@ describe("the poll loop", () => {
       deps: { timers: clock },
       before: (sim) => sim.setMode("rate_limited", { retryAfter: "3" }),
     });
-    const next = await clock.scheduled((timer) => timer.ms === 3_000);
+    const next = await clock.scheduled((timer) => timer.ms === 3_000, "the 3 s Retry-After wait");
     expect(pollDelays(clock)).toEqual([3_000]);
     expect(stack.simulator.stats.jobsRequests).toBe(1);
     clock.fire(next);
-    await clock.scheduled((timer) => timer.id > next.id && timer.ms === 3_000);
+    await clock.scheduled(
+      (timer) => timer.id > next.id && timer.ms === 3_000,
+      "the second 3 s Retry-After wait",
+    );
     expect(stack.simulator.stats.jobsRequests).toBe(2);
   });
 
@@ -101,7 +106,10 @@ describe("the poll loop", () => {
       flags: ["--poll.timeout=300ms"],
       before: (sim) => sim.setMode("hang"),
     });
-    await until(() => stack?.simulator.stats.inFlight === 1);
+    await until(
+      () => stack?.simulator.stats.inFlight === 1,
+      "the simulator to hold the first poll",
+    );
     const poller = stack.exporter.runner("jobs");
     const calls = [1, 2, 3].map(() => poller.pollOnce());
     expect(await Promise.all(calls)).toEqual(["timeout", "timeout", "timeout"]);
@@ -116,7 +124,10 @@ describe("the poll loop", () => {
       deps: { timers: clock },
       before: (sim) => sim.setMode("hang"),
     });
-    await until(() => stack?.simulator.stats.inFlight === 1);
+    await until(
+      () => stack?.simulator.stats.inFlight === 1,
+      "the simulator to hold the first poll",
+    );
     const joined = stack.exporter.runner("jobs").pollOnce();
     await stack.exporter.runner("jobs").stop();
     expect(await joined).toBe("aborted");
@@ -124,53 +135,62 @@ describe("the poll loop", () => {
     const polls = [...ownSamples(await scrape(stack))].filter(([key]) =>
       key.startsWith('useapi_minimax_source_requests_total{source="jobs",'),
     );
-    expect(polls.length).toBeGreaterThan(0);
-    expect(polls.filter(([, value]) => value !== 0)).toEqual([]);
+    const none = OUTCOMES.map((o) => [
+      `useapi_minimax_source_requests_total{source="jobs",outcome="${o}"}`,
+      0,
+    ]);
+    expect(new Map(polls)).toEqual(new Map(none as [string, number][]));
   });
 
   it("drops per-account series after the staleness window but keeps up, counters and timestamps", async () => {
     const clock = new VirtualClock();
     stack = await stackOn(clock);
-    const stale = await clock.scheduled((timer) => timer.ms === STALE_AFTER);
+    const stale = await clock.scheduled(
+      (timer) => timer.ms === STALE_AFTER,
+      "the staleness window",
+    );
     const fresh = await scrape(stack);
-    expect(accountSamples(fresh).size).toBeGreaterThan(0);
+    expect(accountSamples(fresh).size).toBe(accountGauges(stack));
 
     stack.simulator.setMode("server_error");
-    clock.fire(await clock.scheduled(pollTimer));
-    await clock.scheduled(pollTimer);
+    clock.fire(await clock.scheduled(pollTimer, "the next poll's timer"));
+    await clock.scheduled(pollTimer, "the next poll's timer");
     expect(stack.exporter.runner("jobs").status().lastOutcome).toBe("server_error");
     expect(stack.exporter.runner("jobs").status().stale).toBe(false);
     clock.fire(stale);
     expect(stack.exporter.runner("jobs").status().stale).toBe(true);
     const running = stack;
-    await until(async () => accountSamples(await scrape(running)).size === 0);
+    await until(
+      async () => accountSamples(await scrape(running)).size === 0,
+      "a scrape without the stale per-account series",
+    );
     const values = ownSamples(await scrape(stack));
     expect(values.get("useapi_minimax_up")).toBe(0);
-    expect(values.get("useapi_minimax_accounts")).toBeGreaterThan(0);
-    expect(
-      values.get('useapi_minimax_source_last_success_timestamp_seconds{source="jobs"}'),
-    ).toBeGreaterThan(0);
+    expect(values.get("useapi_minimax_accounts")).toBe(stack.simulator.activity.accounts.length);
+    expect(values.get('useapi_minimax_source_last_success_timestamp_seconds{source="jobs"}')).toBe(
+      NOW / 1000,
+    );
     expect(
       values.get('useapi_minimax_source_requests_total{source="jobs",outcome="server_error"}'),
     ).toBe(1);
     expect((await get(`${stack.exporter.url}/`)).body).toContain("stale");
 
     stack.simulator.setMode("ok");
-    clock.fire(await clock.scheduled(pollTimer));
-    await clock.scheduled((timer) => timer.ms === STALE_AFTER);
+    clock.fire(await clock.scheduled(pollTimer, "the next poll's timer"));
+    await clock.scheduled((timer) => timer.ms === STALE_AFTER, "the staleness window");
     expect(stack.exporter.runner("jobs").status().stale).toBe(false);
-    expect(accountSamples(await scrape(stack)).size).toBe(accountSamples(fresh).size);
+    expect(accountSamples(await scrape(stack)).size).toBe(accountGauges(stack));
   });
 
   it("logs a line when the outcome changes, not one per failed poll", async () => {
     const clock = new VirtualClock();
     stack = await stackOn(clock, "server_error");
     for (let polls = 1; polls <= 5; polls++) {
-      const next = await clock.scheduled(pollTimer);
+      const next = await clock.scheduled(pollTimer, "the next poll's timer");
       if (polls === 5) stack.simulator.setMode("ok");
       clock.fire(next);
     }
-    await clock.scheduled(pollTimer);
+    await clock.scheduled(pollTimer, "the next poll's timer");
     expect(stack.exporter.runner("jobs").status().lastOutcome).toBe("success");
     expect(stack.simulator.stats.jobsRequests).toBe(6);
     const records = stack.logs.map((l) => JSON.parse(l) as { level: string; outcome?: string });

@@ -196,7 +196,9 @@ describe("the accounts source", () => {
     const before = ownSamples(await scrape(stack));
     const series = [...before.keys()].filter((k) => k.startsWith("useapi_minimax_account_error{"));
     expect(series.length).toBe(stack.simulator.activity.accounts.length);
-    clock.fire(await clock.scheduled((timer) => timer.ms === 10 * 3_600_000));
+    clock.fire(
+      await clock.scheduled((timer) => timer.ms === 10 * 3_600_000, "the 10 h staleness window"),
+    );
     const after = ownSamples(await scrape(stack));
     expect([...after.keys()].filter((k) => k.startsWith("useapi_minimax_account_"))).toEqual([]);
     expect(after.get('useapi_minimax_source_up{source="accounts"}')).toBe(1);

@@ -145,8 +145,17 @@ describe("the simulator's job and accounts endpoints", () => {
       }
       previous = current;
     }
-    expect(left).toBeGreaterThan(100);
-    expect(expired).toBeGreaterThan(0);
+    // The model's count: jobs listed at one of the steps and ended by the last one.
+    const steps = Array.from({ length: 30 }, (_, step) => START_MS + step * 60_000);
+    const leftTruth = sim.activity
+      .startedJobs()
+      .filter((job) => job.endMs <= clock.ms)
+      .filter((job) => steps.some((at) => job.startMs <= at && at < job.endMs));
+    expect(left).toBe(leftTruth.length);
+    expect(expired).toBe(
+      leftTruth.filter((job) => job.endMs - job.startMs === JOB_EXPIRY_MS).length,
+    );
+    expect({ left, expired }).toEqual({ left: 252, expired: 9 }); // the seed's half hour
   });
 
   it("serves the ended jobs at the history control path, as the model has them", async () => {
@@ -199,7 +208,7 @@ describe("the simulator's job lookup delay", () => {
       expect(timers.delays).toEqual([80]);
       timers.fireAll();
       expect(await answer).toBe(200);
-      await waitFor(() => sim.stats.jobLookupsInFlight === 0);
+      await waitFor(() => sim.stats.jobLookupsInFlight === 0, "the simulator to end every lookup");
     };
     await lookUpAlone();
     await lookUpAlone();
@@ -210,13 +219,13 @@ describe("the simulator's job lookup delay", () => {
     timers.fireAll();
     expect(await answers).toEqual([200, 200, 200]);
     expect(sim.stats).toMatchObject({ jobLookups: 5, maxJobLookupsInFlight: 3 });
-    await waitFor(() => sim.stats.jobLookupsInFlight === 0);
+    await waitFor(() => sim.stats.jobLookupsInFlight === 0, "the simulator to end every lookup");
   });
 
   it("closes quickly while lookups are held back", async () => {
     const url = `${sim.url}/v1/minimax/agent/p1-u2-a3-bot:minimax`;
     const pending = call(url, { headers: AUTH }).catch((e: unknown) => e);
-    await waitFor(() => sim.stats.jobLookupsInFlight === 1);
+    await waitFor(() => sim.stats.jobLookupsInFlight === 1, "the simulator to hold the lookup");
     // A close that waited for the held request would outlast the test's timeout.
     await sim.close();
     expect(await pending).toBeInstanceOf(Error);

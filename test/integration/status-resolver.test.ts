@@ -65,16 +65,11 @@ async function resolverAgainstSimulator(maxQueued: number, retryDelayMs = 60_000
 const lookupSettled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Fires the resolver's timers, earliest first, until nothing is pending; the virtual time then. */
-async function runUntilIdle(
+function runUntilIdle(
   clock: VirtualClock,
   resolver: Pick<StatusResolver, "idle">,
 ): Promise<number> {
-  const idle = resolver.idle().then(() => undefined);
-  for (;;) {
-    const timer = await Promise.race([clock.scheduled(), idle]);
-    if (timer === undefined) return clock.now();
-    clock.fire(timer);
-  }
+  return clock.fireUntil(resolver.idle(), "the resolver to settle every job");
 }
 
 const finished = (count: number): FinishedJob[] =>
@@ -94,7 +89,7 @@ describe("status resolver", () => {
     );
     expect(resolver.pending).toBe(4);
     // job-0's answer (not final) schedules its retry; the rate cap holds job-1 for 2 s.
-    await clock.scheduled((timer) => timer.ms === 60_000);
+    await clock.scheduled((timer) => timer.ms === 60_000, "job-0's 60 s retry");
     await lookupSettled();
     expect(lookups()).toBe(1);
     expect(clock.pending().map((timer) => timer.ms)).toEqual([2_000, 60_000]);
@@ -106,7 +101,7 @@ describe("status resolver", () => {
   it("queues a retry even when the queue is full: the bound is on new jobs", async () => {
     const { resolver, resolved, clock, lookups } = await resolverAgainstSimulator(1, 50);
     resolver.enqueue(finished(2)); // job-0 looked up (not final upstream: retried), job-1 waits
-    const retry = await clock.scheduled((timer) => timer.ms === 50);
+    const retry = await clock.scheduled((timer) => timer.ms === 50, "job-0's 50 ms retry");
     await lookupSettled();
     expect(lookups()).toBe(1);
     clock.fire(retry); // job-0 rejoins the queue behind job-1, which fills it

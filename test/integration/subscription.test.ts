@@ -134,7 +134,9 @@ describe("the subscription source against the simulator", () => {
     stack = await startStack({ flags: ["--subscription.interval=2h"], deps: { timers: clock } });
     expect(await poll(stack)).toBe("success");
     expect((await subscriptionSamples(stack)).size).toBe(10);
-    clock.fire(await clock.scheduled((timer) => timer.ms === 10 * 3_600_000));
+    clock.fire(
+      await clock.scheduled((timer) => timer.ms === 10 * 3_600_000, "the 10 h staleness window"),
+    );
     expect((await subscriptionSamples(stack)).size).toBe(0);
     expect(
       ownSamples(await scrape(stack)).get('useapi_minimax_source_up{source="subscription"}'),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startStack, TOKEN, type Stack } from "../harness.js";
 import { kubeletSecret } from "../kubelet-secret.js";
+import { logRecords } from "../log-records.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -25,9 +26,10 @@ describe("token file rotation", () => {
 
     writeFileSync(file, "\n");
     expect(await poller.pollOnce()).toBe("success");
-    const lines = stack.logs.map((l) => JSON.parse(l) as { msg: string; reason?: string });
-    expect(lines.some((l) => l.msg === "token reloaded from the token file")).toBe(true);
-    expect(lines.some((l) => l.msg.startsWith("bad token file"))).toBe(true);
+    const records = logRecords(stack.logs);
+    // A reload names its reason, a refused file its problem (log-lines.test.ts has the wording).
+    expect(records.filter((r) => r["reason"] !== undefined).map((r) => r.level)).toEqual(["info"]);
+    expect(records.filter((r) => r["problem"] !== undefined).map((r) => r.level)).toEqual(["warn"]);
     for (const line of stack.logs) {
       expect(line).not.toContain(TOKEN.split(":")[1]);
       expect(line).not.toContain("revoked");
@@ -41,10 +43,9 @@ describe("token file rotation", () => {
     expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
     writeFileSync(file, "user:2-other\n");
     stack.exporter.reloadToken();
-    const reasons = stack.logs
-      .map((l) => JSON.parse(l) as { msg: string; reason?: string })
-      .filter((l) => l.msg === "token reloaded from the token file")
-      .map((l) => l.reason);
+    const reasons = logRecords(stack.logs)
+      .filter((r) => r.level === "info" && r["reason"] !== undefined)
+      .map((r) => r["reason"]);
     expect(reasons).toEqual(["SIGHUP"]);
     expect(await stack.exporter.runner("jobs").pollOnce()).toBe("unauthorized");
   });

@@ -17,6 +17,7 @@ import { createStatusResolver } from "../../src/sources/job-status/resolver.js";
 import { fixedToken } from "../../src/upstream/token.js";
 import { makeCerts } from "../certs.js";
 import { get, scrape, startStack, TOKEN, type Stack } from "../harness.js";
+import { logRecords, outcomeChanges } from "../log-records.js";
 
 /** A port-0 upstream whose every answer is `status` with `body`, and the Authorization it got. */
 async function fixedUpstream(): Promise<{
@@ -42,13 +43,10 @@ async function fixedUpstream(): Promise<{
   };
 }
 
-interface LogRecord {
-  msg?: string;
-  detail?: string;
-  [key: string]: unknown;
-}
-
-const records = (logs: readonly string[]) => logs.map((line) => JSON.parse(line) as LogRecord);
+const records = logRecords;
+/** The warning logged when the jobs list's polls began to fail. */
+const failureWarning = (logs: readonly string[]) =>
+  outcomeChanges(records(logs)).find((r) => r.level === "warn");
 
 let stack: Stack | undefined;
 const servers: (Server | TcpServer)[] = [];
@@ -134,10 +132,7 @@ describe("upstream text in logs and pages", () => {
     upstream.answer("TOKEN-looking text");
     stack = await startStack({ flags: [`--useapi.base-url=${upstream.url}`] });
     expect(await stack.exporter.runner("jobs").pollOnce()).toBe("invalid_json");
-    const warned = records(stack.logs).find((r) =>
-      r.msg?.startsWith("polls of the jobs list fail"),
-    );
-    expect(warned?.detail).toBe("body is not valid JSON at position 0");
+    expect(failureWarning(stack.logs)?.detail).toBe("body is not valid JSON at position 0");
     expect(stack.logs.join("")).not.toContain("TOKEN-looking");
   });
 
@@ -200,7 +195,7 @@ describe("the token spelled otherwise by the upstream", () => {
       expect(await stack.exporter.runner("jobs").pollOnce()).toBe("invalid_payload");
     }
     const details = records(stack.logs)
-      .filter((r) => r.msg === "poll finished" && r["outcome"] === "invalid_payload")
+      .filter((r) => r.level === "debug" && r.source === "jobs" && r.outcome === "invalid_payload")
       .map((r) => r.detail ?? "");
     const redacted = details.filter(
       (d) => d.startsWith('executing["key ') && d.includes("[token]"),
@@ -270,9 +265,7 @@ describe("status lookups", () => {
     await resolver.idle();
     await resolver.stop();
     await client.close();
-    const logged = records(lines).find(
-      (r) => r.msg === "job status unresolved; counted as unknown",
-    );
+    const logged = records(lines).find((r) => r["attempts"] === 1);
     expect(typeof logged?.["account"]).toBe("string");
     expect(String(logged?.["account"]).length).toBeLessThanOrEqual(MAX_DETAIL_CHARS);
   });
@@ -282,10 +275,7 @@ describe("network and TLS errors", () => {
   async function detailFor(baseUrl: string): Promise<{ outcome: string; detail: string }> {
     stack = await startStack({ flags: [`--useapi.base-url=${baseUrl}`] });
     const outcome = await stack.exporter.runner("jobs").pollOnce();
-    const warned = records(stack.logs).find((r) =>
-      r.msg?.startsWith("polls of the jobs list fail"),
-    );
-    return { outcome, detail: String(warned?.detail) };
+    return { outcome, detail: String(failureWarning(stack.logs)?.detail) };
   }
 
   it("logs an untrusted certificate as its code and a short reason on one line", async () => {

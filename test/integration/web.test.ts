@@ -17,6 +17,7 @@ import { createHandler } from "../../src/http/handler.js";
 import { loadWebConfig, MAX_WEB_FILE_BYTES } from "../../src/config/web-config.js";
 import { makeCerts, type TestCerts } from "../certs.js";
 import { get, startStack, type Stack } from "../harness.js";
+import { logRecords } from "../log-records.js";
 import { stalledRequest, testHandler, trackSockets } from "../stall.js";
 
 let certs: TestCerts;
@@ -618,7 +619,9 @@ describe("a scrape that fails on the fast path", () => {
       expect(failed.status).toBe(500);
       expect(failed.body).toBe("Internal error\n");
       expect(failed.headers["x-content-type-options"]).toBe("nosniff");
-      expect(logs.join("")).toContain("rendering lost");
+      expect(logRecords(logs).map((r) => [r.level, r["err"]])).toEqual([
+        ["error", expect.objectContaining({ message: "rendering lost" })],
+      ]);
       expect((await get(`http://127.0.0.1:${port}/-/healthy`)).status).toBe(200);
     } finally {
       server.close();

@@ -4,8 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { within } from "../deadline.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The logfmt line of the jobs list's polls turning successful, by its fields. */
+const JOBS_SUCCEED = /^ts=\S+ level=info .*\bsource=jobs outcome=success\b/m;
 const BUILD = "npm run build && ";
 
 let dir = "";
@@ -61,18 +64,19 @@ describe("npm run demo", () => {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once("exit", (code, signal) => resolve({ code, signal })),
     );
-    await new Promise<void>((resolve, reject) => {
+    const polled = new Promise<void>((resolve, reject) => {
       const look = (data: string) => {
         output.push(data);
-        if (output.join("").includes("polls of the jobs list succeed")) resolve();
+        if (JOBS_SUCCEED.test(output.join(""))) resolve();
       };
       child.stdout.setEncoding("utf8").on("data", look);
       child.stderr.setEncoding("utf8").on("data", (data: string) => output.push(data));
       void exited.then(({ code }) => reject(new Error(`exited ${code}: ${output.join("")}`)));
     });
+    await within(polled, "the demo's jobs polls to succeed", 10_000);
     process.kill(-group, "SIGINT");
     expect(await exited, output.join("")).toEqual({ code: 0, signal: null });
     group = undefined;
-    expect(output.join("")).toContain("shutting down");
+    expect(output.join("")).toMatch(/^ts=\S+ level=info .*\bsignal=SIGINT$/m);
   });
 });

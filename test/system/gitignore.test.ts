@@ -1,9 +1,16 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DOCS_PAGES, readDoc } from "../markdown.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const PACKAGE = JSON.parse(
+  readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+) as {
+  name: string;
+  version: string;
+};
 /** What a user reads: the README and the pages of docs/. */
 const pages = ["README.md", ...DOCS_PAGES].map((page) => [page, readDoc(page)] as const);
 
@@ -23,7 +30,7 @@ describe(".gitignore", () => {
     const names = pages.flatMap(([, text]) =>
       [...text.matchAll(/> *([\w./-]+) && chmod 600/g)].map((m) => m[1] ?? ""),
     );
-    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names)).toEqual(new Set(["token"]));
     for (const name of names) expect(ignored(name), name).toBe(true);
   });
 
@@ -37,7 +44,8 @@ describe(".gitignore", () => {
     const tarballs = pages.flatMap(([, text]) =>
       [...text.matchAll(/npm install -g \.\/([\w.-]+\.tgz)/g)].map((m) => m[1] ?? ""),
     );
-    expect(tarballs.length).toBeGreaterThan(0);
+    // What `npm pack` names it: <name>-<version>.tgz of package.json.
+    expect(new Set(tarballs)).toEqual(new Set([`${PACKAGE.name}-${PACKAGE.version}.tgz`]));
     for (const name of tarballs) expect(ignored(name), name).toBe(true);
     expect(ignored("useapi-minimax-exporter-9.9.9.tgz")).toBe(true);
   });
@@ -48,7 +56,9 @@ describe("the token files the README and docs/ make", () => {
     const modes = pages.flatMap(([page, text]) =>
       [...text.matchAll(/chmod ([0-7]{3,4}) ([\w./-]+)/g)].map((m) => [page, m[1] ?? "", m[2]]),
     );
-    expect(modes.length).toBeGreaterThan(0);
+    expect(new Set(modes.map(([, mode, file]) => `chmod ${mode} ${file}`))).toEqual(
+      new Set(["chmod 600 token"]),
+    );
     for (const [page, mode = "", file] of modes)
       expect(parseInt(mode, 8) & 0o007, `${page}: chmod ${mode} ${file}`).toBe(0);
   });

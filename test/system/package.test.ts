@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { within } from "../deadline.js";
 import { accountSamples, get } from "../harness.js";
+import { logRecords } from "../log-records.js";
 import { DOCS_PAGES, localLinks, readDoc } from "../markdown.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -64,9 +66,10 @@ function startDemo(bin: string, output: string[]) {
     const look = () => {
       const text = output.join("");
       const url = /"metrics":"([^"]+)"/.exec(text)?.[1];
-      const bothPolled =
-        text.includes("polls of the jobs list succeed") &&
-        text.includes("polls of the accounts endpoint succeed");
+      const succeeded = logRecords(text)
+        .filter((r) => r.level === "info" && r.outcome === "success")
+        .map((r) => r.source);
+      const bothPolled = succeeded.includes("jobs") && succeeded.includes("accounts");
       if (url === undefined || !bothPolled) return;
       child.stdout.off("data", look);
       resolve(url);
@@ -169,10 +172,15 @@ describe("the npm package", () => {
       const output: string[] = [];
       const demo = startDemo(bin, output);
       try {
-        const url = await demo.polled;
+        const url = await within(
+          demo.polled,
+          "the demo's jobs and accounts polls to succeed",
+          15_000,
+        );
         const answer = await get(url);
         expect(answer.status).toBe(200);
-        expect(accountSamples(answer.body).size).toBeGreaterThan(0);
+        // Two gauges for each of the built-in simulator's 6 accounts (its default).
+        expect(accountSamples(answer.body).size).toBe(12);
         const runbook = await get(new URL("/runbook", url).href);
         expect(runbook.status).toBe(200);
         expect(runbook.body).toContain('<h2 id="useapiminimaxexporterdown">');

@@ -327,6 +327,8 @@ function roundsOf(accounts: string[], concurrency: number) {
   return { clock, asked, ends, rounds };
 }
 
+const anyTimer = () => true;
+
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("the rounds of credits requests", () => {
@@ -335,7 +337,7 @@ describe("the rounds of credits requests", () => {
     rounds.start();
     for (let i = 1; i < 4; i++) {
       await settle();
-      const step = await clock.scheduled();
+      const step = await clock.scheduled(anyTimer, "the pause before the next request");
       expect(step.ms).toBe(1000);
       clock.fire(step);
     }
@@ -349,7 +351,7 @@ describe("the rounds of credits requests", () => {
     for (const a of asked) a.answer({ outcome: "success" });
     await rounds.idle();
     // The next round one step after the last request ended.
-    const next = await clock.scheduled();
+    const next = await clock.scheduled(anyTimer, "the next round's timer");
     expect(next.at).toBe(4000);
     await rounds.stop();
   });
@@ -387,7 +389,7 @@ describe("the rounds of credits requests", () => {
   it("tries again after the shorter wait while no account is known", async () => {
     const { clock, ends, rounds } = roundsOf([], 2);
     rounds.start();
-    expect((await clock.scheduled()).ms).toBe(1000);
+    expect((await clock.scheduled(anyTimer, "the retry while no account is known")).ms).toBe(1000);
     expect(ends).toEqual([0]);
     await rounds.stop();
     expect(clock.pending()).toEqual([]);
@@ -400,21 +402,25 @@ describe("the rounds of credits requests", () => {
     asked[0]?.answer({ outcome: "rate_limited", retryAfterMs: 3000 });
     await settle();
     // The pause before b began before a's answer came.
-    clock.fire(await clock.scheduled((t) => t.ms === 1000));
+    clock.fire(
+      await clock.scheduled((t) => t.ms === 1000, "the 1 s pause before the next request"),
+    );
     await settle();
     expect(asked.map((a) => a.account)).toEqual(["a", "b"]);
     expect(clock.pending().map((t) => t.ms)).toEqual([3000]);
-    clock.fire(await clock.scheduled());
+    clock.fire(await clock.scheduled(anyTimer, "the Retry-After pause"));
     await settle();
     asked[1]?.answer({ outcome: "rate_limited", retryAfterMs: 60_000 });
     await settle();
-    clock.fire(await clock.scheduled((t) => t.ms === 1000));
+    clock.fire(
+      await clock.scheduled((t) => t.ms === 1000, "the 1 s pause before the next request"),
+    );
     await settle();
     asked[2]?.answer({ outcome: "success" });
     asked[3]?.answer({ outcome: "success" });
     await rounds.idle();
     // The next round waits for it too, but no longer than the interval.
-    expect((await clock.scheduled()).ms).toBe(4000);
+    expect((await clock.scheduled(anyTimer, "the next round's timer")).ms).toBe(4000);
     await rounds.stop();
   });
 

@@ -163,10 +163,10 @@ describe("reading a token file", () => {
     const source = fileToken({ path: file, initial: "good-token", logger: quietLogger(lines) });
     writeFileSync(file, "x".repeat(MAX_TOKEN_FILE_BYTES * 4));
     expect(source.current()).toBe("good-token");
-    const warning = lines.map((l) => JSON.parse(l) as { msg: string; problem?: string });
+    const warning = lines.map((l) => JSON.parse(l) as { level: string; problem?: string });
     expect(warning).toEqual([
       expect.objectContaining({
-        msg: "bad token file; keeping the current token",
+        level: "warn",
         problem: `"${file}" is larger than ${MAX_TOKEN_FILE_BYTES} bytes`,
       }),
     ]);
