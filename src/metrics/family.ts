@@ -1,7 +1,10 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 
 /** Sets one sample of a family as it is collected. */
-export type SetSample<L extends string> = (labels: Readonly<Record<L, string>>, value: number) => void;
+export type SetSample<L extends string> = (
+  labels: Readonly<Record<L, string>>,
+  value: number,
+) => void;
 
 /** A family whose samples a module sets from its last state each time /metrics is rendered. */
 export interface CollectedFamily<L extends string> {
