@@ -286,6 +286,7 @@ const CASES = {
       create() {
         const registry = newRegistry();
         const source = createUsageSource({
+          registry,
           intervalMs: 300_000,
           limit: size,
           logger: createLogger({ level: "error", format: "json", destination: { write() {} } }),

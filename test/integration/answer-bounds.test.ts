@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { Gauge, Registry } from "prom-client";
+import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createExposition } from "../../src/metrics/rendering.js";
 import { createRegistry } from "../../src/metrics/registry.js";

@@ -1,3 +1,4 @@
+import { Registry } from "prom-client";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -175,6 +176,7 @@ const SITUATIONS: Record<string, Situation> = {
         destination: { write: (line: string) => void lines.push(line) },
       });
       const usage = createUsageSource({
+        registry: new Registry(),
         intervalMs: 3_600_000,
         limit: 2,
         logger,

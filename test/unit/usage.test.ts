@@ -1,3 +1,4 @@
+import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.js";
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
@@ -10,7 +11,6 @@ import {
 import { createRowMemory } from "../../src/sources/usage/row-memory.js";
 import { createUsageSource } from "../../src/sources/usage/source.js";
 import { createUsageMetrics } from "../../src/sources/usage/usage-metrics.js";
-import type { FamilyWriters } from "../../src/metrics/rendering.js";
 import { logRecords } from "../log-records.js";
 
 interface RowSpec {
@@ -40,10 +40,9 @@ function rowsOf(answer: UsageAnswer) {
   }));
 }
 
-function text(writers: FamilyWriters): string {
-  let out = "";
-  for (const write of Object.values(writers)) write({ write: (t) => void (out += t) });
-  return out;
+/** The sample lines of the registry's exposition that start with `prefix`. */
+async function samples(registry: Registry, prefix: string): Promise<string[]> {
+  return (await registry.metrics()).split("\n").filter((l) => l.startsWith(prefix));
 }
 
 /** A usage source with a small limit, its anomalies and its log lines. */
@@ -55,7 +54,9 @@ function source(limit = 1000) {
     format: "json",
     destination: { write: (line: string) => void logs.push(line) },
   });
+  const registry = new Registry();
   const usage = createUsageSource({
+    registry,
     intervalMs: 3_600_000,
     limit,
     logger,
@@ -64,13 +65,14 @@ function source(limit = 1000) {
   let now = 0;
   const take = (rows: readonly unknown[]) =>
     usage.update(usage.parse(body(rows)), (now += 3_600_000));
-  const count = (account = "111", code = 201) =>
+  const count = async (account = "111", code = 201) =>
     Number(
       new RegExp(
-        `useapi_minimax_api_requests_total\\{account="${account}",endpoint="post-videos-create",code="${code}"\\} (\\d+)`,
-      ).exec(text(usage.writers))?.[1] ?? 0,
+        `^useapi_minimax_api_requests_total\\{account="${account}",endpoint="post-videos-create",code="${code}"\\} (\\d+)$`,
+        "m",
+      ).exec(await registry.metrics())?.[1] ?? 0,
     );
-  return { usage, take, count, anomalies, logs };
+  return { registry, usage, take, count, anomalies, logs };
 }
 
 describe("parseUsageAnswer", () => {
@@ -169,43 +171,40 @@ describe("createRowMemory", () => {
 });
 
 describe("createUsageSource", () => {
-  it("counts each row exactly once across overlapping answers, in any order, late rows included", () => {
+  it("counts each row exactly once across overlapping answers, in any order, late rows included", async () => {
     const s = source();
     s.take([row("r3"), row("r2"), row("r1")]); // newest first
-    expect(s.count()).toBe(3);
+    expect(await s.count()).toBe(3);
     // Oldest first, with a late row (r0, older than everything seen) and two new ones.
     s.take([row("r0"), row("r1"), row("r2"), row("r3"), row("r4"), row("r5", "111", 412)]);
-    expect(s.count()).toBe(5);
-    expect(s.count("111", 412)).toBe(1);
+    expect(await s.count()).toBe(5);
+    expect(await s.count("111", 412)).toBe(1);
     // Shuffled, with a duplicate: nothing new but r6.
     s.take([row("r4"), row("r6"), row("r0"), row("r6"), row("r2")]);
-    expect(s.count()).toBe(6);
+    expect(await s.count()).toBe(6);
     expect(s.anomalies.get("usage_duplicate_row")).toBe(1);
     expect(s.anomalies.get("usage_rows_missed") ?? 0).toBe(0);
   });
 
-  it("writes the duration histogram by endpoint from msec", () => {
+  it("writes the duration histogram by endpoint from msec", async () => {
     const s = source();
     s.take([row("a", "1", 201, 400), row("b", "2", 201, 4000), row("c", "1", 429, 400_000)]);
-    const out = text(s.usage.writers);
-    expect(out).toContain(
-      'useapi_minimax_api_request_duration_seconds_bucket{le="0.5",endpoint="post-videos-create"} 1\n',
-    );
-    expect(out).toContain(
-      'useapi_minimax_api_request_duration_seconds_bucket{le="5",endpoint="post-videos-create"} 2\n',
-    );
-    expect(out).toContain(
-      'useapi_minimax_api_request_duration_seconds_bucket{le="300",endpoint="post-videos-create"} 2\n',
-    );
-    expect(out).toContain(
-      'useapi_minimax_api_request_duration_seconds_count{endpoint="post-videos-create"} 3\n',
-    );
-    expect(out).toContain(
-      'useapi_minimax_api_request_duration_seconds_sum{endpoint="post-videos-create"} 404.4\n',
-    );
+    const name = "useapi_minimax_api_request_duration_seconds";
+    const bucket = (le: string, n: number) =>
+      `${name}_bucket{le="${le}",endpoint="post-videos-create"} ${n}`;
+    expect(await samples(s.registry, name)).toEqual([
+      bucket("0.5", 1),
+      bucket("1", 1),
+      bucket("2", 1),
+      bucket("5", 2),
+      ...["10", "20", "30", "60", "120", "300"].map((le) => bucket(le, 2)),
+      bucket("+Inf", 3),
+      `${name}_sum{endpoint="post-videos-create"} 404.4`,
+      `${name}_count{endpoint="post-videos-create"} 3`,
+    ]);
   });
 
-  it("counts a full answer of only new rows as possibly missed rows, and warns once", () => {
+  it("counts a full answer of only new rows as possibly missed rows, and warns once", async () => {
     const s = source(3);
     s.take([row("a"), row("b"), row("c")]); // the first answer: nothing to compare with
     expect(s.anomalies.get("usage_rows_missed") ?? 0).toBe(0);
@@ -215,15 +214,15 @@ describe("createUsageSource", () => {
     s.take([row("h"), row("i"), row("j")]);
     s.take([row("k"), row("l"), row("m")]);
     expect(s.anomalies.get("usage_rows_missed")).toBe(2);
-    expect(s.count()).toBe(13);
+    expect(await s.count()).toBe(13);
     const warnings = logRecords(s.logs).filter((r) => r.level === "warn");
     expect(warnings).toEqual([expect.objectContaining({ source: "usage", rows: 3, limit: 3 })]);
   });
 
-  it("counts odd and invalid rows as anomalies, still counting the odd ones", () => {
+  it("counts odd and invalid rows as anomalies, still counting the odd ones", async () => {
     const s = source();
     s.take([{ jobid: "a", config: "111", endpoint: "post-videos-create", code: 700 }, { x: 1 }]);
-    expect(s.count("111", "unknown" as unknown as number)).toBe(1);
+    expect(await s.count("111", "unknown" as unknown as number)).toBe(1);
     expect(s.anomalies.get("usage_odd_row")).toBe(1);
     expect(s.anomalies.get("usage_invalid_row")).toBe(1);
   });
@@ -233,44 +232,74 @@ describe("createUsageMetrics", () => {
   const r = (account: string, endpoint: string, code = "201") =>
     [account, endpoint, code, 1] as const;
 
-  it("folds series beyond the bound into account and endpoint other, keeping the code", () => {
-    const metrics = createUsageMetrics(2, 1);
+  it("folds series beyond the bound into account and endpoint other, keeping the code", async () => {
+    const registry = new Registry();
+    const metrics = createUsageMetrics(registry, 2, 1);
     expect(metrics.record(...r("a", "e1"))).toBe(true);
     expect(metrics.record(...r("other", "other", "412"))).toBe(true);
     expect(metrics.record(...r("b", "e1", "412"))).toBe(false);
     expect(metrics.record(...r("c", "e2", "596"))).toBe(false);
     expect(metrics.record(...r("a", "e1"))).toBe(true);
-    const lines = text(metrics.writers)
-      .split("\n")
-      .filter((l) => l.startsWith("useapi_minimax_api_requests_total"));
-    expect(lines).toEqual([
+    expect(await samples(registry, "useapi_minimax_api_requests_total")).toEqual([
       'useapi_minimax_api_requests_total{account="a",endpoint="e1",code="201"} 2',
       'useapi_minimax_api_requests_total{account="other",endpoint="other",code="412"} 2',
       'useapi_minimax_api_requests_total{account="other",endpoint="other",code="596"} 1',
     ]);
-    const counts = text(metrics.writers)
-      .split("\n")
-      .filter((l) => l.startsWith("useapi_minimax_api_request_duration_seconds_count"));
-    expect(counts).toEqual([
+    expect(await samples(registry, "useapi_minimax_api_request_duration_seconds_count")).toEqual([
       'useapi_minimax_api_request_duration_seconds_count{endpoint="e1"} 3',
       'useapi_minimax_api_request_duration_seconds_count{endpoint="other"} 2',
     ]);
+    expect([...metrics.byCode()]).toEqual([
+      ["201", 2],
+      ["412", 2],
+      ["596", 1],
+    ]);
   });
 
-  it("holds at most the bound plus one series per code however many accounts appear", () => {
-    const metrics = createUsageMetrics(1000, 50);
+  it("keeps every series across renderings: totals since start", async () => {
+    const registry = new Registry();
+    const metrics = createUsageMetrics(registry);
+    metrics.record(...r("a", "e1"));
+    await registry.metrics();
+    metrics.record(...r("b", "e2", "412"));
+    expect(await samples(registry, "useapi_minimax_api_requests_total{")).toEqual([
+      'useapi_minimax_api_requests_total{account="a",endpoint="e1",code="201"} 1',
+      'useapi_minimax_api_requests_total{account="b",endpoint="e2",code="412"} 1',
+    ]);
+    expect(await samples(registry, "useapi_minimax_api_request_duration_seconds_count")).toEqual([
+      'useapi_minimax_api_request_duration_seconds_count{endpoint="e1"} 1',
+      'useapi_minimax_api_request_duration_seconds_count{endpoint="e2"} 1',
+    ]);
+  });
+
+  it("holds at most the bound plus one series per code however many accounts appear", async () => {
+    const registry = new Registry();
+    const metrics = createUsageMetrics(registry, 1000, 50);
     for (let i = 0; i < 20_000; i++)
       metrics.record(...r(`acct${i}`, `ep${i % 300}`, String(200 + (i % 3))));
-    const lines = text(metrics.writers).split("\n");
-    expect(lines.filter((l) => l.startsWith("useapi_minimax_api_requests_total{"))).toHaveLength(
-      1003,
-    );
-    expect(lines.filter((l) => l.includes("_count{"))).toHaveLength(51);
+    expect(await samples(registry, "useapi_minimax_api_requests_total{")).toHaveLength(1003);
+    expect(
+      await samples(registry, "useapi_minimax_api_request_duration_seconds_count{"),
+    ).toHaveLength(51);
   });
 
-  it("escapes label values", () => {
-    const metrics = createUsageMetrics();
+  it("escapes label values", async () => {
+    const registry = new Registry();
+    const metrics = createUsageMetrics(registry);
     metrics.record(...r('a"b\\c\nd', "e"));
-    expect(text(metrics.writers)).toContain('account="a\\"b\\\\c\\nd"');
+    expect(await samples(registry, "useapi_minimax_api_requests_total{")).toEqual([
+      'useapi_minimax_api_requests_total{account="a\\"b\\\\c\\nd",endpoint="e",code="201"} 1',
+    ]);
+  });
+
+  it("shows the families' HELP and TYPE lines before any row is counted, and no sample", async () => {
+    const registry = new Registry();
+    createUsageMetrics(registry);
+    expect(await registry.metrics()).toBe(
+      "# HELP useapi_minimax_api_requests_total Requests of this token's clients that useapi.net recorded (GET /v2/account/stats), by account (the row's config), endpoint and HTTP code.\n" +
+        "# TYPE useapi_minimax_api_requests_total counter\n\n" +
+        "# HELP useapi_minimax_api_request_duration_seconds Duration of the requests useapi.net recorded (msec of GET /v2/account/stats), by endpoint.\n" +
+        "# TYPE useapi_minimax_api_request_duration_seconds histogram\n",
+    );
   });
 });

@@ -1,16 +1,32 @@
-import type { FamilyMeta } from "../../metrics/families.js";
+import { Histogram, type Registry } from "prom-client";
+import { registerFamily, type SetSample } from "../../metrics/family.js";
 
-export const API_REQUESTS = {
-  name: "useapi_minimax_api_requests_total",
-  help: "Requests of this token's clients that useapi.net recorded (GET /v2/account/stats), by account (the row's config), endpoint and HTTP code.",
-  type: "counter",
-} as const satisfies FamilyMeta;
+/** From a quick refusal to the 5-minute answers of a slow create. */
+export const REQUEST_DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
 
-export const API_REQUEST_DURATION = {
-  name: "useapi_minimax_api_request_duration_seconds",
-  help: "Duration of the requests useapi.net recorded (msec of GET /v2/account/stats), by endpoint.",
-  type: "histogram",
-} as const satisfies FamilyMeta;
+export type RequestLabel = "account" | "endpoint" | "code";
 
-/** The usage source's hand-written families, in /metrics order. */
-export const USAGE_FAMILIES: readonly FamilyMeta[] = [API_REQUESTS, API_REQUEST_DURATION];
+/**
+ * The usage families: the request counter, set at collect time from the counts `requests` walks,
+ * and the duration histogram, returned for usage-metrics.ts to observe as it counts a row. Neither
+ * is ever reset: they are totals since the exporter started.
+ */
+export function registerUsageFamilies(
+  registry: Registry,
+  requests: (set: SetSample<RequestLabel>) => void,
+): Histogram<"endpoint"> {
+  registerFamily(registry, {
+    name: "useapi_minimax_api_requests_total",
+    help: "Requests of this token's clients that useapi.net recorded (GET /v2/account/stats), by account (the row's config), endpoint and HTTP code.",
+    type: "counter",
+    labelNames: ["account", "endpoint", "code"],
+    samples: requests,
+  });
+  return new Histogram({
+    name: "useapi_minimax_api_request_duration_seconds",
+    help: "Duration of the requests useapi.net recorded (msec of GET /v2/account/stats), by endpoint.",
+    labelNames: ["endpoint"],
+    buckets: REQUEST_DURATION_BUCKETS,
+    registers: [registry],
+  });
+}

@@ -1,5 +1,4 @@
 import { polledModule } from "../polled-module.js";
-import { USAGE_FAMILIES } from "./families.js";
 import { usageLanding } from "./landing.js";
 import { createUsageSource, USAGE_ANOMALY_KINDS } from "./source.js";
 
@@ -11,14 +10,14 @@ export const usageModule = polledModule({
     "5m",
     "Time between polls of GET /v2/account/stats?bot=minimax (the requests useapi.net recorded); 0 turns them off.",
   ],
-  families: USAGE_FAMILIES,
   anomalyKinds: USAGE_ANOMALY_KINDS,
   create(intervalMs, context) {
     const source = createUsageSource({
+      registry: context.registry,
       intervalMs,
       countAnomaly: context.countAnomaly,
       logger: context.logger,
     });
-    return { source, writers: source.writers, landing: () => usageLanding(source.snapshot()) };
+    return { source, landing: () => usageLanding(source.snapshot()) };
   },
 });

@@ -1,10 +1,10 @@
+import type { Registry } from "prom-client";
 import type { Logger } from "../../logging/logger.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
-import type { FamilyWriters } from "../../metrics/rendering.js";
 import type { Source } from "../source.js";
 import { parseUsageAnswer, USAGE_LIMIT, USAGE_PATH, type UsageAnswer } from "./answer.js";
 import { createRowMemory } from "./row-memory.js";
-import { createUsageMetrics, type UsageMetrics } from "./usage-metrics.js";
+import { createUsageMetrics } from "./usage-metrics.js";
 
 export const USAGE_ANOMALY_KINDS = [
   "usage_rows_missed",
@@ -15,12 +15,13 @@ export const USAGE_ANOMALY_KINDS = [
 ] as const;
 
 export interface UsageSourceOptions {
+  /** Where the usage families are registered. */
+  registry: Registry;
   intervalMs: number;
   countAnomaly: AnomalyCount;
   logger: Logger;
   /** The `limit` asked for: an answer this long may have left rows out. */
   limit?: number | undefined;
-  metrics?: UsageMetrics | undefined;
 }
 
 /** What the landing page shows of the last answer and of everything counted. */
@@ -35,7 +36,6 @@ export interface UsageSnapshot {
 
 export interface UsageSource extends Source<UsageAnswer> {
   snapshot(): UsageSnapshot | undefined;
-  readonly writers: FamilyWriters;
 }
 
 /**
@@ -45,7 +45,7 @@ export interface UsageSource extends Source<UsageAnswer> {
 export function createUsageSource(options: UsageSourceOptions): UsageSource {
   const { countAnomaly, logger, limit = USAGE_LIMIT } = options;
   const memory = createRowMemory();
-  const metrics = options.metrics ?? createUsageMetrics();
+  const metrics = createUsageMetrics(options.registry);
   let snapshot: UsageSnapshot | undefined;
   let counted = 0;
   let missedAnswers = 0;
@@ -97,6 +97,5 @@ export function createUsageSource(options: UsageSourceOptions): UsageSource {
       return { rows: answer.listed, newRows: taken.fresh.length };
     },
     snapshot: () => snapshot,
-    writers: metrics.writers,
   };
 }

@@ -1,16 +1,7 @@
-import {
-  emptyHistogram,
-  histogramWriter,
-  observe,
-  type HistogramCounts,
-} from "../../metrics/histogram-text.js";
-import type { FamilyWriters } from "../../metrics/rendering.js";
-import { escapeLabel } from "../../metrics/text-format.js";
+import type { Registry } from "prom-client";
 import { NO_DURATION } from "./answer.js";
-import { API_REQUEST_DURATION, API_REQUESTS } from "./families.js";
+import { registerUsageFamilies, type RequestLabel } from "./families.js";
 
-/** From a quick refusal to the 5-minute answers of a slow create. */
-export const REQUEST_DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
 /** Distinct (account, endpoint, code) series at most; further rows fold into account and endpoint `other`. */
 export const MAX_REQUEST_SERIES = 1_000;
 /** Distinct endpoints of the histogram at most; further ones fold into `other`. */
@@ -25,34 +16,40 @@ export interface UsageMetrics {
   record(account: string, endpoint: string, code: string, seconds: number): boolean;
   /** Requests counted by code, for the landing page. */
   byCode(): ReadonlyMap<string, number>;
-  readonly writers: FamilyWriters;
 }
 
 interface RequestSeries {
-  /** The sample line up to its value: name and label pairs, escaped. */
-  readonly prefix: string;
+  /** Made once: the counter's collect sets every series from these. */
+  readonly labels: Readonly<Record<RequestLabel, string>>;
   count: number;
   /** Every series' count of this code, counted with it: no walk over the series for the page. */
   readonly total: { count: number };
 }
 
 /**
- * The usage counters and the duration histogram, written as text by hand. Series are never
- * removed: they are totals since the exporter started. The folded `other` series keep the code
- * (at most 501 of them), so that 412 and 596 stay visible however many accounts there are.
+ * The usage counters, kept here and set into the registry's counter when it is collected, and the
+ * duration histogram, observed as rows are counted. Series are never removed: they are totals
+ * since the exporter started. The folded `other` series keep the code (at most 501 of them), so
+ * that 412 and 596 stay visible however many accounts there are.
  */
 export function createUsageMetrics(
+  registry: Registry,
   maxSeries = MAX_REQUEST_SERIES,
   maxEndpoints = MAX_DURATION_ENDPOINTS,
 ): UsageMetrics {
   // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
   const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
-  const durations = new Map<string, HistogramCounts>();
+  // Each histogram endpoint's labels, made once rather than once per row.
+  const durationLabels = new Map<string, { readonly endpoint: string }>();
   const codeTotals = new Map<string, { count: number }>();
-  const writeDurations = histogramWriter(API_REQUEST_DURATION.name, REQUEST_DURATION_BUCKETS);
   let series = 0;
   // Created by folding: beyond the bound, so they do not count against it.
   let foldedSeries = 0;
+  const durations = registerUsageFamilies(registry, (set) => {
+    for (const byEndpoint of requests.values())
+      for (const byCode of byEndpoint.values())
+        for (const s of byCode.values()) set(s.labels, s.count);
+  });
 
   const find = (account: string, endpoint: string, code: string): RequestSeries | undefined =>
     requests.get(account)?.get(endpoint)?.get(code);
@@ -64,11 +61,7 @@ export function createUsageMetrics(
     if (byCode === undefined) byEndpoint.set(endpoint, (byCode = new Map<string, RequestSeries>()));
     let total = codeTotals.get(code);
     if (total === undefined) codeTotals.set(code, (total = { count: 0 }));
-    const s = {
-      prefix: `${API_REQUESTS.name}{account="${escapeLabel(account)}",endpoint="${escapeLabel(endpoint)}",code="${code}"} `,
-      count: 0,
-      total,
-    };
+    const s = { labels: { account, endpoint, code }, count: 0, total };
     byCode.set(code, s);
     series++;
     return s;
@@ -93,17 +86,17 @@ export function createUsageMetrics(
       s.count++;
       s.total.count++;
       if (seconds !== NO_DURATION) {
-        let histogram = durations.get(endpoint);
-        if (histogram === undefined && durations.size >= maxEndpoints && endpoint !== OTHER) {
+        let labels = durationLabels.get(endpoint);
+        if (labels === undefined && durationLabels.size >= maxEndpoints && endpoint !== OTHER) {
           kept = false;
           endpoint = OTHER;
-          histogram = durations.get(OTHER);
+          labels = durationLabels.get(OTHER);
         }
-        if (histogram === undefined) {
-          histogram = emptyHistogram();
-          durations.set(endpoint, histogram);
+        if (labels === undefined) {
+          labels = { endpoint };
+          durationLabels.set(endpoint, labels);
         }
-        observe(histogram, REQUEST_DURATION_BUCKETS, seconds);
+        durations.observe(labels, seconds);
       }
       return kept;
     },
@@ -111,17 +104,6 @@ export function createUsageMetrics(
       const codes = new Map<string, number>();
       codeTotals.forEach((total, code) => codes.set(code, total.count));
       return codes;
-    },
-    writers: {
-      [API_REQUESTS.name]: (out) => {
-        for (const byEndpoint of requests.values())
-          for (const byCode of byEndpoint.values())
-            for (const s of byCode.values()) out.write(`${s.prefix}${s.count}\n`);
-      },
-      [API_REQUEST_DURATION.name]: (out) => {
-        for (const [endpoint, counts] of durations)
-          writeDurations(out, `endpoint="${escapeLabel(endpoint)}"`, counts);
-      },
     },
   };
 }
