@@ -34,13 +34,6 @@ function usageLines(text: string): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** From the credits family to the end of the queue-limit family, blank line included. */
-function creditsBlocks(text: string): string {
-  const start = text.indexOf("# HELP useapi_minimax_account_credits ");
-  const end = text.indexOf("\n\n", text.indexOf("# HELP useapi_minimax_account_queue_limit "));
-  return text.slice(start, end + 2);
-}
-
 interface GoldenCase {
   /** The file in test/golden/. */
   golden: string;
@@ -118,7 +111,7 @@ const CASES: GoldenCase[] = [
     deps: FIXED,
     simulatedTime: true,
     steps: ["jobs", { later: 6 * HOUR }, "credits"],
-    select: creditsBlocks,
+    select: familyBlocks(/^useapi_minimax_account_(credits|plan_info|video_cost|queue_limit)/),
   },
 ];
 
