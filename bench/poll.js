@@ -5,7 +5,6 @@ import process from "node:process";
 import { createExposition } from "../dist/metrics/rendering.js";
 import { createRegistry } from "../dist/metrics/registry.js";
 import { createChannel } from "../dist/sources/channels.js";
-import { JOBS_FAMILIES } from "../dist/sources/jobs/families.js";
 import { createJobsSource } from "../dist/sources/jobs/source.js";
 import { generatePayload } from "../dist/simulator/activity.js";
 import { startExporter } from "../dist/exporter.js";
@@ -58,14 +57,10 @@ export async function runPoll({ accounts = [1000, 10000, 50000], iterations = 15
       registry,
       intervalMs: 15_000,
       limits: LIMITS,
-      maxTracked: 1_000_000,
       countAnomaly: () => undefined,
       finished: createChannel(),
     });
-    const exposition = createExposition(
-      registry,
-      JOBS_FAMILIES.map((meta) => ({ meta, write: jobs.writers[meta.name] })),
-    );
+    const exposition = createExposition(registry);
     const parseTimes = [];
     const fullTimes = [];
     // One unmeasured round first: warms the JIT and creates every series.

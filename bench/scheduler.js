@@ -6,7 +6,6 @@ import console from "node:console";
 import process from "node:process";
 import { createExposition } from "../dist/metrics/rendering.js";
 import { createRegistry } from "../dist/metrics/registry.js";
-import { schedulerFamilies } from "../dist/sources/scheduler/families.js";
 import { MINIMAX_SCHEDULER } from "../dist/sources/scheduler/module.js";
 import { createSchedulerSource } from "../dist/sources/scheduler/source.js";
 import { median, round } from "./common.js";
@@ -48,19 +47,14 @@ export function schedulerPayload(generations) {
 /** Median ms of JSON.parse alone and of the whole processing, polling `bodies` in turn. */
 async function timeProcessing(bodies, iterations) {
   const registry = createRegistry({ buildInfo: BUILD, defaultMetrics: true });
-  const families = schedulerFamilies(MINIMAX_SCHEDULER.prefix, MINIMAX_SCHEDULER.path);
   const source = createSchedulerSource({
+    registry,
     endpoint: MINIMAX_SCHEDULER,
-    families,
     intervalMs: 15_000,
     limits: LIMITS,
-    maxTracked: 1_000_000,
     countAnomaly: () => undefined,
   });
-  const exposition = createExposition(
-    registry,
-    Object.values(families).map((meta) => ({ meta, write: source.writers[meta.name] })),
-  );
+  const exposition = createExposition(registry);
   const parseTimes = [];
   const fullTimes = [];
   // Two unmeasured rounds first: warm the JIT and create every series.

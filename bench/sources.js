@@ -15,10 +15,9 @@ import { createCredits } from "../dist/simulator/credits.js";
 import { createAccountsSource } from "../dist/sources/accounts/source.js";
 import { createChannels } from "../dist/sources/channels.js";
 import { parseCreditsAnswer } from "../dist/sources/credits/answer.js";
+import { registerCreditsFamilies } from "../dist/sources/credits/families.js";
 import { createLedger } from "../dist/sources/credits/ledger.js";
-import { SOURCE_MODULES } from "../dist/sources/index.js";
 import { createJobsSource } from "../dist/sources/jobs/source.js";
-import { schedulerFamilies } from "../dist/sources/scheduler/families.js";
 import { MINIMAX_SCHEDULER } from "../dist/sources/scheduler/module.js";
 import { createSchedulerSource } from "../dist/sources/scheduler/source.js";
 import { createSubscriptionSource } from "../dist/sources/subscription/source.js";
@@ -30,7 +29,6 @@ import { usageAnswer } from "./usage.js";
 
 /** The largest size run (50,000 accounts) is beyond the default bounds of an answer. */
 const LIMITS = { maxAccounts: 100_000, maxJobs: 1_000_000 };
-const MAX_TRACKED = 1_000_000;
 const BUILD = { version: "bench", nodejs: process.version };
 /** Every answer is taken at this time, and every rendering reads it. */
 const NOW = Date.parse("2025-11-24T12:00:00Z");
@@ -40,14 +38,7 @@ const noAnomalies = () => undefined;
 
 const bytesOf = (value) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value));
 
-/** A source's hand-written families as the exporter writes them: its module's list, in order. */
-function handWritten(name, writers) {
-  const module = SOURCE_MODULES.find((m) => m.name === name);
-  if (module === undefined) throw new Error(`no source module ${name}`);
-  return module.families.map((meta) => ({ meta, write: writers[meta.name] }));
-}
-
-/** A fresh registry (default metrics on) and the exposition of `name`'s families over it. */
+/** A fresh registry, default metrics on. */
 function newRegistry() {
   return createRegistry({ buildInfo: BUILD, defaultMetrics: true });
 }
@@ -56,8 +47,8 @@ function newRegistry() {
  * One answer processed as the runner does (source.ts: parse, then update at `NOW`), then the
  * exposition refreshed: what every source polled on an interval costs per poll.
  */
-function polled(name, registry, source) {
-  const exposition = createExposition(registry, handWritten(name, source.writers ?? {}));
+function polled(registry, source) {
+  const exposition = createExposition(registry);
   return {
     exposition,
     async process([text]) {
@@ -175,12 +166,11 @@ const CASES = {
           registry,
           intervalMs: 15_000,
           limits: LIMITS,
-          maxTracked: MAX_TRACKED,
           countAnomaly: noAnomalies,
           finished: channels.finishedJobs,
           accounts: channels.accounts,
         });
-        return polled("jobs", registry, source);
+        return polled(registry, source);
       },
     };
   },
@@ -194,15 +184,14 @@ const CASES = {
       create() {
         const registry = newRegistry();
         const source = createSchedulerSource({
+          registry,
           endpoint: MINIMAX_SCHEDULER,
-          families: schedulerFamilies(MINIMAX_SCHEDULER.prefix, MINIMAX_SCHEDULER.path),
           intervalMs: 15_000,
           limits: LIMITS,
-          maxTracked: MAX_TRACKED,
           countAnomaly: noAnomalies,
           accounts: createChannels().accounts,
         });
-        return polled(MINIMAX_SCHEDULER.name, registry, source);
+        return polled(registry, source);
       },
     };
   },
@@ -222,7 +211,7 @@ const CASES = {
           accounts: createChannels().accounts,
           countAnomaly: noAnomalies,
         });
-        return polled("accounts", registry, source);
+        return polled(registry, source);
       },
     };
   },
@@ -239,7 +228,8 @@ const CASES = {
       create() {
         const registry = newRegistry();
         const ledger = createLedger({ staleAfterMs: 600_000, now: () => NOW });
-        const exposition = createExposition(registry, handWritten("credits", ledger.writers));
+        registerCreditsFamilies(registry, () => ledger.fresh());
+        const exposition = createExposition(registry);
         return {
           exposition,
           async process(texts) {
@@ -266,10 +256,11 @@ const CASES = {
       create() {
         const registry = newRegistry();
         const source = createSubscriptionSource({
+          registry,
           intervalMs: 300_000,
           countAnomaly: noAnomalies,
         });
-        return polled("subscription", registry, source);
+        return polled(registry, source);
       },
     };
   },
@@ -292,7 +283,7 @@ const CASES = {
           logger: createLogger({ level: "error", format: "json", destination: { write() {} } }),
           countAnomaly: noAnomalies,
         });
-        return polled("usage", registry, source);
+        return polled(registry, source);
       },
     };
   },
@@ -329,7 +320,7 @@ async function timeRounds(create, answers, iterations) {
 /**
  * For each source and size: the median time of JSON.parse alone and of the whole processing
  * (JSON.parse, the source's parse and update at a fixed time, exposition.refresh of its
- * hand-written families over a registry with default metrics) of the same bytes; beside it, for
+ * families over a registry with default metrics) of the same bytes; beside it, for
  * the sources that keep state between answers, the same with answers that change every round.
  */
 export async function runSources({
@@ -368,7 +359,7 @@ export async function runSources({
  * and no family of any source (prom-client's default collectors, one event-loop turn for the lag).
  */
 async function refreshFloorMs(iterations) {
-  const exposition = createExposition(newRegistry(), []);
+  const exposition = createExposition(newRegistry());
   const times = [];
   for (let i = -WARMUP; i < iterations; i++) {
     const start = performance.now();
