@@ -124,6 +124,8 @@ describe("multi-byte text end to end", () => {
         65,
       );
     }
-    expect(values.get('useapi_minimax_payload_anomalies_total{kind="unparsable_elapsed"}')).toBe(0);
+    expect(
+      values.get('useapi_minimax_payload_anomalies_total{source="jobs",kind="unparsable_elapsed"}'),
+    ).toBe(0);
   });
 });

@@ -103,7 +103,11 @@ describe("the scheduler source", () => {
     expect(values.get('useapi_minimax_generations_executing{account="567890",type="video"}')).toBe(
       0,
     );
-    expect(values.get('useapi_minimax_payload_anomalies_total{kind="capacity_mismatch"}')).toBe(0);
+    expect(
+      values.get(
+        'useapi_minimax_payload_anomalies_total{source="scheduler",kind="capacity_mismatch"}',
+      ),
+    ).toBe(0);
     expect([...values].filter(([k]) => k.startsWith("useapi_minimax_speech_executing"))).toEqual([
       ['useapi_minimax_speech_executing{account="567890"}', 2],
     ]);
@@ -168,7 +172,7 @@ describe("the scheduler source", () => {
     expect(
       SCHEDULER_ANOMALY_KINDS.map((kind) => [
         kind,
-        values.get(`useapi_minimax_payload_anomalies_total{kind="${kind}"}`),
+        values.get(`useapi_minimax_payload_anomalies_total{source="scheduler",kind="${kind}"}`),
       ]),
     ).toEqual([
       ["duplicate_generation", 1],
@@ -326,7 +330,9 @@ describe("account IDs the scheduler sends that cannot be labels", () => {
       );
       expect(values.get('useapi_minimax_video_slots_available{account="7"}')).toBe(1);
       expect(
-        values.get('useapi_minimax_payload_anomalies_total{kind="unreadable_account_id"}'),
+        values.get(
+          'useapi_minimax_payload_anomalies_total{source="scheduler",kind="unreadable_account_id"}',
+        ),
       ).toBe(4);
     } finally {
       await stack.close();
@@ -417,9 +423,11 @@ describe("the simulator's scheduler", () => {
           /^useapi_minimax_(generations|speech)_executing\{/.test(k),
         );
         expect(new Map(read)).toEqual(truth);
-        expect(values.get('useapi_minimax_payload_anomalies_total{kind="capacity_mismatch"}')).toBe(
-          0,
-        );
+        expect(
+          values.get(
+            'useapi_minimax_payload_anomalies_total{source="scheduler",kind="capacity_mismatch"}',
+          ),
+        ).toBe(0);
       }
       expect({ images, speaking }).toEqual({ images: 56, speaking: 47 }); // the seeded model's
     } finally {

@@ -203,13 +203,21 @@ describe("personal data and hostile answers of GET /v2/account", () => {
       [`${ACCOUNTS}{api="quote\\"and\\\\back\\nslash",state="error"}`]: 0,
     });
     const anomalies = ownSamples(text);
-    expect(anomalies.get('useapi_minimax_payload_anomalies_total{kind="unreadable_renewal"}')).toBe(
-      1,
-    );
     expect(
-      anomalies.get('useapi_minimax_payload_anomalies_total{kind="invalid_subscription_value"}'),
+      anomalies.get(
+        'useapi_minimax_payload_anomalies_total{source="subscription",kind="unreadable_renewal"}',
+      ),
+    ).toBe(1);
+    expect(
+      anomalies.get(
+        'useapi_minimax_payload_anomalies_total{source="subscription",kind="invalid_subscription_value"}',
+      ),
     ).toBe(4);
-    expect(anomalies.get('useapi_minimax_payload_anomalies_total{kind="ignored_api"}')).toBe(0);
+    expect(
+      anomalies.get(
+        'useapi_minimax_payload_anomalies_total{source="subscription",kind="ignored_api"}',
+      ),
+    ).toBe(0);
     expect(s.logs.join("\n")).not.toContain(TOKEN.split(":")[1]);
   });
 
@@ -228,7 +236,9 @@ describe("personal data and hostile answers of GET /v2/account", () => {
     const series = [...(await subscriptionSamples(s)).keys()].filter((k) => k.startsWith(ACCOUNTS));
     expect(series.length).toBe(64 * 3);
     expect(
-      ownSamples(await scrape(s)).get('useapi_minimax_payload_anomalies_total{kind="ignored_api"}'),
+      ownSamples(await scrape(s)).get(
+        'useapi_minimax_payload_anomalies_total{source="subscription",kind="ignored_api"}',
+      ),
     ).toBe(5_000 - 64);
   });
 

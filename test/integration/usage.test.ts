@@ -124,7 +124,9 @@ describe("the usage source against the simulator's ground truth", () => {
     expect(counted).toEqual(expected);
     for (const [key, count] of durations) expect(values.get(key)).toBe(count);
     for (const kind of ["usage_rows_missed", "usage_duplicate_row", "usage_invalid_row"]) {
-      expect(values.get(`useapi_minimax_payload_anomalies_total{kind="${kind}"}`)).toBe(0);
+      expect(
+        values.get(`useapi_minimax_payload_anomalies_total{source="usage",kind="${kind}"}`),
+      ).toBe(0);
     }
     expect(values.get('useapi_minimax_source_up{source="usage"}')).toBe(1);
   });
