@@ -27,24 +27,43 @@ export function registerFamily<L extends string>(
 ): void {
   const { name, help, labelNames, samples } = family;
   const options = { name, help, labelNames, registers: [registry] };
+  const refill = (metric: Gauge<L> | Counter<L>, set: SetSample<L>) => {
+    metric.reset();
+    // A family without labels keeps a 0 sample after reset(): it is shown only when set.
+    if (labelNames.length === 0) metric.remove({});
+    samples(set);
+  };
   if (family.type === "gauge") {
     new Gauge<L>({
       ...options,
       collect() {
-        this.reset();
-        // A family without labels keeps a 0 sample after reset(): it is shown only when set.
-        if (labelNames.length === 0) this.remove({});
-        samples((labels, value) => this.set(labels, value));
+        refill(this, (labels, value) => this.set(labels, value));
       },
     });
   } else {
     new Counter<L>({
       ...options,
       collect() {
-        this.reset();
-        if (labelNames.length === 0) this.remove({});
-        samples((labels, value) => this.inc(labels, value));
+        refill(this, (labels, value) => this.inc(labels, value));
       },
     });
   }
+}
+
+/** A gauge of one sample per row with a value, labelled with the row's account. */
+export function registerAccountGauge<Row extends { readonly account: string }>(
+  registry: Registry,
+  { name, help }: { name: string; help: string },
+  rows: () => readonly Row[],
+  value: (row: Row) => number | undefined,
+): void {
+  registerFamily(registry, {
+    ...{ name, help, type: "gauge", labelNames: ["account"] },
+    samples(set) {
+      for (const row of rows()) {
+        const v = value(row);
+        if (v !== undefined) set({ account: row.account }, v);
+      }
+    },
+  });
 }

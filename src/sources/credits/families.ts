@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { registerFamily, type SetSample } from "../../metrics/family.js";
+import { registerAccountGauge, registerFamily, type SetSample } from "../../metrics/family.js";
 import type { AccountCredits } from "./ledger.js";
 
 const FROM_CREDITS = "(from the background calls of GET /v1/minimax/features/, one per account)";
@@ -13,16 +13,7 @@ export function registerCreditsFamilies(
     name: string,
     help: string,
     value: (row: AccountCredits) => number | undefined,
-  ) =>
-    registerFamily(registry, {
-      ...{ name, help: `${help} ${FROM_CREDITS}.`, type: "gauge", labelNames: ["account"] },
-      samples(set) {
-        for (const row of fresh()) {
-          const v = value(row);
-          if (v !== undefined) set({ account: row.account }, v);
-        }
-      },
-    });
+  ) => registerAccountGauge(registry, { name, help: `${help} ${FROM_CREDITS}.` }, fresh, value);
   perAccount(
     "useapi_minimax_account_credits",
     "Credits left on the MiniMax account (totalCredits)",

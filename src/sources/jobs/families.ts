@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { registerFamily } from "../../metrics/family.js";
+import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
 import { JOB_STATUSES } from "../common/finished-jobs.js";
 import { createLifecycle, type Lifecycle } from "../common/lifecycle.js";
 import type { AccountState } from "./snapshot.js";
@@ -19,24 +19,24 @@ export interface JobsState {
 
 /** The jobs list's families: the per-account gauges, the account count and the job lifecycle. */
 export function registerJobsFamilies(registry: Registry, state: JobsState): Lifecycle {
-  registerFamily(registry, {
-    name: "useapi_minimax_agent_jobs_executing",
-    help: `Agent jobs currently executing on the MiniMax account ${FROM_JOBS}.`,
-    type: "gauge",
-    labelNames: ["account"],
-    samples(set) {
-      for (const a of state.exported()) set({ account: a.account }, a.executing);
+  registerAccountGauge(
+    registry,
+    {
+      name: "useapi_minimax_agent_jobs_executing",
+      help: `Agent jobs currently executing on the MiniMax account ${FROM_JOBS}.`,
     },
-  });
-  registerFamily(registry, {
-    name: "useapi_minimax_agent_job_max_elapsed_seconds",
-    help: `Elapsed seconds of the account's longest-running agent job, 0 when idle ${FROM_JOBS}.`,
-    type: "gauge",
-    labelNames: ["account"],
-    samples(set) {
-      for (const a of state.exported()) set({ account: a.account }, a.maxElapsedSeconds);
+    () => state.exported(),
+    (a) => a.executing,
+  );
+  registerAccountGauge(
+    registry,
+    {
+      name: "useapi_minimax_agent_job_max_elapsed_seconds",
+      help: `Elapsed seconds of the account's longest-running agent job, 0 when idle ${FROM_JOBS}.`,
     },
-  });
+    () => state.exported(),
+    (a) => a.maxElapsedSeconds,
+  );
   registerFamily(registry, {
     name: "useapi_minimax_accounts",
     help: `MiniMax accounts configured for the token, from the last successful poll ${FROM_JOBS}.`,

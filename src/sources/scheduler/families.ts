@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { registerFamily } from "../../metrics/family.js";
+import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
 import { createLifecycle, type Lifecycle } from "../common/lifecycle.js";
 import { GENERATION_TYPES } from "./answer.js";
 import type { AccountGenerations, ByType } from "./snapshot.js";
@@ -31,16 +31,7 @@ export function registerSchedulerFamilies(
     name: string,
     help: string,
     value: (a: AccountGenerations) => number | undefined,
-  ) =>
-    registerFamily(registry, {
-      ...{ name, help, type: "gauge", labelNames: ["account"] },
-      samples(set) {
-        for (const a of exported()) {
-          const v = value(a);
-          if (v !== undefined) set({ account: a.account }, v);
-        }
-      },
-    });
+  ) => registerAccountGauge(registry, { name, help }, exported, value);
   byType(
     `${prefix}_generations_executing`,
     `Video and image generations running on the MiniMax account, by type ${from}.`,
