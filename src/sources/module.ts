@@ -56,8 +56,6 @@ export interface SourceContext {
   /** Counts the module's own anomalies, under its `source` label. */
   readonly countAnomaly: AnomalyCount;
   readonly clock: Clock;
-  /** Whether the exporter polls its built-in simulator (--demo). */
-  readonly demo: boolean;
   /** Renders /metrics again: for modules that change their values outside a polled source. */
   refresh(): Promise<void>;
   /**

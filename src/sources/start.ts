@@ -52,7 +52,7 @@ export function startSources(options: SourcesOptions): StartedSources {
     new Map(sources.map((s) => [s.module.name, s.module.anomalyKinds])),
   );
   const context: Omit<SourceContext, "countAnomaly"> = {
-    ...{ registry, client, logger, health, clock, demo: options.demo, refresh: options.refresh },
+    ...{ registry, client, logger, health, clock, refresh: options.refresh },
     channels: createChannels(),
     poll(source) {
       const runner = createSourceRunner({
