@@ -6,7 +6,6 @@ import console from "node:console";
 import process from "node:process";
 import { createExposition } from "../dist/metrics/rendering.js";
 import { createRegistry } from "../dist/metrics/registry.js";
-import { MINIMAX_SCHEDULER } from "../dist/sources/scheduler/module.js";
 import { createSchedulerSource } from "../dist/sources/scheduler/source.js";
 import { median, round } from "./common.js";
 
@@ -49,7 +48,6 @@ async function timeProcessing(bodies, iterations) {
   const registry = createRegistry({ buildInfo: BUILD, defaultMetrics: true });
   const source = createSchedulerSource({
     registry,
-    endpoint: MINIMAX_SCHEDULER,
     intervalMs: 15_000,
     limits: LIMITS,
     countAnomaly: () => undefined,

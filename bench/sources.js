@@ -18,7 +18,6 @@ import { parseCreditsAnswer } from "../dist/sources/credits/answer.js";
 import { registerCreditsFamilies } from "../dist/sources/credits/families.js";
 import { createLedger } from "../dist/sources/credits/ledger.js";
 import { createJobsSource } from "../dist/sources/jobs/source.js";
-import { MINIMAX_SCHEDULER } from "../dist/sources/scheduler/module.js";
 import { createSchedulerSource } from "../dist/sources/scheduler/source.js";
 import { createSubscriptionSource } from "../dist/sources/subscription/source.js";
 import { createUsageSource } from "../dist/sources/usage/source.js";
@@ -185,7 +184,6 @@ const CASES = {
         const registry = newRegistry();
         const source = createSchedulerSource({
           registry,
-          endpoint: MINIMAX_SCHEDULER,
           intervalMs: 15_000,
           limits: LIMITS,
           countAnomaly: noAnomalies,

@@ -3,7 +3,7 @@ import { creditsModule } from "./credits/module.js";
 import { jobStatusModule } from "./job-status/module.js";
 import { jobsModule } from "./jobs/module.js";
 import type { SourceModule } from "./module.js";
-import { MINIMAX_SCHEDULER, schedulerModule } from "./scheduler/module.js";
+import { schedulerModule } from "./scheduler/module.js";
 import { subscriptionModule } from "./subscription/module.js";
 import { usageModule } from "./usage/module.js";
 
@@ -15,7 +15,7 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   jobsModule,
   accountsModule,
   jobStatusModule,
-  schedulerModule(MINIMAX_SCHEDULER),
+  schedulerModule,
   creditsModule,
   subscriptionModule,
   usageModule,

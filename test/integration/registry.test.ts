@@ -1,21 +1,9 @@
-import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { sep } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FLAGS, helpText, readCommandLine } from "../../src/cli.js";
-import type { FlagReader } from "../../src/config/flag-reader.js";
-import { createLogger } from "../../src/logging/logger.js";
-import { createExposition } from "../../src/metrics/rendering.js";
-import { createRegistry } from "../../src/metrics/registry.js";
 import { SOURCE_MODULES } from "../../src/sources/index.js";
-import { MINIMAX_SCHEDULER, schedulerModule } from "../../src/sources/scheduler/module.js";
-import { startSources } from "../../src/sources/start.js";
-import { systemTimers } from "../../src/sources/timers.js";
-import { createUpstreamClient } from "../../src/upstream/client.js";
-import { fixedToken } from "../../src/upstream/token.js";
-import { ownSamples, samples, scrape, startStack, type Stack } from "../harness.js";
+import { ownSamples, scrape, startStack, type Stack } from "../harness.js";
 import { VirtualClock } from "../virtual-clock.js";
 
 const SRC = new URL("../../src/", import.meta.url);
@@ -92,92 +80,6 @@ describe("the source registry", () => {
       expect(flags).toContain(flag.name);
       expect(help).toContain(`--${flag.name}=<value>`);
     }
-  });
-});
-
-describe("a second scheduler-shaped source", () => {
-  let close: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await close?.();
-    close = undefined;
-  });
-
-  it("is a few lines of configuration: its own path, flag, metric prefix and ID mark", async () => {
-    const other = schedulerModule({
-      ...MINIMAX_SCHEDULER,
-      name: "other_scheduler",
-      title: "the other scheduler",
-      path: "/v1/other/scheduler/available",
-      accountMark: "other:",
-      flag: "other.interval",
-      prefix: "useapi_other",
-    });
-    const server = createServer((req, res) => {
-      const found = req.url === "/v1/other/scheduler/available";
-      res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
-      res.end(
-        found
-          ? JSON.stringify({
-              executing: [{ videoId: "user:1-other:77-video:a", elapsed: "01:05" }],
-              available: [{ account: "77", maxJobs: 2, executing: 1, available: 1 }],
-            })
-          : "{}",
-      );
-    });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const client = createUpstreamClient({
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      token: fixedToken("token-of-the-test"),
-      timeoutMs: 5_000,
-      maxResponseBytes: 1 << 20,
-      userAgent: "test",
-    });
-    close = async () => {
-      await client.close();
-      server.close();
-    };
-    const reader: FlagReader = {
-      value: (name) => [`--${name}`, name === "other.interval" ? "1h" : ""],
-      isSet: () => false,
-      common: {
-        pollIntervalMs: 60_000,
-        pollTimeoutMs: 1_000,
-        staleAfterMs: 300_000,
-        limits: { maxAccounts: 10, maxJobs: 10 },
-      },
-    };
-    const plan = other.configure(reader);
-    expect(plan?.settings).toEqual({ intervalSeconds: 3600 });
-    const registry = createRegistry({
-      buildInfo: { version: "t", nodejs: "v0" },
-      defaultMetrics: false,
-    });
-    const exposition = createExposition(registry);
-    const sources = startSources({
-      sources: plan ? [{ ...plan, module: other }] : [],
-      ...{
-        registry,
-        client,
-        logger: createLogger({
-          level: "error",
-          format: "json",
-          destination: { write: () => true },
-        }),
-      },
-      clock: { now: () => 0, monotonic: () => 0, timers: systemTimers },
-      refresh: () => exposition.refresh(),
-      ...{ pollIntervalMs: 60_000, staleAfterMs: 300_000, maxBackoffMs: 3_600_000, demo: false },
-    });
-    expect(await sources.runners.get("other_scheduler")?.pollOnce()).toBe("success");
-    const values = samples(exposition.body().toString());
-    expect(values.get('useapi_other_generations_executing{account="77",type="video"}')).toBe(1);
-    expect(
-      values.get('useapi_other_generation_max_elapsed_seconds{account="77",type="video"}'),
-    ).toBe(65);
-    expect(values.get('useapi_other_video_slots_available{account="77"}')).toBe(1);
-    expect(values.get('useapi_minimax_source_up{source="other_scheduler"}')).toBe(1);
-    await sources.stop();
   });
 });
 

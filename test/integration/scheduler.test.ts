@@ -466,7 +466,7 @@ describe("the simulator's scheduler", () => {
         const videos = new Map<string, number>();
         for (const g of body.executing) {
           const id = String(g["videoId"] ?? g["imageId"]);
-          const { account, type } = readGenerationId(id, "minimax:") ?? { account: "", type: "" };
+          const { account, type } = readGenerationId(id) ?? { account: "", type: "" };
           expect(activity.accounts).toContain(account);
           expect(activity.idleAccounts).not.toContain(account);
           if (type === "video") {

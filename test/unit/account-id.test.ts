@@ -54,22 +54,19 @@ describe("refused account IDs", () => {
   });
 
   it("are left out of the scheduler answer, from available[] and from generation IDs, and counted", () => {
-    const answer = parseSchedulerAnswer(
-      {
-        executing: [
-          { videoId: `user:1-minimax:${LONG}-video:a`, elapsed: "00:10" },
-          { imageId: "user:1-minimax:\ud800-image:b", elapsed: "00:10" },
-          { imageId: "user:1-minimax:\ud800-image:c", elapsed: "00:10" },
-          { videoId: "user:1-minimax:7-video:d", elapsed: "00:10" },
-        ],
-        available: [
-          { account: LONG, maxJobs: 1, executing: 1, available: 0 },
-          { account: "\udc00", maxJobs: 1, executing: 0, available: 1 },
-          { account: "7", maxJobs: 1, executing: 1, available: 0 },
-        ],
-      },
-      "minimax:",
-    );
+    const answer = parseSchedulerAnswer({
+      executing: [
+        { videoId: `user:1-minimax:${LONG}-video:a`, elapsed: "00:10" },
+        { imageId: "user:1-minimax:\ud800-image:b", elapsed: "00:10" },
+        { imageId: "user:1-minimax:\ud800-image:c", elapsed: "00:10" },
+        { videoId: "user:1-minimax:7-video:d", elapsed: "00:10" },
+      ],
+      available: [
+        { account: LONG, maxJobs: 1, executing: 1, available: 0 },
+        { account: "\udc00", maxJobs: 1, executing: 0, available: 1 },
+        { account: "7", maxJobs: 1, executing: 1, available: 0 },
+      ],
+    });
     const snapshot = toGenerationSnapshot(answer, 0);
     expect(snapshot.accounts.map((a) => a.account)).toEqual(["7"]);
     expect(snapshot.generations.map((g) => g.id)).toEqual(["user:1-minimax:7-video:d"]);

@@ -8,7 +8,7 @@ import { startedMs, toGenerationSnapshot } from "../../src/sources/scheduler/sna
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
 
 const NOW = Date.parse("2024-09-25T02:00:00.000Z");
-const parse = (body: unknown) => parseSchedulerAnswer(body, "minimax:");
+const parse = (body: unknown) => parseSchedulerAnswer(body);
 const snap = (body: unknown) => toGenerationSnapshot(parse(body), NOW);
 
 describe("the account in a generation ID", () => {
@@ -20,7 +20,7 @@ describe("the account in a generation ID", () => {
     ["user:1234-video:abc", undefined],
     ["minimax:567890", undefined],
   ])("reads %s as %s", (id, account) => {
-    expect(accountFromId(id, "minimax:")).toBe(account);
+    expect(accountFromId(id)).toBe(account);
   });
 
   it.each([
@@ -29,7 +29,7 @@ describe("the account in a generation ID", () => {
     ["user:1-minimax:5-image:x-video:y", "image"],
     ["user:1-minimax:5-video:x-image:y", "video"],
   ])("reads the type of %s as %s", (id, type) => {
-    expect(readGenerationId(id, "minimax:")).toEqual({ account: "5", type });
+    expect(readGenerationId(id)).toEqual({ account: "5", type });
   });
 });
 
@@ -263,11 +263,11 @@ describe("parseSchedulerAnswer", () => {
   it("refuses more generations than --useapi.max-jobs and more entries than --useapi.max-accounts", () => {
     const g = { videoId: "user:1-minimax:1-video:x" };
     expect(() =>
-      parseSchedulerAnswer({ executing: [g, g, g] }, "minimax:", { maxAccounts: 9, maxJobs: 2 }),
+      parseSchedulerAnswer({ executing: [g, g, g] }, { maxAccounts: 9, maxJobs: 2 }),
     ).toThrow(LimitError);
     const c = { account: "1" };
     expect(() =>
-      parseSchedulerAnswer({ available: [c, c] }, "minimax:", { maxAccounts: 1, maxJobs: 9 }),
+      parseSchedulerAnswer({ available: [c, c] }, { maxAccounts: 1, maxJobs: 9 }),
     ).toThrow(LimitError);
   });
 
@@ -276,25 +276,24 @@ describe("parseSchedulerAnswer", () => {
     const ids = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ imageId: `minimax:${i}-image:a`, elapsed: "00:45" }));
     // Four accounts from IDs alone (no available[]), or two listed and two more from IDs.
-    expect(() => parseSchedulerAnswer({ executing: ids(4) }, "minimax:", limits)).toThrow(
+    expect(() => parseSchedulerAnswer({ executing: ids(4) }, limits)).toThrow(
       /more than 3 accounts .*--useapi.max-accounts/,
     );
     const listed = [{ account: "0" }, { account: "9" }];
-    expect(() =>
-      parseSchedulerAnswer({ executing: ids(3), available: listed }, "minimax:", limits),
-    ).toThrow(LimitError);
+    expect(() => parseSchedulerAnswer({ executing: ids(3), available: listed }, limits)).toThrow(
+      LimitError,
+    );
     // Refused IDs count too; the same account many times counts once.
     const long = { videoId: `minimax:${"9".repeat(200)}-video:z` };
-    expect(() =>
-      parseSchedulerAnswer({ executing: [...ids(3), long] }, "minimax:", limits),
-    ).toThrow(LimitError);
+    expect(() => parseSchedulerAnswer({ executing: [...ids(3), long] }, limits)).toThrow(
+      LimitError,
+    );
     const same = [...ids(3), ...ids(3), ...ids(3)].map((g, i) => ({
       ...g,
       imageId: `${g.imageId}${i}`,
     }));
     expect(
-      parseSchedulerAnswer({ executing: same, available: [{ account: "1" }] }, "minimax:", limits)
-        .executing,
+      parseSchedulerAnswer({ executing: same, available: [{ account: "1" }] }, limits).executing,
     ).toHaveLength(9);
   });
 });

@@ -39,18 +39,22 @@ export interface SchedulerAnswer {
   unreadableAccounts: number;
 }
 
+export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
+
+/** What stands before the account in a generation ID. */
+const ACCOUNT_MARK = "minimax:";
+
 /**
- * The account and type of a generation ID: the account stands between `accountMark` and the first
- * `-video:` or `-image:` after it, which gives the type. With `minimax:`, the ID
- * `user:1-minimax:567-video:x` is a video of account `567`.
+ * The account and type of a generation ID: the account stands between `minimax:` and the first
+ * `-video:` or `-image:` after it, which gives the type: `user:1-minimax:567-video:x` is a video
+ * of account `567`.
  */
 export function readGenerationId(
   id: string,
-  accountMark: string,
 ): { account: string; type: GenerationType } | undefined {
-  const at = id.indexOf(accountMark);
+  const at = id.indexOf(ACCOUNT_MARK);
   if (at < 0) return undefined;
-  const from = at + accountMark.length;
+  const from = at + ACCOUNT_MARK.length;
   const video = id.indexOf("-video:", from);
   const image = id.indexOf("-image:", from);
   const isVideo = video >= 0 && (image < 0 || video < image);
@@ -61,8 +65,8 @@ export function readGenerationId(
 }
 
 /** The account of a generation ID (see readGenerationId). */
-export function accountFromId(id: string, accountMark: string): string | undefined {
-  return readGenerationId(id, accountMark)?.account;
+export function accountFromId(id: string): string | undefined {
+  return readGenerationId(id)?.account;
 }
 
 function count(value: unknown): number | undefined {
@@ -112,14 +116,12 @@ function accountSet(max: number) {
 /**
  * Checks GET /v1/minimax/scheduler/available. Missing or null lists mean "nothing running" and
  * "no capacity reported"; an element that is not an object fails the poll; odd fields inside one
- * are kept as unreadable and counted as anomalies later. `accountMark` is what stands before the
- * account in a generation ID (`minimax:`). A generation's type is the one its ID names; which
+ * are kept as unreadable and counted as anomalies later. A generation's type is the one its ID names; which
  * field holds the ID does not matter (the documentation's own example puts an image under
  * `videoId`).
  */
 export function parseSchedulerAnswer(
   body: unknown,
-  accountMark: string,
   limits: AnswerLimits = DEFAULT_LIMITS,
 ): SchedulerAnswer {
   if (!isRecord(body))
@@ -169,7 +171,7 @@ export function parseSchedulerAnswer(
     const isVideo = typeof video === "string" && video !== "";
     const isImage = typeof image === "string" && image !== "";
     const id = isVideo === isImage ? undefined : isVideo ? video : (image as string);
-    const read = id === undefined ? undefined : readGenerationId(id, accountMark);
+    const read = id === undefined ? undefined : readGenerationId(id);
     const account = read === undefined ? undefined : accounts.take(read.account);
     if (read !== undefined && account === undefined) continue;
     executing[kept++] = {

@@ -1,22 +1,19 @@
 import type { Registry } from "prom-client";
 import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
 import { createLifecycle, type Lifecycle } from "../common/lifecycle.js";
-import { GENERATION_TYPES } from "./answer.js";
+import { GENERATION_TYPES, SCHEDULER_PATH } from "./answer.js";
 import type { AccountGenerations, ByType } from "./snapshot.js";
 
 /** From a 30 s image or short clip to the 30 minutes of a long video queue. */
 export const GENERATION_BUCKETS = [30, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800];
 
-/**
- * The scheduler's families, named from the metric prefix and the endpoint's path, set from the
- * accounts exported now; returns the generation lifecycle.
- */
+const FROM = `(from the background poll of GET ${SCHEDULER_PATH})`;
+
+/** The scheduler's families, set from the accounts exported now; returns the generation lifecycle. */
 export function registerSchedulerFamilies(
   registry: Registry,
-  { prefix, path }: { prefix: string; path: string },
   exported: () => readonly AccountGenerations[],
 ): Lifecycle {
-  const from = `(from the background poll of GET ${path})`;
   const byType = (name: string, help: string, value: (a: AccountGenerations) => ByType) =>
     registerFamily(registry, {
       ...{ name, help, type: "gauge", labelNames: ["account", "type"] },
@@ -33,42 +30,42 @@ export function registerSchedulerFamilies(
     value: (a: AccountGenerations) => number | undefined,
   ) => registerAccountGauge(registry, { name, help }, exported, value);
   byType(
-    `${prefix}_generations_executing`,
-    `Video and image generations running on the MiniMax account, by type ${from}.`,
+    `useapi_minimax_generations_executing`,
+    `Video and image generations running on the MiniMax account, by type ${FROM}.`,
     (a) => a.executing,
   );
   byType(
-    `${prefix}_generation_max_elapsed_seconds`,
-    `Elapsed seconds of the account's longest-running generation of the type, 0 when idle ${from}.`,
+    `useapi_minimax_generation_max_elapsed_seconds`,
+    `Elapsed seconds of the account's longest-running generation of the type, 0 when idle ${FROM}.`,
     (a) => a.maxElapsedSeconds,
   );
   perAccount(
-    `${prefix}_video_slots`,
-    `Video generations the account may run at once (maxJobs) ${from}.`,
+    `useapi_minimax_video_slots`,
+    `Video generations the account may run at once (maxJobs) ${FROM}.`,
     (a) => a.maxJobs,
   );
   perAccount(
-    `${prefix}_video_slots_available`,
-    `Video generation slots of the account free now (available) ${from}.`,
+    `useapi_minimax_video_slots_available`,
+    `Video generation slots of the account free now (available) ${FROM}.`,
     (a) => a.available,
   );
   perAccount(
-    `${prefix}_speech_executing`,
-    `Speech generations running on the MiniMax account (executingAudio), where reported ${from}.`,
+    `useapi_minimax_speech_executing`,
+    `Speech generations running on the MiniMax account (executingAudio), where reported ${FROM}.`,
     (a) => a.speechExecuting,
   );
   return createLifecycle(registry, {
     labelNames: ["account", "type"],
     started: {
-      name: `${prefix}_generations_started_total`,
+      name: `useapi_minimax_generations_started_total`,
       help: "Generations seen appearing in the scheduler's list between two successful polls.",
     },
     finished: {
-      name: `${prefix}_generations_finished_total`,
+      name: `useapi_minimax_generations_finished_total`,
       help: "Generations that left the scheduler's list.",
     },
     duration: {
-      name: `${prefix}_generation_duration_seconds`,
+      name: `useapi_minimax_generation_duration_seconds`,
       help: "Run time of finished generations: the elapsed time last seen before they left the list.",
       buckets: GENERATION_BUCKETS,
     },

@@ -4,7 +4,12 @@ import type { AccountBook } from "../channels.js";
 import type { AnswerLimits } from "../../config/flag-reader.js";
 import { createIdDiff } from "../common/id-diff.js";
 import type { Source } from "../source.js";
-import { GENERATION_TYPES, parseSchedulerAnswer, type SchedulerAnswer } from "./answer.js";
+import {
+  GENERATION_TYPES,
+  parseSchedulerAnswer,
+  SCHEDULER_PATH,
+  type SchedulerAnswer,
+} from "./answer.js";
 import { registerSchedulerFamilies } from "./families.js";
 import {
   SCHEDULER_ANOMALY_KINDS,
@@ -14,22 +19,8 @@ import {
   type SnapshotGeneration,
 } from "./snapshot.js";
 
-/** Where a scheduler-shaped endpoint is and how its answers are read. */
-export interface SchedulerEndpoint {
-  /** The `source` label of its health families. */
-  name: string;
-  /** How log lines name it, e.g. "the scheduler". */
-  title: string;
-  path: string;
-  /** What stands before the account in a generation ID, e.g. `minimax:`. */
-  accountMark: string;
-  /** Metric names start with it, e.g. `useapi_minimax`. */
-  prefix: string;
-}
-
 export interface SchedulerSourceOptions {
   registry: Registry;
-  endpoint: SchedulerEndpoint;
   intervalMs: number;
   limits?: AnswerLimits | undefined;
   countAnomaly: AnomalyCount;
@@ -42,22 +33,22 @@ export interface SchedulerSource extends Source<SchedulerAnswer> {
   snapshot(): GenerationSnapshot | undefined;
 }
 
-/** A scheduler's running video and image generations, video capacity and speech in flight. */
+/** The scheduler's running video and image generations, video capacity and speech in flight. */
 export function createSchedulerSource(options: SchedulerSourceOptions): SchedulerSource {
-  const { endpoint, limits, countAnomaly } = options;
+  const { limits, countAnomaly } = options;
   let snapshot: GenerationSnapshot | undefined;
   // The per-account gauges are dropped when stale; the snapshot stays for the landing page.
   let exported: readonly AccountGenerations[] = [];
-  const lifecycle = registerSchedulerFamilies(options.registry, endpoint, () => exported);
+  const lifecycle = registerSchedulerFamilies(options.registry, () => exported);
   const diff = createIdDiff((generation: SnapshotGeneration) => generation.id);
   const labelsOf = ({ account, type }: SnapshotGeneration) => ({ account, type });
 
   return {
-    name: endpoint.name,
-    title: endpoint.title,
-    path: endpoint.path,
+    name: "scheduler",
+    title: "the scheduler",
+    path: SCHEDULER_PATH,
     intervalMs: options.intervalMs,
-    parse: (body) => parseSchedulerAnswer(body, endpoint.accountMark, limits),
+    parse: (body) => parseSchedulerAnswer(body, limits),
     update(answer, nowMs) {
       snapshot = toGenerationSnapshot(answer, nowMs);
       exported = snapshot.accounts;
@@ -71,7 +62,7 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
       // After the finished ones: an account that left loses its series in this same update.
       const ids = snapshot.accounts.map((a) => a.account);
       lifecycle.keep(ids.flatMap((account) => GENERATION_TYPES.map((type) => ({ account, type }))));
-      options.accounts?.report(endpoint.name, ids, false);
+      options.accounts?.report("scheduler", ids, false);
       return { accounts: snapshot.accounts.length, generations: snapshot.generations.length };
     },
     drop() {
