@@ -12,6 +12,14 @@ export interface SourceStatus {
 }
 
 export interface SourceHealth {
+  /** One request to the source's endpoint: counted by outcome and timed. */
+  request(source: string, outcome: Outcome, durationSeconds: number): void;
+  /**
+   * Whether the source works after a poll (or a round of calls): `success` is up, any other
+   * outcome down; it sets the up, last-success and last-outcome the page and gauges show.
+   */
+  settle(source: string, outcome: Outcome, atMs: number): void;
+  /** A poll of one request: `request`, then `settle` with its outcome. */
   record(source: string, outcome: Outcome, durationSeconds: number, atMs: number): void;
   setStale(source: string, stale: boolean): void;
   status(source: string): Readonly<SourceStatus>;
@@ -68,12 +76,12 @@ export function createSourceHealth(
     });
   perSource(
     "useapi_minimax_source_up",
-    "1 if the last request to this upstream endpoint succeeded, else 0.",
+    "1 if this upstream endpoint works: its last poll succeeded (credits: its last round had no 401 or 403 and not every call failed), else 0.",
     (s) => (s.lastOutcome === undefined ? undefined : s.lastOutcome === "success" ? 1 : 0),
   );
   perSource(
     "useapi_minimax_source_last_success_timestamp_seconds",
-    "Unix time of the last successful request to this upstream endpoint.",
+    "Unix time of the last poll of this upstream endpoint that left it up.",
     (s) => (s.lastSuccessAtMs === undefined ? undefined : s.lastSuccessAtMs / 1000),
   );
   const duration = new Histogram({
@@ -93,17 +101,26 @@ export function createSourceHealth(
     for (const outcome of OUTCOMES) requests.inc({ source, outcome }, 0);
   }
 
+  const request: SourceHealth["request"] = (source, outcome, durationSeconds) => {
+    statusOf(source);
+    requests.inc({ source, outcome });
+    duration.observe({ source }, durationSeconds);
+  };
+  const settle: SourceHealth["settle"] = (source, outcome, atMs) => {
+    const status = statusOf(source);
+    status.lastOutcome = outcome;
+    status.lastPollAtMs = atMs;
+    if (outcome === "success") {
+      status.lastSuccessAtMs = atMs;
+      status.stale = false;
+    }
+  };
   return {
+    request,
+    settle,
     record(source, outcome, durationSeconds, atMs) {
-      const status = statusOf(source);
-      requests.inc({ source, outcome });
-      duration.observe({ source }, durationSeconds);
-      status.lastOutcome = outcome;
-      status.lastPollAtMs = atMs;
-      if (outcome === "success") {
-        status.lastSuccessAtMs = atMs;
-        status.stale = false;
-      }
+      request(source, outcome, durationSeconds);
+      settle(source, outcome, atMs);
     },
     setStale(source, stale) {
       statusOf(source).stale = stale;

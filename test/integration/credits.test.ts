@@ -95,7 +95,7 @@ describe("the credits source", () => {
     ).toBe(2 * accounts.length);
   });
 
-  it("drops a failing account's series at once, keeps the others', and leaves useapi_minimax_up alone", async () => {
+  it("drops a failing account's series at once, keeps the others', and leaves useapi_minimax_up and the source up alone", async () => {
     const s = await start();
     const { simulator } = s;
     const accounts = simulator.activity.accounts;
@@ -109,7 +109,8 @@ describe("the credits source", () => {
       [...values.keys()].filter((k) => k.includes(`account="${held}"`) && k.includes("credit")),
     ).toEqual([]);
     expect(values.get("useapi_minimax_up")).toBe(1);
-    expect(values.get('useapi_minimax_source_up{source="credits"}')).toBe(0);
+    // The held account is asked last: an account's own 596 is its state, not the source's.
+    expect(values.get('useapi_minimax_source_up{source="credits"}')).toBe(1);
     expect(
       values.get('useapi_minimax_source_requests_total{source="credits",outcome="server_error"}'),
     ).toBe(1);
@@ -121,6 +122,19 @@ describe("the credits source", () => {
     simulator.credits.hold(held, false);
     expect(await round(s)).toBe("success");
     expect(creditSamples(await scrape(s))).toEqual(expected(simulator, accounts, now));
+  });
+
+  it("is down when every call of a round failed, and up again after a round with a success", async () => {
+    const s = await start();
+    const { simulator } = s;
+    const upOf = async () =>
+      ownSamples(await scrape(s)).get('useapi_minimax_source_up{source="credits"}');
+    for (const account of simulator.activity.accounts) simulator.credits.hold(account, true);
+    expect(await round(s)).toBe("server_error");
+    expect(await upOf()).toBe(0);
+    simulator.credits.hold(simulator.activity.accounts[0] ?? "", false);
+    expect(await round(s)).toBe("server_error");
+    expect(await upOf()).toBe(1);
   });
 
   it("asks about an account the upstream does not know and counts its 400 as client_error", async () => {

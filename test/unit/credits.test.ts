@@ -13,6 +13,7 @@ import { registerCreditsFamilies } from "../../src/sources/credits/families.js";
 import { creditsLanding } from "../../src/sources/credits/landing.js";
 import { createLedger, type Ledger } from "../../src/sources/credits/ledger.js";
 import { createRounds, type Asked } from "../../src/sources/credits/rounds.js";
+import { roundOutcome } from "../../src/sources/credits/source.js";
 import { PayloadError } from "../../src/upstream/json-checks.js";
 import { VirtualClock } from "../virtual-clock.js";
 
@@ -433,5 +434,18 @@ describe("the rounds of credits requests", () => {
     expect(asked.length).toBe(1);
     expect(ends).toEqual([]);
     expect(clock.pending()).toEqual([]);
+  });
+});
+
+describe("roundOutcome", () => {
+  it.each([
+    ["every call succeeded", 3, [], "success"],
+    ["one account on hold, asked last", 3, ["server_error"], "success"],
+    ["every account on hold", 2, ["server_error", "server_error"], "server_error"],
+    ["every call timed out", 1, ["timeout"], "timeout"],
+    ["one 401 among successes", 3, ["unauthorized"], "unauthorized"],
+    ["a 400 and a network error, one success", 3, ["client_error", "network"], "success"],
+  ] as const)("%s", (_what, count, failures, expected) => {
+    expect(roundOutcome(count, failures)).toBe(expected);
   });
 });

@@ -69,6 +69,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       logger.info({ source: CREDITS_SOURCE, accounts: count }, "credits requests succeed again");
     }
     failedBefore = failed;
+    if (count > 0) health.settle(CREDITS_SOURCE, roundOutcome(count, failures), clock.now());
     // One rendering per round, not per call; a failed one already serves up 0 and is counted.
     await options.refresh?.().catch(() => undefined);
   };
@@ -87,7 +88,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       const at = clock.now();
       const credits = result.outcome === "success" ? result.answer : undefined;
       ledger.record(account, result.outcome, credits, at);
-      health.record(CREDITS_SOURCE, result.outcome, seconds, at);
+      health.request(CREDITS_SOURCE, result.outcome, seconds);
       if (result.outcome !== "success") {
         logger.debug(
           { source: CREDITS_SOURCE, account, outcome: result.outcome, detail: result.detail },
@@ -113,4 +114,14 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     },
     idle: () => rounds.idle(),
   };
+}
+
+/**
+ * Whether the credits source works after a round of `count` calls: an account's own answer (596
+ * on hold, 400) is that account's state, so the source is down only on a 401 or 403, or when
+ * every call failed; then the outcome is that one, else `success`.
+ */
+export function roundOutcome(count: number, failures: readonly Outcome[]): Outcome {
+  if (failures.includes("unauthorized")) return "unauthorized";
+  return failures.length >= count ? (failures.at(-1) ?? "success") : "success";
 }
