@@ -225,7 +225,7 @@ async function hostile(node, upstream, name) {
 export async function runBounds({
   nodes = [{ name: `host ${process.version}`, path: process.execPath }],
   names = Object.keys(BODIES),
-  seconds = 45,
+  seconds = 60,
   scrapeSec = 15,
 } = {}) {
   const bodies = boundsBodies(BOUNDS);
@@ -240,7 +240,7 @@ export async function runBounds({
       const version = execFileSync(node.path, ["--version"], { encoding: "utf8" }).trim();
       const rows = [await everySource(node.path, upstream, { seconds, scrapeSec })];
       for (const name of names) rows.push(await hostile(node.path, upstream, name));
-      runs.push({ node: `${node.name} (${version})`, rows });
+      runs.push({ node: `${node.name}, ${version}`, rows });
     }
   } finally {
     await upstream.close();
