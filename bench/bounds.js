@@ -213,7 +213,8 @@ async function hostile(node, upstream, name) {
       healthyAnswers: health.state.answers,
     };
   } finally {
-    upstream.hostile(path, undefined);
+    upstream.hostile(JOBS, undefined);
+    upstream.hostile(SCHEDULER, undefined);
     await exporter.stop();
   }
 }
