@@ -39,7 +39,8 @@ export function blackboxVersion(binary) {
   return /version (\S+)/.exec(`${out.stdout}${out.stderr}`)?.[1] ?? "unknown";
 }
 
-async function freePort() {
+/** A port free on 127.0.0.1 now (another process may take it before it is used). */
+export async function freePort() {
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -50,18 +51,21 @@ async function freePort() {
 }
 
 /**
- * blackbox_exporter on 127.0.0.1 with `webConfig` (a web config file) and a minimal modules file
- * written next to it; resolves with its base URL once it accepts connections, and `stop`.
+ * blackbox_exporter on 127.0.0.1 with `webConfig` (a web config file, or none) and `modules` (a
+ * modules file; else a minimal one written next to the web config); resolves with its base URL
+ * once it accepts connections, its pid, and `stop`.
  */
-export async function startBlackbox(binary, webConfig) {
-  const modules = join(dirname(webConfig), "blackbox.yml");
-  writeFileSync(modules, "modules:\n  http_2xx:\n    prober: http\n");
+export async function startBlackbox(binary, webConfig, modules) {
+  if (modules === undefined) {
+    modules = join(dirname(webConfig), "blackbox.yml");
+    writeFileSync(modules, "modules:\n  http_2xx:\n    prober: http\n");
+  }
   const port = await freePort();
   const child = spawn(
     binary,
     [
       `--config.file=${modules}`,
-      `--web.config.file=${webConfig}`,
+      ...(webConfig === undefined ? [] : [`--web.config.file=${webConfig}`]),
       `--web.listen-address=127.0.0.1:${port}`,
       "--log.level=error",
     ],
@@ -95,6 +99,7 @@ export async function startBlackbox(binary, webConfig) {
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     /** CPU seconds so far, and seconds its threads (those alive now) waited for a CPU. */
     stats: async () => ({
       cpuSec: cpuSeconds(child.pid),

@@ -1,5 +1,5 @@
-// CPU figures of a process or one of its threads from Linux's /proc, for bench/flood.js's
-// "where the time went": CPU seconds used, and seconds spent runnable but waiting for a CPU.
+// Figures of a process or one of its threads from Linux's /proc: CPU seconds used, seconds spent
+// runnable but waiting for a CPU (bench/flood.js), and resident memory now and at its peak.
 import { readdirSync, readFileSync } from "node:fs";
 
 /** User and system CPU seconds (/proc/PID/stat, or /proc/PID/task/TID/stat; 100 ticks a second). */
@@ -30,4 +30,11 @@ export function processRunQueueSeconds(pid) {
     }
   }
   return total;
+}
+
+/** Resident memory now (VmRSS) and its high-water mark (VmHWM), in MiB (/proc/PID/status). */
+export function memoryMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024;
+  return { rssMb: kb("VmRSS"), peakMb: kb("VmHWM") };
 }

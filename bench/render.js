@@ -27,23 +27,175 @@ export function render(r) {
     ["Goal", "Measured", "Met"],
     r.goals.map((g) => [g.goal, g.measured, g.met ? "yes" : "**no**"]),
   );
+  users(r.users, text, table);
+  bounds(r.bounds, text, table);
   serving(r.serve, text, table);
-  processing(r, text, table);
+  flood(r.flood, text, table);
+  lines.push("## 5. Must not regress", "");
   memory(r, text, table);
+  usageBound(r.usageBound, text, table);
   economy(r.economy, text, table);
   renderings(r.renderings, text, table);
-  flood(r.flood, text, table);
+  processing(r, text, table);
   return lines.join("\n");
+}
+
+function users(u, text, table) {
+  const [from, to] = u.windowMinutes;
+  text(
+    "## 1. Where users live",
+    "",
+    `At ${u.rows.map((x) => x.accounts).join(", ")} accounts, all at once for ${u.minutes} minutes of real time: per size, the`,
+    "simulator (`node dist/simulator/main.js --accounts=N`, seed 1, one idle account) and the exporter",
+    "(`node dist/main.js`, default flags: every source on at its default interval, info logs to",
+    `/dev/null) in separate processes with the same Node flags (${u.nodeFlags === "" ? "none" : `\`${u.nodeFlags}\``}: no forced GC), \`NODE_ENV=production\`,`,
+    `and a scraper asking /metrics every ${u.scrapeSec} s as Prometheus 3 does (OpenMetrics first, gzip). Beside`,
+    "them, the floor (bench/floor.js: the exporter's runtime dependencies loaded, prom-client's",
+    `default metrics on a registry, nothing else) and, per size, Debian's prometheus-blackbox-exporter ${u.blackboxVersion}`,
+    "(module bench/blackbox-users.yml: GET with the bearer token) driven through `/probe` on the",
+    "exporter's schedule against the same simulator: the jobs list and the scheduler every 15 s;",
+    "accounts, subscription and usage every 5 minutes; one account's credits every 5 minutes /",
+    "accounts; one job lookup per job gone from the jobs list (the driver reads the list itself, at",
+    `most 2 lookups a second). /proc is read every ${u.sampleSec} s: steady RSS is the median over minutes ${from}–${to},`,
+    "peak is VmHWM at the end, CPU seconds per hour are utime + stime over the same minutes (and, in",
+    "the last column, over the whole process life including its startup). MiB throughout.",
+  );
+  text("The load per account, read off the simulator's answers during the run:");
+  table(
+    [
+      "Accounts",
+      "Running jobs (mean of 15 s reads)",
+      "Jobs ended per hour",
+      "Running generations (mean)",
+      "Credit batches",
+      "Usage rows answered",
+    ],
+    u.rows.map((x) => [
+      x.accounts,
+      x.load.runningJobs,
+      x.load.jobsEndedPerHour,
+      x.load.runningGenerations,
+      x.load.creditBatches,
+      x.load.usageRows,
+    ]),
+  );
+  const calls = (counts) =>
+    Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ");
+  table(
+    [
+      "Process",
+      "Accounts",
+      "Steady RSS",
+      "Peak RSS",
+      `CPU s/h (min ${from}–${to})`,
+      "CPU s/h (whole life)",
+      "Upstream calls (exporter) or probes (blackbox)",
+    ],
+    [
+      [
+        "floor",
+        "",
+        u.floor.steadyMb,
+        u.floor.peakMb,
+        u.floor.cpuPerHour,
+        u.floor.cpuPerHourWholeRun,
+        "",
+      ],
+      ...u.rows.flatMap((x) => [
+        [
+          "exporter",
+          x.accounts,
+          x.exporter.steadyMb,
+          x.exporter.peakMb,
+          x.exporter.cpuPerHour,
+          x.exporter.cpuPerHourWholeRun,
+          `${calls(x.upstreamRequests)}; ${x.scrapes} scrapes, ${x.failedScrapes} failed`,
+        ],
+        [
+          "blackbox_exporter",
+          x.accounts,
+          x.blackbox.steadyMb,
+          x.blackbox.peakMb,
+          x.blackbox.cpuPerHour,
+          x.blackbox.cpuPerHourWholeRun,
+          calls(x.probes),
+        ],
+      ]),
+    ],
+  );
+}
+
+function bounds(b, text, table) {
+  const { accounts, jobs, generations, usageRows } = b.bounds;
+  text(
+    "## 2. At the default bounds",
+    "",
+    `One fresh \`node --import bench/loop-delay.js dist/main.js\` per case, with`,
+    `\`--useapi.max-accounts=${accounts} --useapi.max-jobs=${jobs}\` given explicitly, against a loopback fake`,
+    `upstream (bench/bounds-upstream.js): ${accounts.toLocaleString("en")} accounts, ${jobs.toLocaleString("en")} running jobs and ${generations.toLocaleString("en")} running generations`,
+    "(a tenth of each finishing and replaced on every other answer), the same accounts' accounts",
+    `answer and credits, the subscription, and ${usageRows.toLocaleString("en")} usage rows (a tenth new on every other`,
+    "answer). First every source on for",
+    `${b.seconds} s after /-/healthy first answers, the 5-minute sources every 15 s and a credits round every`,
+    `30 s so that each answers at the bounds within the case, scraped (gzip) every ${b.scrapeSec} s; then each hostile`,
+    "body of the hardening benchmark (bench/hostile-memory.js) served in place of the jobs list (the",
+    "scheduler's for its one body) once the exporter has polled a harmless answer, its source alone on",
+    "and polled every 5 s, until that poll ends. Peak RSS is the process's VmHWM (startup included);",
+    "the longest event-loop block is `monitorEventLoopDelay`'s max (10 ms resolution) from the first",
+    "/-/healthy answer (every source) or from the body being set (hostile), read by a preloaded",
+    "script, so no exporter code changes; `/-/healthy` is asked every 100 ms (hostile: 20 ms)",
+    "meanwhile. Outcome: each source's successful polls over its polls, or the hostile poll's outcome.",
+  );
+  for (const run of b.runs) {
+    text(`On ${run.node}${run.error ? `: ${run.error}` : ""}:`);
+    if (run.rows.length === 0) continue;
+    table(
+      [
+        "Case",
+        "Bytes",
+        "Outcome",
+        "Peak RSS (MiB)",
+        "Longest loop block (ms)",
+        "Slowest `/-/healthy` (ms)",
+        "`/-/healthy` answers",
+      ],
+      run.rows.map((x) => [
+        x.case,
+        x.bytes === undefined ? "" : x.bytes.toLocaleString("en"),
+        x.bytes === undefined ? x.outcome : `\`${x.outcome}\``,
+        x.peakMb,
+        x.loopMaxMs,
+        x.slowestHealthyMs,
+        x.healthyAnswers,
+      ]),
+    );
+  }
+}
+
+function usageBound(u, text, table) {
+  text(
+    "The usage bound: answers of rows never seen before, each with an account, an endpoint and a",
+    "code (100 to 599) of its own, counted by the usage source as the exporter wires it; the series",
+    "of its two families on the page.",
+  );
+  table(
+    ["Distinct rows", "useapi_minimax_api_requests_total series", "Duration histogram lines"],
+    [[u.distinctRows, u.requestSeries, u.durationSeries]],
+  );
 }
 
 const cell = (x) => (x === null || x === undefined ? "n/a" : x);
 
 function serving(s, text, table) {
   text(
-    "## 1. Serving /metrics",
+    "## 3. Serving /metrics",
     "",
     `wrk 4.1 (\`-t1\`: one thread, a C client leaving the other core to the server) with ${s.connections}`,
-    `connections for ${s.durationSec} s per server, after an unrecorded one-connection warm-up, against`,
+    `connections for ${s.durationSec} s per server, after an unrecorded one-connection warm-up; the exporter and`,
+    `the ceiling in turn, ${s.runs ?? 1} runs each, the median of each figure kept; against`,
     "three servers in one child process on 127.0.0.1: the exporter (startExporter, default metrics",
     "on, after one poll of a simulator serving `generatePayload({ seed: 1, accounts, jobsPerAccount: 5 })`);",
     "the ceiling, a bare node:http server answering the same bytes (gzip compressed once); and",
@@ -103,9 +255,9 @@ function serving(s, text, table) {
 function processing(r, text, table) {
   const s = r.sources;
   text(
-    "## 2. Poll processing",
+    "### Poll processing against JSON.parse (informational, not goals)",
     "",
-    "In-process, for each source, on answers of the documented shape at three sizes: JSON.parse of",
+    `In-process, for each source, on answers of the documented shape at ${new Set(s.rows.map((x) => x.size)).size} sizes: JSON.parse of`,
     "the answer's text, the source's answer check, its update (snapshot, tracking, lifecycle) and",
     "the refresh of an exposition of its families (default metrics on), against JSON.parse alone",
     `of the same text; median of ${s.iterations} iterations after unmeasured warm-up rounds. The`,
@@ -153,7 +305,7 @@ function processing(r, text, table) {
 function memory(r, text, table) {
   const [m] = r.memory;
   text(
-    "## 3. Memory",
+    "### Memory over churning polls",
     "",
     `A fresh \`node --expose-gc\` process runs the exporter alone (the simulator runs in the parent) at`,
     `${m.accounts} accounts with ${m.jobsPerAccount} jobs each. Every poll shows a sliding window of`,
@@ -186,29 +338,11 @@ function memory(r, text, table) {
       x.seconds,
     ]),
   );
-  text(
-    "Hostile answers (the hardening issue's): each body is polled once by a fresh exporter process",
-    "at the default flags (4 MiB `--useapi.max-response-bytes`, 10,000 accounts, 100,000 jobs), the",
-    "other sources off; peak RSS is that process's VmHWM, and `/-/healthy` is asked in a loop during",
-    "the poll. The bodies are nested `[]`, `{}` as jobs, a 75,000-account scheduler answer, a",
-    "million-character account ID, and the costliest shapes the pre-scan lets through.",
-  );
-  table(
-    ["Body", "Bytes", "Outcome", "RSS before (MB)", "Peak RSS (MB)", "Slowest `/-/healthy` (ms)"],
-    r.hostile.map((x) => [
-      x.body,
-      x.bytes.toLocaleString("en"),
-      `\`${x.outcome}\``,
-      cell(x.beforeMb),
-      cell(x.peakMb),
-      cell(x.slowestHealthyMs),
-    ]),
-  );
 }
 
 function economy(e, text, table) {
   text(
-    "## 4. Upstream economy",
+    "### Upstream economy",
     "",
     `${e.scrapers} scrapers each scraping every ${e.scrapeMs} ms, every source polled every ${e.intervalMs} ms`,
     `(credits: each account once per ${e.intervalMs} ms), for ${e.windowMs} ms: production's 1 s`,
@@ -228,7 +362,7 @@ function economy(e, text, table) {
 
 function renderings(x, text, table) {
   text(
-    "## 5. Renderings per poll",
+    "### Renderings per poll",
     "",
     "Every source on against the simulator, the calls of the registry's `metrics()` counted (one",
     "per rendering). First one poll of each source alone (credits: one round); then rounds in which",
@@ -248,7 +382,7 @@ function renderings(x, text, table) {
 function flood(f, text, table) {
   const s = f.settings;
   text(
-    "## 6. Credential flood, beside blackbox_exporter",
+    "## 4. Credential flood, beside blackbox_exporter",
     "",
     `Basic auth on, the same web config YAML for both servers (one user, a bcrypt cost ${s.bcryptCost}`,
     `hash). A flood process sends ${s.wrongPasswords} requests paced over ${s.seconds} s (${s.floodPerSecond}/s) to`,

@@ -7,14 +7,16 @@ import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { format, resolveConfig } from "prettier";
 import { fileURLToPath, URL } from "node:url";
+import { boundsNodes, runBounds } from "./bounds.js";
 import { runEconomy } from "./economy.js";
 import { runFloodComparison } from "./flood.js";
-import { runHostileMemory } from "./hostile-memory.js";
 import { runMemory } from "./memory.js";
 import { runPoll } from "./poll.js";
 import { runRenderings } from "./rendering.js";
 import { runServe } from "./serve.js";
 import { runSources } from "./sources.js";
+import { runUsageBound } from "./usage-bound.js";
+import { runUsers } from "./users.js";
 import { goals } from "./goals.js";
 import { render } from "./render.js";
 
@@ -26,13 +28,15 @@ const env = (name, fallback) => Number(process.env[name] ?? fallback);
 
 /** Every figure of one run and its goal checks; `render` turns it into RESULTS.md. */
 export async function runAll({
-  serve = { accounts: [1000, 10000], durationSec: 6, warmupSec: 1 },
-  sources = { sizes: [1000, 10000, 50000], iterations: 11 },
-  poll = { accounts: [1000, 10000, 50000], iterations: 7 },
-  memory = { accounts: 10000, polls: 1000, warmupPolls: 10 },
+  users = { minutes: 15 },
+  bounds = {},
+  serve = { accounts: [100, 1000], durationSec: 6, warmupSec: 1, runs: 3 },
+  sources = { sizes: [1000, 10000], iterations: 11 },
+  poll = { accounts: [100, 1000], iterations: 7 },
+  memory = { accounts: 1000, polls: 1000, warmupPolls: 10 },
   /** The same at a pinned glibc mmap threshold, to show how much RSS is malloc keeping freed memory. */
   memoryPinned = { ...memory, polls: 20, env: { MALLOC_MMAP_THRESHOLD_: "131072" } },
-  hostile = {},
+  usageBound = {},
   economy = {},
   renderings = {},
   flood = {},
@@ -46,6 +50,8 @@ export async function runAll({
     loads.push({ step: name, load: os.loadavg()[0] });
     return result;
   };
+  const usersResult = await step("where users live", () => runUsers(users));
+  const boundsResult = await step("at the default bounds", () => runBounds(bounds));
   const serveResult = await step("serving /metrics", () => runServe(serve));
   const sourcesResult = await step("poll processing of every source", () => runSources(sources));
   const pollResult = await step("the jobs list's whole poll", () => runPoll(poll));
@@ -53,20 +59,22 @@ export async function runAll({
     await runMemory(memory),
     await runMemory(memoryPinned),
   ]);
-  const hostileResult = await step("hostile answers", () => runHostileMemory(hostile));
+  const usageBoundResult = await step("the usage bound", () => runUsageBound(usageBound));
   const economyResult = await step("upstream economy", () => runEconomy(economy));
   const renderingResult = await step("renderings per poll", () => runRenderings(renderings));
   const floodResult = await step("credential flood", () => runFloodComparison(flood));
   const result = {
     machine: machine(),
-    date: new Date().toISOString(),
+    date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     loads,
+    users: usersResult,
+    bounds: boundsResult,
     serve: serveResult,
     sources: sourcesResult,
     poll: pollResult,
     memory: memoryResult,
-    hostile: hostileResult,
+    usageBound: usageBoundResult,
     economy: economyResult,
     renderings: renderingResult,
     flood: floodResult,
@@ -108,7 +116,9 @@ function machine() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await runAll({
-    memory: { accounts: 10000, polls: env("BENCH_MEMORY_POLLS", 1000), warmupPolls: 10 },
+    users: { minutes: env("BENCH_USERS_MINUTES", 15) },
+    bounds: { nodes: boundsNodes() },
+    memory: { accounts: 1000, polls: env("BENCH_MEMORY_POLLS", 1000), warmupPolls: 10 },
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   // The hand-written findings below the marker survive a rerun; they name the run they discuss.

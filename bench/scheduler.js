@@ -14,18 +14,19 @@ const BUILD = { version: "bench", nodejs: process.version };
 const NOW = Date.parse("2025-11-24T12:00:00Z");
 
 /**
- * A scheduler answer of `generations` running generations, 5 per account (4 videos, 1 image),
- * `started` as ISO text, `elapsed` as mm:ss, and webhooks on a third of them.
+ * A scheduler answer of `generations` running generations, `perAccount` per account (a fifth of
+ * them images, the rest videos), `started` as ISO text, `elapsed` as mm:ss, and webhooks on a third
+ * of them; the accounts are `ids` when given.
  */
-export function schedulerPayload(generations) {
-  const accounts = Math.ceil(generations / 5);
+export function schedulerPayload(generations, { perAccount = 5, ids } = {}) {
+  const accounts = Math.ceil(generations / perAccount);
   const executing = [];
   const available = [];
   for (let a = 0; a < accounts; a++) {
-    const account = String(100_000 + a);
+    const account = ids?.[a] ?? String(100_000 + a);
     let videos = 0;
-    for (let g = 0; g < 5 && executing.length < generations; g++) {
-      const video = g < 4;
+    for (let g = 0; g < perAccount && executing.length < generations; g++) {
+      const video = g % 5 < 4;
       const seconds = (a * 37 + g * 101) % 1500;
       const id = `user:12345-minimax:${account}-${video ? "video" : "image"}:${a.toString(36)}g${g}`;
       executing.push({
@@ -38,7 +39,12 @@ export function schedulerPayload(generations) {
       });
       if (video) videos++;
     }
-    available.push({ account, maxJobs: 5, executing: videos, available: 5 - videos });
+    available.push({
+      account,
+      maxJobs: perAccount,
+      executing: videos,
+      available: perAccount - videos,
+    });
   }
   return { executing, available };
 }

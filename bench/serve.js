@@ -3,7 +3,7 @@ import { execFile, fork } from "node:child_process";
 import { once } from "node:events";
 import { promisify } from "node:util";
 import { fileURLToPath, URL } from "node:url";
-import { round } from "./common.js";
+import { median, round } from "./common.js";
 
 const TARGET = fileURLToPath(new URL("./serve-target.js", import.meta.url));
 const run = promisify(execFile);
@@ -74,17 +74,32 @@ async function measure(url, { connections, durationSec, warmupSec, gzip }) {
 
 const ratio = (a, b) => (b > 0 ? round(a / b, 3) : null);
 
+/** The median of each figure over `loads` (requests/s, p50, p99, errors and timeouts apart). */
+function medianLoad(loads) {
+  const of = (key) => median(loads.map((l) => l[key]));
+  return {
+    rps: of("rps"),
+    p50Ms: of("p50Ms"),
+    p99Ms: of("p99Ms"),
+    errors: of("errors"),
+    timeouts: of("timeouts"),
+    runs: loads.length,
+  };
+}
+
 /**
  * For each account count and gzip on and off, loads with wrk (a C client, one thread) the
- * exporter and the ceiling, served by one child process, then express + registry.metrics() from a
- * fresh child each time (its backlog of renders would slow whatever runs next); plus the exporter's
- * latency with a single connection, as one Prometheus scraping.
+ * exporter and the ceiling in turn, `runs` times each (their medians are kept), served by one
+ * child process, then express + registry.metrics() from a fresh child each time (its backlog of
+ * renders would slow whatever runs next); plus the exporter's latency with a single connection,
+ * as one Prometheus scraping.
  */
 export async function runServe({
-  accounts = [1000, 10000],
+  accounts = [100, 1000],
   connections = 50,
   durationSec = 10,
   warmupSec = 2,
+  runs = 3,
 } = {}) {
   const rows = [];
   for (const size of accounts) {
@@ -93,13 +108,19 @@ export async function runServe({
     for (const gzip of [false, true]) {
       const { info } = target;
       const options = { connections, durationSec, warmupSec, gzip };
+      const exporter = [];
+      const ceiling = [];
+      for (let run = 0; run < runs; run++) {
+        exporter.push(await measure(info.urls.exporter, options));
+        ceiling.push(await measure(info.urls.ceiling, options));
+      }
       sized.push({
         accounts: size,
         gzip,
         bytes: gzip ? info.gzipBytes : info.bytes,
         series: info.series,
-        exporter: await measure(info.urls.exporter, options),
-        ceiling: await measure(info.urls.ceiling, options),
+        exporter: medianLoad(exporter),
+        ceiling: medianLoad(ceiling),
         single: await measure(info.urls.exporter, { ...options, connections: 1, warmupSec: 0 }),
       });
     }
@@ -118,5 +139,5 @@ export async function runServe({
       rows.push(row);
     }
   }
-  return { connections, durationSec, rows };
+  return { connections, durationSec, runs, rows };
 }

@@ -89,14 +89,16 @@ function schedulerAnswers(generations) {
 
 const accountId = (i) => String(100_000 + i);
 
+const accountIds = (count) => Array.from({ length: count }, (_, i) => accountId(i));
+
 /**
- * GET /v1/minimax/accounts: `count` accounts as the simulator draws them (jwt block, maxJobs,
+ * GET /v1/minimax/accounts: the accounts `ids` as the simulator draws them (jwt block, maxJobs,
  * the four capability flags), one in fifty carrying an `error`.
  */
-function accountsAnswer(count) {
+export function accountsAnswer(ids) {
   const body = {};
-  for (let i = 0; i < count; i++) {
-    const account = accountId(i);
+  for (let i = 0; i < ids.length; i++) {
+    const account = ids[i];
     const profile = drawProfile(mulberry32(deriveSeed(1, i)), account, 1 + (i % 10), NOW);
     if (i % 50 === 49) profile.error = "Session expired, please reconfigure the account";
     body[account] = accountBody(account, profile);
@@ -104,9 +106,9 @@ function accountsAnswer(count) {
   return bytesOf(body);
 }
 
-/** GET /v1/minimax/features/?account=A of each of `count` accounts, as the simulator answers. */
-function creditsAnswers(count) {
-  const accounts = Array.from({ length: count }, (_, i) => accountId(i));
+/** GET /v1/minimax/features/?account=A of each of the accounts `ids`, as the simulator answers. */
+export function creditsAnswers(ids) {
+  const accounts = ids;
   const credits = createCredits({
     seed: 1,
     accounts,
@@ -121,7 +123,7 @@ function creditsAnswers(count) {
  * GET /v2/account with `apis` APIs in `accounts` (the only list it holds): the MiniMax API, the
  * simulator's other API, then made-up ones, each with its counts by state as documented.
  */
-function subscriptionAnswer(apis) {
+export function subscriptionAnswer(apis) {
   const accounts = { "Midjourney API": { total: 2, active: 1, error: 1 } };
   accounts["MiniMax API"] = { total: 3, active: 3 };
   for (let i = 2; i < apis; i++) {
@@ -195,7 +197,7 @@ const CASES = {
   },
   // No state between answers: every poll replaces every series. No changing column.
   accounts(size) {
-    const body = accountsAnswer(size);
+    const body = accountsAnswer(accountIds(size));
     return {
       items: size,
       unit: "accounts",
@@ -218,7 +220,7 @@ const CASES = {
   // others) and renders once at its end. The ledger keeps each account's row between rounds, but
   // its cost does not depend on the values changing: no changing column.
   credits(size) {
-    const { accounts, bodies } = creditsAnswers(size);
+    const { accounts, bodies } = creditsAnswers(accountIds(size));
     return {
       items: size,
       unit: "accounts (one answer each)",
