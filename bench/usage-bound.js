@@ -7,7 +7,6 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { createExposition } from "../dist/metrics/rendering.js";
 import { createRegistry } from "../dist/metrics/registry.js";
-import { USAGE_FAMILIES } from "../dist/sources/usage/families.js";
 import { createUsageSource } from "../dist/sources/usage/source.js";
 import { silentLogger } from "./common.js";
 
@@ -34,14 +33,12 @@ function distinctRows(first, count) {
 export async function runUsageBound({ answers = 5, rows = 10_000 } = {}) {
   const registry = createRegistry({ buildInfo: BUILD, defaultMetrics: false });
   const source = createUsageSource({
+    registry,
     intervalMs: 300_000,
     logger: silentLogger(),
     countAnomaly() {},
   });
-  const exposition = createExposition(
-    registry,
-    USAGE_FAMILIES.map((meta) => ({ meta, write: source.writers[meta.name] })),
-  );
+  const exposition = createExposition(registry);
   for (let a = 0; a < answers; a++) {
     source.update(source.parse(distinctRows(a * rows, rows)), (a + 1) * 300_000);
   }
