@@ -31,7 +31,8 @@ export interface Lifecycle {
 
 /** The lifecycle families as prom-client counters and a histogram, and the series they hold. */
 export function createLifecycle(registry: Registry, spec: LifecycleSpec): Lifecycle {
-  const { labelNames, statuses } = { ...spec, statuses: spec.finished.statuses };
+  const { labelNames } = spec;
+  const { statuses } = spec.finished;
   const registers = [registry];
   const started = new Counter({ ...spec.started, labelNames, registers });
   const finished = new Counter({
