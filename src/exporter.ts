@@ -4,7 +4,7 @@ import { loadDashboard } from "./http/dashboard-file.js";
 import { createHandler } from "./http/handler.js";
 import { listen } from "./http/server.js";
 import type { Logger } from "./logging/logger.js";
-import { createRegistry, type BuildInfo } from "./metrics/registry.js";
+import { createRegistry, type BuildInfo, type MetricRegistry } from "./metrics/registry.js";
 import { createExposition } from "./metrics/rendering.js";
 import type { Clock } from "./sources/module.js";
 import type { SourceRunner } from "./sources/runner.js";
@@ -13,7 +13,6 @@ import { systemTimers, type Timers } from "./sources/timers.js";
 import { createUpstreamClient } from "./upstream/client.js";
 import { fileToken, fixedToken, type TokenSource } from "./upstream/token.js";
 import { USER_AGENT, VERSION } from "./version.js";
-import type { Registry } from "prom-client";
 
 export interface ExporterDeps {
   logger: Logger;
@@ -34,7 +33,7 @@ export interface RunningExporter {
   /** Resolves once the polls in flight have ended and then every event-driven part (the job
    * status lookups) has settled; starts no poll. */
   idle(): Promise<void>;
-  registry: Registry;
+  registry: MetricRegistry;
   /** Re-reads the token file (main wires it to SIGHUP). */
   reloadToken: TokenSource["reload"];
   close(): Promise<void>;

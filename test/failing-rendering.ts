@@ -1,6 +1,6 @@
-import { Gauge, type Registry } from "prom-client";
 import { createLogger } from "../src/logging/logger.js";
-import { createRegistry } from "../src/metrics/registry.js";
+import { registerFamily } from "../src/metrics/family.js";
+import { createRegistry, type MetricRegistry } from "../src/metrics/registry.js";
 import { createExposition } from "../src/metrics/rendering.js";
 import { startSimulator } from "../src/simulator/server.js";
 import { createChannel } from "../src/sources/channels.js";
@@ -64,12 +64,10 @@ export async function failingRendering() {
 }
 
 /** A family whose collection throws while `failing()`, as an exposition too large to hold would. */
-export function failingFamily(registry: Registry, failing: () => boolean): void {
-  new Gauge({
-    name: "failing",
-    help: "throws while failing",
-    registers: [registry],
-    collect() {
+export function failingFamily(registry: MetricRegistry, failing: () => boolean): void {
+  registerFamily(registry, {
+    ...{ name: "failing", help: "throws while failing", type: "gauge", labelNames: [] },
+    samples() {
       if (failing()) throw new RangeError("Invalid string length");
     },
   });

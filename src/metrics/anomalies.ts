@@ -1,4 +1,4 @@
-import { Counter, type Registry } from "prom-client";
+import { registerFamily, type Families } from "./family.js";
 
 /** Adds to one kind of useapi_minimax_payload_anomalies_total, for the source it was made for. */
 export type AnomalyCount = (kind: string, count: number) => void;
@@ -8,17 +8,26 @@ export type AnomalyCount = (kind: string, count: number) => void;
  * exported at 0 from the start. Returns the counting function of each source.
  */
 export function createAnomalies(
-  registry: Registry,
+  registry: Families,
   kinds: ReadonlyMap<string, readonly string[]>,
 ): (source: string) => AnomalyCount {
-  const counter = new Counter({
+  const counts = new Map<string, Map<string, number>>();
+  for (const [source, list] of kinds) counts.set(source, new Map(list.map((kind) => [kind, 0])));
+  registerFamily(registry, {
     name: "useapi_minimax_payload_anomalies_total",
     help: "Inconsistencies tolerated in otherwise valid upstream answers, by source and kind.",
-    labelNames: ["source", "kind"] as const,
-    registers: [registry],
+    type: "counter",
+    labelNames: ["source", "kind"],
+    samples(set) {
+      for (const [source, byKind] of counts) {
+        for (const [kind, count] of byKind) set({ source, kind }, count);
+      }
+    },
   });
-  for (const [source, list] of kinds) for (const kind of list) counter.inc({ source, kind }, 0);
   return (source) => (kind, count) => {
-    if (count > 0) counter.inc({ source, kind }, count);
+    if (count <= 0) return;
+    let byKind = counts.get(source);
+    if (byKind === undefined) counts.set(source, (byKind = new Map<string, number>()));
+    byKind.set(kind, (byKind.get(kind) ?? 0) + count);
   };
 }

@@ -1,58 +1,67 @@
-import { Counter, Gauge, type Registry } from "prom-client";
+/** One series' label values, by label name. */
+export type Labels<L extends string = string> = Readonly<Record<L, string>>;
 
-/** Sets one sample of a family as it is collected. */
-export type SetSample<L extends string> = (
-  labels: Readonly<Record<L, string>>,
-  value: number,
-) => void;
+/** Sets one sample of a gauge or counter family as it is written. */
+export type SetSample<L extends string> = (labels: Labels<L>, value: number) => void;
 
-/** A family whose samples a module sets from its last state each time /metrics is rendered. */
-export interface CollectedFamily<L extends string> {
+/** What one histogram series counted: per bucket (not cumulative), then every observation. */
+export interface HistogramCounts {
+  readonly buckets: readonly number[];
+  readonly sum: number;
+  readonly count: number;
+}
+
+interface Declared<L extends string> {
   readonly name: string;
   readonly help: string;
-  readonly type: "gauge" | "counter";
   readonly labelNames: readonly L[];
+}
+
+/** A gauge or counter whose samples a module sets from its last state each time /metrics is rendered. */
+export interface CollectedFamily<L extends string> extends Declared<L> {
+  readonly type: "gauge" | "counter";
   /** Sets every sample of the family; a series it does not set is absent from /metrics. */
   readonly samples: (set: SetSample<L>) => void;
 }
 
+/** A histogram whose series a module keeps (histogram.ts) and hands over as it is rendered. */
+export interface HistogramFamily<L extends string> extends Declared<L> {
+  readonly type: "histogram";
+  /** Upper bounds, ascending; +Inf is implied. */
+  readonly buckets: readonly number[];
+  readonly samples: (set: (labels: Labels<L>, counts: HistogramCounts) => void) => void;
+}
+
+export type Family<L extends string = string> = CollectedFamily<L> | HistogramFamily<L>;
+
+/** Where families are registered: the exporter's registry (registry.ts). */
+export interface Families {
+  register(family: Family): void;
+}
+
 /**
- * Registers a family on the exporter's registry with prom-client's own metric, whose `collect`
- * replaces every sample with the module's (node_exporter's const metrics): nothing is kept apart
- * from the module's state, so a series that left the state leaves /metrics in the same rendering.
+ * Registers a family on the exporter's registry (node_exporter's const metrics): nothing is kept
+ * apart from the module's state, so a series that left the state leaves /metrics in the same
+ * rendering.
  */
 export function registerFamily<L extends string>(
-  registry: Registry,
+  registry: Families,
   family: CollectedFamily<L>,
 ): void {
-  const { name, help, labelNames, samples } = family;
-  const options = { name, help, labelNames, registers: [registry] };
-  const refill = (metric: Gauge<L> | Counter<L>, set: SetSample<L>) => {
-    metric.reset();
-    // A family without labels keeps a 0 sample after reset(): it is shown only when set.
-    if (labelNames.length === 0) metric.remove({});
-    samples(set);
-  };
-  if (family.type === "gauge") {
-    new Gauge<L>({
-      ...options,
-      collect() {
-        refill(this, (labels, value) => this.set(labels, value));
-      },
-    });
-  } else {
-    new Counter<L>({
-      ...options,
-      collect() {
-        refill(this, (labels, value) => this.inc(labels, value));
-      },
-    });
-  }
+  registry.register(family);
+}
+
+/** Registers a histogram family, whose series its module keeps (histogram.ts). */
+export function registerHistogram<L extends string>(
+  registry: Families,
+  family: Omit<HistogramFamily<L>, "type">,
+): void {
+  registry.register({ ...family, type: "histogram" });
 }
 
 /** A gauge of one sample per row with a value, labelled with the row's account. */
 export function registerAccountGauge<Row extends { readonly account: string }>(
-  registry: Registry,
+  registry: Families,
   { name, help }: { name: string; help: string },
   rows: () => readonly Row[],
   value: (row: Row) => number | undefined,

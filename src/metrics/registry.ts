@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Family } from "./family.js";
+import { writeFamilies } from "./text-format.js";
 
 export interface BuildInfo {
   version: string;
@@ -21,18 +23,49 @@ const MISNAMED_DEFAULTS = [
   "nodejs_active_resources_total",
 ];
 
-/** The exporter's own prom-client registry (never the global one), with the build info. */
-export function createRegistry({ buildInfo, defaultMetrics = true }: RegistryOptions): Registry {
-  const registry = new Registry();
-  if (defaultMetrics) {
-    collectDefaultMetrics({ register: registry });
-    for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+/**
+ * The exporter's families, in the order they were registered, written by text-format.ts; then,
+ * when asked for, prom-client's process and runtime metrics from a prom-client registry of their
+ * own (never the global one).
+ */
+export class MetricRegistry {
+  readonly contentType = Registry.PROMETHEUS_CONTENT_TYPE;
+  readonly #families = new Map<string, Family>();
+  readonly #defaults: Registry | undefined;
+
+  constructor({ defaultMetrics = false }: { defaultMetrics?: boolean } = {}) {
+    if (!defaultMetrics) return;
+    this.#defaults = new Registry();
+    collectDefaultMetrics({ register: this.#defaults });
+    for (const name of MISNAMED_DEFAULTS) this.#defaults.removeSingleMetric(name);
   }
-  new Gauge({
+
+  register(family: Family): void {
+    if (this.#families.has(family.name)) {
+      throw new Error(`a family named ${family.name} is already registered`);
+    }
+    this.#families.set(family.name, family);
+  }
+
+  /** The text of every family. Ours are written in one synchronous pass: one state, one rendering. */
+  async metrics(): Promise<string> {
+    const own = writeFamilies(this.#families.values());
+    return this.#defaults === undefined ? own : `${own}\n${await this.#defaults.metrics()}`;
+  }
+}
+
+/** The exporter's registry, with the build info. */
+export function createRegistry({
+  buildInfo,
+  defaultMetrics = true,
+}: RegistryOptions): MetricRegistry {
+  const registry = new MetricRegistry({ defaultMetrics });
+  registry.register({
     name: "useapi_minimax_exporter_build_info",
     help: "Build information of the exporter: a constant 1 labelled with its version and Node.js.",
-    labelNames: ["version", "nodejs"] as const,
-    registers: [registry],
-  }).set({ version: buildInfo.version, nodejs: buildInfo.nodejs }, 1);
+    type: "gauge",
+    labelNames: ["version", "nodejs"],
+    samples: (set) => set({ version: buildInfo.version, nodejs: buildInfo.nodejs }, 1),
+  });
   return registry;
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
-import { Counter, Gauge, Registry } from "prom-client";
 import { RENDERING_FAILURES, UP } from "./families.js";
+import { registerFamily } from "./family.js";
+import { MetricRegistry } from "./registry.js";
 
 /**
  * The /metrics body, rendered once per poll (polls ending in the same turn of the event loop
@@ -24,11 +25,16 @@ function nextTurn(): Promise<void> {
  * The body: every family of the registry. After a failed rendering it is up 0 and the failure
  * count, from a registry of their own, never the last good rendering, which would still claim up 1.
  */
-export function createExposition(registry: Registry): Exposition {
-  const failures = new Counter({ ...RENDERING_FAILURES, registers: [registry] });
-  const fallback = new Registry();
-  new Gauge({ ...UP, registers: [fallback] }).set(0);
-  const fallbackFailures = new Counter({ ...RENDERING_FAILURES, registers: [fallback] });
+export function createExposition(registry: MetricRegistry): Exposition {
+  let failures = 0;
+  const fallback = new MetricRegistry();
+  registerFamily(fallback, { ...UP, type: "gauge", labelNames: [], samples: (set) => set({}, 0) });
+  for (const families of [registry, fallback]) {
+    registerFamily(families, {
+      ...{ ...RENDERING_FAILURES, type: "counter", labelNames: [] },
+      samples: (set) => set({}, failures),
+    });
+  }
   let body: Buffer = Buffer.alloc(0);
   let gzipped: Buffer | undefined;
   let rendering = Promise.resolve();
@@ -39,8 +45,7 @@ export function createExposition(registry: Registry): Exposition {
     try {
       body = Buffer.from(await registry.metrics());
     } catch (error) {
-      failures.inc();
-      fallbackFailures.inc();
+      failures++;
       body = Buffer.from(await fallback.metrics());
       throw error;
     } finally {

@@ -1,6 +1,9 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
+import { registerFamily, registerHistogram, type Families } from "../metrics/family.js";
 import { UP } from "../metrics/families.js";
+import { createHistogram, observe, type Histogram } from "../metrics/histogram.js";
+import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
+
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** What the exporter knows of one endpoint's health; the gauges are read from it, never kept apart. */
 export interface SourceStatus {
@@ -30,7 +33,7 @@ export interface SourceHealth {
  * the `headline` source (the jobs list) succeeded.
  */
 export function createSourceHealth(
-  registry: Registry,
+  registry: Families,
   enabled: readonly string[],
   headline: string,
 ): SourceHealth {
@@ -45,32 +48,31 @@ export function createSourceHealth(
       },
     ]),
   );
-  const registers = [registry];
   const statusOf = (source: string): SourceStatus => {
     const status = statuses.get(source);
     if (status === undefined) throw new Error(`source ${source} is not enabled`);
     return status;
   };
+  // Every outcome of every source from the start, at 0; a duration from its first request.
+  const requests = new Map(
+    enabled.map((source) => [source, new Map(OUTCOMES.map((outcome) => [outcome, 0]))]),
+  );
+  const durations = new Map<string, Histogram>();
 
-  new Gauge({
+  registerFamily(registry, {
     ...UP,
-    registers,
-    collect() {
-      this.set(statuses.get(headline)?.lastOutcome === "success" ? 1 : 0);
-    },
+    ...{ type: "gauge", labelNames: [] },
+    samples: (set) => set({}, statuses.get(headline)?.lastOutcome === "success" ? 1 : 0),
   });
   // Up and the timestamp appear with an endpoint's first request, so that one not asked yet
   // (job_status before any job finished) does not look down.
   const perSource = (name: string, help: string, value: (s: SourceStatus) => number | undefined) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ["source"] as const,
-      registers,
-      collect() {
+    registerFamily(registry, {
+      ...{ name, help, type: "gauge", labelNames: ["source"] },
+      samples(set) {
         for (const [source, status] of statuses) {
           const v = value(status);
-          if (v !== undefined) this.set({ source }, v);
+          if (v !== undefined) set({ source }, v);
         }
       },
     });
@@ -84,27 +86,35 @@ export function createSourceHealth(
     "Unix time of the last poll of this upstream endpoint that left it up.",
     (s) => (s.lastSuccessAtMs === undefined ? undefined : s.lastSuccessAtMs / 1000),
   );
-  const duration = new Histogram({
+  registerHistogram(registry, {
     name: "useapi_minimax_source_duration_seconds",
     help: "Duration of requests to this upstream endpoint, whatever their outcome.",
-    labelNames: ["source"] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers,
+    labelNames: ["source"],
+    buckets: DURATION_BUCKETS,
+    samples(set) {
+      for (const [source, histogram] of durations) set({ source }, histogram);
+    },
   });
-  const requests = new Counter({
+  registerFamily(registry, {
     name: "useapi_minimax_source_requests_total",
     help: "Requests to this upstream endpoint by outcome.",
-    labelNames: ["source", "outcome"] as const,
-    registers,
+    type: "counter",
+    labelNames: ["source", "outcome"],
+    samples(set) {
+      for (const [source, counts] of requests) {
+        for (const [outcome, count] of counts) set({ source, outcome }, count);
+      }
+    },
   });
-  for (const source of enabled) {
-    for (const outcome of OUTCOMES) requests.inc({ source, outcome }, 0);
-  }
 
   const request: SourceHealth["request"] = (source, outcome, durationSeconds) => {
     statusOf(source);
-    requests.inc({ source, outcome });
-    duration.observe({ source }, durationSeconds);
+    const counts = requests.get(source);
+    counts?.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    let histogram = durations.get(source);
+    if (histogram === undefined)
+      durations.set(source, (histogram = createHistogram(DURATION_BUCKETS)));
+    observe(histogram, DURATION_BUCKETS, durationSeconds);
   };
   const settle: SourceHealth["settle"] = (source, outcome, atMs) => {
     const status = statusOf(source);

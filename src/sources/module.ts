@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../metrics/family.js";
 import type { Enabled, ExporterFlag, FlagOwner, FlagReader } from "../config/flag-reader.js";
 import type { Logger } from "../logging/logger.js";
 import type { AnomalyCount } from "../metrics/anomalies.js";
@@ -48,7 +48,7 @@ export interface Clock {
 
 /** What the wiring hands every module when it starts. */
 export interface SourceContext {
-  readonly registry: Registry;
+  readonly registry: Families;
   readonly client: UpstreamClient;
   readonly logger: Logger;
   readonly health: SourceHealth;

@@ -1,7 +1,7 @@
 import type { Logger } from "../logging/logger.js";
 import { createAnomalies } from "../metrics/anomalies.js";
 import type { UpstreamClient } from "../upstream/client.js";
-import type { Registry } from "prom-client";
+import type { Families } from "../metrics/family.js";
 import { createChannels } from "./channels.js";
 import { createSourceHealth, type SourceStatus } from "./health.js";
 import type { Clock, EnabledSource, SourceContext, StartedSource } from "./module.js";
@@ -10,7 +10,7 @@ import { createSourceRunner, type SourceRunner } from "./runner.js";
 
 export interface SourcesOptions {
   sources: readonly EnabledSource[];
-  registry: Registry;
+  registry: Families;
   client: UpstreamClient;
   logger: Logger;
   clock: Clock;

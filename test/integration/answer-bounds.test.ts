@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { Registry } from "prom-client";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createExposition } from "../../src/metrics/rendering.js";
 import { createRegistry } from "../../src/metrics/registry.js";
@@ -163,7 +163,7 @@ describe("a failed rendering", () => {
   });
 
   it("of a plain registry still reports the failure count", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     failingFamily(registry, () => true);
     const exposition = createExposition(registry);
     await expect(exposition.refresh()).rejects.toThrow("Invalid string length");

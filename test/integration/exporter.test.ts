@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { Gauge } from "prom-client";
+import { registerFamily } from "../../src/metrics/family.js";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -70,11 +70,10 @@ describe("the exporter over HTTP", () => {
     await stack.exporter.runner("jobs").pollOnce();
     const first = await scrape(stack);
     // A family registered after the rendering: a fresh rendering would show it, a served one not.
-    new Gauge({
-      name: "test_marker",
-      help: "Set between two scrapes.",
-      registers: [stack.exporter.registry],
-    }).set(1);
+    registerFamily(stack.exporter.registry, {
+      ...{ name: "test_marker", help: "Set between two scrapes.", type: "gauge", labelNames: [] },
+      samples: (set) => set({}, 1),
+    });
     expect(await scrape(stack)).toBe(first);
     await stack.exporter.runner("jobs").pollOnce();
     const afterPoll = await scrape(stack);

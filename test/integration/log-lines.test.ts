@@ -1,4 +1,4 @@
-import { Registry } from "prom-client";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,7 +176,7 @@ const SITUATIONS: Record<string, Situation> = {
         destination: { write: (line: string) => void lines.push(line) },
       });
       const usage = createUsageSource({
-        registry: new Registry(),
+        registry: new MetricRegistry(),
         intervalMs: 3_600_000,
         limit: 2,
         logger,

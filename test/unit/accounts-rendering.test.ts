@@ -1,11 +1,11 @@
-import { Registry } from "prom-client";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import { describe, expect, it } from "vitest";
 import type { AccountConfig } from "../../src/sources/accounts/answer.js";
 import { registerAccountFamilies } from "../../src/sources/accounts/families.js";
 
 /** The sample lines of the accounts' families after each state in turn, as /metrics shows them. */
 async function rendering(states: readonly (readonly AccountConfig[])[]): Promise<string[]> {
-  const registry = new Registry();
+  const registry = new MetricRegistry();
   let exported: readonly AccountConfig[] = [];
   registerAccountFamilies(registry, () => exported);
   let text = "";

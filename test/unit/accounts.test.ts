@@ -1,4 +1,4 @@
-import { Registry } from "prom-client";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import { describe, expect, it } from "vitest";
 import { createAccountsSource } from "../../src/sources/accounts/source.js";
 import { parseAccounts } from "../../src/sources/accounts/answer.js";
@@ -90,7 +90,7 @@ describe("parseJobStatus", () => {
 
 describe("the accounts source", () => {
   it("counts an account ID it refuses as unreadable_account_id and exports the others", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const counted: [string, number][] = [];
     const source = createAccountsSource({
       registry,

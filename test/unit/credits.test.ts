@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_LANDING_ROWS } from "../../src/sources/common/html.js";
 import { createLogger } from "../../src/logging/logger.js";
-import { Registry } from "prom-client";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import {
   creditsPath,
   MAX_PLAN_CHARS,
@@ -160,7 +160,7 @@ const credits = (over: Partial<Credits> = {}): Credits => ({
 
 /** The sample lines of the credits families, one per line, as /metrics shows them. */
 async function render(ledger: Ledger): Promise<string> {
-  const registry = new Registry();
+  const registry = new MetricRegistry();
   registerCreditsFamilies(registry, () => ledger.fresh());
   const text = await registry.metrics();
   return text

@@ -1,4 +1,4 @@
-import { Registry } from "prom-client";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import { describe, expect, it } from "vitest";
 import { JOB_STATUSES } from "../../src/sources/common/finished-jobs.js";
 import { createIdDiff } from "../../src/sources/common/id-diff.js";
@@ -42,7 +42,7 @@ describe("createIdDiff", () => {
 });
 
 /** The sample lines of a registry's families, `le` buckets and all, in /metrics order. */
-async function lines(registry: Registry): Promise<string[]> {
+async function lines(registry: MetricRegistry): Promise<string[]> {
   const text = await registry.metrics();
   return text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
 }
@@ -56,7 +56,7 @@ const JOBS: LifecycleSpec = {
 
 describe("createLifecycle", () => {
   it("starts a new series at 0 and drops every series of one the answer no longer holds", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const lifecycle = createLifecycle(registry, JOBS);
     lifecycle.keep([{ account: "a" }, { account: "b" }]);
     lifecycle.ended({ account: "a" }, 42);
@@ -82,7 +82,7 @@ describe("createLifecycle", () => {
   });
 
   it("holds a departed series' last runs until the next answer, and all its series when it returns", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const lifecycle = createLifecycle(registry, JOBS);
     lifecycle.keep([{ account: "a" }]);
     lifecycle.keep([]); // a left in this answer, and its last run with it
@@ -108,7 +108,7 @@ describe("createLifecycle", () => {
   });
 
   it("counts runs without a status by every label of the series, and observes no unread time", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const lifecycle = createLifecycle(registry, {
       labelNames: ["account", "type"],
       started: { name: "started_total", help: "h" },

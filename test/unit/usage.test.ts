@@ -1,4 +1,4 @@
-import { Registry } from "prom-client";
+import { MetricRegistry } from "../../src/metrics/registry.js";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.js";
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
@@ -41,7 +41,7 @@ function rowsOf(answer: UsageAnswer) {
 }
 
 /** The sample lines of the registry's exposition that start with `prefix`. */
-async function samples(registry: Registry, prefix: string): Promise<string[]> {
+async function samples(registry: MetricRegistry, prefix: string): Promise<string[]> {
   return (await registry.metrics()).split("\n").filter((l) => l.startsWith(prefix));
 }
 
@@ -54,7 +54,7 @@ function source(limit = 1000) {
     format: "json",
     destination: { write: (line: string) => void logs.push(line) },
   });
-  const registry = new Registry();
+  const registry = new MetricRegistry();
   const usage = createUsageSource({
     registry,
     intervalMs: 3_600_000,
@@ -233,7 +233,7 @@ describe("createUsageMetrics", () => {
     [account, endpoint, code, 1] as const;
 
   it("folds series beyond the bound into account and endpoint other, keeping the code", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const metrics = createUsageMetrics(registry, 2, 1);
     expect(metrics.record(...r("a", "e1"))).toBe(true);
     expect(metrics.record(...r("other", "other", "412"))).toBe(true);
@@ -257,7 +257,7 @@ describe("createUsageMetrics", () => {
   });
 
   it("keeps every series across renderings: totals since start", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const metrics = createUsageMetrics(registry);
     metrics.record(...r("a", "e1"));
     await registry.metrics();
@@ -273,7 +273,7 @@ describe("createUsageMetrics", () => {
   });
 
   it("holds at most the bound plus one series per code however many accounts appear", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const metrics = createUsageMetrics(registry, 1000, 50);
     for (let i = 0; i < 20_000; i++)
       metrics.record(...r(`acct${i}`, `ep${i % 300}`, String(200 + (i % 3))));
@@ -284,7 +284,7 @@ describe("createUsageMetrics", () => {
   });
 
   it("escapes label values", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     const metrics = createUsageMetrics(registry);
     metrics.record(...r('a"b\\c\nd', "e"));
     expect(await samples(registry, "useapi_minimax_api_requests_total{")).toEqual([
@@ -293,7 +293,7 @@ describe("createUsageMetrics", () => {
   });
 
   it("shows the families' HELP and TYPE lines before any row is counted, and no sample", async () => {
-    const registry = new Registry();
+    const registry = new MetricRegistry();
     createUsageMetrics(registry);
     expect(await registry.metrics()).toBe(
       "# HELP useapi_minimax_api_requests_total Requests of this token's clients that useapi.net recorded (GET /v2/account/stats), by account (the row's config), endpoint and HTTP code.\n" +

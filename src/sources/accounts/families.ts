@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
 import type { AccountConfig } from "./answer.js";
 
@@ -11,7 +11,7 @@ function flag(value: boolean | undefined): string {
 
 /** The `useapi_minimax_account_*` families, set from the accounts exported now. */
 export function registerAccountFamilies(
-  registry: Registry,
+  registry: Families,
   exported: () => readonly AccountConfig[],
 ): void {
   const gauge = (name: string, help: string, value: (a: AccountConfig) => number | undefined) =>

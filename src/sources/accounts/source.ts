@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { AccountBook } from "../channels.js";
 import type { Source } from "../source.js";
@@ -7,7 +7,7 @@ import { ACCOUNTS_PATH, parseAccounts, type AccountConfig, type AccountsAnswer }
 import { registerAccountFamilies } from "./families.js";
 
 export interface AccountsSourceOptions {
-  registry: Registry;
+  registry: Families;
   intervalMs: number;
   /** Bound on the accounts of one answer (--useapi.max-accounts). */
   maxAccounts?: number | undefined;

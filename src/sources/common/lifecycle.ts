@@ -1,6 +1,10 @@
-import { Counter, Histogram, type Registry } from "prom-client";
-
-type Labels = Readonly<Record<string, string>>;
+import {
+  registerFamily,
+  registerHistogram,
+  type Families,
+  type Labels,
+} from "../../metrics/family.js";
+import { createHistogram, observe, type Histogram } from "../../metrics/histogram.js";
 
 interface Named {
   readonly name: string;
@@ -29,61 +33,90 @@ export interface Lifecycle {
   finished(labels: Labels, status?: string): void;
 }
 
-/** The lifecycle families as prom-client counters and a histogram, and the series they hold. */
-export function createLifecycle(registry: Registry, spec: LifecycleSpec): Lifecycle {
+/** One series of the three families; a family shows it once it was counted there. */
+interface Series {
+  readonly labels: Labels;
+  /** Every counter set, at 0 or more, by keep(): an event alone makes only the series it counts. */
+  counted: boolean;
+  started: number | undefined;
+  /** By status ("" without statuses). */
+  readonly finished: Map<string, number>;
+  duration: Histogram | undefined;
+}
+
+/** The lifecycle families, and the series they hold, by their label values. */
+export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecycle {
   const { labelNames } = spec;
   const { statuses } = spec.finished;
-  const registers = [registry];
-  const started = new Counter({ ...spec.started, labelNames, registers });
-  const finished = new Counter({
-    ...{ name: spec.finished.name, help: spec.finished.help, registers },
-    labelNames: statuses === undefined ? labelNames : [...labelNames, "status"],
-  });
-  const duration = new Histogram({
-    ...{ name: spec.duration.name, help: spec.duration.help, labelNames, registers },
-    buckets: [...spec.duration.buckets],
-  });
-  const withStatus = (labels: Labels): Labels[] =>
-    statuses === undefined ? [labels] : statuses.map((status) => ({ ...labels, status }));
-  /**
-   * Every series some family holds, by its label values; `counted` once its counters were all
-   * set, at 0 or more (an event alone makes only the series it counts).
-   */
-  const held = new Map<string, { labels: Labels; counted: boolean }>();
+  const { buckets } = spec.duration;
+  const held = new Map<string, Series>();
   const keyOf = (labels: Labels) => JSON.stringify(labelNames.map((name) => labels[name]));
-  const hold = (labels: Labels) => {
+  const hold = (labels: Labels): Series => {
     const key = keyOf(labels);
-    if (!held.has(key)) held.set(key, { labels, counted: false });
+    let series = held.get(key);
+    if (series === undefined) {
+      series = {
+        labels,
+        counted: false,
+        started: undefined,
+        finished: new Map(),
+        duration: undefined,
+      };
+      held.set(key, series);
+    }
+    return series;
   };
 
-  return {
-    keep(series) {
-      const kept = new Map(series.map((labels) => [keyOf(labels), labels]));
-      for (const [key, { labels }] of held) {
-        if (kept.has(key)) continue;
-        started.remove(labels);
-        for (const each of withStatus(labels)) finished.remove(each);
-        duration.remove(labels);
-        held.delete(key);
+  registerFamily(registry, {
+    ...{ name: spec.started.name, help: spec.started.help, type: "counter", labelNames },
+    samples(set) {
+      for (const s of held.values()) if (s.started !== undefined) set(s.labels, s.started);
+    },
+  });
+  registerFamily(registry, {
+    ...{ name: spec.finished.name, help: spec.finished.help, type: "counter" },
+    labelNames: statuses === undefined ? labelNames : [...labelNames, "status"],
+    samples(set) {
+      for (const s of held.values()) {
+        for (const [status, count] of s.finished) {
+          set(statuses === undefined ? s.labels : { ...s.labels, status }, count);
+        }
       }
-      for (const [key, labels] of kept) {
-        if (held.get(key)?.counted === true) continue;
-        started.inc(labels, 0);
-        for (const each of withStatus(labels)) finished.inc(each, 0);
-        held.set(key, { labels, counted: true });
+    },
+  });
+  registerHistogram(registry, {
+    ...{ name: spec.duration.name, help: spec.duration.help, labelNames, buckets },
+    samples(set) {
+      for (const s of held.values()) if (s.duration !== undefined) set(s.labels, s.duration);
+    },
+  });
+  const countFinished = (series: Series, status: string, count: number) =>
+    series.finished.set(status, (series.finished.get(status) ?? 0) + count);
+
+  return {
+    keep(list) {
+      const kept = new Map(list.map((labels) => [keyOf(labels), labels]));
+      for (const key of held.keys()) if (!kept.has(key)) held.delete(key);
+      for (const labels of kept.values()) {
+        const series = hold(labels);
+        if (series.counted) continue;
+        series.started ??= 0;
+        for (const status of statuses ?? [""]) countFinished(series, status, 0);
+        series.counted = true;
       }
     },
     started(labels, count) {
-      hold(labels);
-      started.inc(labels, count);
+      const series = hold(labels);
+      series.started = (series.started ?? 0) + count;
     },
     ended(labels, seconds) {
-      hold(labels);
-      if (seconds !== undefined) duration.observe(labels, seconds);
+      const series = hold(labels);
+      if (seconds === undefined) return;
+      series.duration ??= createHistogram(buckets);
+      observe(series.duration, buckets, seconds);
     },
     finished(labels, status) {
-      hold(labels);
-      finished.inc(status === undefined ? labels : { ...labels, status });
+      countFinished(hold(labels), status ?? "", 1);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import { registerAccountGauge, registerFamily, type SetSample } from "../../metrics/family.js";
 import type { AccountCredits } from "./ledger.js";
 
@@ -6,7 +6,7 @@ const FROM_CREDITS = "(from the background calls of GET /v1/minimax/features/, o
 
 /** The credits families, set from the accounts with a good answer within the staleness window. */
 export function registerCreditsFamilies(
-  registry: Registry,
+  registry: Families,
   fresh: () => readonly AccountCredits[],
 ): void {
   const perAccount = (

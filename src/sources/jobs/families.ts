@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
 import { JOB_STATUSES } from "../common/finished-jobs.js";
 import { createLifecycle, type Lifecycle } from "../common/lifecycle.js";
@@ -18,7 +18,7 @@ export interface JobsState {
 }
 
 /** The jobs list's families: the per-account gauges, the account count and the job lifecycle. */
-export function registerJobsFamilies(registry: Registry, state: JobsState): Lifecycle {
+export function registerJobsFamilies(registry: Families, state: JobsState): Lifecycle {
   registerAccountGauge(
     registry,
     {

@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { AnswerLimits } from "../../config/flag-reader.js";
 import type { AccountBook, Channel } from "../channels.js";
@@ -16,7 +16,7 @@ import {
 } from "./snapshot.js";
 
 export interface JobsSourceOptions {
-  registry: Registry;
+  registry: Families;
   intervalMs: number;
   /** Bounds on one answer; beyond them it is refused as `limit_exceeded`. */
   limits?: AnswerLimits | undefined;

@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
 import { createLifecycle, type Lifecycle } from "../common/lifecycle.js";
 import { GENERATION_TYPES, SCHEDULER_PATH } from "./answer.js";
@@ -11,7 +11,7 @@ const FROM = `(from the background poll of GET ${SCHEDULER_PATH})`;
 
 /** The scheduler's families, set from the accounts exported now; returns the generation lifecycle. */
 export function registerSchedulerFamilies(
-  registry: Registry,
+  registry: Families,
   exported: () => readonly AccountGenerations[],
 ): Lifecycle {
   const byType = (name: string, help: string, value: (a: AccountGenerations) => ByType) =>

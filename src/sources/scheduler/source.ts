@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { AccountBook } from "../channels.js";
 import type { AnswerLimits } from "../../config/flag-reader.js";
@@ -20,7 +20,7 @@ import {
 } from "./snapshot.js";
 
 export interface SchedulerSourceOptions {
-  registry: Registry;
+  registry: Families;
   intervalMs: number;
   limits?: AnswerLimits | undefined;
   countAnomaly: AnomalyCount;

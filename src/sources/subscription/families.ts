@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import { registerFamily } from "../../metrics/family.js";
 import { ACCOUNT_STATES, SUBSCRIPTION_PATH, type SubscriptionAnswer } from "./answer.js";
 
@@ -6,7 +6,7 @@ const FROM = `(from the background poll of GET ${SUBSCRIPTION_PATH})`;
 
 /** The subscription's families, set from the answer exported now (undefined: no series at all). */
 export function registerSubscriptionFamilies(
-  registry: Registry,
+  registry: Families,
   exported: () => SubscriptionAnswer | undefined,
 ): void {
   const single = (

@@ -1,5 +1,5 @@
 import type { AnomalyCount } from "../../metrics/anomalies.js";
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import type { Source } from "../source.js";
 import {
   parseSubscription,
@@ -11,7 +11,7 @@ import { registerSubscriptionFamilies } from "./families.js";
 import { subscriptionLanding } from "./landing.js";
 
 export interface SubscriptionSourceOptions {
-  registry: Registry;
+  registry: Families;
   intervalMs: number;
   countAnomaly: AnomalyCount;
 }

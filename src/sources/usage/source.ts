@@ -1,4 +1,4 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import type { Logger } from "../../logging/logger.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { Source } from "../source.js";
@@ -16,7 +16,7 @@ export const USAGE_ANOMALY_KINDS = [
 
 export interface UsageSourceOptions {
   /** Where the usage families are registered. */
-  registry: Registry;
+  registry: Families;
   intervalMs: number;
   countAnomaly: AnomalyCount;
   logger: Logger;

@@ -1,6 +1,7 @@
-import type { Registry } from "prom-client";
+import type { Families } from "../../metrics/family.js";
 import { NO_DURATION } from "./answer.js";
-import { registerUsageFamilies, type RequestLabel } from "./families.js";
+import { createHistogram, observe, type Histogram } from "../../metrics/histogram.js";
+import { registerUsageFamilies, REQUEST_DURATION_BUCKETS, type RequestLabel } from "./families.js";
 
 /** Distinct (account, endpoint, code) series at most; further rows fold into account and endpoint `other`. */
 export const MAX_REQUEST_SERIES = 1_000;
@@ -33,23 +34,27 @@ interface RequestSeries {
  * that 412 and 596 stay visible however many accounts there are.
  */
 export function createUsageMetrics(
-  registry: Registry,
+  registry: Families,
   maxSeries = MAX_REQUEST_SERIES,
   maxEndpoints = MAX_DURATION_ENDPOINTS,
 ): UsageMetrics {
   // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
   const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
-  // Each histogram endpoint's labels, made once rather than once per row.
-  const durationLabels = new Map<string, { readonly endpoint: string }>();
+  // The duration histogram's series, by endpoint.
+  const durations = new Map<string, Histogram>();
   const codeTotals = new Map<string, { count: number }>();
   let series = 0;
   // Created by folding: beyond the bound, so they do not count against it.
   let foldedSeries = 0;
-  const durations = registerUsageFamilies(registry, (set) => {
-    for (const byEndpoint of requests.values())
-      for (const byCode of byEndpoint.values())
-        for (const s of byCode.values()) set(s.labels, s.count);
-  });
+  registerUsageFamilies(
+    registry,
+    (set) => {
+      for (const byEndpoint of requests.values())
+        for (const byCode of byEndpoint.values())
+          for (const s of byCode.values()) set(s.labels, s.count);
+    },
+    durations,
+  );
 
   const find = (account: string, endpoint: string, code: string): RequestSeries | undefined =>
     requests.get(account)?.get(endpoint)?.get(code);
@@ -86,17 +91,17 @@ export function createUsageMetrics(
       s.count++;
       s.total.count++;
       if (seconds !== NO_DURATION) {
-        let labels = durationLabels.get(endpoint);
-        if (labels === undefined && durationLabels.size >= maxEndpoints && endpoint !== OTHER) {
+        let histogram = durations.get(endpoint);
+        if (histogram === undefined && durations.size >= maxEndpoints && endpoint !== OTHER) {
           kept = false;
           endpoint = OTHER;
-          labels = durationLabels.get(OTHER);
+          histogram = durations.get(OTHER);
         }
-        if (labels === undefined) {
-          labels = { endpoint };
-          durationLabels.set(endpoint, labels);
+        if (histogram === undefined) {
+          histogram = createHistogram(REQUEST_DURATION_BUCKETS);
+          durations.set(endpoint, histogram);
         }
-        durations.observe(labels, seconds);
+        observe(histogram, REQUEST_DURATION_BUCKETS, seconds);
       }
       return kept;
     },
