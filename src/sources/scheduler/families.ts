@@ -31,7 +31,7 @@ export function registerSchedulerFamilies(
   ) => registerAccountGauge(registry, { name, help }, exported, value);
   byType(
     `useapi_minimax_generations_executing`,
-    `Generations in useapi.net's scheduler list for the MiniMax account, by type: video, image, audio (speech) ${FROM}.`,
+    `Generations listed in useapi.net's scheduler for the MiniMax account, by type: video, image or audio, which is speech ${FROM}.`,
     (a) => a.executing,
   );
   byType(
