@@ -14,6 +14,10 @@ const ID_KEYS: readonly (readonly [string, GenerationType])[] = [
   ["audioId", "audio"],
 ];
 
+/**
+ * One listed generation, reduced to what the exporter reads. `replyUrl` and `replyRef` are the
+ * user's (a webhook URL may carry a key): they are never copied out of the body.
+ */
 export interface ListedGeneration {
   /**
    * undefined when the element has not exactly one ID key (`videoId`, `imageId`, `audioId`) that
