@@ -10,7 +10,7 @@ function(config)
       'About',
       'What this dashboard shows and where its values come from.',
       |||
-        The [useapi-minimax-exporter](%(project)s) measures, per useapi.net account, MiniMax **agent jobs** (executing, longest running, started and finished by status), the **accounts** (job limits, session expiry), the **job status lookups**, the **video and image scheduler** (generations, video slots), each account's **credits** and limits, the useapi.net **subscription** and the **requests useapi.net recorded** of this token's clients.
+        The [useapi-minimax-exporter](%(project)s) measures, per useapi.net account, MiniMax **agent jobs** (executing, longest running, started and finished by status), the **accounts** (job limits, session expiry), the **job status lookups**, the **video, image and speech scheduler** (generations, video slots), each account's **credits** and limits, the useapi.net **subscription** and the **requests useapi.net recorded** of this token's clients.
 
         Its values come from background polls of useapi.net, one per interval, served from its cache: each is the last successful poll's, so it can be up to one poll interval old. Exporter health shows whether the polls succeed.
 

@@ -98,19 +98,19 @@ export function parseJobCommand(text: string): JobCommand {
 
 export interface GenerationCommand {
   account: string;
-  type: "video" | "image";
+  type: "video" | "image" | "audio";
   durationMs: number;
 }
 
-/** Body of POST /__simulator/generations: `{"account": "...", "durationSeconds": n, "type"?: "image"}`. */
+/** Body of POST /__simulator/generations: `{"account": "...", "durationSeconds": n, "type"?: "image" | "audio"}`. */
 export function parseGenerationCommand(text: string): GenerationCommand {
   const { account, durationSeconds, type = "video" } = parseObject(text);
   if (typeof account !== "string") throw new ControlError("account must be a string");
   if (typeof durationSeconds !== "number" || !(durationSeconds > 0)) {
     throw new ControlError("durationSeconds must be a positive number");
   }
-  if (type !== "video" && type !== "image")
-    throw new ControlError('type must be "video" or "image"');
+  if (type !== "video" && type !== "image" && type !== "audio")
+    throw new ControlError('type must be "video", "image" or "audio"');
   return { account, type, durationMs: durationSeconds * 1000 };
 }
 

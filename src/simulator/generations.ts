@@ -5,7 +5,7 @@ import { USER_ID, formatElapsed } from "./activity.js";
 export const WEBHOOK_SECRET_MARKER = "SIMULATED-WEBHOOK-SECRET";
 export const REPLY_REF_MARKER = "SIMULATED-REPLY-REF";
 
-export type SimulatedGenerationType = "video" | "image";
+export type SimulatedGenerationType = "video" | "image" | "audio";
 
 export interface SimulatedGeneration {
   readonly id: string;
@@ -19,6 +19,7 @@ export interface SimulatedGeneration {
 export interface GenerationBody {
   videoId?: string;
   imageId?: string;
+  audioId?: string;
   started: string | number;
   elapsed: string;
   replyUrl?: string;
@@ -51,16 +52,16 @@ export interface GenerationsOptions {
 }
 
 export interface Generations {
-  /** Generations running at `nowMs`: each account's videos then images. A pure function of the time, but for injections. */
+  /** Generations running at `nowMs`: every account's videos and images, then speech, then injected ones. A pure function of the time, but for injections. */
   running(nowMs: number): SimulatedGeneration[];
   /** A generation that runs exactly `durationMs` from `nowMs`, whatever the account's capacity. */
   start(account: string, type: SimulatedGenerationType, nowMs: number, durationMs: number): string;
-  /** Speech in flight at `nowMs` on each account that reports it (`executingAudio`), 0 included. */
+  /** Speech in flight at `nowMs` on each account that reports it (`executingAudio`), 0 included: its audio generations. */
   speech(nowMs: number): Map<string, number>;
   body(nowMs: number): SchedulerBody;
-  /** How many of the account's generations of each type started at or after `fromMs`, before `toMs`. */
-  started(account: string, fromMs: number, toMs: number): Record<SimulatedGenerationType, number>;
-  /** Every generation that starts in [fromMs, toMs), injected ones included: the usage rows' source. */
+  /** How many of the account's video and image generations started at or after `fromMs`, before `toMs`. */
+  started(account: string, fromMs: number, toMs: number): Record<"video" | "image", number>;
+  /** Every video and image generation that starts in [fromMs, toMs), injected ones included: the usage rows' source. */
   startsBetween(fromMs: number, toMs: number): SimulatedGeneration[];
 }
 
@@ -90,9 +91,11 @@ const SPEECH_LANES = 2;
  * run a cycle of their own: in each cycle at most one generation, drawn from the seed and the
  * cycle's number, so the state at any time is computed directly. Videos run 1 to 8 minutes,
  * images 10 to 60 seconds; about a third of the accounts set webhooks. A quarter of the accounts
- * report speech in flight (`executingAudio`, two lanes of 5 to 40 seconds, never listed in
- * `executing[]`), and another quarter list their images under `videoId`, as the documentation's
- * March 2025 example does: the ID's `-image:` still says what it is.
+ * run speech (two lanes of 5 to 40 seconds): listed in `executing[]` with `-audio:` IDs, under
+ * `audioId` or, on every other one of those accounts, `videoId`, and counted in `executingAudio`.
+ * Another quarter list their images under `videoId`, as the documentation's March 2025 example
+ * does: the ID's `-image:` still says what it is. Speech is neither billed (credits) nor recorded
+ * (usage): both models count videos and images only.
  */
 export function createGenerations(options: GenerationsOptions): Generations {
   const idle = new Set(options.idleAccounts);
@@ -126,7 +129,9 @@ export function createGenerations(options: GenerationsOptions): Generations {
   const epochForm = new Set(options.accounts.filter((_, index) => index % 2 === 1));
   const speaking = new Set(options.accounts.filter((_, index) => index % 4 === 2));
   const imagesAsVideoId = new Set(options.accounts.filter((_, index) => index % 4 === 3));
-  const speechLanes: Cycles[] = [];
+  const audioAsVideoId = new Set(options.accounts.filter((_, index) => index % 8 === 6));
+  // Apart from the video and image lanes, which the credits and usage models read.
+  const speechLanes: Lane[] = [];
   options.accounts.forEach((account, index) => {
     if (!speaking.has(account) || idle.has(account)) return;
     for (let lane = 0; lane < SPEECH_LANES; lane++) {
@@ -134,7 +139,10 @@ export function createGenerations(options: GenerationsOptions): Generations {
       const random = mulberry32(seed);
       const periodMs = randomInt(random, 30, 90) * 1000;
       const phaseMs = randomInt(random, 0, periodMs - 1);
-      speechLanes.push({ account, seed, periodMs, phaseMs, minMs: 5_000, maxMs: 40_000 });
+      speechLanes.push({
+        ...{ account, type: "audio", key: `a${lane}`, seed, periodMs, phaseMs },
+        ...{ minMs: 5_000, maxMs: 40_000 },
+      });
     }
   });
   let injected: SimulatedGeneration[] = [];
@@ -151,11 +159,6 @@ export function createGenerations(options: GenerationsOptions): Generations {
     return { cycle, startMs, endMs: startMs + duration };
   };
   const cycleAt = (lane: Cycles, ms: number) => Math.floor((ms - lane.phaseMs) / lane.periodMs);
-  /** The run of `lane` going on at `nowMs`, if any. */
-  const runAt = (lane: Cycles, nowMs: number) => {
-    const run = runOf(lane, cycleAt(lane, nowMs));
-    return run === undefined || nowMs < run.startMs || nowMs >= run.endMs ? undefined : run;
-  };
   const ofCycle = (lane: Lane, cycle: number): SimulatedGeneration | undefined => {
     const run = runOf(lane, cycle);
     if (run === undefined) return undefined;
@@ -171,7 +174,7 @@ export function createGenerations(options: GenerationsOptions): Generations {
   const running = (nowMs: number): SimulatedGeneration[] => {
     injected = injected.filter((g) => g.endMs > nowMs);
     const out: SimulatedGeneration[] = [];
-    for (const lane of lanes) {
+    for (const lane of [...lanes, ...speechLanes]) {
       const generation = inLane(lane, nowMs);
       if (generation) out.push(generation);
     }
@@ -181,8 +184,13 @@ export function createGenerations(options: GenerationsOptions): Generations {
 
   const toBody = (g: SimulatedGeneration, nowMs: number): GenerationBody => {
     const started = epochForm.has(g.account) ? g.startMs : new Date(g.startMs).toISOString();
-    const underVideoId = g.type === "video" || imagesAsVideoId.has(g.account);
-    const id = underVideoId ? { videoId: g.id } : { imageId: g.id };
+    const underVideoId =
+      g.type === "video" || (g.type === "image" ? imagesAsVideoId : audioAsVideoId).has(g.account);
+    const id = underVideoId
+      ? { videoId: g.id }
+      : g.type === "image"
+        ? { imageId: g.id }
+        : { audioId: g.id };
     const hook = webhooks.has(g.account)
       ? {
           replyUrl: `https://hooks.example.com/minimax?key=${WEBHOOK_SECRET_MARKER}-${g.account}`,
@@ -192,18 +200,19 @@ export function createGenerations(options: GenerationsOptions): Generations {
     return { ...id, started, elapsed: formatElapsed(nowMs - g.startMs), ...hook };
   };
 
-  const speech = (nowMs: number): Map<string, number> => {
+  const speechOf = (now: readonly SimulatedGeneration[]): Map<string, number> => {
     const counts = new Map<string, number>();
     for (const account of speaking) counts.set(account, 0);
-    for (const lane of speechLanes) {
-      if (runAt(lane, nowMs)) counts.set(lane.account, (counts.get(lane.account) ?? 0) + 1);
+    for (const g of now) {
+      const count = counts.get(g.account);
+      if (g.type === "audio" && count !== undefined) counts.set(g.account, count + 1);
     }
     return counts;
   };
 
   return {
     running,
-    speech,
+    speech: (nowMs) => speechOf(running(nowMs)),
     start(account, type, nowMs, durationMs) {
       if (!accountIndex.has(account))
         throw new RangeError(`unknown account ${JSON.stringify(account)}`);
@@ -212,13 +221,20 @@ export function createGenerations(options: GenerationsOptions): Generations {
       const id = `user:${USER_ID}-minimax:${account}-${type}:injected${injectedCount}`;
       const generation = { id, account, type, startMs: nowMs, endMs: nowMs + durationMs };
       injected.push(generation);
-      if (injectedStarts.push(generation) > 10_000) injectedStarts.shift();
+      if (type !== "audio" && injectedStarts.push(generation) > 10_000) injectedStarts.shift();
       return id;
     },
     started(account, fromMs, toMs) {
       const counts = { video: 0, image: 0 };
       const counted = (g: SimulatedGeneration | undefined) => {
-        if (g && g.account === account && g.startMs >= fromMs && g.startMs < toMs) counts[g.type]++;
+        if (
+          g &&
+          g.type !== "audio" &&
+          g.account === account &&
+          g.startMs >= fromMs &&
+          g.startMs < toMs
+        )
+          counts[g.type]++;
       };
       for (const lane of lanes) {
         if (lane.account !== account || !(toMs > fromMs)) continue;
@@ -248,7 +264,7 @@ export function createGenerations(options: GenerationsOptions): Generations {
       const videos = new Map<string, number>();
       for (const g of now)
         if (g.type === "video") videos.set(g.account, (videos.get(g.account) ?? 0) + 1);
-      const audio = speech(nowMs);
+      const audio = speechOf(now);
       return {
         executing: now.map((g) => toBody(g, nowMs)),
         available: options.accounts.map((account): CapacityBody => {

@@ -48,7 +48,7 @@ export interface Simulator {
   url: string;
   /** The model behind the answers, for injecting jobs and reading the ground truth. */
   activity: Activity;
-  /** The video and image generations behind the scheduler's answers. */
+  /** The video, image and speech generations behind the scheduler's answers. */
   generations: Generations;
   /** The useapi.net subscription behind GET /v2/account: lapse it, or fix its body. */
   subscription: Subscription;

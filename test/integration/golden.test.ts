@@ -73,7 +73,7 @@ const CASES: GoldenCase[] = [
   },
   {
     golden: "accounts-and-scheduler.metrics",
-    what: "the simulator's accounts and the documented scheduler answer",
+    what: "the simulator's accounts and the documented scheduler answer, with a speech generation",
     flags: ["--accounts.interval=1h", "--scheduler.interval=1h"],
     deps: { ...FIXED, ...BUILD },
     simulatedTime: true,

@@ -58,24 +58,32 @@ describe("the scheduler source", () => {
       new Map([
         ['useapi_minimax_generations_executing{account="567890",type="video"}', 1],
         ['useapi_minimax_generations_executing{account="567890",type="image"}', 1],
+        ['useapi_minimax_generations_executing{account="567890",type="audio"}', 0],
         ['useapi_minimax_generations_executing{account="112233",type="video"}', 0],
         ['useapi_minimax_generations_executing{account="112233",type="image"}', 0],
+        ['useapi_minimax_generations_executing{account="112233",type="audio"}', 0],
         ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="video"}', 237],
         ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="image"}', 35],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="567890",type="audio"}', 0],
         ['useapi_minimax_generation_max_elapsed_seconds{account="112233",type="video"}', 0],
         ['useapi_minimax_generation_max_elapsed_seconds{account="112233",type="image"}', 0],
+        ['useapi_minimax_generation_max_elapsed_seconds{account="112233",type="audio"}', 0],
         ['useapi_minimax_video_slots{account="567890"}', 5],
         ['useapi_minimax_video_slots{account="112233"}', 1],
         ['useapi_minimax_video_slots_available{account="567890"}', 4],
         ['useapi_minimax_video_slots_available{account="112233"}', 1],
         ['useapi_minimax_generations_started_total{account="567890",type="video"}', 0],
         ['useapi_minimax_generations_started_total{account="567890",type="image"}', 0],
+        ['useapi_minimax_generations_started_total{account="567890",type="audio"}', 0],
         ['useapi_minimax_generations_started_total{account="112233",type="video"}', 0],
         ['useapi_minimax_generations_started_total{account="112233",type="image"}', 0],
+        ['useapi_minimax_generations_started_total{account="112233",type="audio"}', 0],
         ['useapi_minimax_generations_finished_total{account="567890",type="video"}', 0],
         ['useapi_minimax_generations_finished_total{account="567890",type="image"}', 0],
+        ['useapi_minimax_generations_finished_total{account="567890",type="audio"}', 0],
         ['useapi_minimax_generations_finished_total{account="112233",type="video"}', 0],
         ['useapi_minimax_generations_finished_total{account="112233",type="image"}', 0],
+        ['useapi_minimax_generations_finished_total{account="112233",type="audio"}', 0],
       ]),
     );
   });
@@ -112,6 +120,72 @@ describe("the scheduler source", () => {
       ['useapi_minimax_speech_executing{account="567890"}', 2],
     ]);
     expect(text).toContain("# TYPE useapi_minimax_speech_executing gauge\n");
+  });
+
+  it("reads speech generations by their -audio: IDs under audioId or videoId, through started, finished and run time", async () => {
+    const speech = {
+      executing: [
+        {
+          audioId: "user:12345-minimax:567890-audio:178737039436895391",
+          started: "2024-09-25T01:59:48.000Z",
+          elapsed: "00:12",
+        },
+        { videoId: "user:12345-minimax:567890-audio:178737039436895392", elapsed: "00:40" },
+        // No type segment: the key's type.
+        { audioId: "user:12345-minimax:112233", elapsed: "00:05" },
+        // Not guessed: a type this exporter does not know, and an element with two ID keys.
+        { audioId: "user:12345-minimax:567890-music:1", elapsed: "00:10" },
+        {
+          videoId: "user:12345-minimax:567890-video:2",
+          audioId: "user:12345-minimax:567890-audio:3",
+        },
+      ],
+      available: [
+        { account: "567890", maxJobs: 5, executing: 0, available: 5, executingAudio: 4 },
+        { account: "112233", maxJobs: 1, executing: 0, available: 1 },
+      ],
+    };
+    stack.simulator.setPayload({ ...speech, executing: [] }, "scheduler");
+    expect(await pollScheduler(stack)).toBe("success");
+    stack.simulator.setPayload(speech, "scheduler");
+    expect(await pollScheduler(stack)).toBe("success");
+    let values = ownSamples(await scrape(stack));
+    const of = (name: string, account: string, type: string) =>
+      values.get(`useapi_minimax_${name}{account="${account}",type="${type}"}`);
+    expect(
+      ["video", "image", "audio"].map((type) => [
+        of("generations_executing", "567890", type),
+        of("generations_executing", "112233", type),
+        of("generation_max_elapsed_seconds", "567890", type),
+        of("generations_started_total", "567890", type),
+      ]),
+    ).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [2, 1, 40, 2],
+    ]);
+    expect(of("generations_started_total", "112233", "audio")).toBe(1);
+    // The account's own count and the scheduler's list are exported side by side.
+    expect(values.get('useapi_minimax_speech_executing{account="567890"}')).toBe(4);
+    const anomaly = (kind: string) =>
+      values.get(`useapi_minimax_payload_anomalies_total{source="scheduler",kind="${kind}"}`);
+    expect(
+      ["unknown_generation_type", "unreadable_generation_id", "capacity_mismatch"].map(anomaly),
+    ).toEqual([1, 1, 0]);
+
+    stack.simulator.setPayload({ ...speech, executing: [] }, "scheduler");
+    expect(await pollScheduler(stack)).toBe("success");
+    values = ownSamples(await scrape(stack));
+    expect([
+      of("generations_finished_total", "567890", "audio"),
+      of("generations_executing", "567890", "audio"),
+      of("generation_duration_seconds_count", "567890", "audio"),
+      of("generation_duration_seconds_sum", "567890", "audio"),
+      values.get(
+        'useapi_minimax_generation_duration_seconds_bucket{le="30",account="567890",type="audio"}',
+      ),
+      of("generations_finished_total", "567890", "video"),
+    ]).toEqual([2, 0, 2, 52, 1, 0]);
   });
 
   it("counts generations started and finished between polls, their run time, and drops departed accounts", async () => {
@@ -177,6 +251,7 @@ describe("the scheduler source", () => {
     ).toEqual([
       ["duplicate_generation", 1],
       ["unreadable_generation_id", 0],
+      ["unknown_generation_type", 0],
       ["unreadable_generation_time", 0],
       ["unlisted_account", 2],
       ["capacity_mismatch", 0],
@@ -218,7 +293,7 @@ describe("the scheduler source", () => {
       const requests = `useapi_minimax_source_requests_total{source="scheduler",outcome="${outcome}"}`;
       expect([ownSamples(before).get(requests), values.get(requests)]).toEqual([0, 1]);
       expect(generationSamples(during)).toEqual(generationSamples(before));
-      expect(generationSamples(during).size).toBe(20); // the documented example's, as above
+      expect(generationSamples(during).size).toBe(28); // the documented example's, as above
       stack.simulator.setMode("ok", {}, "scheduler");
     },
   );
@@ -243,10 +318,10 @@ describe("the scheduler source", () => {
     const page = (await get(`${stack.exporter.url}/`)).body;
     expect(page).toContain("<h2>Generations</h2>");
     expect(page).toContain(
-      "<tr><td>567890</td><td>1</td><td>1</td><td>237</td><td>4</td><td>5</td></tr>",
+      "<tr><td>567890</td><td>1</td><td>1</td><td>0</td><td>237</td><td>4</td><td>5</td></tr>",
     );
     expect(page).toContain(
-      "<tr><td>112233</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td></tr>",
+      "<tr><td>112233</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td></tr>",
     );
     expect(page).not.toMatch(/DOCUMENTED-HOOK-KEY|DOCUMENTED-REF|example\.com/);
   });
@@ -388,7 +463,7 @@ describe("webhook data of the simulator's generations", () => {
 });
 
 describe("the simulator's scheduler", () => {
-  it("is read by the exporter as it is: generations by the type their ID names, speech where reported", async () => {
+  it("is read by the exporter as it is: generations by the type their ID names, speech listed and counted", async () => {
     let now = Date.parse("2025-11-24T12:00:00Z");
     const stack = await startStack({
       flags: SCHEDULER,
@@ -398,6 +473,7 @@ describe("the simulator's scheduler", () => {
     try {
       const { generations } = stack.simulator;
       let images = 0;
+      let listedSpeech = 0;
       let speaking = 0;
       for (let step = 0; step < 30; step++) {
         now += 41_000;
@@ -405,7 +481,7 @@ describe("the simulator's scheduler", () => {
         const values = ownSamples(await scrape(stack));
         const truth = new Map<string, number>();
         for (const account of stack.simulator.activity.accounts)
-          for (const type of ["video", "image"])
+          for (const type of ["video", "image", "audio"])
             truth.set(
               `useapi_minimax_generations_executing{account="${account}",type="${type}"}`,
               0,
@@ -414,6 +490,7 @@ describe("the simulator's scheduler", () => {
           const key = `useapi_minimax_generations_executing{account="${g.account}",type="${g.type}"}`;
           truth.set(key, (truth.get(key) ?? 0) + 1);
           if (g.type === "image") images++;
+          if (g.type === "audio") listedSpeech++;
         }
         for (const [account, count] of generations.speech(now)) {
           truth.set(`useapi_minimax_speech_executing{account="${account}"}`, count);
@@ -429,13 +506,16 @@ describe("the simulator's scheduler", () => {
           ),
         ).toBe(0);
       }
-      expect({ images, speaking }).toEqual({ images: 56, speaking: 47 }); // the seeded model's
+      // The seeded model's; its speech is listed in executing[] as executingAudio counts it.
+      expect({ images, listedSpeech, speaking }).toEqual({
+        ...{ images: 56, listedSpeech: 47, speaking: 47 },
+      });
     } finally {
       await stack.close();
     }
   });
 
-  it("models generations consistent with each account's maxJobs, in both types and both started forms", async () => {
+  it("models generations consistent with each account's maxJobs, in all three types and both started forms", async () => {
     let now = Date.parse("2025-11-24T12:00:00Z");
     const stack = await startStack({
       flags: SCHEDULER,
@@ -445,7 +525,8 @@ describe("the simulator's scheduler", () => {
       const { activity } = stack.simulator;
       const seen = { video: 0, image: 0, iso: 0, epoch: 0, hooks: 0, full: 0 };
       const more = { imageAsVideoId: 0, speech: 0, speechIdle: 0, speechAbsent: 0 };
-      const modelled = { video: 0, image: 0 };
+      const audio = { underAudioId: 0, underVideoId: 0 };
+      const modelled = { video: 0, image: 0, audio: 0 };
       for (let step = 0; step < 60; step++) {
         now += 37_000;
         const answer = await request(`${stack.simulator.url}/v1/minimax/scheduler/available`, {
@@ -464,16 +545,26 @@ describe("the simulator's scheduler", () => {
         expect(body.available.map((a) => a.account)).toEqual(activity.accounts);
         for (const g of stack.simulator.generations.running(now)) modelled[g.type]++;
         const videos = new Map<string, number>();
+        const speech = new Map<string, number>();
         for (const g of body.executing) {
-          const id = String(g["videoId"] ?? g["imageId"]);
-          const { account, type } = readGenerationId(id) ?? { account: "", type: "" };
+          const id = String(g["videoId"] ?? g["imageId"] ?? g["audioId"]);
+          const read = readGenerationId(id);
+          const { account, type } = typeof read === "object" ? read : { account: "", type: "" };
           expect(activity.accounts).toContain(account);
           expect(activity.idleAccounts).not.toContain(account);
+          const keys = ["videoId", "imageId", "audioId"].filter((key) => g[key] !== undefined);
+          expect(keys).toHaveLength(1);
           if (type === "video") {
-            expect(g["imageId"]).toBeUndefined();
+            expect(keys).toEqual(["videoId"]);
             seen.video++;
             videos.set(account, (videos.get(account) ?? 0) + 1);
-          } else seen.image++;
+          } else if (type === "image") seen.image++;
+          else {
+            expect(type).toBe("audio");
+            expect(keys).not.toEqual(["imageId"]);
+            audio[keys[0] === "audioId" ? "underAudioId" : "underVideoId"]++;
+            speech.set(account, (speech.get(account) ?? 0) + 1);
+          }
           if (type === "image" && g["videoId"] !== undefined) more.imageAsVideoId++;
           if (typeof g["started"] === "number") seen.epoch++;
           else seen.iso++;
@@ -486,17 +577,22 @@ describe("the simulator's scheduler", () => {
           expect(a.available).toBe(a.maxJobs - a.executing);
           if (a.available === 0) seen.full++;
           expect(a.executingAudio).toBe(stack.simulator.generations.speech(now).get(a.account));
+          expect(speech.get(a.account) ?? 0).toBe(a.executingAudio ?? 0);
           if (a.executingAudio === undefined) more.speechAbsent++;
           else if (a.executingAudio === 0) more.speechIdle++;
           else more.speech++;
         }
       }
-      // Every form shows up in the seeded model's 37 minutes; the types agree with its ground truth.
-      expect({ ...seen, ...more }).toEqual({
-        ...{ video: 340, image: 74, iso: 193, epoch: 221, hooks: 190, full: 81 },
+      // Every form shows up in the seeded model's 37 minutes (speech only in ISO form); the types agree with its ground truth.
+      expect({ ...seen, ...more, ...audio }).toEqual({
+        ...{ video: 340, image: 74, iso: 247, epoch: 221, hooks: 190, full: 81 },
+        ...{ underAudioId: 25, underVideoId: 29 },
         ...{ imageAsVideoId: 14, speech: 46, speechIdle: 74, speechAbsent: 480 },
       });
-      expect({ video: seen.video, image: seen.image }).toEqual(modelled);
+      expect({
+        ...{ video: seen.video, image: seen.image },
+        audio: audio.underAudioId + audio.underVideoId,
+      }).toEqual(modelled);
       expect(seen.hooks).toBeLessThan(seen.video + seen.image);
     } finally {
       await stack.close();

@@ -69,6 +69,32 @@ describe("the simulator's HTTP control endpoints", () => {
     expect((await post("jobs", JSON.stringify({ account: idle }))).status).toBe(400);
   });
 
+  it("injects a speech generation that the scheduler lists under audioId and counts in executingAudio", async () => {
+    const idle = sim.activity.idleAccounts[0] ?? "";
+    const command = { account: idle, durationSeconds: 30, type: "audio" };
+    const answer = await post("generations", JSON.stringify(command));
+    expect(answer.status).toBe(201);
+    const { id } = JSON.parse(answer.body) as { id: string };
+    expect(id).toMatch(new RegExp(`^user:\\d+-minimax:${idle}-audio:injected1$`));
+    const scheduler = await call(`${sim.url}/v1/minimax/scheduler/available`, { headers: AUTH });
+    const body = JSON.parse(scheduler.body) as {
+      executing: Record<string, unknown>[];
+      available: { account: string; executing: number; executingAudio?: number }[];
+    };
+    expect(
+      body.executing.filter((g) => String(g["audioId"] ?? g["videoId"]).includes(idle)),
+    ).toEqual([{ audioId: id, started: expect.any(String) as unknown, elapsed: "00:00" }]);
+    expect(body.available.find((a) => a.account === idle)).toMatchObject({
+      executing: 0,
+      executingAudio: 1,
+    });
+    const music = await post("generations", JSON.stringify({ ...command, type: "music" }));
+    expect(music.status).toBe(400);
+    expect((JSON.parse(music.body) as { error: string }).error).toBe(
+      'type must be "video", "image" or "audio"',
+    );
+  });
+
   it("reports stats over HTTP without echoing the token", async () => {
     await call(jobsUrl, { headers: { ...AUTH, "user-agent": "probe/2" } });
     const answer = await call(`${sim.url}/__simulator/stats`);

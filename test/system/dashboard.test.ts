@@ -367,13 +367,13 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
   it("puts the lifecycle panels in their row and the endpoint health in the exporter health row", () => {
     const titles = panels.map((panel) => panel["title"]);
     const lifecycle = titles.indexOf("Job lifecycle and capacity");
-    const generations = titles.indexOf("Video and image generations");
+    const generations = titles.indexOf("Video, image and speech generations");
     const credits = titles.indexOf("Credits and subscription");
     const health = titles.indexOf("Exporter health");
     const rows = panels.filter((panel) => panel["type"] === "row").map((panel) => panel["title"]);
     expect(rows).toEqual([
       "Job lifecycle and capacity",
-      "Video and image generations",
+      "Video, image and speech generations",
       "Credits and subscription",
       "Exporter health",
     ]);
@@ -505,6 +505,33 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
         /^sum by \(account\) \(account:useapi_minimax_video_slots_used:count\{.*\}\)$/,
       ) as unknown,
     });
+  });
+
+  it("draws the scheduler's generations by type beside the accounts' own count of speech, and says which is which", () => {
+    expect(targets("Generations running per account and type")).toMatchObject([
+      {
+        expr: expect.stringMatching(
+          /^sum by \(account, type\) \(useapi_minimax_generations_executing\{.*\}\)$/,
+        ) as unknown,
+        legendFormat: "{{account}} {{type}}",
+      },
+      {
+        expr: expect.stringMatching(
+          /^sum by \(account\) \(useapi_minimax_speech_executing\{.*\}\)$/,
+        ) as unknown,
+        legendFormat: "{{account}} speech (own count)",
+      },
+    ]);
+    const running = description("Generations running per account and type");
+    expect(running).toContain("audio for speech");
+    expect(running).toContain("own count of speech in flight (executingAudio)");
+    expect(running).toContain("the scheduler's list");
+    for (const title of [
+      "Longest-running generation per account",
+      "Generations started and finished per minute",
+      "Generation duration p50/p90/p99 per type",
+    ])
+      expect(description(title), title).toContain("audio for speech");
   });
 
   it("shows each account's failure ratio over the last hour, as the alert compares it, as a percentage", () => {

@@ -3,6 +3,7 @@ import {
   accountFromId,
   parseSchedulerAnswer,
   readGenerationId,
+  UNKNOWN_TYPE,
 } from "../../src/sources/scheduler/answer.js";
 import { startedMs, toGenerationSnapshot } from "../../src/sources/scheduler/snapshot.js";
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
@@ -28,8 +29,37 @@ describe("the account in a generation ID", () => {
     ["user:1-minimax:5-image:x", "image"],
     ["user:1-minimax:5-image:x-video:y", "image"],
     ["user:1-minimax:5-video:x-image:y", "video"],
+    ["user:1-minimax:5-audio:x", "audio"],
+    ["user:1-minimax:5-audio:x-video:y", "audio"],
   ])("reads the type of %s as %s", (id, type) => {
     expect(readGenerationId(id)).toEqual({ account: "5", type });
+  });
+
+  it("reads the August 2026 speech ID: an 18-digit account, type audio", () => {
+    const id = "user:12345-minimax:123456789012345678-audio:178737039436895391";
+    expect(readGenerationId(id, "video")).toEqual({ account: "123456789012345678", type: "audio" });
+  });
+
+  it.each([
+    "user:1-minimax:5-music:x",
+    "user:1-minimax:5-Video:x",
+    "user:1-minimax:5-music:x-video:y",
+  ])("reads %s as a type it does not know, whatever the key", (id) => {
+    expect(readGenerationId(id)).toBe(UNKNOWN_TYPE);
+    expect(readGenerationId(id, "video")).toBe(UNKNOWN_TYPE);
+  });
+
+  it.each([
+    ["video", "user:1-minimax:5"],
+    ["image", "user:1-minimax:5"],
+    ["audio", "user:1-minimax:123456789012345678"],
+  ] as const)("gives an ID with no segment the type of its key, %s", (type, id) => {
+    expect(readGenerationId(id, type)).toEqual({
+      account: id.slice(id.indexOf("minimax:") + 8),
+      type,
+    });
+    expect(readGenerationId(id)).toBeUndefined();
+    expect(readGenerationId("user:1-minimax:", type)).toBeUndefined();
   });
 });
 
@@ -83,12 +113,18 @@ describe("toGenerationSnapshot", () => {
     expect(s.accounts).toEqual([
       {
         account: "567890",
-        executing: [1, 1],
-        maxElapsedSeconds: [237, 35],
+        executing: [1, 1, 0],
+        maxElapsedSeconds: [237, 35, 0],
         maxJobs: 5,
         available: 4,
       },
-      { account: "112233", executing: [0, 0], maxElapsedSeconds: [0, 0], maxJobs: 1, available: 1 },
+      {
+        account: "112233",
+        executing: [0, 0, 0],
+        maxElapsedSeconds: [0, 0, 0],
+        maxJobs: 1,
+        available: 1,
+      },
     ]);
     expect(Object.values(s.anomalies).every((n) => n === 0)).toBe(true);
   });
@@ -127,7 +163,7 @@ describe("toGenerationSnapshot", () => {
       ["d", 0, 0],
       ["e", 0, 0],
     ]);
-    expect(s.accounts.find((a) => a.account === "e")?.executing).toEqual([0, 1]);
+    expect(s.accounts.find((a) => a.account === "e")?.executing).toEqual([0, 1, 0]);
     expect(s.anomalies.unreadable_generation_time).toBe(1);
   });
 
@@ -140,10 +176,74 @@ describe("toGenerationSnapshot", () => {
       ],
       available: [{ account: "7", maxJobs: 1, executing: 1, available: 0 }],
     });
-    expect(s.accounts[0]?.executing).toEqual([1, 1]);
-    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 20]);
+    expect(s.accounts[0]?.executing).toEqual([1, 1, 0]);
+    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 20, 0]);
     expect(s.generations.map((g) => g.type)).toEqual(["image", "video"]);
     expect(s.anomalies.capacity_mismatch).toBe(0);
+  });
+
+  it("takes speech from its -audio: segment under audioId or videoId, apart from video capacity", () => {
+    const s = snap({
+      executing: [
+        { audioId: "user:1-minimax:7-audio:a", elapsed: "00:12" },
+        { videoId: "user:1-minimax:7-audio:b", elapsed: "00:30" },
+        { imageId: "user:1-minimax:7-audio:c", elapsed: "00:05" },
+        { audioId: "user:1-minimax:7-video:d", elapsed: "02:00" },
+      ],
+      available: [{ account: "7", maxJobs: 2, executing: 1, available: 1, executingAudio: 3 }],
+    });
+    expect(s.generations.map((g) => g.type)).toEqual(["audio", "audio", "audio", "video"]);
+    expect(s.accounts[0]?.executing).toEqual([1, 0, 3]);
+    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([120, 0, 30]);
+    expect(s.accounts[0]?.speechExecuting).toBe(3);
+    expect(Object.values(s.anomalies).every((n) => n === 0)).toBe(true);
+  });
+
+  it("counts an ID of a type it does not know apart, and guesses no type for it", () => {
+    const s = snap({
+      executing: [
+        { audioId: "user:1-minimax:7-music:a", elapsed: "00:12" },
+        { videoId: "user:1-minimax:8-music:b-video:c", elapsed: "00:12" },
+      ],
+      available: [{ account: "7", maxJobs: 1, executing: 0, available: 1 }],
+    });
+    expect(s.generations).toEqual([]);
+    expect(s.accounts.map((a) => [a.account, a.executing])).toEqual([["7", [0, 0, 0]]]);
+    expect(s.anomalies.unknown_generation_type).toBe(2);
+    expect(s.anomalies.unreadable_generation_id).toBe(0);
+    expect(s.anomalies.unlisted_account).toBe(0);
+  });
+
+  it("refuses an element with two ID keys set, of whichever types, and reads one with a single key", () => {
+    const s = snap({
+      executing: [
+        { videoId: "user:1-minimax:7-video:a", audioId: "user:1-minimax:7-audio:b" },
+        { imageId: "user:1-minimax:7-image:c", audioId: "user:1-minimax:7-audio:c" },
+        { audioId: "user:1-minimax:7-audio:d", videoId: 5 },
+        { audioId: "user:1-minimax:7-audio:e", videoId: "", imageId: null },
+      ],
+    });
+    expect(s.generations.map((g) => g.id)).toEqual(["user:1-minimax:7-audio:e"]);
+    expect(s.anomalies.unreadable_generation_id).toBe(3);
+  });
+
+  it("gives an ID with no type segment the type of its key", () => {
+    const s = snap({
+      executing: [
+        { audioId: "user:1-minimax:7", elapsed: "00:09" },
+        { imageId: "user:2-minimax:7", elapsed: "00:08" },
+        { videoId: "user:3-minimax:7", elapsed: "00:07" },
+      ],
+      available: [{ account: "7", maxJobs: 1, executing: 1, available: 0 }],
+    });
+    expect(s.generations.map((g) => [g.id, g.account, g.type])).toEqual([
+      ["user:1-minimax:7", "7", "audio"],
+      ["user:2-minimax:7", "7", "image"],
+      ["user:3-minimax:7", "7", "video"],
+    ]);
+    expect(s.accounts[0]?.executing).toEqual([1, 1, 1]);
+    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([7, 8, 9]);
+    expect(Object.values(s.anomalies).every((n) => n === 0)).toBe(true);
   });
 
   it("reads speech in flight from executingAudio, and no value where it is absent", () => {
@@ -176,16 +276,16 @@ describe("toGenerationSnapshot", () => {
         { videoId: "user:1-minimax:1-video:e", started: NOW + 3_600_000 },
       ],
     });
-    expect(s.accounts[0]?.executing).toEqual([5, 0]);
-    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([0, 0]);
+    expect(s.accounts[0]?.executing).toEqual([5, 0, 0]);
+    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([0, 0, 0]);
     expect(s.anomalies.unreadable_generation_time).toBe(5);
   });
 
   it("counts a generation listed twice once", () => {
     const g = { videoId: "user:1-minimax:7-video:x", elapsed: "01:00" };
     const s = snap({ executing: [g, g, { ...g, elapsed: "09:00" }] });
-    expect(s.accounts[0]?.executing).toEqual([1, 0]);
-    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 0]);
+    expect(s.accounts[0]?.executing).toEqual([1, 0, 0]);
+    expect(s.accounts[0]?.maxElapsedSeconds).toEqual([60, 0, 0]);
     expect(s.generations).toHaveLength(1);
     expect(s.anomalies.duplicate_generation).toBe(2);
   });
@@ -212,8 +312,8 @@ describe("toGenerationSnapshot", () => {
     });
     expect(s.accounts[1]).toEqual({
       account: "9",
-      executing: [1, 0],
-      maxElapsedSeconds: [10, 0],
+      executing: [1, 0, 0],
+      maxElapsedSeconds: [10, 0, 0],
       maxJobs: undefined,
       available: undefined,
     });

@@ -3,8 +3,16 @@ import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
 import { checkAccountCount } from "../common/limits.js";
 
-export const GENERATION_TYPES = ["video", "image"] as const;
+/** The types of the scheduler's generations: the `-video:`, `-image:` or `-audio:` (speech) of their IDs. */
+export const GENERATION_TYPES = ["video", "image", "audio"] as const;
 export type GenerationType = (typeof GENERATION_TYPES)[number];
+
+/** The keys an element of `executing[]` may hold its ID under, and the type each one falls back to. */
+const ID_KEYS: readonly (readonly [string, GenerationType])[] = [
+  ["videoId", "video"],
+  ["imageId", "image"],
+  ["audioId", "audio"],
+];
 
 /**
  * One listed generation, reduced to what the exporter reads. `replyUrl` and `replyRef` are the
@@ -12,12 +20,14 @@ export type GenerationType = (typeof GENERATION_TYPES)[number];
  */
 export interface ListedGeneration {
   /**
-   * undefined when the element has neither a string `videoId` nor `imageId`, or both, or when its
-   * ID names no account.
+   * undefined when the element has not exactly one ID key (`videoId`, `imageId`, `audioId`) that
+   * is set, when that ID is not a string or names no account, or when its type is unknown.
    */
   id: string | undefined;
   account: string | undefined;
   type: GenerationType | undefined;
+  /** The ID names a type this exporter does not know (a `-music:` segment, say): not guessed. */
+  unknownType: boolean;
   started: unknown;
   elapsed: unknown;
 }
@@ -44,29 +54,61 @@ export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
 /** What stands before the account in a generation ID. */
 const ACCOUNT_MARK = "minimax:";
 
+/** A type segment of a generation ID, such as `-video:`: the first one after the account ends it. */
+const SEGMENT = /-([A-Za-z]+):/g;
+
+const isGenerationType = (word: string): word is GenerationType =>
+  (GENERATION_TYPES as readonly string[]).includes(word);
+
+/** An ID whose type segment names no type this exporter knows. */
+export const UNKNOWN_TYPE = "unknown_type";
+
 /**
- * The account and type of a generation ID: the account stands between `minimax:` and the first
- * `-video:` or `-image:` after it, which gives the type: `user:1-minimax:567-video:x` is a video
- * of account `567`.
+ * The account and type of a generation ID. The account stands between `minimax:` and the first
+ * `-word:` segment after it, whose word is the type: `user:1-minimax:567-audio:x` is speech of
+ * account `567`. An unknown word gives UNKNOWN_TYPE. An ID with no segment at all takes the type
+ * `fallback` (the type of the key it is under), its account being all that follows `minimax:`.
  */
 export function readGenerationId(
   id: string,
-): { account: string; type: GenerationType } | undefined {
+  fallback?: GenerationType,
+): { account: string; type: GenerationType } | typeof UNKNOWN_TYPE | undefined {
   const at = id.indexOf(ACCOUNT_MARK);
   if (at < 0) return undefined;
   const from = at + ACCOUNT_MARK.length;
-  const video = id.indexOf("-video:", from);
-  const image = id.indexOf("-image:", from);
-  const isVideo = video >= 0 && (image < 0 || video < image);
-  const end = isVideo ? video : image;
-  return end > from
-    ? { account: id.slice(from, end), type: isVideo ? "video" : "image" }
-    : undefined;
+  SEGMENT.lastIndex = from;
+  const segment = SEGMENT.exec(id);
+  if (segment === null) {
+    return fallback !== undefined && id.length > from
+      ? { account: id.slice(from), type: fallback }
+      : undefined;
+  }
+  const word = segment[1] ?? "";
+  if (!isGenerationType(word)) return UNKNOWN_TYPE;
+  return segment.index > from ? { account: id.slice(from, segment.index), type: word } : undefined;
 }
 
 /** The account of a generation ID (see readGenerationId). */
 export function accountFromId(id: string): string | undefined {
-  return readGenerationId(id)?.account;
+  const read = readGenerationId(id);
+  return typeof read === "object" ? read.account : undefined;
+}
+
+/**
+ * The ID of an element of `executing[]` and the type of its key: undefined unless exactly one
+ * of the ID keys is set (present, not null, not "") and holds a string.
+ */
+function idOf(entry: Record<string, unknown>): { id: string; key: GenerationType } | undefined {
+  let found: { id: unknown; key: GenerationType } | undefined;
+  for (const [name, key] of ID_KEYS) {
+    const value = entry[name];
+    if (value === undefined || value === null || value === "") continue;
+    if (found !== undefined) return undefined;
+    found = { id: value, key };
+  }
+  return found !== undefined && typeof found.id === "string"
+    ? { id: found.id, key: found.key }
+    : undefined;
 }
 
 function count(value: unknown): number | undefined {
@@ -116,9 +158,9 @@ function accountSet(max: number) {
 /**
  * Checks GET /v1/minimax/scheduler/available. Missing or null lists mean "nothing running" and
  * "no capacity reported"; an element that is not an object fails the poll; odd fields inside one
- * are kept as unreadable and counted as anomalies later. A generation's type is the one its ID names; which
- * field holds the ID does not matter (the documentation's own example puts an image under
- * `videoId`).
+ * are kept as unreadable and counted as anomalies later. A generation's type is the one its ID
+ * names, whichever key holds the ID (the documentation's own example puts an image under
+ * `videoId`); the key gives the type only to an ID that names none.
  */
 export function parseSchedulerAnswer(
   body: unknown,
@@ -166,18 +208,16 @@ export function parseSchedulerAnswer(
         `expected a generation object, got ${describeValue(entry)}`,
       );
     }
-    const video = entry["videoId"];
-    const image = entry["imageId"];
-    const isVideo = typeof video === "string" && video !== "";
-    const isImage = typeof image === "string" && image !== "";
-    const id = isVideo === isImage ? undefined : isVideo ? video : (image as string);
-    const read = id === undefined ? undefined : readGenerationId(id);
-    const account = read === undefined ? undefined : accounts.take(read.account);
-    if (read !== undefined && account === undefined) continue;
+    const found = idOf(entry);
+    const read = found === undefined ? undefined : readGenerationId(found.id, found.key);
+    const known = typeof read === "object" ? read : undefined;
+    const account = known === undefined ? undefined : accounts.take(known.account);
+    if (known !== undefined && account === undefined) continue;
     executing[kept++] = {
-      id: read === undefined ? undefined : id,
+      id: known === undefined ? undefined : found?.id,
       account,
-      type: read?.type,
+      type: known?.type,
+      unknownType: read === UNKNOWN_TYPE,
       started: entry["started"],
       elapsed: entry["elapsed"],
     };

@@ -31,7 +31,7 @@ export function registerSchedulerFamilies(
   ) => registerAccountGauge(registry, { name, help }, exported, value);
   byType(
     `useapi_minimax_generations_executing`,
-    `Video and image generations running on the MiniMax account, by type ${FROM}.`,
+    `Generations listed in useapi.net's scheduler for the MiniMax account, by type: video, image or audio, which is speech ${FROM}.`,
     (a) => a.executing,
   );
   byType(
@@ -51,7 +51,7 @@ export function registerSchedulerFamilies(
   );
   perAccount(
     `useapi_minimax_speech_executing`,
-    `Speech generations running on the MiniMax account (executingAudio), where reported ${FROM}.`,
+    `Speech generations in flight by the account's own count (executingAudio of available[]), where reported; the scheduler's list of them is useapi_minimax_generations_executing{type="audio"} ${FROM}.`,
     (a) => a.speechExecuting,
   );
   return createLifecycle(registry, {

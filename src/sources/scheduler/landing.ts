@@ -1,7 +1,11 @@
 import { accountCell, byAccount, htmlTable } from "../common/html.js";
 import type { AccountGenerations, GenerationSnapshot } from "./snapshot.js";
 
-const HEADERS = ["Account", "Videos", "Images", "Longest (s)", "Video slots free", "Video slots"];
+/** Indexed like GENERATION_TYPES. */
+const HEADERS = [
+  ...["Account", "Videos", "Images", "Speech"],
+  ...["Longest (s)", "Video slots free", "Video slots"],
+];
 
 /** Written once per snapshot: a page request never sorts the accounts. */
 const sections = new WeakMap<GenerationSnapshot, string>();
@@ -18,10 +22,10 @@ export function generationsLanding(snapshot: GenerationSnapshot | undefined): st
       .sort((a, b) => running(b) - running(a) || byAccount(a, b))
       .map(
         (a) =>
-          `${accountCell(a.account)}<td>${a.executing[0] ?? 0}</td><td>${a.executing[1] ?? 0}</td><td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td>`,
+          `${accountCell(a.account)}${a.executing.map((n) => `<td>${n}</td>`).join("")}<td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td>`,
       );
     section = `<h2>Generations</h2>
-<p>${snapshot.generations.length} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
+<p>${snapshot.generations.length} video, image and speech generations in the scheduler at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
 ${htmlTable(HEADERS, rows, "No accounts reported.")}`;
     sections.set(snapshot, section);
   }

@@ -5,7 +5,7 @@ import { generationsLanding } from "./landing.js";
 import { SCHEDULER_ANOMALY_KINDS } from "./snapshot.js";
 import { createSchedulerSource } from "./source.js";
 
-/** MiniMax's video and image scheduler on useapi.net, polled on its own interval. */
+/** MiniMax's video, image and speech scheduler on useapi.net, polled on its own interval. */
 export const schedulerModule: SourceModule = {
   name: "scheduler",
   flags: [

@@ -10,6 +10,7 @@ import {
 export const SCHEDULER_ANOMALY_KINDS = [
   "duplicate_generation",
   "unreadable_generation_id",
+  "unknown_generation_type",
   "unreadable_generation_time",
   "unlisted_account",
   "capacity_mismatch",
@@ -95,6 +96,7 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
   const anomalies: Record<SchedulerAnomalyKind, number> = {
     duplicate_generation: 0,
     unreadable_generation_id: 0,
+    unknown_generation_type: 0,
     unreadable_generation_time: 0,
     unlisted_account: 0,
     capacity_mismatch: 0,
@@ -139,7 +141,8 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
   for (const generation of answer.executing) {
     const { id, account, type } = generation;
     if (id === undefined || account === undefined || type === undefined) {
-      anomalies.unreadable_generation_id++;
+      if (generation.unknownType) anomalies.unknown_generation_type++;
+      else anomalies.unreadable_generation_id++;
       continue;
     }
     if (seen.has(id)) {
