@@ -29,7 +29,8 @@ describe("writeFamilies", () => {
 
     const text = writeFamilies([
       {
-        ...{ name: "g", help: "help with \\ and\nnewline", type: "gauge", labelNames: ["a", "b"] },
+        ...{ name: "g", help: "help with \\ and\nnewline", labelNames: ["a", "b"] },
+        type: "gauge",
         samples: (set) => ODD.forEach((odd, i) => set({ a: odd, b: String(i) }, values[i] ?? 0)),
       },
       {
@@ -40,7 +41,8 @@ describe("writeFamilies", () => {
         samples: (set) => set({}, 3),
       },
       {
-        ...{ name: "h", help: "h", type: "histogram", labelNames: ["a"], buckets: BUCKETS },
+        ...{ name: "h", help: "h", labelNames: ["a"], buckets: BUCKETS },
+        type: "histogram",
         samples: (set) => set({ a: ODD[0] ?? "" }, ours),
       },
     ]);
