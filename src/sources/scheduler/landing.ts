@@ -1,4 +1,4 @@
-import { accountCell, byAccount, htmlTable } from "../common/html.js";
+import { accountCell, byAccount, htmlTable, pageTime } from "../common/html.js";
 import type { AccountGenerations, GenerationSnapshot } from "./snapshot.js";
 
 const HEADERS = ["Account", "Videos", "Images", "Longest (s)", "Video slots free", "Video slots"];
@@ -21,7 +21,7 @@ export function generationsLanding(snapshot: GenerationSnapshot | undefined): st
           `${accountCell(a.account)}<td>${a.executing[0] ?? 0}</td><td>${a.executing[1] ?? 0}</td><td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td>`,
       );
     section = `<h2>Generations</h2>
-<p>${snapshot.generations.length} video and image generations running at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
+<p>${snapshot.generations.length} video and image generations running at ${pageTime(snapshot.takenAtMs)}.</p>
 ${htmlTable(HEADERS, rows, "No accounts reported.")}`;
     sections.set(snapshot, section);
   }
