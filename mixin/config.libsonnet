@@ -32,8 +32,9 @@
     submissionsFailingRatio: 0.2,
     submissionsFailingMinRequests: 10,
 
-    // The project's home, linked from the dashboard.
-    projectURL: 'https://github.com/useapi-minimax-exporter/useapi-minimax-exporter',
+    // Where you publish this project (its README), linked from the dashboard; '' links none. No
+    // public home exists yet, and nothing shipped may link one that does not exist.
+    projectURL: '',
     // The scheme of the exporter's landing page and runbook, linked per instance.
     exporterScheme: 'http',
     // Each alert's runbook_url is runbookURL plus '#' and the alert's name in lower case. By default
@@ -41,10 +42,11 @@
     // label; set it to where you publish docs/runbook.md if Prometheus scrapes through a proxy.
     runbookURL: self.exporterScheme + '://{{ $labels.instance }}/runbook',
     // For what cannot link the exporter's own page: UseapiMinimaxExporterDown (the exporter is not
-    // answering) and the dashboard (no alert labels). runbookURL itself unless it names the instance.
+    // answering; its description carries the first steps) and the dashboard's Runbook link (no
+    // alert labels). runbookURL itself unless it names the instance; '' links none.
     runbookFallbackURL:
       if std.length(std.findSubstr('{{', self.runbookURL)) > 0
-      then self.projectURL + '/blob/main/docs/runbook.md'
+      then ''
       else self.runbookURL,
 
     // The dashboard's identity and defaults.

@@ -11,13 +11,12 @@ local w = import '../wording.libsonnet';
     expr: expr,
     'for': forDuration,
     labels: { severity: severity },
+    // The exporter that is down cannot serve its own runbook: a published one, or none.
+    local base = if name == 'UseapiMinimaxExporterDown' then config.runbookFallbackURL else config.runbookURL,
     annotations: {
       summary: summary,
       description: description,
-      // The exporter that is down cannot serve its own runbook.
-      local base = if name == 'UseapiMinimaxExporterDown' then config.runbookFallbackURL else config.runbookURL,
-      runbook_url: '%s#%s' % [base, std.asciiLower(name)],
-    },
+    } + (if base == '' then {} else { runbook_url: '%s#%s' % [base, std.asciiLower(name)] }),
   },
 
   prometheusAlerts+:: {
@@ -30,7 +29,7 @@ local w = import '../wording.libsonnet';
           '5m',
           'critical',
           'The useapi.net MiniMax exporter cannot be scraped.',
-          'Prometheus has failed to scrape the exporter at {{ $labels.instance }} (job {{ $labels.job }}) for several minutes; no MiniMax job or poll metrics are being collected from it.',
+          "Prometheus has failed to scrape the exporter at {{ $labels.instance }} (job {{ $labels.job }}) for several minutes; no MiniMax job or poll metrics are being collected from it. First steps: is the process or container running, and with what exit code (2: invalid configuration, named on its one stderr line; 1: it could not start, e.g. the address is in use)? Read its last log lines. Does it listen on the address Prometheus scrapes (the target error on Prometheus' Targets page: refused, timeout, 401 with basic auth, TLS)? Then check the network path (a firewall, a NetworkPolicy, a port published on 127.0.0.1 only).",
         ),
         alert(
           'UseapiMinimaxPollsFailing',

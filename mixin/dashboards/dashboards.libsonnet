@@ -67,10 +67,10 @@ local p = import 'panels.libsonnet';
       uid: config.dashboardUID,
       description: 'MiniMax agent jobs per useapi.net account, their lifecycle and capacity, the generations, credits and subscription, and the health of the exporter.',
       tags: ['useapi', 'minimax', 'prometheus-exporter'],
-      links: [
-        link('Runbook', 'What to do about each alert', 'doc', config.runbookFallbackURL),
-        link('README', 'The exporter, its flags, metrics and this dashboard', 'info', config.projectURL + '#readme'),
-      ],
+      // Only what _config names: each exporter's own runbook is linked from the Exporters table.
+      links:
+        (if config.runbookFallbackURL == '' then [] else [link('Runbook', 'What to do about each alert', 'doc', config.runbookFallbackURL)]) +
+        (if config.projectURL == '' then [] else [link('README', 'The exporter, its flags, metrics and this dashboard', 'info', config.projectURL + '#readme')]),
       refresh: config.dashboardRefresh,
       time: { from: config.dashboardTimeFrom, to: 'now' },
       panels: layout(

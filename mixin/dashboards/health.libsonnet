@@ -44,7 +44,7 @@ function(config)
     p.table(
       'Exporters',
       'One row per exporter (job and instance): its version (useapi_minimax_exporter_build_info), whether Prometheus scrapes it (up), whether its last poll of useapi.net succeeded (useapi_minimax_up) and the age of its last successful poll. ' +
-      'Click an instance to open its landing page (%s://instance/: poll status, accounts, /metrics). Orange after %s, red after %s (UseapiMinimaxDataStale).' % [config.exporterScheme, w.duration(pollAgeWarningSeconds), w.duration(config.dataStaleSeconds)],
+      'Click an instance to open its landing page (%s://instance/: poll status, accounts, /metrics) or its runbook (/runbook). Orange after %s, red after %s (UseapiMinimaxDataStale).' % [config.exporterScheme, w.duration(pollAgeWarningSeconds), w.duration(config.dataStaleSeconds)],
       [
         p.tableQuery('A', 'max by (job, instance, version) (useapi_minimax_exporter_build_info{%s})' % f.target),
         p.tableQuery('B', 'max by (job, instance) (up{%s})' % f.target),
@@ -66,7 +66,10 @@ function(config)
     } + p.options({ sortBy: [{ displayName: 'Instance', desc: false }] })
     + p.override('Instance', [{
       id: 'links',
-      value: [{ title: 'Landing page of ${__value.raw}', url: '%s://${__value.raw}/' % config.exporterScheme, targetBlank: true }],
+      value: [
+        { title: 'Landing page of ${__value.raw}', url: '%s://${__value.raw}/' % config.exporterScheme, targetBlank: true },
+        { title: 'Runbook of ${__value.raw}', url: '%s://${__value.raw}/runbook' % config.exporterScheme, targetBlank: true },
+      ],
     }])
     + p.override('Scraped', upDownCells)
     + p.override('Upstream', upDownCells)

@@ -10,12 +10,15 @@ function(config)
       'About',
       'What this dashboard shows and where its values come from.',
       |||
-        The [useapi-minimax-exporter](%(project)s) measures, per useapi.net account, MiniMax **agent jobs** (executing, longest running, started and finished by status), the **accounts** (job limits, session expiry), the **job status lookups**, the **video, image and speech scheduler** (generations, video slots), each account's **credits** and limits, the useapi.net **subscription** and the **requests useapi.net recorded** of this token's clients.
+        The %(project)s measures, per useapi.net account, MiniMax **agent jobs** (executing, longest running, started and finished by status), the **accounts** (job limits, session expiry), the **job status lookups**, the **video, image and speech scheduler** (generations, video slots), each account's **credits** and limits, the useapi.net **subscription** and the **requests useapi.net recorded** of this token's clients.
 
         Its values come from background polls of useapi.net, one per interval, served from its cache: each is the last successful poll's, so it can be up to one poll interval old. Exporter health shows whether the polls succeed.
 
-        [Runbook](%(runbook)s) for the alerts. Each exporter's landing page (poll status, accounts, /metrics) is linked from its instance in the Exporters table of Exporter health.
-      ||| % { project: config.projectURL, runbook: config.runbookFallbackURL },
+        %(runbook)sEach exporter's landing page (poll status, accounts, /metrics) and the runbook it serves (what to do about each alert) are linked from its instance in the Exporters table of Exporter health.
+      ||| % {
+        project: if config.projectURL == '' then 'useapi-minimax-exporter' else '[useapi-minimax-exporter](%s)' % config.projectURL,
+        runbook: if config.runbookFallbackURL == '' then '' else '[Runbook](%s) for the alerts. ' % config.runbookFallbackURL,
+      },
     ) + p.size(24, 5),
 
     p.stat(

@@ -1,5 +1,5 @@
 import type { SourcesStatus } from "../sources/start.js";
-import { escapeHtml, htmlTable } from "../sources/common/html.js";
+import { escapeHtml, htmlTable, pageTime } from "../sources/common/html.js";
 
 /** The poll status as the page shows it, and whether the exporter polls its built-in simulator. */
 export type LandingStatus = SourcesStatus;
@@ -15,15 +15,19 @@ export interface LandingInfo {
 
 export { escapeHtml, MAX_LANDING_ROWS } from "../sources/common/html.js";
 
-const time = (ms: number | undefined) => (ms === undefined ? "" : new Date(ms).toISOString());
+const time = (ms: number | undefined) => (ms === undefined ? "" : pageTime(ms));
 
-/** One row per source: its last outcome, when, its last success, and whether it went stale. */
+/** One row per source: its last outcome and why it failed, when, its last success, and staleness. */
 function sourcesTable(status: LandingStatus): string {
   const rows = status.sources.map(
     (s) =>
-      `<td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.lastOutcome ?? "not asked yet")}</td><td>${time(s.lastPollAtMs)}</td><td>${time(s.lastSuccessAtMs)}</td><td>${s.stale ? "stale: series dropped" : ""}</td>`,
+      `<td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.lastOutcome ?? "not asked yet")}</td><td>${escapeHtml(s.lastDetail ?? "")}</td><td>${time(s.lastPollAtMs)}</td><td>${time(s.lastSuccessAtMs)}</td><td>${s.stale ? "yes: series dropped" : "no"}</td>`,
   );
-  return htmlTable(["Source", "Last outcome", "At", "Last success", ""], rows, "No sources.");
+  return htmlTable(
+    ["Source", "Last outcome", "Why it failed", "At", "Last success", "Stale"],
+    rows,
+    "No sources.",
+  );
 }
 
 /** The landing page. Everything that came from the upstream is escaped. */
@@ -39,10 +43,11 @@ export function renderLanding(info: LandingInfo): string {
   const demo = status.demo
     ? "<p><strong>Demo mode:</strong> these values come from the built-in simulator, not useapi.net.</p>\n"
     : "";
+  const why = status.lastDetail === undefined ? "" : ` (${escapeHtml(status.lastDetail)})`;
   const poll =
     status.lastPollAtMs === undefined
       ? "No poll has finished yet"
-      : `Outcome: <strong>${escapeHtml(status.lastOutcome ?? "none")}</strong> at ${time(status.lastPollAtMs)}; ${
+      : `Outcome: <strong>${escapeHtml(status.lastOutcome ?? "none")}</strong>${why} at ${time(status.lastPollAtMs)}; ${
           status.lastSuccessAtMs === undefined
             ? "no poll has succeeded yet"
             : `last success at ${time(status.lastSuccessAtMs)}`

@@ -8,6 +8,8 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** What the exporter knows of one endpoint's health; the gauges are read from it, never kept apart. */
 export interface SourceStatus {
   lastOutcome: Outcome | undefined;
+  /** Why the last poll failed, as the client made it safe to log (token replaced, cut); none after a success. */
+  lastDetail?: string | undefined;
   lastPollAtMs: number | undefined;
   lastSuccessAtMs: number | undefined;
   /** No success within the staleness window: the per-account series are dropped. */
@@ -21,9 +23,15 @@ export interface SourceHealth {
    * Whether the source works after a poll (or a round of calls): `success` is up, any other
    * outcome down; it sets the up, last-success and last-outcome the page and gauges show.
    */
-  settle(source: string, outcome: Outcome, atMs: number): void;
+  settle(source: string, outcome: Outcome, atMs: number, detail?: string): void;
   /** A poll of one request: `request`, then `settle` with its outcome. */
-  record(source: string, outcome: Outcome, durationSeconds: number, atMs: number): void;
+  record(
+    source: string,
+    outcome: Outcome,
+    durationSeconds: number,
+    atMs: number,
+    detail?: string,
+  ): void;
   setStale(source: string, stale: boolean): void;
   status(source: string): Readonly<SourceStatus>;
 }
@@ -116,9 +124,10 @@ export function createSourceHealth(
       durations.set(source, (histogram = createHistogram(DURATION_BUCKETS)));
     observe(histogram, DURATION_BUCKETS, durationSeconds);
   };
-  const settle: SourceHealth["settle"] = (source, outcome, atMs) => {
+  const settle: SourceHealth["settle"] = (source, outcome, atMs, detail) => {
     const status = statusOf(source);
     status.lastOutcome = outcome;
+    status.lastDetail = outcome === "success" ? undefined : detail;
     status.lastPollAtMs = atMs;
     if (outcome === "success") {
       status.lastSuccessAtMs = atMs;
@@ -128,9 +137,9 @@ export function createSourceHealth(
   return {
     request,
     settle,
-    record(source, outcome, durationSeconds, atMs) {
+    record(source, outcome, durationSeconds, atMs, detail) {
       request(source, outcome, durationSeconds);
-      settle(source, outcome, atMs);
+      settle(source, outcome, atMs, detail);
     },
     setStale(source, stale) {
       statusOf(source).stale = stale;

@@ -57,7 +57,8 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
     const at = now();
     const before = { ...health.status(source.name) };
     const shown = result.outcome === "success" ? source.update(result.answer, at) : {};
-    health.record(source.name, result.outcome, durationSeconds, at);
+    const detail = result.outcome === "success" ? undefined : result.detail;
+    health.record(source.name, result.outcome, durationSeconds, at, detail);
     if (result.outcome === "success") armStaleTimer();
     await refresh().catch((error: unknown) => {
       logger.error({ err: error }, "rendering metrics failed; /metrics says up 0");

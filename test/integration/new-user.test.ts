@@ -1,13 +1,41 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { get, startStack, TOKEN, type Stack } from "../harness.js";
 import { logRecords, outcomeChanges } from "../log-records.js";
 import { VirtualClock } from "../virtual-clock.js";
 
 let stack: Stack | undefined;
+let upstream: Server | undefined;
 afterEach(async () => {
   await stack?.close();
   stack = undefined;
+  upstream?.closeAllConnections();
+  upstream?.close();
+  upstream = undefined;
 });
+
+/** A port-0 upstream answering `status` with a body that echoes the Authorization it got. */
+async function echoingUpstream(status: number, body: (authorization: string) => string) {
+  upstream = createServer((req, res) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(body(req.headers.authorization ?? ""));
+  });
+  upstream.listen(0, "127.0.0.1");
+  await once(upstream, "listening");
+  return `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+}
+
+/** The landing page's Sources table: its headers, and each row's cells. */
+function sourcesTable(page: string): { headers: string[]; rows: string[][] } {
+  const table = /<h2>Sources<\/h2>\n<table>([\s\S]*?)<\/table>/.exec(page)?.[1] ?? "";
+  const headers = [...table.matchAll(/<th>(.*?)<\/th>/g)].map((m) => m[1] ?? "");
+  const rows = [...table.matchAll(/<tr>(<td>[\s\S]*?)<\/tr>/g)].map((m) =>
+    [...(m[1] ?? "").matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1] ?? ""),
+  );
+  return { headers, rows };
+}
 
 const records = (s: Stack) => logRecords(s.logs);
 /** [level, outcome] of each line logged when the source's polls changed outcome. */
@@ -81,5 +109,78 @@ describe("what a new user reads", () => {
       lastSuccessAt: "2026-06-01T12:00:00.000Z",
     });
     expect(JSON.stringify(stale)).not.toContain(String(at));
+  });
+
+  it.each([
+    [
+      "401 echoing the Authorization header",
+      401,
+      (auth: string) => auth,
+      "unauthorized",
+      "HTTP 401",
+    ],
+    [
+      "200 whose JSON has the token as a key",
+      200,
+      (auth: string) => JSON.stringify({ accounts: [], executing: { [auth]: 5 } }),
+      "invalid_payload",
+      "[token]",
+    ],
+  ] as const)(
+    "shows why a source fails on the landing page, the token never: %s",
+    async (_name, status, body, outcome, why) => {
+      const url = await echoingUpstream(status, body);
+      stack = await startStack({ flags: [`--useapi.base-url=${url}`] });
+      expect(await stack.exporter.runner("jobs").pollOnce()).toBe(outcome);
+      const page = (await get(`${stack.exporter.url}/`)).body;
+      const jobs = sourcesTable(page).rows.find((cells) => cells[0] === "jobs");
+      expect(jobs?.[1]).toBe(outcome);
+      expect(jobs?.[2]).toContain(why);
+      expect(page).toContain(`<strong>${outcome}</strong> (`);
+      expect(page).not.toContain(TOKEN);
+      expect(page).not.toContain(TOKEN.slice(5));
+    },
+  );
+
+  it("shows a refused connection's code, and clears the reason after a success", async () => {
+    const url = await echoingUpstream(200, () => "{}");
+    upstream?.close();
+    await once(upstream as Server, "close");
+    stack = await startStack({ flags: [`--useapi.base-url=${url}`] });
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("network");
+    const failing = (await get(`${stack.exporter.url}/`)).body;
+    expect(sourcesTable(failing).rows[0]?.[2]).toContain("ECONNREFUSED");
+    const working = await startStack();
+    try {
+      expect(await working.exporter.runner("jobs").pollOnce()).toBe("success");
+      const page = (await get(`${working.exporter.url}/`)).body;
+      expect(sourcesTable(page).rows[0]?.slice(0, 3)).toEqual(["jobs", "success", ""]);
+    } finally {
+      await working.close();
+    }
+  });
+
+  it("names every column of the Sources table and gives times to the second", async () => {
+    stack = await startStack({ flags: ["--accounts.interval=1h"] });
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+    const page = (await get(`${stack.exporter.url}/`)).body;
+    const { headers, rows } = sourcesTable(page);
+    expect(headers).toEqual([
+      "Source",
+      "Last outcome",
+      "Why it failed",
+      "At",
+      "Last success",
+      "Stale",
+    ]);
+    expect(rows.map((cells) => [cells[0], cells.length])).toEqual([
+      ["jobs", 6],
+      ["accounts", 6],
+    ]);
+    expect(rows[0]?.[3]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(rows[0]?.[5]).toBe("no");
+    expect(rows[1]?.[4]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(page).toMatch(/\d\d:\d\d:\d\dZ/);
+    expect(page).not.toMatch(/\d\d:\d\d:\d\d\.\d+Z/);
   });
 });

@@ -175,16 +175,10 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
     expect(model["editable"]).toBe(false);
   });
 
-  it("links the runbook and the README from the dashboard", () => {
-    const links = model["links"] as Json[];
-    expect(links.map((link) => [link["title"], link["type"], link["url"]])).toEqual([
-      ["Runbook", "link", config["runbookFallbackURL"]],
-      [
-        "README",
-        "link",
-        "https://github.com/useapi-minimax-exporter/useapi-minimax-exporter#readme",
-      ],
-    ]);
+  it("links no runbook or README of its own by default: nothing is published where they could point", () => {
+    expect(config["runbookFallbackURL"]).toBe("");
+    expect(config["projectURL"]).toBe("");
+    expect(model["links"]).toEqual([]);
   });
 
   it("opens with a short markdown panel on what the exporter measures, where the values come from, and links", () => {
@@ -198,8 +192,9 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
       expect(content, topic).toContain(topic);
     expect(content).toMatch(/background polls of useapi\.net, one per interval, served from/);
     expect(content).toContain("last successful poll");
-    expect(content).toContain(`[Runbook](${String(config["runbookFallbackURL"])})`);
+    expect(content).not.toContain("](");
     expect(content).toContain("landing page");
+    expect(content).toContain("the runbook it serves");
     expect(content.split("\n").filter((line) => line.trim() !== "").length).toBeLessThanOrEqual(4);
   });
 
@@ -210,6 +205,11 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
       {
         title: "Landing page of ${__value.raw}",
         url: "http://${__value.raw}/",
+        targetBlank: true,
+      },
+      {
+        title: "Runbook of ${__value.raw}",
+        url: "http://${__value.raw}/runbook",
         targetBlank: true,
       },
     ]);
@@ -743,7 +743,10 @@ describe.runIf(HAVE_JSONNET)("the Grafana dashboard of the mixin", () => {
       expect(content).toContain(`[Runbook](${custom.runbookURL})`);
       expect(content).toContain(`](${custom.projectURL})`);
       const links = other.override("Exporters", "Instance").find((p) => p["id"] === "links");
-      expect((links?.["value"] as Json[])[0]?.["url"]).toBe("https://${__value.raw}/");
+      expect((links?.["value"] as Json[]).map((link) => link["url"])).toEqual([
+        "https://${__value.raw}/",
+        "https://${__value.raw}/runbook",
+      ]);
     });
 
     it("takes the custom uid, title, refresh and time range", () => {

@@ -232,7 +232,19 @@ describe.runIf(HAVE_JSONNET)("the monitoring mixin (mixin/)", () => {
     }
   });
 
-  it("links by default the alerting exporter's /runbook, and the fallback when the exporter is down", () => {
+  it("links by default the alerting exporter's /runbook, and nothing when the exporter is down", () => {
+    const rules = alertRules(JSON.stringify(mixinOutputs({}).alerts));
+    expect(rules.length).toBe(22);
+    for (const rule of rules) {
+      expect(rule.annotations["runbook_url"], rule.alert).toBe(
+        rule.alert === "UseapiMinimaxExporterDown"
+          ? undefined
+          : `http://{{ $labels.instance }}/runbook#${rule.alert.toLowerCase()}`,
+      );
+    }
+  });
+
+  it("links a published runbook from UseapiMinimaxExporterDown when _config names one", () => {
     const fallback = "https://runbooks.example.com/fallback.md";
     const rules = alertRules(
       JSON.stringify(

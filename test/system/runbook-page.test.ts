@@ -42,12 +42,15 @@ describe("/runbook", () => {
     expect(page.headers["content-security-policy"]).toContain("default-src 'none'");
     const anchors = ids(page.body);
     expect(ALERTS.length).toBe(22);
-    const fragments = ALERTS.map((rule) => {
+    // UseapiMinimaxExporterDown has none by default: its exporter cannot serve it.
+    const linked = ALERTS.filter((rule) => rule.annotations["runbook_url"] !== undefined);
+    expect(linked.length).toBe(21);
+    const fragments = linked.map((rule) => {
       const link = rule.annotations["runbook_url"] ?? "";
       return link.slice(link.indexOf("#") + 1);
     });
     expect(fragments.filter((fragment) => !anchors.has(fragment))).toEqual([]);
-    expect(fragments).toEqual(ALERTS.map((rule) => headingAnchor(rule.alert)));
+    expect(fragments).toEqual(linked.map((rule) => headingAnchor(rule.alert)));
     // Every in-page link (the contents, "see ..." references) lands on a heading.
     const links = [...page.body.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1] ?? "");
     expect(links.length).toBeGreaterThan(ALERTS.length);

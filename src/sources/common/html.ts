@@ -12,6 +12,12 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
+/** A time as the landing page shows it: ISO 8601 in UTC to the second; "" for no valid time. */
+export function pageTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? "" : `${date.toISOString().slice(0, 19)}Z`;
+}
+
 /** Rows of a landing-page table at most; the rest are counted, and all of them are in /metrics. */
 export const MAX_LANDING_ROWS = 1_000;
 

@@ -1,4 +1,4 @@
-import { accountCell, byAccount, escapeHtml, htmlTable } from "../common/html.js";
+import { accountCell, byAccount, escapeHtml, htmlTable, pageTime } from "../common/html.js";
 import type { AccountCredits, Ledger } from "./ledger.js";
 
 const HEADERS = ["Account", "Credits", "Next expiry (UTC)", "Plan", "Last request"];
@@ -20,15 +20,10 @@ export function creditsLanding(ledger: Ledger): () => string {
 
 function row(a: AccountCredits): string {
   const credits = a.credits?.totalCredits;
-  const next = a.next === undefined ? "" : `${isoSeconds(a.next.atMs)} (${a.next.credits})`;
+  const next = a.next === undefined ? "" : `${pageTime(a.next.atMs)} (${a.next.credits})`;
   return (
     accountCell(a.account) +
     `<td>${credits ?? ""}</td><td>${escapeHtml(next)}</td>` +
     `<td>${escapeHtml(a.credits?.plan ?? "")}</td><td>${a.outcome ?? "not yet"}</td>`
   );
-}
-
-function isoSeconds(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? "" : `${date.toISOString().slice(0, 19)}Z`;
 }

@@ -1,4 +1,4 @@
-import { accountCell, byAccount, htmlTable } from "../common/html.js";
+import { accountCell, byAccount, htmlTable, pageTime } from "../common/html.js";
 import type { AccountGenerations, GenerationSnapshot } from "./snapshot.js";
 
 /** Indexed like GENERATION_TYPES. */
@@ -25,7 +25,7 @@ export function generationsLanding(snapshot: GenerationSnapshot | undefined): st
           `${accountCell(a.account)}${a.executing.map((n) => `<td>${n}</td>`).join("")}<td>${Math.max(...a.maxElapsedSeconds)}</td><td>${slot(a.available)}</td><td>${slot(a.maxJobs)}</td>`,
       );
     section = `<h2>Generations</h2>
-<p>${snapshot.generations.length} video, image and speech generations in the scheduler at ${new Date(snapshot.takenAtMs).toISOString()}.</p>
+<p>${snapshot.generations.length} video, image and speech generations in the scheduler at ${pageTime(snapshot.takenAtMs)}.</p>
 ${htmlTable(HEADERS, rows, "No accounts reported.")}`;
     sections.set(snapshot, section);
   }

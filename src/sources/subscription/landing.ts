@@ -1,4 +1,4 @@
-import { escapeHtml } from "../common/html.js";
+import { escapeHtml, pageTime } from "../common/html.js";
 import { MINIMAX_API, type SubscriptionAnswer } from "./answer.js";
 
 const shown = (value: number | undefined) => (value === undefined ? "not reported" : String(value));
@@ -21,7 +21,7 @@ export function subscriptionLanding(
       ? `${escapeHtml(MINIMAX_API)} accounts: not listed.`
       : `${escapeHtml(MINIMAX_API)} accounts: ${shown(total)} total, ${shown(active)} active, ${shown(error)} in error.`;
   return `${title}
-<p>${answer.active ? "Active" : "<strong>Inactive</strong>: every useapi.net API stops"} at ${new Date(takenAtMs).toISOString()}. Subscriptions: ${shown(answer.subscriptions)}, up to ${shown(answer.maxAccountsPerApi)} accounts per API. Last renewed: ${renewed}.</p>
+<p>${answer.active ? "Active" : "<strong>Inactive</strong>: every useapi.net API stops"} at ${pageTime(takenAtMs)}. Subscriptions: ${shown(answer.subscriptions)}, up to ${shown(answer.maxAccountsPerApi)} accounts per API. Last renewed: ${renewed}.</p>
 <p>${accounts}</p>
 `;
 }

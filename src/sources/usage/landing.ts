@@ -1,4 +1,4 @@
-import { escapeHtml, htmlTable } from "../common/html.js";
+import { escapeHtml, htmlTable, pageTime } from "../common/html.js";
 import type { UsageSnapshot } from "./source.js";
 
 /** The usage source's part of the landing page: what was counted, by HTTP code. */
@@ -12,6 +12,6 @@ export function usageLanding(snapshot: UsageSnapshot | undefined): string {
       ? ` ${snapshot.missedAnswers} full answers held only new rows: some requests may have been missed.`
       : "";
   return `<h2>Recorded requests</h2>
-<p>${snapshot.counted} requests counted from useapi.net's records; the answer at ${new Date(snapshot.takenAtMs).toISOString()} listed ${snapshot.listed}, ${snapshot.fresh} of them new.${missed}</p>
+<p>${snapshot.counted} requests counted from useapi.net's records; the answer at ${pageTime(snapshot.takenAtMs)} listed ${snapshot.listed}, ${snapshot.fresh} of them new.${missed}</p>
 ${htmlTable(["HTTP code", "Requests"], rows, "No requests recorded.")}`;
 }
