@@ -1,3 +1,4 @@
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { MAX_LANDING_ROWS } from "../../src/sources/common/html.js";
 import { createLogger } from "../../src/logging/logger.js";
@@ -43,7 +44,7 @@ describe("the credits answer", () => {
       queueLength: 3,
       imageQueueLength: 5,
       plan: "Free",
-      batches: [{ credit: 80, endTimeMs: 1742255999999 }],
+      batches: { next: { atMs: 1742255999999, credits: 80 } },
     });
   });
 
@@ -179,7 +180,7 @@ describe("the credits ledger", () => {
     const book = ledger();
     book.begin(["1", 'a"b']);
     book.record("1", "success", credits(), 0);
-    book.record('a"b', "success", credits({ plan: 'Pro\n"x"', batches: [] }), 0);
+    book.record('a"b', "success", credits({ plan: 'Pro\n"x"', batches: { next: undefined } }), 0);
     expect(await render(book)).toBe(
       [
         'useapi_minimax_account_credits{account="1"} 2278',
@@ -198,6 +199,26 @@ describe("the credits ledger", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("keeps the same size per account however many batches its answer lists", () => {
+    /** What the ledger keeps, as bytes of its rows' structured clone (every reachable value). */
+    const kept = (count: number) => {
+      const book = ledger();
+      book.begin(["1"]);
+      const creditExpireText = Array.from({ length: count }, (_, i) => ({
+        credit: i === 0 ? 80 : 5,
+        endTime: 1742255999999 + (i === 0 ? 0 : 1000 + i),
+      }));
+      book.record("1", "success", parseCreditsAnswer({ ...DOCUMENTED, creditExpireText }), 0);
+      const [row] = book.rows();
+      expect(row?.next).toEqual({ atMs: 1742255999999, credits: 80 });
+      return serialize(book.rows()).length;
+    };
+    const one = kept(1);
+    expect(kept(1000)).toBe(one);
+    expect(kept(100_000)).toBe(one);
+    expect(one).toBeLessThan(1000);
   });
 
   it("leaves out what the answer did not tell", async () => {
