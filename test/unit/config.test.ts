@@ -10,6 +10,7 @@ import {
   envName,
   POLL_INTERVAL_FLOOR_MS,
 } from "../../src/config/config.js";
+import { quoted } from "../../src/config/config-error.js";
 import { formatDuration, MAX_TIMER_MS } from "../../src/config/duration.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
@@ -620,5 +621,20 @@ describe("the token file and the token value", () => {
     const fromEnv = failure([], { USEAPI_TOKEN: token });
     expect(fromEnv).toMatch(/^USEAPI_TOKEN: token must be visible ASCII/);
     for (const message of [fromFile, fromEnv]) expect(message).not.toContain(token);
+  });
+});
+
+describe("a value quoted in a flag error", () => {
+  it("is escaped, cut to 64 characters and has its tokens hidden, before the message is made", () => {
+    expect(quoted('1s\n{"level":"error"}\u001b[31m')).toBe('"1s\\x0a{"level":"error"}\\x1b[31m"');
+    expect(quoted("x".repeat(3000))).toBe(`"${"x".repeat(64)}…"`);
+    expect(quoted(`1s\n${TOKEN}`)).toBe('"1s\\x0a<a useapi.net token, not shown>"');
+  });
+
+  it("cannot make a message of two lines or over 512 characters, even unquoted", () => {
+    const message = new ConfigError("--x", `${"y".repeat(3000)}\n{"level":"error"}`).message;
+    expect(message).not.toContain("\n");
+    expect(message.length).toBeLessThanOrEqual(513);
+    expect(message.endsWith("…")).toBe(true);
   });
 });
