@@ -17,7 +17,13 @@ import { fileURLToPath, URL } from "node:url";
 import { request } from "undici";
 import { boundsBodies, JOBS, SCHEDULER, startBoundsUpstream } from "./bounds-upstream.js";
 import { round } from "./common.js";
-import { BODIES } from "./hostile-memory.js";
+import {
+  BODIES,
+  bodyTarget,
+  CREDITS_ACCOUNTS,
+  creditsJobs,
+  HARMLESS_CREDITS,
+} from "./hostile-memory.js";
 import { memoryMb } from "./proc-stat.js";
 import { startExporterProcess } from "./processes.js";
 
@@ -39,16 +45,20 @@ const EVERY_SOURCE = [
   "--subscription.interval=15s",
   "--credits.interval=30s",
 ];
-/** One source polled every 5 s, the others off: the hostile body's poll comes soon after it is set. */
+/**
+ * The jobs list polled every 5 s and the source of the hostile body too (a credits round over
+ * 5 s), the others off: the hostile body's poll comes soon after it is set.
+ */
 const ONE_SOURCE = [
   "--poll.interval=5s",
   "--poll.timeout=4s",
   "--accounts.interval=0",
-  "--credits.interval=0",
   "--subscription.interval=0",
   "--usage.interval=0",
 ];
-const SCHEDULER_BODIES = new Set(["75,000 accounts only in generation IDs (scheduler)"]);
+const FEATURES = "/v1/minimax/features/";
+/** Where each target's hostile body is served. */
+const TARGET_PATHS = { jobs: JOBS, scheduler: SCHEDULER, credits: FEATURES };
 const SCRAPE_HEADERS = { "accept-encoding": "gzip" };
 
 /** The Dockerfile's `ARG NODE_VERSION` (the image's Node major). */
@@ -172,23 +182,34 @@ async function everySource(node, upstream, { seconds, scrapeSec }) {
 
 /**
  * One hostile body: the exporter starts on harmless answers (its source alone on), then the body
- * is served in place of the jobs list's (or the scheduler's) until that source's next poll ends.
+ * is served in place of the jobs list's (or the scheduler's) until that source's next poll ends;
+ * for credits, in place of every account's until two rounds' calls ended (each account's answer
+ * is then the hostile one, all kept at once if the ledger kept them).
  */
 async function hostile(node, upstream, name) {
-  const scheduler = SCHEDULER_BODIES.has(name);
-  const source = scheduler ? "scheduler" : "jobs";
-  const path = scheduler ? SCHEDULER : JOBS;
-  const harmless = scheduler ? '{"executing":[],"available":[]}' : BODIES.harmless();
-  upstream.hostile(JOBS, BODIES.harmless());
-  upstream.hostile(SCHEDULER, harmless);
-  const flags = [...BOUND_FLAGS, ...ONE_SOURCE, `--scheduler.interval=${scheduler ? "5s" : "0"}`];
+  const source = bodyTarget(name);
+  const path = TARGET_PATHS[source];
+  const calls = source === "credits" ? 2 * CREDITS_ACCOUNTS : 1;
+  upstream.hostile(JOBS, source === "credits" ? creditsJobs() : BODIES.harmless());
+  upstream.hostile(SCHEDULER, '{"executing":[],"available":[]}');
+  upstream.hostile(FEATURES, HARMLESS_CREDITS);
+  const flags = [
+    ...BOUND_FLAGS,
+    ...ONE_SOURCE,
+    `--scheduler.interval=${source === "scheduler" ? "5s" : "0"}`,
+    `--credits.interval=${source === "credits" ? "5s" : "0"}`,
+  ];
   const exporter = await startExporterProcess(upstream.url, flags, {
     node,
     preload: PRELOAD,
     ipc: true,
   });
   try {
-    await until(async () => total(await outcomes(exporter.url, source)) >= 1, 30_000, "first poll");
+    await until(
+      async () => total(await outcomes(exporter.url, source)) >= calls,
+      30_000,
+      "first poll",
+    );
     const before = await outcomes(exporter.url, source);
     const text = BODIES[name]();
     await loopDelay(exporter, "reset");
@@ -196,8 +217,8 @@ async function hostile(node, upstream, name) {
     upstream.hostile(path, text);
     let after = before;
     await until(
-      async () => total((after = await outcomes(exporter.url, source))) > total(before),
-      30_000,
+      async () => total((after = await outcomes(exporter.url, source))) >= total(before) + calls,
+      60_000,
       `${name}: the poll`,
     );
     await health.stop();
@@ -215,6 +236,7 @@ async function hostile(node, upstream, name) {
   } finally {
     upstream.hostile(JOBS, undefined);
     upstream.hostile(SCHEDULER, undefined);
+    upstream.hostile(FEATURES, undefined);
     await exporter.stop();
   }
 }

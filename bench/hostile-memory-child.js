@@ -1,5 +1,6 @@
 // Child process of hostile-memory.js: the exporter alone at its default flags (4 MiB body cap,
-// default account and job bounds), polling the jobs list (or the scheduler) once on command.
+// default account and job bounds), polling the jobs list (or the scheduler, or a credits round)
+// once on command.
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { startExporter } from "../dist/exporter.js";
@@ -12,7 +13,7 @@ function peakMb() {
   return Number(kb) / 1024;
 }
 
-/** The source whose poll is measured: the jobs list, or the scheduler. */
+/** The source whose poll is measured: the jobs list, the scheduler, or credits. */
 const source = process.argv[3] ?? "jobs";
 const config = stackConfig({
   baseUrl: process.argv[2],
@@ -20,7 +21,7 @@ const config = stackConfig({
     "--poll.interval=1h",
     "--accounts.interval=0",
     source === "scheduler" ? "--scheduler.interval=1h" : "--scheduler.interval=0",
-    "--credits.interval=0",
+    source === "credits" ? "--credits.interval=1h" : "--credits.interval=0",
     "--subscription.interval=0",
     "--usage.interval=0",
     "--jobs.resolve-status=false",
@@ -29,7 +30,9 @@ const config = stackConfig({
   env: { USEAPI_TOKEN: TOKEN },
 });
 const exporter = await startExporter(config, { logger: silentLogger() });
-await exporter.runner(source).pollOnce(); // the start's own poll, of the harmless answer
+// The start's own poll, of the harmless answer (credits: after the jobs list named the accounts).
+if (source === "credits") await exporter.runner("jobs").pollOnce();
+await exporter.runner(source).pollOnce();
 
 process.on("message", (command) => {
   if (command === "poll") {

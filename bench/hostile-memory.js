@@ -1,5 +1,5 @@
-// Peak RSS of the exporter polling hostile answers of the jobs list at the default 4 MiB cap,
-// and the slowest /-/healthy answer during that poll. `npm run build`, then
+// Peak RSS of the exporter polling hostile answers of the jobs list (or the scheduler, or every
+// account's credits) at the default 4 MiB cap, and the slowest /-/healthy answer during that poll. `npm run build`, then
 // `node bench/hostile-memory.js`. Each body runs in a fresh exporter process, so that each
 // peak (VmHWM) is its own.
 import console from "node:console";
@@ -44,6 +44,18 @@ function listUnderCap(head, unit, tail) {
 }
 
 const key = (i) => `"${i.toString(36)}":0`;
+/** Accounts of the credits case: each answers the same hostile body, as issue 26's 40 did. */
+export const CREDITS_ACCOUNTS = 40;
+const CREDIT_BATCHES = 100_000;
+/** A harmless jobs list naming the credits case's accounts (the credits source asks about them). */
+export const creditsJobs = () =>
+  JSON.stringify({
+    accounts: Array.from({ length: CREDITS_ACCOUNTS }, (_, i) => String(100_001 + i)),
+    summary: {},
+    executing: {},
+  });
+export const HARMLESS_CREDITS = '{"totalCredits":100,"creditExpireText":[]}';
+const FEATURES = "/v1/minimax/features/";
 /** The scan's bounds at the default cap: containers and members per 16 bytes, elements per 4. */
 const CONTAINERS = CAP / 16;
 const ELEMENTS = CAP / 4;
@@ -84,26 +96,45 @@ export const BODIES = {
       (i) => `{${Array.from({ length: 8 }, (_, k) => key(i * 8 + k)).join(",")}}`,
       "]}}",
     ),
+  [`${CREDIT_BATCHES.toLocaleString("en")} credit batches, each of ${CREDITS_ACCOUNTS} accounts (credits)`]:
+    () =>
+      list(
+        '{"totalCredits":5000,"memberName":"Pro","creditExpireText":[',
+        CREDIT_BATCHES,
+        (i) => `{"credit":${1 + (i % 50)},"endTime":${1_900_000_000_000 + i * 1000}}`,
+        "]}",
+      ),
 };
 
-/** The bodies that go to the scheduler's endpoint; the others are the jobs list's. */
-const SCHEDULER_BODIES = new Set(["75,000 accounts only in generation IDs (scheduler)"]);
+/** Where a body goes: the scheduler's endpoint, every account's credits, or the jobs list. */
+const TARGETS = {
+  "75,000 accounts only in generation IDs (scheduler)": "scheduler",
+  [`${CREDIT_BATCHES.toLocaleString("en")} credit batches, each of ${CREDITS_ACCOUNTS} accounts (credits)`]:
+    "credits",
+};
+/** "jobs", "scheduler" or "credits": the source that polls the body named `name`. */
+export const bodyTarget = (name) => TARGETS[name] ?? "jobs";
 const HARMLESS_SCHEDULER = '{"executing":[],"available":[]}';
 
-/** Serves `body` as the jobs list or the scheduler (and `{}` elsewhere) on a loopback port. */
+/**
+ * Serves `body` as the jobs list, the scheduler or every account's credits (and harmless answers
+ * elsewhere: for the credits case a jobs list naming its accounts) on a loopback port.
+ */
 async function upstream() {
   let body = BODIES.harmless();
   let path = "/v1/minimax/agent/jobs";
+  let jobs = BODIES.harmless();
   const server = createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     const scheduler = req.url?.startsWith("/v1/minimax/scheduler/available");
     if (req.url?.startsWith(path)) res.end(body);
+    else if (req.url?.startsWith(FEATURES)) res.end(HARMLESS_CREDITS);
     else
       res.end(
         scheduler
           ? HARMLESS_SCHEDULER
           : req.url?.startsWith("/v1/minimax/agent/jobs")
-            ? BODIES.harmless()
+            ? jobs
             : "{}",
       );
   });
@@ -111,25 +142,33 @@ async function upstream() {
   await once(server, "listening");
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    set: (text, scheduler = false) => {
+    set: (text, target = "jobs") => {
       body = text;
-      path = scheduler ? "/v1/minimax/scheduler/available" : "/v1/minimax/agent/jobs";
+      path =
+        target === "scheduler"
+          ? "/v1/minimax/scheduler/available"
+          : target === "credits"
+            ? FEATURES
+            : "/v1/minimax/agent/jobs";
+      jobs = target === "credits" ? creditsJobs() : BODIES.harmless();
     },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
 
 /** One poll of `text` by a fresh exporter, /-/healthy asked in a loop meanwhile. */
-async function measure(server, text, scheduler = false) {
-  server.set(BODIES.harmless());
-  const source = scheduler ? "scheduler" : "jobs";
+async function measure(server, text, target = "jobs") {
+  // Harmless answers first: the credits case's accounts answer HARMLESS_CREDITS until the poll.
+  if (target === "credits") server.set(HARMLESS_CREDITS, "credits");
+  else server.set(BODIES.harmless());
+  const source = target;
   const child = fork(CHILD, [server.url, source], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = once(child, "exit").then(([code, signal]) => ({ exited: code ?? signal }));
   const first = await Promise.race([once(child, "message").then(([m]) => m), exited]);
   if (first.exited !== undefined) return { outcome: `exporter exited (${first.exited})` };
-  server.set(text, scheduler);
+  server.set(text, target);
   let polling = true;
   let slowestMs = 0;
   let asked = 0;
@@ -172,7 +211,7 @@ export async function runHostileMemory({ names = Object.keys(BODIES) } = {}) {
       rows.push({
         body: name,
         bytes: Buffer.byteLength(text),
-        ...(await measure(server, text, SCHEDULER_BODIES.has(name))),
+        ...(await measure(server, text, bodyTarget(name))),
       });
     }
   } finally {

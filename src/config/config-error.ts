@@ -7,12 +7,25 @@ const TOKEN_WORD = /(^|[\s"'=-])user:\d+-[^\s"']*/g;
 const hideTokens = (text: string): string =>
   text.replace(TOKEN_WORD, "$1<a useapi.net token, not shown>");
 
-/** Invalid configuration; the message is one line naming the flag and the problem. */
+/** Longest message: a value quoted in it is already cut to MAX_QUOTED_CHARS. */
+const MAX_MESSAGE_CHARS = 512;
+/** Longest value quoted in a message. */
+export const MAX_QUOTED_CHARS = 64;
+
+/**
+ * Invalid configuration; the message is one line naming the flag and the problem, whatever the
+ * values in it (escaped and cut again here, in case a caller forgot `quoted`).
+ */
 export class ConfigError extends Error {
   constructor(flag: string, problem: string) {
-    super(`${hideTokens(flag)}: ${hideTokens(problem)}`);
+    super(shownText(`${hideTokens(flag)}: ${hideTokens(problem)}`, MAX_MESSAGE_CHARS));
     this.name = "ConfigError";
   }
+}
+
+/** A value as an error quotes it: tokens hidden, then escaped and cut (see shownText). */
+export function quoted(text: string, maxChars = MAX_QUOTED_CHARS): string {
+  return `"${shownText(hideTokens(text), maxChars)}"`;
 }
 
 /** Control, format, separator and unassigned characters; the plain space is shown as is. */

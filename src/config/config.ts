@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { ConfigError, shownText } from "./config-error.js";
+import { ConfigError, quoted, shownText } from "./config-error.js";
 import { formatDuration, MAX_TIMER_MS } from "./duration.js";
 import { looksLikeToken, readTokenFile, tokenProblem } from "./token-file.js";
 import type { LogFormat, LogLevel } from "../logging/logger.js";
@@ -223,20 +223,26 @@ export function loadConfig<M extends FlagOwner>({
   if (pollTimeoutMs >= pollIntervalMs) {
     throw new ConfigError(
       label("poll.timeout"),
-      `must be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
+      `${formatDuration(pollTimeoutMs)} must be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
     );
   }
   const staleAfterMs = isSet("poll.stale-after")
     ? parsePositiveDuration(...value("poll.stale-after"))
     : Math.min(5 * pollIntervalMs, MAX_TIMER_MS);
   if (staleAfterMs < pollIntervalMs) {
-    throw new ConfigError(label("poll.stale-after"), "must not be shorter than --poll.interval");
+    throw new ConfigError(
+      label("poll.stale-after"),
+      `${formatDuration(staleAfterMs)} must not be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
+    );
   }
   const maxBackoffMs = isSet("poll.max-backoff")
     ? parsePositiveDuration(...value("poll.max-backoff"))
     : Math.max(DEFAULT_MAX_BACKOFF_MS, pollIntervalMs);
   if (maxBackoffMs < pollIntervalMs) {
-    throw new ConfigError(label("poll.max-backoff"), "must not be shorter than --poll.interval");
+    throw new ConfigError(
+      label("poll.max-backoff"),
+      `${formatDuration(maxBackoffMs)} must not be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
+    );
   }
   const tokenFile = raw("useapi.token-file");
   const maxAccounts = parseCount(...value("useapi.max-accounts"), 100_000);
@@ -297,7 +303,10 @@ function defaultPollTimeout(intervalLabel: string, intervalMs: number): number {
     share >= 1000 ? Math.floor(share / 1000) * 1000 : Math.floor(share),
   );
   if (ms < 1)
-    throw new ConfigError(intervalLabel, "is too short to leave time for a poll (at least 2ms)");
+    throw new ConfigError(
+      intervalLabel,
+      `${formatDuration(intervalMs)} is too short to leave time for a poll (at least 2ms)`,
+    );
   return ms;
 }
 
@@ -378,25 +387,31 @@ function unknownFlag(
 
 function parseListenAddress(flag: string, text: string): Config["listen"] {
   const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
-  if (!match) throw new ConfigError(flag, `"${text}" is not of the form host:port or :port`);
+  if (!match) throw new ConfigError(flag, `${quoted(text)} is not of the form host:port or :port`);
   const host = match[1] ?? match[2] ?? "";
   const port = Number(match[3]);
   if (port > 65535) throw new ConfigError(flag, `port ${port} is out of range (0-65535)`);
   if (match[1] !== undefined && isIP(host) !== 6) {
-    throw new ConfigError(flag, `"${host}" is not an IPv6 address`);
+    throw new ConfigError(flag, `${quoted(host)} is not an IPv6 address`);
   }
   if (host !== "" && isIP(host) === 0 && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(host)) {
-    throw new ConfigError(flag, `"${host}" is not a valid host name or IP address`);
+    throw new ConfigError(flag, `${quoted(host)} is not a valid host name or IP address`);
   }
   return { host: host === "" ? undefined : host, port };
 }
 
 function parseTelemetryPath(flag: string, text: string): string {
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(text)) {
-    throw new ConfigError(flag, `"${text}" must start with / and contain only URL path characters`);
+    throw new ConfigError(
+      flag,
+      `${quoted(text)} must start with / and contain only URL path characters`,
+    );
   }
   if (text === "/" || text.startsWith("/-/")) {
-    throw new ConfigError(flag, `"${text}" is reserved for the landing page or health endpoints`);
+    throw new ConfigError(
+      flag,
+      `${quoted(text)} is reserved for the landing page or health endpoints`,
+    );
   }
   return text;
 }
@@ -406,10 +421,10 @@ function parseBaseUrl(flag: string, text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(flag, `"${text}" is not a valid URL`);
+    throw new ConfigError(flag, `${quoted(text)} is not a valid URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(flag, `scheme "${url.protocol}" is not http: or https:`);
+    throw new ConfigError(flag, `scheme ${quoted(url.protocol)} is not http: or https:`);
   }
   if (url.username !== "" || url.password !== "") {
     throw new ConfigError(flag, "must not contain credentials; the token is read from a file");

@@ -1,4 +1,5 @@
-import { readBoundedFile } from "./bounded-file.js";
+import { MAX_SHOWN_PATH, readBoundedFile } from "./bounded-file.js";
+import { quoted } from "./config-error.js";
 
 /** Largest token file read; a token is a few dozen bytes. */
 export const MAX_TOKEN_FILE_BYTES = 4096;
@@ -41,8 +42,9 @@ export function readTokenFile(path: string, maxBytes = MAX_TOKEN_FILE_BYTES): To
   const read = readBoundedFile(path, maxBytes);
   if (!read.ok) return read;
   const token = read.data.toString("utf8").trim();
-  if (token === "") return { ok: false, problem: `"${path}" is empty` };
+  const shown = quoted(path, MAX_SHOWN_PATH);
+  if (token === "") return { ok: false, problem: `${shown} is empty` };
   const problem = tokenProblem(token);
-  if (problem !== undefined) return { ok: false, problem: `"${path}": ${problem}` };
+  if (problem !== undefined) return { ok: false, problem: `${shown}: ${problem}` };
   return { ok: true, token };
 }

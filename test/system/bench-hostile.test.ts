@@ -37,6 +37,22 @@ describe("the hostile-answer benchmarks (smoke runs)", { timeout: 120_000 }, () 
     expect(rows[1]?.bytes).toBeGreaterThan(4_000_000);
   });
 
+  it("lists issue 26's credits body, served to every account's credits call, under the cap", async () => {
+    const { BODIES, bodyTarget, CREDITS_ACCOUNTS } = (await import(script("hostile-memory"))) as {
+      BODIES: Record<string, () => string>;
+      bodyTarget: (name: string) => string;
+      CREDITS_ACCOUNTS: number;
+    };
+    const names = Object.keys(BODIES).filter((name) => bodyTarget(name) === "credits");
+    expect(names).toEqual(["100,000 credit batches, each of 40 accounts (credits)"]);
+    expect(CREDITS_ACCOUNTS).toBe(40);
+    const text = BODIES[names[0] ?? ""]?.() ?? "";
+    expect(text.length).toBeGreaterThan(3 * 2 ** 20);
+    expect(text.length).toBeLessThan(4 * 2 ** 20);
+    const body = JSON.parse(text) as { creditExpireText: unknown[] };
+    expect(body.creditExpireText).toHaveLength(100_000);
+  });
+
   it("times the scan and the redaction against JSON.parse", async () => {
     const { runScanCost } = (await import(script("scan-cost"))) as {
       runScanCost: (o: { cap: number; iterations: number }) => ScanCost;

@@ -1,4 +1,9 @@
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import {
+  execFileSync,
+  spawn,
+  spawnSync,
+  type ChildProcessWithoutNullStreams,
+} from "node:child_process";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -140,7 +145,7 @@ describe("the exporter process", () => {
   it.each([
     [["--poll.interval=fast"], {}, '--poll.interval: "fast" is not a duration'],
     [["--bogus"], {}, "--bogus: unknown flag"],
-    [["--poll.timeout=20s"], {}, "--poll.timeout: must be shorter than --poll.interval (15s)"],
+    [["--poll.timeout=20s"], {}, "--poll.timeout: 20s must be shorter than --poll.interval (15s)"],
     [[], { USEAPI_TOKEN: "" }, "--useapi.token-file: no token"],
     [
       ["--useapi.token-file=/nonexistent"],
@@ -277,6 +282,91 @@ describe("the exporter process", () => {
     await untilUp(proc, await metricsUrl(proc));
     proc.child.kill("SIGTERM");
     expect((await proc.exit).code).toBe(0);
+  });
+});
+
+describe("flag errors quote a value safely, on one line", () => {
+  const PREFIX = "useapi-minimax-exporter: invalid configuration: ";
+  /** A value that would print a second, forged log line and colour the terminal if echoed raw. */
+  const FORGED = '1s\n{"level":"error","msg":"forged"}\u001b[31m';
+  const LONG = "x".repeat(3000);
+  /** Each kind of flag error that quotes a value: the arguments and environment for a value. */
+  const kinds: [string, (v: string) => string[], (v: string) => Record<string, string>][] = [
+    ["a duration", (v) => [`--usage.interval=${v}`], () => ({})],
+    ["a duration too long for a timer", (v) => [`--poll.interval=${v.length}d`], () => ({})],
+    ["a whole number", (v) => [`--credits.concurrency=${v}`], () => ({})],
+    ["a choice", (v) => [`--log.level=${v}`], () => ({})],
+    ["a boolean", (v) => [`--jobs.resolve-status=${v}`], () => ({})],
+    ["a boolean from the environment", () => [], (v) => ({ MINIMAX_EXPORTER_DEMO: v })],
+    ["a size", (v) => [`--useapi.max-response-bytes=${v}`], () => ({})],
+    ["a listen address", (v) => [`--web.listen-address=${v}`], () => ({})],
+    ["a listen host", (v) => [`--web.listen-address=${v.replace(/\W/g, "_")}x!:80`], () => ({})],
+    ["a telemetry path", (v) => [`--web.telemetry-path=${v}`], () => ({})],
+    ["a base URL", (v) => [`--useapi.base-url=${v}`], () => ({})],
+    ["a base URL's scheme", (v) => [`--useapi.base-url=a${v.replace(/\W/g, "")}:x`], () => ({})],
+    [
+      "a token file",
+      (v) => [`--useapi.token-file=/nonexistent/${v}`],
+      () => ({ USEAPI_TOKEN: "" }),
+    ],
+    ["a web config file", (v) => [`--web.config.file=/nonexistent/${v}`], () => ({})],
+    ["an unknown flag", (v) => [`--${v}=1`], () => ({})],
+    ["a stray argument", (v) => [v], () => ({})],
+  ];
+  const values: [string, string][] = [
+    ["a newline and ESC", FORGED],
+    ["3,000 characters", LONG],
+  ];
+
+  it.each(
+    kinds.flatMap(([kind, args, env]) =>
+      values.map(([what, v]) => [kind, what, args(v), env(v)] as const),
+    ),
+  )("%s given %s: exit 2, one escaped line of at most 400 bytes", (_kind, _what, args, env) => {
+    const result = spawnSync(process.execPath, [MAIN, ...args], {
+      env: { ...BASE_ENV, USEAPI_TOKEN: TOKEN, ...env },
+      encoding: "utf8",
+      timeout: CHILD_WAIT_MS,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    const text = result.stderr;
+    expect(text.startsWith(PREFIX)).toBe(true);
+    expect(text.indexOf("\n")).toBe(text.length - 1);
+    expect(/\p{Cc}/u.test(text.slice(0, -1))).toBe(false);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(400);
+    // Where the value is quoted as given, its newline shows escaped.
+    if ([...args, ...Object.values(env)].some((a) => a.includes(FORGED))) {
+      expect(text).toContain("\\x0a");
+    }
+  });
+
+  it.each([
+    [
+      ["--credits.interval=5s"],
+      "--credits.interval: 5s must be longer than --poll.timeout (10s), or 0 for off",
+    ],
+    [
+      ["--usage.interval=2s", "--poll.timeout=3s"],
+      "--usage.interval: 2s must be longer than --poll.timeout (3s), or 0 for off",
+    ],
+    [["--poll.timeout=20s"], "--poll.timeout: 20s must be shorter than --poll.interval (15s)"],
+    [
+      ["--poll.stale-after=10s"],
+      "--poll.stale-after: 10s must not be shorter than --poll.interval (15s)",
+    ],
+    [
+      ["--poll.max-backoff=1m", "--poll.interval=2m"],
+      "--poll.max-backoff: 1m must not be shorter than --poll.interval (2m)",
+    ],
+  ])("names both flags and both values of a relation error: %j", (args, message) => {
+    const result = spawnSync(process.execPath, [MAIN, ...args], {
+      env: { ...BASE_ENV, USEAPI_TOKEN: TOKEN },
+      encoding: "utf8",
+      timeout: CHILD_WAIT_MS,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`${PREFIX}${message}\n`);
   });
 });
 

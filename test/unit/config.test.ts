@@ -10,6 +10,7 @@ import {
   envName,
   POLL_INTERVAL_FLOOR_MS,
 } from "../../src/config/config.js";
+import { quoted } from "../../src/config/config-error.js";
 import { formatDuration, MAX_TIMER_MS } from "../../src/config/duration.js";
 
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
@@ -169,25 +170,25 @@ describe("loadConfig", () => {
       "a zero interval",
       ["--poll.interval=0s"],
       undefined,
-      "--poll.interval: must be greater than zero",
+      '--poll.interval: "0s" must be greater than zero',
     ],
     [
       "a timeout not shorter than the interval",
       ["--poll.interval=10s", "--poll.timeout=10s"],
       undefined,
-      "--poll.timeout: must be shorter than --poll.interval (10s)",
+      "--poll.timeout: 10s must be shorter than --poll.interval (10s)",
     ],
     [
       "a staleness window shorter than the interval",
       ["--poll.stale-after=5s"],
       undefined,
-      "--poll.stale-after: must not be shorter than --poll.interval",
+      "--poll.stale-after: 5s must not be shorter than --poll.interval (15s)",
     ],
     [
       "a backoff cap shorter than the interval",
       ["--poll.max-backoff=1s"],
       undefined,
-      "--poll.max-backoff: must not be shorter than --poll.interval",
+      "--poll.max-backoff: 1s must not be shorter than --poll.interval (15s)",
     ],
     [
       "a URL that does not parse",
@@ -441,14 +442,14 @@ describe("durations a timer cannot hold", () => {
       24 * 86_400_000,
     );
     expect(failure(["--poll.interval=24d", "--poll.max-backoff=5m"])).toBe(
-      "--poll.max-backoff: must not be shorter than --poll.interval",
+      "--poll.max-backoff: 5m must not be shorter than --poll.interval (24d)",
     );
     expect(
       failure(["--poll.interval=10m"], {
         USEAPI_TOKEN: TOKEN,
         MINIMAX_EXPORTER_POLL_MAX_BACKOFF: "5m",
       }),
-    ).toBe("MINIMAX_EXPORTER_POLL_MAX_BACKOFF: must not be shorter than --poll.interval");
+    ).toBe("MINIMAX_EXPORTER_POLL_MAX_BACKOFF: 5m must not be shorter than --poll.interval (10m)");
   });
 
   it("derives a staleness window of five intervals when that fits a timer", () => {
@@ -491,17 +492,17 @@ describe("the poll timeout when it is not set", () => {
 
   it("refuses an interval too short for any timeout, naming the interval", () => {
     expect(failure(["--poll.interval=1ms", "--accounts.interval=0"])).toBe(
-      "--poll.interval: is too short to leave time for a poll (at least 2ms)",
+      "--poll.interval: 1ms is too short to leave time for a poll (at least 2ms)",
     );
   });
 
   it("still refuses an explicitly set timeout that is not shorter than the interval", () => {
     expect(failure(["--poll.interval=5s", "--poll.timeout=5s"])).toBe(
-      "--poll.timeout: must be shorter than --poll.interval (5s)",
+      "--poll.timeout: 5s must be shorter than --poll.interval (5s)",
     );
     expect(
       failure(["--poll.interval=5s"], { USEAPI_TOKEN: TOKEN, MINIMAX_EXPORTER_POLL_TIMEOUT: "6s" }),
-    ).toBe("MINIMAX_EXPORTER_POLL_TIMEOUT: must be shorter than --poll.interval (5s)");
+    ).toBe("MINIMAX_EXPORTER_POLL_TIMEOUT: 6s must be shorter than --poll.interval (5s)");
   });
 
   it("polls the scheduler at the jobs interval unless told otherwise, and 0 turns it off", () => {
@@ -514,7 +515,7 @@ describe("the poll timeout when it is not set", () => {
 
   it("refuses a scheduler interval not longer than the poll timeout, naming the flag", () => {
     expect(failure(["--poll.interval=15s", "--scheduler.interval=5s"])).toBe(
-      "--scheduler.interval: must be longer than --poll.timeout (or 0 for off)",
+      "--scheduler.interval: 5s must be longer than --poll.timeout (10s), or 0 for off",
     );
     expect(failure(["--scheduler.interval=often"])).toMatch(/^--scheduler\.interval: /);
   });
@@ -523,7 +524,7 @@ describe("the poll timeout when it is not set", () => {
     expect(intervalMs(run(["--credits.interval=1h"]), "credits")).toBe(3_600_000);
     expect(intervalMs(run(["--credits.interval=0"]), "credits")).toBeUndefined();
     expect(failure(["--credits.interval=5s"])).toBe(
-      "--credits.interval: must be longer than --poll.timeout (or 0 for off)",
+      "--credits.interval: 5s must be longer than --poll.timeout (10s), or 0 for off",
     );
     expect(failure(["--credits.concurrency=0"])).toBe(
       '--credits.concurrency: "0" is not a whole number from 1 to 64',
@@ -620,5 +621,20 @@ describe("the token file and the token value", () => {
     const fromEnv = failure([], { USEAPI_TOKEN: token });
     expect(fromEnv).toMatch(/^USEAPI_TOKEN: token must be visible ASCII/);
     for (const message of [fromFile, fromEnv]) expect(message).not.toContain(token);
+  });
+});
+
+describe("a value quoted in a flag error", () => {
+  it("is escaped, cut to 64 characters and has its tokens hidden, before the message is made", () => {
+    expect(quoted('1s\n{"level":"error"}\u001b[31m')).toBe('"1s\\x0a{"level":"error"}\\x1b[31m"');
+    expect(quoted("x".repeat(3000))).toBe(`"${"x".repeat(64)}…"`);
+    expect(quoted(`1s\n${TOKEN}`)).toBe('"1s\\x0a<a useapi.net token, not shown>"');
+  });
+
+  it("cannot make a message of two lines or over 512 characters, even unquoted", () => {
+    const message = new ConfigError("--x", `${"y".repeat(3000)}\n{"level":"error"}`).message;
+    expect(message).not.toContain("\n");
+    expect(message.length).toBeLessThanOrEqual(513);
+    expect(message.endsWith("…")).toBe(true);
   });
 });

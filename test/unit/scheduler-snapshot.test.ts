@@ -86,6 +86,32 @@ describe("started", () => {
   ])("reads %s", (_name, value, ms) => {
     expect(startedMs(value, NOW)).toBe(ms);
   });
+
+  // Date.parse rolls each of these over into another day instead of refusing it.
+  it.each([
+    "2024-02-30T10:00Z",
+    "2023-02-29T10:00Z",
+    "2024-04-31T10:00:00Z",
+    "2024-01-01T24:00Z",
+    "2024-09-24T23:59:60Z",
+    "2024-00-10T10:00Z",
+    "2024-09-00T10:00Z",
+    "2024-09-24T10:00+24:00",
+    "2024-09-24T10:00+01:60",
+  ])("refuses the impossible time %s", (value) => {
+    expect(startedMs(value, NOW)).toBeUndefined();
+  });
+
+  it.each([
+    ["2024-02-29T10:00Z", Date.UTC(2024, 1, 29, 10)],
+    ["2024-09-24T23:59:59.999Z", Date.UTC(2024, 8, 24, 23, 59, 59, 999)],
+    ["2024-09-24T00:00Z", Date.UTC(2024, 8, 24)],
+    ["2024-09-25T00:30:00.123456789+01:00", Date.UTC(2024, 8, 24, 23, 30, 0, 123)],
+    ["2024-09-24T22:00-0330", Date.UTC(2024, 8, 25, 1, 30)],
+    ["2020-01-01T00:00:00Z", Date.UTC(2020, 0, 1)],
+  ])("reads the possible time %s", (value, ms) => {
+    expect(startedMs(value, NOW)).toBe(ms);
+  });
 });
 
 describe("toGenerationSnapshot", () => {

@@ -163,10 +163,20 @@ describe("createRowMemory", () => {
     };
     expect(take(["a", "b", "c"])).toEqual({ fresh: [0, 1, 2], duplicates: 0, first: true });
     expect(take(["d", "b", "c"]).fresh).toEqual([0]);
-    // An answer that lacks what it listed before (empty, lagging) recounts nothing after it.
-    expect(take([]).fresh).toEqual([]);
+    // An answer that lacks what it listed before (lagging) recounts nothing after it.
+    expect(take(["d"]).fresh).toEqual([]);
     expect(take(["e", "d", "b"]).fresh).toEqual([0]);
     expect(take(["e", "e", "f"])).toEqual({ fresh: [2], duplicates: 1, first: false });
+  });
+
+  it("keeps its memory through any number of empty answers", () => {
+    const memory = createRowMemory();
+    expect(memory.take([]).first).toBe(false);
+    expect(memory.take(["a", "b"]).first).toBe(true);
+    expect([...memory.take(["c"]).fresh]).toEqual([0]);
+    for (let i = 0; i < 5; i++) expect(memory.take([]).fresh).toHaveLength(0);
+    // a and b were in the last two non-empty answers, c in the last one.
+    expect([...memory.take(["a", "b", "c", "d"]).fresh]).toEqual([3]);
   });
 });
 
@@ -184,6 +194,33 @@ describe("createUsageSource", () => {
     expect(await s.count()).toBe(6);
     expect(s.anomalies.get("usage_duplicate_row")).toBe(1);
     expect(s.anomalies.get("usage_rows_missed") ?? 0).toBe(0);
+  });
+
+  it("counts 100 rows once when two empty answers come between two answers listing them", async () => {
+    for (const empties of [
+      [
+        { bot: "minimax", total: 0, data: [] },
+        { bot: "minimax", total: 0, data: [] },
+      ],
+      [
+        { bot: "minimax", total: 0 },
+        { bot: "minimax", total: 0 },
+      ],
+      [
+        { bot: "minimax", total: 0, data: [] },
+        { bot: "minimax", total: 0 },
+      ],
+    ]) {
+      const s = source();
+      const rows = Array.from({ length: 100 }, (_, i) => row(`r${i}`));
+      s.take(rows);
+      let now = 0;
+      for (const empty of empties) s.usage.update(s.usage.parse(empty), (now += 1000));
+      s.take(rows);
+      expect(await s.count()).toBe(100);
+      expect(await samples(s.registry, "useapi_minimax_api_requests_total")).toHaveLength(1);
+      expect(s.anomalies.get("usage_rows_missed") ?? 0).toBe(0);
+    }
   });
 
   it("writes the duration histogram by endpoint from msec", async () => {

@@ -19,7 +19,8 @@ export interface CreditBatch {
 
 /**
  * What the exporter takes from GET /v1/minimax/features/: these fields only, each undefined when
- * missing or of an odd type. `batches` is undefined unless every listed batch reads well.
+ * missing or of an odd type; its size does not depend on the answer's. `batches` is undefined
+ * unless every listed batch reads well.
  */
 export interface Credits {
   totalCredits: number | undefined;
@@ -27,7 +28,12 @@ export interface Credits {
   queueLength: number | undefined;
   imageQueueLength: number | undefined;
   plan: string | undefined;
-  batches: readonly CreditBatch[] | undefined;
+  batches: Batches | undefined;
+}
+
+/** What is kept of `creditExpireText`: the next expiry, never the list itself. */
+export interface Batches {
+  readonly next: NextExpiry | undefined;
 }
 
 /** The earliest end of a batch with credits left, and the credits of the batches ending then. */
@@ -46,18 +52,21 @@ function plan(value: unknown): string | undefined {
     : undefined;
 }
 
-/** Every batch, or undefined when the list is missing or one of them is odd (it could be the next). */
-function batches(value: unknown): CreditBatch[] | undefined {
+/**
+ * The next expiry of the batches, read one at a time with no list kept; undefined when the list is
+ * missing or one of them is odd (it could be the next).
+ */
+function batches(value: unknown): Batches | undefined {
   if (!Array.isArray(value)) return undefined;
-  const out: CreditBatch[] = [];
+  let next: NextExpiry | undefined;
   for (const entry of value as unknown[]) {
     if (!isRecord(entry)) return undefined;
     const credit = amount(entry["credit"]);
     const endTimeMs = amount(entry["endTime"]);
     if (credit === undefined || endTimeMs === undefined) return undefined;
-    out.push({ credit, endTimeMs });
+    next = earlier(next, { credit, endTimeMs });
   }
-  return out;
+  return { next };
 }
 
 /** Checks one account's answer: an object, else a PayloadError; odd fields become unknown. */
@@ -81,10 +90,15 @@ export function parseCreditsAnswer(body: unknown): Credits {
  */
 export function nextExpiry(batches: readonly CreditBatch[]): NextExpiry | undefined {
   let next: NextExpiry | undefined;
-  for (const { credit, endTimeMs } of batches) {
-    if (credit <= 0) continue;
-    if (next === undefined || endTimeMs < next.atMs) next = { atMs: endTimeMs, credits: credit };
-    else if (endTimeMs === next.atMs) next.credits += credit;
-  }
+  for (const batch of batches) next = earlier(next, batch);
+  return next;
+}
+
+/** The next expiry once `batch` is taken into account. */
+function earlier(next: NextExpiry | undefined, batch: CreditBatch): NextExpiry | undefined {
+  const { credit, endTimeMs } = batch;
+  if (credit <= 0) return next;
+  if (next === undefined || endTimeMs < next.atMs) return { atMs: endTimeMs, credits: credit };
+  if (endTimeMs === next.atMs) next.credits += credit;
   return next;
 }

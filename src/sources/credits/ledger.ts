@@ -1,13 +1,13 @@
 import type { Outcome } from "../../upstream/outcome.js";
-import { nextExpiry, type Credits, type NextExpiry } from "./answer.js";
+import type { Credits, NextExpiry } from "./answer.js";
 
-/** One account as the last request about it left it. */
+/** One account as the last request about it left it: what is exported, of a fixed size. */
 export interface AccountCredits {
   readonly account: string;
   /** Undefined until it is first asked about. */
   outcome: Outcome | undefined;
   lastSuccessMs: number | undefined;
-  /** The last good answer; undefined after a failure. */
+  /** What is kept of the last good answer; undefined after a failure. */
   credits: Credits | undefined;
   next: NextExpiry | undefined;
 }
@@ -70,7 +70,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       }
       row.outcome = outcome;
       row.credits = credits;
-      row.next = credits?.batches === undefined ? undefined : nextExpiry(credits.batches);
+      row.next = credits?.batches?.next;
       if (outcome === "success") row.lastSuccessMs = atMs;
       version++;
     },

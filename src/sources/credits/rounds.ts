@@ -38,17 +38,23 @@ export interface Rounds {
 
 interface Round {
   readonly accounts: number;
-  /** A Retry-After not yet waited for when the round ended. */
-  heldMs(): number;
   done: Promise<Outcome | "aborted">;
   hurry(): void;
+}
+
+/** A Retry-After being waited for: released by its own timer, or at once on stop. */
+interface Hold {
+  timer: TimerHandle;
+  readonly over: Promise<void>;
+  release(): void;
 }
 
 /**
  * The loop of one request per account: each round takes the accounts once, and spreads their
  * requests over the interval (one every interval/N) with at most `concurrency` in flight; the
- * next round begins one such step after the last request ended. A Retry-After holds back the
- * next request, up to the interval.
+ * next round begins one such step after the last request ended. A Retry-After holds back every
+ * request not yet sent, of this round or the next, up to the interval: the hold is checked just
+ * before each request goes out.
  */
 export function createRounds(options: RoundsOptions): Rounds {
   const { intervalMs, concurrency, timers, logger } = options;
@@ -56,6 +62,18 @@ export function createRounds(options: RoundsOptions): Rounds {
   const stopped = () => shutdown.signal.aborted;
   let current: Round | undefined;
   let nextRound: TimerHandle;
+  const holds = new Set<Hold>();
+
+  function hold(ms: number): void {
+    let release: () => void = () => undefined;
+    const over = new Promise<void>((resolve) => (release = resolve));
+    const entry: Hold = { timer: undefined, over, release };
+    entry.timer = timers.setTimeout(() => {
+      holds.delete(entry);
+      release();
+    }, ms);
+    holds.add(entry);
+  }
 
   function run(spread: boolean): Round {
     const accounts = options.accounts();
@@ -67,7 +85,6 @@ export function createRounds(options: RoundsOptions): Rounds {
     const failures: Outcome[] = [];
     let inFlight = 0;
     let slotFreed: (() => void) | undefined;
-    let holdMs = 0;
 
     const pause = (ms: number) =>
       new Promise<void>((resolve) => {
@@ -83,14 +100,22 @@ export function createRounds(options: RoundsOptions): Rounds {
         await new Promise<void>((resolve) => (slotFreed = resolve));
       }
     };
+    // A request in flight may have brought a Retry-After while this one waited for its turn.
+    const held = async () => {
+      while (holds.size > 0 && !hurried && !stopped()) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          void Promise.all([...holds].map((h) => h.over)).then(() => resolve());
+        });
+      }
+    };
 
     async function go(): Promise<Outcome | "aborted"> {
       const requests: Promise<void>[] = [];
       for (let i = 0; i < accounts.length; i++) {
-        const waitMs = Math.min(Math.max(stepMs, holdMs), intervalMs);
-        holdMs = 0;
-        if (i > 0) await pause(waitMs);
+        if (i > 0) await pause(stepMs);
         await slot();
+        await held();
         if (stopped()) break;
         const account = accounts[i] as string;
         inFlight++;
@@ -100,7 +125,8 @@ export function createRounds(options: RoundsOptions): Rounds {
             .then((asked) => {
               if (asked === "aborted") return;
               if (asked.outcome !== "success") failures.push(asked.outcome);
-              holdMs = Math.max(holdMs, asked.retryAfterMs ?? 0);
+              const retryAfterMs = asked.retryAfterMs ?? 0;
+              if (retryAfterMs > 0 && !stopped()) hold(Math.min(retryAfterMs, intervalMs));
             })
             .catch((error: unknown) => {
               logger.error(
@@ -122,7 +148,6 @@ export function createRounds(options: RoundsOptions): Rounds {
 
     return {
       accounts: accounts.length,
-      heldMs: () => holdMs,
       done: go(),
       hurry() {
         hurried = true;
@@ -145,8 +170,8 @@ export function createRounds(options: RoundsOptions): Rounds {
     const round = current ?? track(run(true));
     await round.done;
     if (stopped()) return;
-    const stepMs = round.accounts > 0 ? intervalMs / round.accounts : options.emptyRetryMs;
-    const delay = Math.min(Math.max(stepMs, round.heldMs()), intervalMs);
+    // The next round's first request waits for any hold itself.
+    const delay = round.accounts > 0 ? intervalMs / round.accounts : options.emptyRetryMs;
     nextRound = timers.setTimeout(() => void loop(), delay);
   }
 
@@ -165,6 +190,11 @@ export function createRounds(options: RoundsOptions): Rounds {
     async stop() {
       shutdown.abort();
       timers.clearTimeout(nextRound);
+      for (const h of holds) {
+        timers.clearTimeout(h.timer);
+        h.release();
+      }
+      holds.clear();
       current?.hurry();
       await current?.done;
     },

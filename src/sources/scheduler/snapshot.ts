@@ -56,20 +56,48 @@ const EARLIEST_START_MS = Date.UTC(2020, 0, 1);
 /** How far ahead of the exporter's clock useapi.net's may be. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** ISO 8601 with a zone: read without one, it would be in the host's time zone. */
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_WITH_ZONE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * An ISO 8601 timestamp with a zone as epoch milliseconds, undefined unless every field is in
+ * range: Date.parse rolls `2024-02-30` over to 1 March and `T24:00` to the next day.
+ */
+function isoMs(value: string): number | undefined {
+  const m = ISO_WITH_ZONE.exec(value);
+  if (m === null) return undefined;
+  const field = (i: number) => Number(m[i] ?? 0);
+  const [year, month, day] = [field(1), field(2), field(3)] as const;
+  const [hour, minute, second] = [field(4), field(5), field(6)] as const;
+  const [offsetHours, offsetMinutes] = [field(9), field(10)] as const;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
+    return undefined;
+  }
+  const millis = Number((m[7] ?? "").slice(0, 3).padEnd(3, "0"));
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const date = new Date(ms);
+  // Only a day that reads back the same is one (2023-02-29 is not).
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1) return undefined;
+  if (date.getUTCDate() !== day) return undefined;
+  const offsetMs = (offsetHours * 60 + offsetMinutes) * 60_000;
+  return m[8] === "-" ? ms + offsetMs : ms - offsetMs;
+}
 
 /**
  * `started` as epoch milliseconds: a number, a string of digits, or an ISO 8601 timestamp with
- * `Z` or an offset. Undefined for anything else, and for a time before 2020 or more than five
- * minutes after `nowMs`.
+ * `Z` or an offset, every field in range. Undefined for anything else, and for a time before 2020
+ * or more than five minutes after `nowMs`.
  */
 export function startedMs(value: unknown, nowMs: number): number | undefined {
   let ms: number;
   if (typeof value === "number") ms = value;
   else if (typeof value !== "string") return undefined;
   else if (/^\d+$/.test(value)) ms = Number(value);
-  else if (ISO_WITH_ZONE.test(value)) ms = Date.parse(value);
-  else return undefined;
+  else {
+    const iso = isoMs(value);
+    if (iso === undefined) return undefined;
+    ms = iso;
+  }
   return ms >= EARLIEST_START_MS && ms <= nowMs + MAX_CLOCK_SKEW_MS ? ms : undefined;
 }
 

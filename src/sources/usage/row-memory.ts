@@ -2,9 +2,10 @@
  * Which rows of an answer were not counted before, by `jobid`. The upstream's answer is the newest
  * `limit` rows it has recorded, and it only ever adds rows (late ones included, under older
  * timestamps): a row that has left the newest `limit` never comes back, so the rows of one answer
- * are all a later one can repeat. The job IDs of the last two answers are kept, which also covers
- * one answer that lacks rows it listed before (an empty or lagging one): memory is at most twice
- * the largest answer, and the order of the rows is never relied on.
+ * are all a later one can repeat. The job IDs of the last two non-empty answers are kept, which
+ * also covers one answer that lacks rows it listed before (a lagging one); an empty answer (any
+ * number of them) leaves the memory as it was. Memory is at most twice the largest answer, and the
+ * order of the rows is never relied on.
  */
 export interface RowMemory {
   /** Takes one answer's job IDs in any order; returns the indexes of those to count. */
@@ -16,7 +17,7 @@ export interface AnswerRows {
   readonly fresh: Uint32Array;
   /** Rows whose job ID came earlier in the same answer: counted once. */
   readonly duplicates: number;
-  /** Whether this was the first answer taken: all its rows are fresh and none can be missing. */
+  /** Whether this was the first non-empty answer: all its rows are fresh and none can be missing. */
   readonly first: boolean;
 }
 
@@ -27,6 +28,8 @@ export function createRowMemory(): RowMemory {
   let answers = 0;
   return {
     take(jobIds) {
+      // An empty answer says nothing about the rows: forgetting them would count them again.
+      if (jobIds.length === 0) return { fresh: new Uint32Array(0), duplicates: 0, first: false };
       const answer = ++answers;
       // Typed, at its longest: no copy as it grows, and only the pages written are touched.
       const fresh = new Uint32Array(jobIds.length);
