@@ -1,8 +1,9 @@
 import { Counter, Gauge, type Registry } from "prom-client";
+import type { LabelValue } from "./label-value.js";
 
-/** Sets one sample of a family as it is collected. */
+/** Sets one sample of a family as it is collected; only checked values can be labels. */
 export type SetSample<L extends string> = (
-  labels: Readonly<Record<L, string>>,
+  labels: Readonly<Record<L, LabelValue>>,
   value: number,
 ) => void;
 
@@ -51,7 +52,7 @@ export function registerFamily<L extends string>(
 }
 
 /** A gauge of one sample per row with a value, labelled with the row's account. */
-export function registerAccountGauge<Row extends { readonly account: string }>(
+export function registerAccountGauge<Row extends { readonly account: LabelValue }>(
   registry: Registry,
   { name, help }: { name: string; help: string },
   rows: () => readonly Row[],

@@ -4,7 +4,6 @@ import { createLogger } from "../../src/logging/logger.js";
 import { Registry } from "prom-client";
 import {
   creditsPath,
-  MAX_PLAN_CHARS,
   nextExpiry,
   parseCreditsAnswer,
   type Credits,
@@ -15,6 +14,7 @@ import { createLedger, type Ledger } from "../../src/sources/credits/ledger.js";
 import { createRounds, type Asked } from "../../src/sources/credits/rounds.js";
 import { roundOutcome } from "../../src/sources/credits/source.js";
 import { PayloadError } from "../../src/upstream/json-checks.js";
+import { ownLabel, ownLabels } from "../../src/metrics/label-value.js";
 import { VirtualClock } from "../virtual-clock.js";
 
 /** The example of the upstream documentation. */
@@ -35,20 +35,25 @@ const DOCUMENTED = {
   supportModes: [],
 };
 
+/** When the answers are read: the documented batch (March 2025) is within ten years. */
+const NOW = Date.UTC(2025, 2, 1);
+const NO_ANOMALIES = { invalid_label_value: 0, invalid_count: 0, invalid_timestamp: 0 };
+
 describe("the credits answer", () => {
   it("reads the documented example, and only the fields it exports", () => {
-    expect(parseCreditsAnswer(DOCUMENTED)).toStrictEqual({
+    expect(parseCreditsAnswer(DOCUMENTED, NOW)).toStrictEqual({
       totalCredits: 2278,
       videoCost: 30,
       queueLength: 3,
       imageQueueLength: 5,
       plan: "Free",
       batches: [{ credit: 80, endTimeMs: 1742255999999 }],
+      anomalies: NO_ANOMALIES,
     });
   });
 
   it.each([["[]"], ["null"], ['"text"'], ["42"]])("refuses %s as a whole answer", (text) => {
-    expect(() => parseCreditsAnswer(JSON.parse(text))).toThrow(PayloadError);
+    expect(() => parseCreditsAnswer(JSON.parse(text), NOW)).toThrow(PayloadError);
   });
 
   it.each([
@@ -58,13 +63,16 @@ describe("the credits answer", () => {
     ["an object", { value: 1 }],
     ["a boolean", true],
   ])("takes %s as an unknown number, not a failed call", (_name, value) => {
-    const credits = parseCreditsAnswer({
-      ...DOCUMENTED,
-      totalCredits: value,
-      videoCost: value,
-      queueLength: value,
-      imageQueueLength: value,
-    });
+    const credits = parseCreditsAnswer(
+      {
+        ...DOCUMENTED,
+        totalCredits: value,
+        videoCost: value,
+        queueLength: value,
+        imageQueueLength: value,
+      },
+      NOW,
+    );
     expect(credits).toMatchObject({
       totalCredits: undefined,
       videoCost: undefined,
@@ -75,13 +83,14 @@ describe("the credits answer", () => {
   });
 
   it("reads an empty object as everything unknown", () => {
-    expect(parseCreditsAnswer({})).toStrictEqual({
+    expect(parseCreditsAnswer({}, NOW)).toStrictEqual({
       totalCredits: undefined,
       videoCost: undefined,
       queueLength: undefined,
       imageQueueLength: undefined,
       plan: undefined,
       batches: undefined,
+      anomalies: NO_ANOMALIES,
     });
   });
 
@@ -92,15 +101,49 @@ describe("the credits answer", () => {
     ["an endTime missing", [{ credit: 80 }]],
     ["a negative endTime", [{ credit: 80, endTime: -1 }]],
   ])("takes the batches as unknown when %s (the odd one could be the next)", (_name, value) => {
-    expect(parseCreditsAnswer({ ...DOCUMENTED, creditExpireText: value }).batches).toBeUndefined();
+    expect(
+      parseCreditsAnswer({ ...DOCUMENTED, creditExpireText: value }, NOW).batches,
+    ).toBeUndefined();
   });
 
-  it("cuts a long plan name, and takes an empty or odd one as unknown", () => {
-    const long = parseCreditsAnswer({ memberName: "P".repeat(10_000) }).plan ?? "";
-    expect(long.length).toBe(MAX_PLAN_CHARS);
-    expect(long.endsWith("…")).toBe(true);
-    expect(parseCreditsAnswer({ memberName: "" }).plan).toBeUndefined();
-    expect(parseCreditsAnswer({ memberName: ["Free"] }).plan).toBeUndefined();
+  it("refuses a plan the label check refuses, counting it, and takes an empty or odd one as unknown", () => {
+    const at = (memberName: unknown) => parseCreditsAnswer({ memberName }, NOW);
+    expect(at("P".repeat(128)).plan).toBe("P".repeat(128));
+    for (const refused of ["P".repeat(129), "Pro\ud800", "Pro\n", "Pro\u202e"]) {
+      expect(at(refused).plan).toBeUndefined();
+      expect(at(refused).anomalies).toEqual({ ...NO_ANOMALIES, invalid_label_value: 1 });
+    }
+    expect(at("").plan).toBeUndefined();
+    expect(at("").anomalies).toEqual(NO_ANOMALIES);
+    expect(at(["Free"]).plan).toBeUndefined();
+  });
+
+  it.each<[string, Record<string, unknown>, keyof Credits, string]>([
+    [
+      "endTime 1e308",
+      { creditExpireText: [{ credit: 5, endTime: 1e308 }] },
+      "batches",
+      "invalid_timestamp",
+    ],
+    [
+      "endTime before 2020",
+      { creditExpireText: [{ credit: 5, endTime: 1e12 }] },
+      "batches",
+      "invalid_timestamp",
+    ],
+    [
+      "a fractional credit",
+      { creditExpireText: [{ credit: 0.5, endTime: NOW }] },
+      "batches",
+      "invalid_count",
+    ],
+    ["queueLength 1.5", { queueLength: 1.5 }, "queueLength", "invalid_count"],
+    ["totalCredits 1e308", { totalCredits: 1e308 }, "totalCredits", "invalid_count"],
+    ["videoCost -1", { videoCost: -1 }, "videoCost", "invalid_count"],
+  ])("exports nothing of %s and counts it", (_name, over, field, kind) => {
+    const credits = parseCreditsAnswer({ ...DOCUMENTED, ...over }, NOW);
+    expect(credits[field]).toBeUndefined();
+    expect(credits.anomalies).toEqual({ ...NO_ANOMALIES, [kind]: 1 });
   });
 
   it("asks about an account by its URL-encoded ID", () => {
@@ -154,7 +197,7 @@ describe("the next expiry", () => {
 });
 
 const credits = (over: Partial<Credits> = {}): Credits => ({
-  ...parseCreditsAnswer(DOCUMENTED),
+  ...parseCreditsAnswer(DOCUMENTED, NOW),
   ...over,
 });
 
@@ -177,9 +220,14 @@ describe("the credits ledger", () => {
   it("writes each family's samples for an account with a good answer", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1", 'a"b']);
-    book.record("1", "success", credits(), 0);
-    book.record('a"b', "success", credits({ plan: 'Pro\n"x"', batches: [] }), 0);
+    book.begin(ownLabels(["1", 'a"b']));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(
+      ownLabel('a"b'),
+      "success",
+      credits({ plan: ownLabel('Pro\\"x"'), batches: [] }),
+      0,
+    );
     expect(await render(book)).toBe(
       [
         'useapi_minimax_account_credits{account="1"} 2278',
@@ -188,7 +236,7 @@ describe("the credits ledger", () => {
         'useapi_minimax_account_credits_expiring_next{account="1"} 80',
         'useapi_minimax_account_credits_expiring_next{account="a\\"b"} 0',
         'useapi_minimax_account_plan_info{account="1",plan="Free"} 1',
-        'useapi_minimax_account_plan_info{account="a\\"b",plan="Pro\\n\\"x\\""} 1',
+        'useapi_minimax_account_plan_info{account="a\\"b",plan="Pro\\\\\\"x\\""} 1',
         'useapi_minimax_account_video_cost_credits{account="1"} 30',
         'useapi_minimax_account_video_cost_credits{account="a\\"b"} 30',
         'useapi_minimax_account_queue_limit{account="1",type="video"} 3',
@@ -203,40 +251,40 @@ describe("the credits ledger", () => {
   it("leaves out what the answer did not tell", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1"]);
-    book.record("1", "success", parseCreditsAnswer({ totalCredits: 7 }), 0);
+    book.begin(ownLabels(["1"]));
+    book.record(ownLabel("1"), "success", parseCreditsAnswer({ totalCredits: 7 }, NOW), 0);
     expect(await render(book)).toBe('useapi_minimax_account_credits{account="1"} 7\n');
   });
 
   it("drops an account's series at once when a call about it fails, and keeps the others'", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 0);
-    book.record("2", "server_error", undefined, 0);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 0);
+    book.record(ownLabel("2"), "server_error", undefined, 0);
     expect(await render(book)).not.toContain('account="2"');
     expect(await render(book)).toContain('useapi_minimax_account_credits{account="1"} 2278');
-    book.record("2", "success", credits({ totalCredits: 5 }), 0);
+    book.record(ownLabel("2"), "success", credits({ totalCredits: 5 }), 0);
     expect(await render(book)).toContain('useapi_minimax_account_credits{account="2"} 5');
   });
 
   it("drops the series of an account that left the account book", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 0);
-    book.begin(["2"]);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 0);
+    book.begin(ownLabels(["2"]));
     expect(await render(book)).not.toContain('account="1"');
     expect(await render(book)).toContain('account="2"');
   });
 
   it("drops an account's series when no call about it succeeded within the staleness window", async () => {
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 600);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 600);
     now = 1000;
     expect(await render(book)).toContain('account="1"');
     now = 1001;
@@ -245,9 +293,9 @@ describe("the credits ledger", () => {
   });
   it("reads the staleness window anew whenever the clock crosses it, either way", async () => {
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 600);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 600);
     const accounts = async () =>
       [...(await render(book)).matchAll(/^useapi_minimax_account_credits\{account="(\d)"\}/gm)].map(
         (m) => m[1],
@@ -264,11 +312,11 @@ describe("the credits ledger", () => {
     }
     // A round of the same accounts keeps their rows; one of others drops them.
     now = 0;
-    book.begin(["1", "2"]);
+    book.begin(ownLabels(["1", "2"]));
     expect(await accounts()).toEqual(["1", "2"]);
-    book.begin(["2", "1"]);
+    book.begin(ownLabels(["2", "1"]));
     expect(await accounts()).toEqual(["2", "1"]);
-    book.begin(["2"]);
+    book.begin(ownLabels(["2"]));
     expect(await accounts()).toEqual(["2"]);
   });
 });
@@ -278,9 +326,9 @@ describe("the credits section of the landing page", () => {
     const book = createLedger({ staleAfterMs: 1000, now: () => 0 });
     const page = creditsLanding(book);
     expect(page()).toContain("No account asked about yet.");
-    book.begin(["2", "1", "3"]);
-    book.record("2", "success", credits({ plan: "<b>Pro</b>" }), 0);
-    book.record("1", "server_error", undefined, 0);
+    book.begin(ownLabels(["2", "1", "3"]));
+    book.record(ownLabel("2"), "success", credits({ plan: ownLabel("<b>Pro</b>") }), 0);
+    book.record(ownLabel("1"), "server_error", undefined, 0);
     const html = page();
     expect(html).toContain("<h2>Credits</h2>");
     expect(html).toContain(
@@ -293,7 +341,7 @@ describe("the credits section of the landing page", () => {
 
   it(`shows at most ${MAX_LANDING_ROWS} accounts and counts the rest`, () => {
     const book = createLedger({ staleAfterMs: 1000, now: () => 0 });
-    book.begin(Array.from({ length: MAX_LANDING_ROWS + 5 }, (_, i) => `${100_000 + i}`));
+    book.begin(ownLabels(Array.from({ length: MAX_LANDING_ROWS + 5 }, (_, i) => `${100_000 + i}`)));
     const html = creditsLanding(book)();
     expect(html.match(/<tr><td>\d+<\/td>/g)?.length).toBe(MAX_LANDING_ROWS);
     expect(html).toContain("5 more accounts not shown");
@@ -311,7 +359,7 @@ function roundsOf(accounts: string[], concurrency: number) {
     intervalMs: 4000,
     emptyRetryMs: 1000,
     concurrency,
-    accounts: () => accounts,
+    accounts: () => ownLabels(accounts),
     begin: () => undefined,
     ask: (account, signal) =>
       new Promise<Asked>((answer) => {

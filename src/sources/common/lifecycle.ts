@@ -1,6 +1,7 @@
 import { Counter, Histogram, type Registry } from "prom-client";
+import { ownLabels, type LabelValue } from "../../metrics/label-value.js";
 
-type Labels = Readonly<Record<string, string>>;
+type Labels = Readonly<Record<string, LabelValue>>;
 
 interface Named {
   readonly name: string;
@@ -32,7 +33,8 @@ export interface Lifecycle {
 /** The lifecycle families as prom-client counters and a histogram, and the series they hold. */
 export function createLifecycle(registry: Registry, spec: LifecycleSpec): Lifecycle {
   const { labelNames } = spec;
-  const { statuses } = spec.finished;
+  const statuses =
+    spec.finished.statuses === undefined ? undefined : ownLabels(spec.finished.statuses);
   const registers = [registry];
   const started = new Counter({ ...spec.started, labelNames, registers });
   const finished = new Counter({
@@ -83,7 +85,13 @@ export function createLifecycle(registry: Registry, spec: LifecycleSpec): Lifecy
     },
     finished(labels, status) {
       hold(labels);
-      finished.inc(status === undefined ? labels : { ...labels, status });
+      if (status === undefined) {
+        finished.inc(labels);
+        return;
+      }
+      const own = statuses?.find((s) => s === status);
+      if (own === undefined) throw new Error(`${spec.finished.name}: no status ${status}`);
+      finished.inc({ ...labels, status: own });
     },
   };
 }

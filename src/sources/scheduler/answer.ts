@@ -1,10 +1,17 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
+import { readAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
+import { labelValue, ownLabel, type LabelValue } from "../../metrics/label-value.js";
 import { checkAccountCount } from "../common/limits.js";
+import { readCount } from "../common/upstream-numbers.js";
 
 export const GENERATION_TYPES = ["video", "image"] as const;
 export type GenerationType = (typeof GENERATION_TYPES)[number];
+
+/** A generation type as the `type` label. */
+export function generationTypeLabel(type: GenerationType): LabelValue {
+  return ownLabel(type);
+}
 
 /**
  * One listed generation, reduced to what the exporter reads. `replyUrl` and `replyRef` are the
@@ -16,7 +23,7 @@ export interface ListedGeneration {
    * ID names no account.
    */
   id: string | undefined;
-  account: string | undefined;
+  account: LabelValue | undefined;
   type: GenerationType | undefined;
   started: unknown;
   elapsed: unknown;
@@ -24,7 +31,7 @@ export interface ListedGeneration {
 
 /** One entry of `available[]`; a count that is not a whole number is undefined. */
 export interface Capacity {
-  account: string | undefined;
+  account: LabelValue | undefined;
   maxJobs: number | undefined;
   executing: number | undefined;
   available: number | undefined;
@@ -36,7 +43,7 @@ export interface SchedulerAnswer {
   executing: ListedGeneration[];
   available: Capacity[];
   /** Distinct account IDs, in `available[]` or generation IDs, refused as labels and left out. */
-  unreadableAccounts: number;
+  invalidLabels: number;
 }
 
 export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
@@ -69,10 +76,6 @@ export function accountFromId(id: string): string | undefined {
   return readGenerationId(id)?.account;
 }
 
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
 function listAt(body: Record<string, unknown>, key: string): unknown[] {
   const list = body[key];
   if (list === undefined || list === null) return [];
@@ -85,18 +88,18 @@ function listAt(body: Record<string, unknown>, key: string): unknown[] {
 function accountSet(max: number) {
   const seen = new Set<string>();
   const refused = new Set<string>();
-  let last: string | undefined;
+  let last: LabelValue | undefined;
   return {
     /**
      * The account if it may be a label; throws once more than `max` distinct ones were seen. The
      * same account as the last one taken is that very string (the next steps compare it at once).
      */
-    take(account: string): string | undefined {
+    take(account: string): LabelValue | undefined {
       if (account === last) return last;
-      if (seen.has(account)) return (last = account);
+      if (seen.has(account)) return (last = account as LabelValue);
       if (refused.has(account)) return undefined;
-      const safe = isLabelSafeAccountId(account);
-      const set = safe ? seen : refused;
+      const safe = labelValue(account);
+      const set = safe !== undefined ? seen : refused;
       if (!set.has(account)) {
         set.add(account);
         if (seen.size + refused.size > max) {
@@ -105,9 +108,8 @@ function accountSet(max: number) {
           );
         }
       }
-      if (!safe) return undefined;
-      last = account;
-      return account;
+      if (safe === undefined) return undefined;
+      return (last = safe);
     },
     refused: () => refused.size,
   };
@@ -142,16 +144,17 @@ export function parseSchedulerAnswer(
     if (!isRecord(entry)) {
       throw new PayloadError(`available[${i}]`, `expected an object, got ${describeValue(entry)}`);
     }
-    const account = readAccountId(entry["account"]);
-    if (account !== undefined && accounts.take(account) === undefined) continue;
+    const id = readAccountId(entry["account"]);
+    const account = id === undefined ? undefined : accounts.take(id);
+    if (id !== undefined && account === undefined) continue;
     const audio = entry["executingAudio"];
     available[kept++] = {
       account,
-      maxJobs: count(entry["maxJobs"]),
-      executing: count(entry["executing"]),
-      available: count(entry["available"]),
+      maxJobs: readCount(entry["maxJobs"]),
+      executing: readCount(entry["executing"]),
+      available: readCount(entry["available"]),
       executingAudio:
-        audio === undefined || audio === null ? undefined : (count(audio) ?? "invalid"),
+        audio === undefined || audio === null ? undefined : (readCount(audio) ?? "invalid"),
     };
   }
   available.length = kept;
@@ -183,5 +186,5 @@ export function parseSchedulerAnswer(
     };
   }
   executing.length = kept;
-  return { executing, available, unreadableAccounts: accounts.refused() };
+  return { executing, available, invalidLabels: accounts.refused() };
 }

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
+import { INVALID_LABEL_VALUE, type LabelValue } from "../../metrics/label-value.js";
 import { parseElapsed } from "../common/elapsed.js";
 import {
   GENERATION_TYPES,
@@ -14,7 +14,7 @@ export const SCHEDULER_ANOMALY_KINDS = [
   "unlisted_account",
   "capacity_mismatch",
   "invalid_capacity",
-  ACCOUNT_ID_ANOMALY,
+  INVALID_LABEL_VALUE,
 ] as const;
 export type SchedulerAnomalyKind = (typeof SCHEDULER_ANOMALY_KINDS)[number];
 
@@ -24,13 +24,13 @@ export type ByType = number[];
 /** A running generation as seen in one answer; its ID is tracked, never exported. */
 export interface SnapshotGeneration {
   id: string;
-  account: string;
+  account: LabelValue;
   type: GenerationType;
   elapsedSeconds: number | undefined;
 }
 
 export interface AccountGenerations {
-  account: string;
+  account: LabelValue;
   executing: ByType;
   /** 0 when idle, or when no running generation's time could be read. */
   maxElapsedSeconds: ByType;
@@ -99,11 +99,11 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
     unlisted_account: 0,
     capacity_mismatch: 0,
     invalid_capacity: 0,
-    [ACCOUNT_ID_ANOMALY]: answer.unreadableAccounts,
+    [INVALID_LABEL_VALUE]: answer.invalidLabels,
   };
   const accounts: AccountGenerations[] = [];
   const byAccount = new Map<string, AccountGenerations>();
-  const add = (account: string): AccountGenerations => {
+  const add = (account: LabelValue): AccountGenerations => {
     const entry: AccountGenerations = {
       account,
       executing: GENERATION_TYPES.map(() => 0),

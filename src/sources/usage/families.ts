@@ -1,20 +1,24 @@
 import { Histogram, type Registry } from "prom-client";
 import { registerFamily, type SetSample } from "../../metrics/family.js";
+import type { LabelValue } from "../../metrics/label-value.js";
 
 /** From a quick refusal to the 5-minute answers of a slow create. */
 export const REQUEST_DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
 
 export type RequestLabel = "account" | "endpoint" | "code";
 
+/** Observes one duration of the histogram, under a checked endpoint. */
+export type ObserveDuration = (labels: { readonly endpoint: LabelValue }, seconds: number) => void;
+
 /**
  * The usage families: the request counter, set at collect time from the counts `requests` walks,
- * and the duration histogram, returned for usage-metrics.ts to observe as it counts a row. Neither
- * is ever reset: they are totals since the exporter started.
+ * and the duration histogram, whose observe is returned for usage-metrics.ts to call as it counts
+ * a row. Neither is ever reset: they are totals since the exporter started.
  */
 export function registerUsageFamilies(
   registry: Registry,
   requests: (set: SetSample<RequestLabel>) => void,
-): Histogram<"endpoint"> {
+): ObserveDuration {
   registerFamily(registry, {
     name: "useapi_minimax_api_requests_total",
     help: "Requests of this token's clients that useapi.net recorded (GET /v2/account/stats), by account (the row's config), endpoint and HTTP code.",
@@ -22,11 +26,12 @@ export function registerUsageFamilies(
     labelNames: ["account", "endpoint", "code"],
     samples: requests,
   });
-  return new Histogram({
+  const histogram = new Histogram({
     name: "useapi_minimax_api_request_duration_seconds",
     help: "Duration of the requests useapi.net recorded (msec of GET /v2/account/stats), by endpoint.",
     labelNames: ["endpoint"],
     buckets: REQUEST_DURATION_BUCKETS,
     registers: [registry],
   });
+  return (labels, seconds) => histogram.observe(labels, seconds);
 }

@@ -1,4 +1,5 @@
 import type { Registry } from "prom-client";
+import { ownLabel, type LabelValue } from "../../metrics/label-value.js";
 import { NO_DURATION } from "./answer.js";
 import { registerUsageFamilies, type RequestLabel } from "./families.js";
 
@@ -6,21 +7,21 @@ import { registerUsageFamilies, type RequestLabel } from "./families.js";
 export const MAX_REQUEST_SERIES = 1_000;
 /** Distinct endpoints of the histogram at most; further ones fold into `other`. */
 export const MAX_DURATION_ENDPOINTS = 50;
-export const OTHER = "other";
+export const OTHER = ownLabel("other");
 
 export interface UsageMetrics {
   /**
    * Counts one row (`code` as text, `seconds` NO_DURATION when it has none); returns false when
    * its labels were folded into `other`.
    */
-  record(account: string, endpoint: string, code: string, seconds: number): boolean;
+  record(account: LabelValue, endpoint: LabelValue, code: LabelValue, seconds: number): boolean;
   /** Requests counted by code, for the landing page. */
   byCode(): ReadonlyMap<string, number>;
 }
 
 interface RequestSeries {
   /** Made once: the counter's collect sets every series from these. */
-  readonly labels: Readonly<Record<RequestLabel, string>>;
+  readonly labels: Readonly<Record<RequestLabel, LabelValue>>;
   count: number;
   /** Every series' count of this code, counted with it: no walk over the series for the page. */
   readonly total: { count: number };
@@ -40,12 +41,12 @@ export function createUsageMetrics(
   // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
   const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
   // Each histogram endpoint's labels, made once rather than once per row.
-  const durationLabels = new Map<string, { readonly endpoint: string }>();
+  const durationLabels = new Map<string, { readonly endpoint: LabelValue }>();
   const codeTotals = new Map<string, { count: number }>();
   let series = 0;
   // Created by folding: beyond the bound, so they do not count against it.
   let foldedSeries = 0;
-  const durations = registerUsageFamilies(registry, (set) => {
+  const observe = registerUsageFamilies(registry, (set) => {
     for (const byEndpoint of requests.values())
       for (const byCode of byEndpoint.values())
         for (const s of byCode.values()) set(s.labels, s.count);
@@ -53,7 +54,7 @@ export function createUsageMetrics(
 
   const find = (account: string, endpoint: string, code: string): RequestSeries | undefined =>
     requests.get(account)?.get(endpoint)?.get(code);
-  const create = (account: string, endpoint: string, code: string): RequestSeries => {
+  const create = (account: LabelValue, endpoint: LabelValue, code: LabelValue): RequestSeries => {
     let byEndpoint = requests.get(account);
     if (byEndpoint === undefined)
       requests.set(account, (byEndpoint = new Map<string, Map<string, RequestSeries>>()));
@@ -96,7 +97,7 @@ export function createUsageMetrics(
           labels = { endpoint };
           durationLabels.set(endpoint, labels);
         }
-        durations.observe(labels, seconds);
+        observe(labels, seconds);
       }
       return kept;
     },
