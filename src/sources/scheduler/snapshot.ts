@@ -1,5 +1,6 @@
 import { INVALID_LABEL_VALUE, type LabelValue } from "../../metrics/label-value.js";
 import { parseElapsed } from "../common/elapsed.js";
+import { readTimestampMs } from "../common/upstream-numbers.js";
 import {
   GENERATION_TYPES,
   type Capacity,
@@ -50,8 +51,6 @@ export interface GenerationSnapshot {
   anomalies: Record<SchedulerAnomalyKind, number>;
 }
 
-/** No generation started before this; an earlier `started` is a placeholder or a misread. */
-const EARLIEST_START_MS = Date.UTC(2020, 0, 1);
 /** How far ahead of the exporter's clock useapi.net's may be. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** ISO 8601 with a zone: read without one, it would be in the host's time zone. */
@@ -69,7 +68,10 @@ export function startedMs(value: unknown, nowMs: number): number | undefined {
   else if (/^\d+$/.test(value)) ms = Number(value);
   else if (ISO_WITH_ZONE.test(value)) ms = Date.parse(value);
   else return undefined;
-  return ms >= EARLIEST_START_MS && ms <= nowMs + MAX_CLOCK_SKEW_MS ? ms : undefined;
+  // The one timestamp check (from 2020), then a start can only be as far ahead as the clocks' skew.
+  return readTimestampMs(ms, nowMs) !== undefined && ms <= nowMs + MAX_CLOCK_SKEW_MS
+    ? ms
+    : undefined;
 }
 
 /**
