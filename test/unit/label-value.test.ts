@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   labelValue,
@@ -57,6 +58,20 @@ describe("the label-value check", () => {
     ]),
   ])("%s: accepted %s", (_name, accepted, text) => {
     expect(labelValue(text)).toBe(accepted ? text : undefined);
+  });
+
+  it("is the only maker of a label value: src/ casts to one only to read an element of a checked list", () => {
+    const src = new URL("../../src/", import.meta.url);
+    const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter(
+      (f) => f.endsWith(".ts") && f !== "metrics/label-value.ts",
+    );
+    const casts = files.flatMap((file) =>
+      [...readFileSync(new URL(file, src), "utf8").matchAll(/(\S+) as LabelValue\b/g)].map(
+        (m) => `${file}: ${m[1] ?? ""}`,
+      ),
+    );
+    expect(casts.length).toBeGreaterThan(0);
+    expect(casts.filter((cast) => !/\]\)?$/.test(cast))).toEqual([]);
   });
 
   it("makes the exporter's own values label values, and refuses a bad one at once", () => {

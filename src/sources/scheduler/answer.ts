@@ -86,7 +86,7 @@ function listAt(body: Record<string, unknown>, key: string): unknown[] {
 
 /** The distinct accounts of one answer, refused ones included, bounded by --useapi.max-accounts. */
 function accountSet(max: number) {
-  const seen = new Set<string>();
+  const seen = new Map<string, LabelValue>();
   const refused = new Set<string>();
   let last: LabelValue | undefined;
   return {
@@ -96,20 +96,18 @@ function accountSet(max: number) {
      */
     take(account: string): LabelValue | undefined {
       if (account === last) return last;
-      if (seen.has(account)) return (last = account as LabelValue);
+      const known = seen.get(account);
+      if (known !== undefined) return (last = known);
       if (refused.has(account)) return undefined;
       const safe = labelValue(account);
-      const set = safe !== undefined ? seen : refused;
-      if (!set.has(account)) {
-        set.add(account);
-        if (seen.size + refused.size > max) {
-          throw new LimitError(
-            `more than ${max} accounts in available[] and generation IDs: over --useapi.max-accounts`,
-          );
-        }
+      if (safe === undefined) refused.add(account);
+      else seen.set(account, safe);
+      if (seen.size + refused.size > max) {
+        throw new LimitError(
+          `more than ${max} accounts in available[] and generation IDs: over --useapi.max-accounts`,
+        );
       }
-      if (safe === undefined) return undefined;
-      return (last = safe);
+      return safe === undefined ? undefined : (last = safe);
     },
     refused: () => refused.size,
   };
