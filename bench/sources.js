@@ -235,7 +235,7 @@ const CASES = {
           async process(texts) {
             ledger.begin(accounts);
             for (let i = 0; i < texts.length; i++) {
-              const credits = parseCreditsAnswer(JSON.parse(texts[i].toString("utf8")));
+              const credits = parseCreditsAnswer(JSON.parse(texts[i].toString("utf8")), NOW);
               ledger.record(accounts[i], "success", credits, NOW);
             }
             await exposition.refresh();

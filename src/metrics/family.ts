@@ -1,5 +1,7 @@
-/** One series' label values, by label name. */
-export type Labels<L extends string = string> = Readonly<Record<L, string>>;
+import type { LabelValue } from "./label-value.js";
+
+/** One series' label values, by label name: only checked values (label-value.ts) can be labels. */
+export type Labels<L extends string = string> = Readonly<Record<L, LabelValue>>;
 
 /** Sets one sample of a gauge or counter family as it is written. */
 export type SetSample<L extends string> = (labels: Labels<L>, value: number) => void;
@@ -60,7 +62,7 @@ export function registerHistogram<L extends string>(
 }
 
 /** A gauge of one sample per row with a value, labelled with the row's account. */
-export function registerAccountGauge<Row extends { readonly account: string }>(
+export function registerAccountGauge<Row extends { readonly account: LabelValue }>(
   registry: Families,
   { name, help }: { name: string; help: string },
   rows: () => readonly Row[],

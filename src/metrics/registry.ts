@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Family } from "./family.js";
+import { ownLabels } from "./label-value.js";
 import { writeFamilies } from "./text-format.js";
 
 export interface BuildInfo {
@@ -60,12 +61,14 @@ export function createRegistry({
   defaultMetrics = true,
 }: RegistryOptions): MetricRegistry {
   const registry = new MetricRegistry({ defaultMetrics });
+  const [version, nodejs] = ownLabels([buildInfo.version, buildInfo.nodejs]);
+  const labels = { version, nodejs };
   registry.register({
     name: "useapi_minimax_exporter_build_info",
     help: "Build information of the exporter: a constant 1 labelled with its version and Node.js.",
     type: "gauge",
     labelNames: ["version", "nodejs"],
-    samples: (set) => set({ version: buildInfo.version, nodejs: buildInfo.nodejs }, 1),
+    samples: (set) => set(labels, 1),
   });
   return registry;
 }

@@ -1,3 +1,4 @@
+import type { LabelValue } from "../metrics/label-value.js";
 import type { FinishedBatch } from "./common/finished-jobs.js";
 
 /** Values one source module hands to others, without either importing the other. */
@@ -12,9 +13,9 @@ export interface Channel<T> {
  * and the scheduler only see them. Read by sources that ask about one account at a time.
  */
 export interface AccountBook {
-  report(source: string, accounts: readonly string[], listed: boolean): void;
+  report(source: string, accounts: readonly LabelValue[], listed: boolean): void;
   /** The listed accounts when a source lists them, else every account seen, first seen first. */
-  current(): readonly string[];
+  current(): readonly LabelValue[];
 }
 
 export interface Channels {
@@ -35,8 +36,8 @@ export function createChannel<T>(): Channel<T> {
 }
 
 export function createAccountBook(): AccountBook {
-  const seen = new Map<string, readonly string[]>();
-  let listed: readonly string[] | undefined;
+  const seen = new Map<string, readonly LabelValue[]>();
+  let listed: readonly LabelValue[] | undefined;
   return {
     report(source, accounts, isListed) {
       if (isListed) listed = accounts;
@@ -44,7 +45,7 @@ export function createAccountBook(): AccountBook {
     },
     current() {
       if (listed !== undefined) return listed;
-      const all = new Set<string>();
+      const all = new Set<LabelValue>();
       for (const accounts of seen.values()) for (const account of accounts) all.add(account);
       return [...all];
     },

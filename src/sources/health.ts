@@ -1,5 +1,6 @@
 import { registerFamily, registerHistogram, type Families } from "../metrics/family.js";
 import { UP } from "../metrics/families.js";
+import { ownLabel } from "../metrics/label-value.js";
 import { createHistogram, observe, type Histogram } from "../metrics/histogram.js";
 import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
 
@@ -62,10 +63,13 @@ export function createSourceHealth(
     return status;
   };
   // Every outcome of every source from the start, at 0; a duration from its first request.
+  const labels = new Map(enabled.map((source) => [source, ownLabel(source)]));
+  const outcomes = new Map(OUTCOMES.map((outcome) => [outcome, ownLabel(outcome)]));
   const requests = new Map(
     enabled.map((source) => [source, new Map(OUTCOMES.map((outcome) => [outcome, 0]))]),
   );
   const durations = new Map<string, Histogram>();
+  const sourceLabel = (source: string) => labels.get(source) ?? ownLabel(source);
 
   registerFamily(registry, {
     ...UP,
@@ -80,7 +84,7 @@ export function createSourceHealth(
       samples(set) {
         for (const [source, status] of statuses) {
           const v = value(status);
-          if (v !== undefined) set({ source }, v);
+          if (v !== undefined) set({ source: sourceLabel(source) }, v);
         }
       },
     });
@@ -100,7 +104,7 @@ export function createSourceHealth(
     labelNames: ["source"],
     buckets: DURATION_BUCKETS,
     samples(set) {
-      for (const [source, histogram] of durations) set({ source }, histogram);
+      for (const [source, histogram] of durations) set({ source: sourceLabel(source) }, histogram);
     },
   });
   registerFamily(registry, {
@@ -110,7 +114,12 @@ export function createSourceHealth(
     labelNames: ["source", "outcome"],
     samples(set) {
       for (const [source, counts] of requests) {
-        for (const [outcome, count] of counts) set({ source, outcome }, count);
+        for (const [outcome, count] of counts) {
+          set(
+            { source: sourceLabel(source), outcome: outcomes.get(outcome) ?? ownLabel(outcome) },
+            count,
+          );
+        }
       }
     },
   });

@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { ownLabel } from "../../src/metrics/label-value.js";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -81,7 +82,11 @@ describe("job IDs in lookup paths", () => {
       onLookup: () => undefined,
     });
     resolver.enqueue({
-      jobs: [...ODD, ...PLAIN].map((jobId) => ({ jobId, account: "1", lastElapsedSeconds: 1 })),
+      jobs: [...ODD, ...PLAIN].map((jobId) => ({
+        jobId,
+        account: ownLabel("1"),
+        lastElapsedSeconds: 1,
+      })),
       settle: (job, status) => void resolved.set(job.jobId, status),
     });
     await resolver.idle();

@@ -256,7 +256,7 @@ describe("the scheduler source", () => {
       ["unlisted_account", 2],
       ["capacity_mismatch", 0],
       ["invalid_capacity", 0],
-      ["unreadable_account_id", 0],
+      ["invalid_label_value", 0],
     ]);
     expect(video).toBeDefined();
 
@@ -406,7 +406,7 @@ describe("account IDs the scheduler sends that cannot be labels", () => {
       expect(values.get('useapi_minimax_video_slots_available{account="7"}')).toBe(1);
       expect(
         values.get(
-          'useapi_minimax_payload_anomalies_total{source="scheduler",kind="unreadable_account_id"}',
+          'useapi_minimax_payload_anomalies_total{source="scheduler",kind="invalid_label_value"}',
         ),
       ).toBe(4);
     } finally {

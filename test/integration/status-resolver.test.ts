@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ownLabel } from "../../src/metrics/label-value.js";
 import { createUpstreamClient, type UpstreamClient } from "../../src/upstream/client.js";
 import type { FinalStatus, FinishedJob } from "../../src/sources/common/finished-jobs.js";
 import { createLogger } from "../../src/logging/logger.js";
@@ -75,7 +76,7 @@ function runUntilIdle(
 const finished = (count: number): FinishedJob[] =>
   Array.from({ length: count }, (_, i) => ({
     jobId: `job-${i}`,
-    account: "1",
+    account: ownLabel("1"),
     lastElapsedSeconds: 30,
   }));
 

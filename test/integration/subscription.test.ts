@@ -184,7 +184,8 @@ describe("personal data and hostile answers of GET /v2/account", () => {
         [`MiniMax ${TOKEN}`]: { total: 1, active: true },
         [`Base64 ${Buffer.from(TOKEN).toString("base64")}`]: { total: 2 },
         "Kling API": "three",
-        'quote"and\\back\nslash': { total: 4 },
+        'quote"and\\back\\slash': { total: 4 },
+        "line\nbreak": { total: 5 },
       },
     });
     expect(await poll(s)).toBe("success");
@@ -198,9 +199,9 @@ describe("personal data and hostile answers of GET /v2/account", () => {
       [`${ACCOUNTS}{api="Base64 [token]Y=",state="total"}`]: 2,
       [`${ACCOUNTS}{api="Base64 [token]Y=",state="active"}`]: 0,
       [`${ACCOUNTS}{api="Base64 [token]Y=",state="error"}`]: 0,
-      [`${ACCOUNTS}{api="quote\\"and\\\\back\\nslash",state="total"}`]: 4,
-      [`${ACCOUNTS}{api="quote\\"and\\\\back\\nslash",state="active"}`]: 0,
-      [`${ACCOUNTS}{api="quote\\"and\\\\back\\nslash",state="error"}`]: 0,
+      [`${ACCOUNTS}{api="quote\\"and\\\\back\\\\slash",state="total"}`]: 4,
+      [`${ACCOUNTS}{api="quote\\"and\\\\back\\\\slash",state="active"}`]: 0,
+      [`${ACCOUNTS}{api="quote\\"and\\\\back\\\\slash",state="error"}`]: 0,
     });
     const anomalies = ownSamples(text);
     expect(
@@ -218,6 +219,11 @@ describe("personal data and hostile answers of GET /v2/account", () => {
         'useapi_minimax_payload_anomalies_total{source="subscription",kind="ignored_api"}',
       ),
     ).toBe(0);
+    expect(
+      anomalies.get(
+        'useapi_minimax_payload_anomalies_total{source="subscription",kind="invalid_label_value"}',
+      ),
+    ).toBe(1);
     expect(s.logs.join("\n")).not.toContain(TOKEN.split(":")[1]);
   });
 

@@ -1,4 +1,5 @@
 import { MetricRegistry } from "../../src/metrics/registry.js";
+import { ownLabel } from "../../src/metrics/label-value.js";
 import { describe, expect, it } from "vitest";
 import type { AccountConfig } from "../../src/sources/accounts/answer.js";
 import { registerAccountFamilies } from "../../src/sources/accounts/families.js";
@@ -17,7 +18,7 @@ async function rendering(states: readonly (readonly AccountConfig[])[]): Promise
 }
 
 const account = (id: string, over: Partial<AccountConfig> = {}): AccountConfig => ({
-  account: id,
+  account: ownLabel(id),
   maxJobs: 3,
   sessionExpirySeconds: 1734858598.864,
   inError: false,
@@ -33,12 +34,12 @@ const account = (id: string, over: Partial<AccountConfig> = {}): AccountConfig =
 describe("the accounts' families", () => {
   const odd = [
     account("123456"),
-    account('quo"te\\back\nslash', { maxJobs: undefined, inError: true }),
+    account('quo"te\\back\\slash', { maxJobs: undefined, inError: true }),
     account("234567", { sessionExpirySeconds: undefined, maxJobs: 0 }),
   ];
 
   it("write each account's values, escape its ID and leave out what was not reported", async () => {
-    const escaped = 'quo\\"te\\\\back\\nslash';
+    const escaped = 'quo\\"te\\\\back\\\\slash';
     expect(await rendering([odd])).toEqual([
       'useapi_minimax_account_max_jobs{account="123456"} 3',
       'useapi_minimax_account_max_jobs{account="234567"} 0',

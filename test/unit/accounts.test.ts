@@ -89,7 +89,7 @@ describe("parseJobStatus", () => {
 });
 
 describe("the accounts source", () => {
-  it("counts an account ID it refuses as unreadable_account_id and exports the others", async () => {
+  it("counts an account ID the label check refuses as invalid_label_value and exports the others", async () => {
     const registry = new MetricRegistry();
     const counted: [string, number][] = [];
     const source = createAccountsSource({
@@ -99,7 +99,11 @@ describe("the accounts source", () => {
     });
     const long = "1".repeat(129);
     source.update(source.parse({ "7": { maxJobs: 1 }, [long]: { maxJobs: 2 }, "\ud800": {} }), 0);
-    expect(counted).toEqual([["unreadable_account_id", 2]]);
+    expect(counted).toEqual([
+      ["invalid_label_value", 2],
+      ["invalid_count", 0],
+      ["invalid_timestamp", 0],
+    ]);
     const text = await registry.metrics();
     expect(text).toContain('useapi_minimax_account_max_jobs{account="7"} 1');
     expect(text).not.toContain(long);

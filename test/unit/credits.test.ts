@@ -5,7 +5,6 @@ import { createLogger } from "../../src/logging/logger.js";
 import { MetricRegistry } from "../../src/metrics/registry.js";
 import {
   creditsPath,
-  MAX_PLAN_CHARS,
   nextExpiry,
   parseCreditsAnswer,
   type Credits,
@@ -16,6 +15,7 @@ import { createLedger, type Ledger } from "../../src/sources/credits/ledger.js";
 import { createRounds, type Asked } from "../../src/sources/credits/rounds.js";
 import { roundOutcome } from "../../src/sources/credits/source.js";
 import { PayloadError } from "../../src/upstream/json-checks.js";
+import { ownLabel, ownLabels } from "../../src/metrics/label-value.js";
 import { VirtualClock } from "../virtual-clock.js";
 
 /** The example of the upstream documentation. */
@@ -36,20 +36,25 @@ const DOCUMENTED = {
   supportModes: [],
 };
 
+/** When the answers are read: the documented batch (March 2025) is within ten years. */
+const NOW = Date.UTC(2025, 2, 1);
+const NO_ANOMALIES = { invalid_label_value: 0, invalid_count: 0, invalid_timestamp: 0 };
+
 describe("the credits answer", () => {
   it("reads the documented example, and only the fields it exports", () => {
-    expect(parseCreditsAnswer(DOCUMENTED)).toStrictEqual({
+    expect(parseCreditsAnswer(DOCUMENTED, NOW)).toStrictEqual({
       totalCredits: 2278,
       videoCost: 30,
       queueLength: 3,
       imageQueueLength: 5,
       plan: "Free",
       batches: { next: { atMs: 1742255999999, credits: 80 } },
+      anomalies: NO_ANOMALIES,
     });
   });
 
   it.each([["[]"], ["null"], ['"text"'], ["42"]])("refuses %s as a whole answer", (text) => {
-    expect(() => parseCreditsAnswer(JSON.parse(text))).toThrow(PayloadError);
+    expect(() => parseCreditsAnswer(JSON.parse(text), NOW)).toThrow(PayloadError);
   });
 
   it.each([
@@ -59,13 +64,16 @@ describe("the credits answer", () => {
     ["an object", { value: 1 }],
     ["a boolean", true],
   ])("takes %s as an unknown number, not a failed call", (_name, value) => {
-    const credits = parseCreditsAnswer({
-      ...DOCUMENTED,
-      totalCredits: value,
-      videoCost: value,
-      queueLength: value,
-      imageQueueLength: value,
-    });
+    const credits = parseCreditsAnswer(
+      {
+        ...DOCUMENTED,
+        totalCredits: value,
+        videoCost: value,
+        queueLength: value,
+        imageQueueLength: value,
+      },
+      NOW,
+    );
     expect(credits).toMatchObject({
       totalCredits: undefined,
       videoCost: undefined,
@@ -76,13 +84,14 @@ describe("the credits answer", () => {
   });
 
   it("reads an empty object as everything unknown", () => {
-    expect(parseCreditsAnswer({})).toStrictEqual({
+    expect(parseCreditsAnswer({}, NOW)).toStrictEqual({
       totalCredits: undefined,
       videoCost: undefined,
       queueLength: undefined,
       imageQueueLength: undefined,
       plan: undefined,
       batches: undefined,
+      anomalies: NO_ANOMALIES,
     });
   });
 
@@ -93,15 +102,49 @@ describe("the credits answer", () => {
     ["an endTime missing", [{ credit: 80 }]],
     ["a negative endTime", [{ credit: 80, endTime: -1 }]],
   ])("takes the batches as unknown when %s (the odd one could be the next)", (_name, value) => {
-    expect(parseCreditsAnswer({ ...DOCUMENTED, creditExpireText: value }).batches).toBeUndefined();
+    expect(
+      parseCreditsAnswer({ ...DOCUMENTED, creditExpireText: value }, NOW).batches,
+    ).toBeUndefined();
   });
 
-  it("cuts a long plan name, and takes an empty or odd one as unknown", () => {
-    const long = parseCreditsAnswer({ memberName: "P".repeat(10_000) }).plan ?? "";
-    expect(long.length).toBe(MAX_PLAN_CHARS);
-    expect(long.endsWith("…")).toBe(true);
-    expect(parseCreditsAnswer({ memberName: "" }).plan).toBeUndefined();
-    expect(parseCreditsAnswer({ memberName: ["Free"] }).plan).toBeUndefined();
+  it("refuses a plan the label check refuses, counting it, and takes an empty or odd one as unknown", () => {
+    const at = (memberName: unknown) => parseCreditsAnswer({ memberName }, NOW);
+    expect(at("P".repeat(128)).plan).toBe("P".repeat(128));
+    for (const refused of ["P".repeat(129), "Pro\ud800", "Pro\n", "Pro\u202e"]) {
+      expect(at(refused).plan).toBeUndefined();
+      expect(at(refused).anomalies).toEqual({ ...NO_ANOMALIES, invalid_label_value: 1 });
+    }
+    expect(at("").plan).toBeUndefined();
+    expect(at("").anomalies).toEqual(NO_ANOMALIES);
+    expect(at(["Free"]).plan).toBeUndefined();
+  });
+
+  it.each<[string, Record<string, unknown>, keyof Credits, string]>([
+    [
+      "endTime 1e308",
+      { creditExpireText: [{ credit: 5, endTime: 1e308 }] },
+      "batches",
+      "invalid_timestamp",
+    ],
+    [
+      "endTime before 2020",
+      { creditExpireText: [{ credit: 5, endTime: 1e12 }] },
+      "batches",
+      "invalid_timestamp",
+    ],
+    [
+      "a fractional credit",
+      { creditExpireText: [{ credit: 0.5, endTime: NOW }] },
+      "batches",
+      "invalid_count",
+    ],
+    ["queueLength 1.5", { queueLength: 1.5 }, "queueLength", "invalid_count"],
+    ["totalCredits 1e308", { totalCredits: 1e308 }, "totalCredits", "invalid_count"],
+    ["videoCost -1", { videoCost: -1 }, "videoCost", "invalid_count"],
+  ])("exports nothing of %s and counts it", (_name, over, field, kind) => {
+    const credits = parseCreditsAnswer({ ...DOCUMENTED, ...over }, NOW);
+    expect(credits[field]).toBeUndefined();
+    expect(credits.anomalies).toEqual({ ...NO_ANOMALIES, [kind]: 1 });
   });
 
   it("asks about an account by its URL-encoded ID", () => {
@@ -155,7 +198,7 @@ describe("the next expiry", () => {
 });
 
 const credits = (over: Partial<Credits> = {}): Credits => ({
-  ...parseCreditsAnswer(DOCUMENTED),
+  ...parseCreditsAnswer(DOCUMENTED, NOW),
   ...over,
 });
 
@@ -178,9 +221,14 @@ describe("the credits ledger", () => {
   it("writes each family's samples for an account with a good answer", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1", 'a"b']);
-    book.record("1", "success", credits(), 0);
-    book.record('a"b', "success", credits({ plan: 'Pro\n"x"', batches: { next: undefined } }), 0);
+    book.begin(ownLabels(["1", 'a"b']));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(
+      ownLabel('a"b'),
+      "success",
+      credits({ plan: ownLabel('Pro\\"x"'), batches: { next: undefined } }),
+      0,
+    );
     expect(await render(book)).toBe(
       [
         'useapi_minimax_account_credits{account="1"} 2278',
@@ -189,7 +237,7 @@ describe("the credits ledger", () => {
         'useapi_minimax_account_credits_expiring_next{account="1"} 80',
         'useapi_minimax_account_credits_expiring_next{account="a\\"b"} 0',
         'useapi_minimax_account_plan_info{account="1",plan="Free"} 1',
-        'useapi_minimax_account_plan_info{account="a\\"b",plan="Pro\\n\\"x\\""} 1',
+        'useapi_minimax_account_plan_info{account="a\\"b",plan="Pro\\\\\\"x\\""} 1',
         'useapi_minimax_account_video_cost_credits{account="1"} 30',
         'useapi_minimax_account_video_cost_credits{account="a\\"b"} 30',
         'useapi_minimax_account_queue_limit{account="1",type="video"} 3',
@@ -205,12 +253,13 @@ describe("the credits ledger", () => {
     /** What the ledger keeps, as bytes of its rows' structured clone (every reachable value). */
     const kept = (count: number) => {
       const book = ledger();
-      book.begin(["1"]);
+      book.begin(ownLabels(["1"]));
       const creditExpireText = Array.from({ length: count }, (_, i) => ({
         credit: i === 0 ? 80 : 5,
         endTime: 1742255999999 + (i === 0 ? 0 : 1000 + i),
       }));
-      book.record("1", "success", parseCreditsAnswer({ ...DOCUMENTED, creditExpireText }), 0);
+      const answer = parseCreditsAnswer({ ...DOCUMENTED, creditExpireText }, 1742000000000);
+      book.record(ownLabel("1"), "success", answer, 0);
       const [row] = book.rows();
       expect(row?.next).toEqual({ atMs: 1742255999999, credits: 80 });
       return serialize(book.rows()).length;
@@ -224,40 +273,40 @@ describe("the credits ledger", () => {
   it("leaves out what the answer did not tell", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1"]);
-    book.record("1", "success", parseCreditsAnswer({ totalCredits: 7 }), 0);
+    book.begin(ownLabels(["1"]));
+    book.record(ownLabel("1"), "success", parseCreditsAnswer({ totalCredits: 7 }, NOW), 0);
     expect(await render(book)).toBe('useapi_minimax_account_credits{account="1"} 7\n');
   });
 
   it("drops an account's series at once when a call about it fails, and keeps the others'", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 0);
-    book.record("2", "server_error", undefined, 0);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 0);
+    book.record(ownLabel("2"), "server_error", undefined, 0);
     expect(await render(book)).not.toContain('account="2"');
     expect(await render(book)).toContain('useapi_minimax_account_credits{account="1"} 2278');
-    book.record("2", "success", credits({ totalCredits: 5 }), 0);
+    book.record(ownLabel("2"), "success", credits({ totalCredits: 5 }), 0);
     expect(await render(book)).toContain('useapi_minimax_account_credits{account="2"} 5');
   });
 
   it("drops the series of an account that left the account book", async () => {
     now = 0;
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 0);
-    book.begin(["2"]);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 0);
+    book.begin(ownLabels(["2"]));
     expect(await render(book)).not.toContain('account="1"');
     expect(await render(book)).toContain('account="2"');
   });
 
   it("drops an account's series when no call about it succeeded within the staleness window", async () => {
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 600);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 600);
     now = 1000;
     expect(await render(book)).toContain('account="1"');
     now = 1001;
@@ -266,9 +315,9 @@ describe("the credits ledger", () => {
   });
   it("reads the staleness window anew whenever the clock crosses it, either way", async () => {
     const book = ledger();
-    book.begin(["1", "2"]);
-    book.record("1", "success", credits(), 0);
-    book.record("2", "success", credits(), 600);
+    book.begin(ownLabels(["1", "2"]));
+    book.record(ownLabel("1"), "success", credits(), 0);
+    book.record(ownLabel("2"), "success", credits(), 600);
     const accounts = async () =>
       [...(await render(book)).matchAll(/^useapi_minimax_account_credits\{account="(\d)"\}/gm)].map(
         (m) => m[1],
@@ -285,11 +334,11 @@ describe("the credits ledger", () => {
     }
     // A round of the same accounts keeps their rows; one of others drops them.
     now = 0;
-    book.begin(["1", "2"]);
+    book.begin(ownLabels(["1", "2"]));
     expect(await accounts()).toEqual(["1", "2"]);
-    book.begin(["2", "1"]);
+    book.begin(ownLabels(["2", "1"]));
     expect(await accounts()).toEqual(["2", "1"]);
-    book.begin(["2"]);
+    book.begin(ownLabels(["2"]));
     expect(await accounts()).toEqual(["2"]);
   });
 });
@@ -299,9 +348,9 @@ describe("the credits section of the landing page", () => {
     const book = createLedger({ staleAfterMs: 1000, now: () => 0 });
     const page = creditsLanding(book);
     expect(page()).toContain("No account asked about yet.");
-    book.begin(["2", "1", "3"]);
-    book.record("2", "success", credits({ plan: "<b>Pro</b>" }), 0);
-    book.record("1", "server_error", undefined, 0);
+    book.begin(ownLabels(["2", "1", "3"]));
+    book.record(ownLabel("2"), "success", credits({ plan: ownLabel("<b>Pro</b>") }), 0);
+    book.record(ownLabel("1"), "server_error", undefined, 0);
     const html = page();
     expect(html).toContain("<h2>Credits</h2>");
     expect(html).toContain(
@@ -314,7 +363,7 @@ describe("the credits section of the landing page", () => {
 
   it(`shows at most ${MAX_LANDING_ROWS} accounts and counts the rest`, () => {
     const book = createLedger({ staleAfterMs: 1000, now: () => 0 });
-    book.begin(Array.from({ length: MAX_LANDING_ROWS + 5 }, (_, i) => `${100_000 + i}`));
+    book.begin(ownLabels(Array.from({ length: MAX_LANDING_ROWS + 5 }, (_, i) => `${100_000 + i}`)));
     const html = creditsLanding(book)();
     expect(html.match(/<tr><td>\d+<\/td>/g)?.length).toBe(MAX_LANDING_ROWS);
     expect(html).toContain("5 more accounts not shown");
@@ -332,7 +381,7 @@ function roundsOf(accounts: string[], concurrency: number) {
     intervalMs: 4000,
     emptyRetryMs: 1000,
     concurrency,
-    accounts: () => accounts,
+    accounts: () => ownLabels(accounts),
     begin: () => undefined,
     ask: (account, signal) =>
       new Promise<Asked>((answer) => {

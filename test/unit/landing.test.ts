@@ -2,8 +2,12 @@ import { describe, expect, it } from "vitest";
 import { renderLanding, type LandingStatus } from "../../src/http/landing.js";
 import { jobsLanding } from "../../src/sources/jobs/landing.js";
 import type { AccountState, Snapshot } from "../../src/sources/jobs/snapshot.js";
+import type { LabelValue } from "../../src/metrics/label-value.js";
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
+
+/** An account ID as if it had passed the label check: the page's own bounds still hold. */
+const unchecked = (id: string) => id as LabelValue;
 
 function snapshotOf(accounts: AccountState[]): Snapshot {
   return {
@@ -16,7 +20,7 @@ function snapshotOf(accounts: AccountState[]): Snapshot {
       unparsable_elapsed: 0,
       duplicate_job: 0,
       odd_job_id: 0,
-      unreadable_account_id: 0,
+      invalid_label_value: 0,
     },
   };
 }
@@ -77,7 +81,7 @@ describe("the landing page", () => {
 
   it("sorts a snapshot's accounts once, however many times the page is asked for", () => {
     const accounts = [3, 1, 2].map((n) => ({
-      account: String(n),
+      account: unchecked(String(n)),
       executing: n,
       maxElapsedSeconds: 0,
     }));
@@ -100,7 +104,7 @@ describe("the landing page", () => {
 
   it("cuts a long account ID to the detail bound", () => {
     const snapshot = snapshotOf([
-      { account: "x".repeat(5_000), executing: 0, maxElapsedSeconds: 0 },
+      { account: unchecked("x".repeat(5_000)), executing: 0, maxElapsedSeconds: 0 },
     ]);
     const text = page({
       snapshot,
@@ -115,7 +119,7 @@ describe("the landing page", () => {
   it("never cuts an account ID inside a surrogate pair", () => {
     const account = `${"a".repeat(198)}\u{1F600}${"b".repeat(10)}`;
     const text = page({
-      snapshot: snapshotOf([{ account, executing: 0, maxElapsedSeconds: 0 }]),
+      snapshot: snapshotOf([{ account: unchecked(account), executing: 0, maxElapsedSeconds: 0 }]),
       lastOutcome: "success",
       lastPollAtMs: NOW,
       lastSuccessAtMs: NOW,

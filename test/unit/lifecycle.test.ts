@@ -1,4 +1,5 @@
 import { MetricRegistry } from "../../src/metrics/registry.js";
+import { ownLabel } from "../../src/metrics/label-value.js";
 import { describe, expect, it } from "vitest";
 import { JOB_STATUSES } from "../../src/sources/common/finished-jobs.js";
 import { createIdDiff } from "../../src/sources/common/id-diff.js";
@@ -58,10 +59,10 @@ describe("createLifecycle", () => {
   it("starts a new series at 0 and drops every series of one the answer no longer holds", async () => {
     const registry = new MetricRegistry();
     const lifecycle = createLifecycle(registry, JOBS);
-    lifecycle.keep([{ account: "a" }, { account: "b" }]);
-    lifecycle.ended({ account: "a" }, 42);
-    lifecycle.finished({ account: "a" }, "completed");
-    lifecycle.started({ account: "b" }, 2);
+    lifecycle.keep([{ account: ownLabel("a") }, { account: ownLabel("b") }]);
+    lifecycle.ended({ account: ownLabel("a") }, 42);
+    lifecycle.finished({ account: ownLabel("a") }, "completed");
+    lifecycle.started({ account: ownLabel("b") }, 2);
     expect(await lines(registry)).toEqual([
       'started_total{account="a"} 0',
       'started_total{account="b"} 2',
@@ -77,17 +78,17 @@ describe("createLifecycle", () => {
       'duration_seconds_sum{account="a"} 42',
       'duration_seconds_count{account="a"} 1',
     ]);
-    lifecycle.keep([{ account: "b" }]);
+    lifecycle.keep([{ account: ownLabel("b") }]);
     expect((await lines(registry)).filter((line) => line.includes('"a"'))).toEqual([]);
   });
 
   it("holds a departed series' last runs until the next answer, and all its series when it returns", async () => {
     const registry = new MetricRegistry();
     const lifecycle = createLifecycle(registry, JOBS);
-    lifecycle.keep([{ account: "a" }]);
+    lifecycle.keep([{ account: ownLabel("a") }]);
     lifecycle.keep([]); // a left in this answer, and its last run with it
-    lifecycle.ended({ account: "a" }, 30);
-    lifecycle.finished({ account: "a" }, "failed");
+    lifecycle.ended({ account: ownLabel("a") }, 30);
+    lifecycle.finished({ account: ownLabel("a") }, "failed");
     expect(await lines(registry)).toEqual([
       'finished_total{account="a",status="failed"} 1',
       'duration_seconds_bucket{le="30",account="a"} 1',
@@ -96,7 +97,7 @@ describe("createLifecycle", () => {
       'duration_seconds_sum{account="a"} 30',
       'duration_seconds_count{account="a"} 1',
     ]);
-    lifecycle.keep([{ account: "a" }]);
+    lifecycle.keep([{ account: ownLabel("a") }]);
     expect((await lines(registry)).slice(0, 4)).toEqual([
       'started_total{account="a"} 0',
       'finished_total{account="a",status="failed"} 1',
@@ -116,12 +117,12 @@ describe("createLifecycle", () => {
       duration: { name: "duration_seconds", help: "h", buckets: [30] },
     });
     lifecycle.keep([
-      { account: "1", type: "video" },
-      { account: "1", type: "image" },
+      { account: ownLabel("1"), type: ownLabel("video") },
+      { account: ownLabel("1"), type: ownLabel("image") },
     ]);
-    lifecycle.started({ account: "1", type: "image" }, 1);
-    lifecycle.finished({ account: "1", type: "video" });
-    lifecycle.ended({ account: "1", type: "video" }, undefined);
+    lifecycle.started({ account: ownLabel("1"), type: ownLabel("image") }, 1);
+    lifecycle.finished({ account: ownLabel("1"), type: ownLabel("video") });
+    lifecycle.ended({ account: ownLabel("1"), type: ownLabel("video") }, undefined);
     expect(await lines(registry)).toEqual([
       'started_total{account="1",type="video"} 0',
       'started_total{account="1",type="image"} 1',

@@ -371,7 +371,7 @@ describe("toGenerationSnapshot", () => {
 
 describe("parseSchedulerAnswer", () => {
   it("takes missing or null lists as nothing running", () => {
-    const none = { executing: [], available: [], unreadableAccounts: 0 };
+    const none = { executing: [], available: [], invalidLabels: 0 };
     expect(parse({})).toEqual(none);
     expect(parse({ executing: null, available: null })).toEqual(none);
   });

@@ -21,6 +21,9 @@ function job(jobId: string, elapsed: unknown) {
   return { jobId, elapsed };
 }
 
+/** An account's values as expected: its ID as the answer spells it. */
+type Expected = Omit<AccountState, "account"> & { account: string };
+
 function anomalies(partial: Partial<Record<AnomalyKind, number>>): Record<AnomalyKind, number> {
   return {
     summary_mismatch: 0,
@@ -28,7 +31,7 @@ function anomalies(partial: Partial<Record<AnomalyKind, number>>): Record<Anomal
     unparsable_elapsed: 0,
     duplicate_job: 0,
     odd_job_id: 0,
-    unreadable_account_id: 0,
+    invalid_label_value: 0,
     ...partial,
   };
 }
@@ -50,7 +53,7 @@ describe("toSnapshot", () => {
     });
   });
 
-  it.each<[string, unknown, AccountState[], Partial<Record<AnomalyKind, number>>]>([
+  it.each<[string, unknown, Expected[], Partial<Record<AnomalyKind, number>>]>([
     [
       "reports a listed account missing from summary and executing as idle",
       { accounts: ["1"], summary: {}, executing: {} },

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  MAX_API_NAME_CHARS,
   MAX_APIS,
   MINIMAX_API,
   parseSubscription,
@@ -76,6 +75,7 @@ describe("parseSubscription", () => {
         unreadable_renewal: 0,
         invalid_subscription_value: 0,
         ignored_api: 0,
+        invalid_label_value: 0,
       },
     });
   });
@@ -134,10 +134,11 @@ describe("parseSubscription", () => {
       unreadable_renewal: 1,
       invalid_subscription_value: 6,
       ignored_api: 0,
+      invalid_label_value: 0,
     });
     const bare = parseSubscription({ subscriptionIsActive: false });
     expect(bare).toMatchObject({ apis: [], subscriptions: undefined, renewedSeconds: undefined });
-    expect(Object.values(bare.anomalies)).toEqual([0, 0, 0]);
+    expect(Object.values(bare.anomalies)).toEqual([0, 0, 0, 0]);
     expect(
       parseSubscription({ ...DOC, accounts: "none" }).anomalies.invalid_subscription_value,
     ).toBe(1);
@@ -154,15 +155,42 @@ describe("parseSubscription", () => {
     expect(answer.anomalies.ignored_api).toBe(101 - MAX_APIS);
   });
 
-  it(`cuts names to ${MAX_API_NAME_CHARS} characters; an empty one, or one another's once cut, is left out`, () => {
-    const long = "L".repeat(1000);
+  it("leaves out, and counts, an API name the label check refuses, and an empty one", () => {
+    const names = ["L".repeat(129), "API \ud800", "API \udc00", "API\n", "API \u2066x", ""];
+    const accounts = Object.fromEntries(names.map((name) => [name, { total: 1 }]));
     const answer = parseSubscription({
       subscriptionIsActive: true,
-      accounts: { [long]: { total: 1 }, [`${long}x`]: { total: 2 }, "": { total: 3 } },
+      accounts: { ...accounts, ["L".repeat(128)]: { total: 2 } },
     });
-    expect(answer.apis).toEqual([
-      { api: `${"L".repeat(MAX_API_NAME_CHARS - 1)}…`, counts: [1, 0, 0] },
-    ]);
-    expect(answer.anomalies.ignored_api).toBe(2);
+    expect(answer.apis).toEqual([{ api: "L".repeat(128), counts: [2, 0, 0] }]);
+    expect(answer.anomalies).toMatchObject({ invalid_label_value: 5, ignored_api: 1 });
+  });
+
+  it("exports no count outside 0 to 10^9 or not whole, and no renewal outside 2020 to ten years ahead", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const answer = parseSubscription(
+      {
+        subscriptionIsActive: true,
+        subscriptions: 1.5,
+        maxAccountsPerAPI: 1e308,
+        sub: "191231",
+        accounts: { "MiniMax API": { total: 1_000_000_001, active: 1e9, error: 0.5 } },
+      },
+      now,
+    );
+    expect(answer).toMatchObject({
+      subscriptions: undefined,
+      maxAccountsPerApi: undefined,
+      renewedSeconds: undefined,
+      apis: [{ api: MINIMAX_API, counts: [undefined, 1e9, undefined] }],
+    });
+    expect(answer.anomalies).toMatchObject({
+      invalid_subscription_value: 4,
+      unreadable_renewal: 1,
+    });
+    expect(parseSubscription({ ...DOC, sub: "360101" }, now).renewedSeconds).toBe(
+      Date.UTC(2036, 0, 1) / 1000,
+    );
+    expect(parseSubscription({ ...DOC, sub: "360102" }, now).renewedSeconds).toBeUndefined();
   });
 });

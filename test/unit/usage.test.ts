@@ -1,4 +1,5 @@
 import { MetricRegistry } from "../../src/metrics/registry.js";
+import { ownLabel } from "../../src/metrics/label-value.js";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.js";
 import { LimitError, PayloadError } from "../../src/upstream/json-checks.js";
@@ -105,6 +106,7 @@ describe("parseUsageAnswer", () => {
       "accounts",
       "codes",
       "endpoints",
+      "invalidLabels",
       "invalidRows",
       "jobIds",
       "listed",
@@ -114,11 +116,11 @@ describe("parseUsageAnswer", () => {
     expect(JSON.stringify(answer)).not.toContain("SECRET");
   });
 
-  it("bounds the labels: 64 characters, codes 100 to 599 or unknown", () => {
-    const long = "a".repeat(300);
+  it("reads codes 100 to 599 or unknown, and a config or endpoint of a string or whole number", () => {
+    const atBound = "a".repeat(128);
     const answer = parseUsageAnswer(
       body([
-        { jobid: "1", config: long, endpoint: long, code: 99, msec: -1 },
+        { jobid: "1", config: atBound, endpoint: atBound, code: 99, msec: -1 },
         { jobid: "2", config: 42, endpoint: "e", code: 600, msec: "12" },
         { jobid: "3", config: null, endpoint: [], code: 201.5 },
         { jobid: "4", config: "c", endpoint: "e", code: "201", msec: 0 },
@@ -126,12 +128,26 @@ describe("parseUsageAnswer", () => {
       ]),
     );
     const rows = rowsOf(answer);
-    expect(rows.map((r) => [r.account.length, r.endpoint.length])[0]).toEqual([64, 64]);
-    expect(rows[0]?.account.endsWith("…")).toBe(true);
     expect(rows.map((r) => r.code)).toEqual(["unknown", "unknown", "unknown", "unknown", "599"]);
-    expect(rows.map((r) => r.account)).toEqual([expect.any(String), "42", "unknown", "c", "c"]);
+    expect(rows.map((r) => r.account)).toEqual([atBound, "42", "unknown", "c", "c"]);
+    expect(rows.map((r) => r.endpoint)).toEqual([atBound, "e", "unknown", "e", "e"]);
     expect(rows.map((r) => r.seconds)).toEqual([NO_DURATION, NO_DURATION, NO_DURATION, 0, 0.001]);
     expect(answer.oddRows).toBe(4);
+    expect(answer.invalidLabels).toBe(0);
+  });
+
+  it("leaves out, and counts, a row whose config or endpoint the label check refuses", () => {
+    const refused = ["a".repeat(129), "\ud800", "\udc00", "a\nb", "\u202ex"];
+    const answer = parseUsageAnswer(
+      body([
+        ...refused.map((config, i) => ({ jobid: `c${i}`, config, endpoint: "e", code: 201 })),
+        ...refused.map((endpoint, i) => ({ jobid: `e${i}`, config: "c", endpoint, code: 201 })),
+        { jobid: "ok", config: "c", endpoint: "e", code: 201, msec: 1 },
+      ]),
+    );
+    expect(answer.jobIds).toEqual(["ok"]);
+    expect(answer.invalidLabels).toBe(10);
+    expect(answer.listed).toBe(11);
   });
 
   it("skips rows without a usable jobid and counts them", () => {
@@ -267,7 +283,7 @@ describe("createUsageSource", () => {
 
 describe("createUsageMetrics", () => {
   const r = (account: string, endpoint: string, code = "201") =>
-    [account, endpoint, code, 1] as const;
+    [ownLabel(account), ownLabel(endpoint), ownLabel(code), 1] as const;
 
   it("folds series beyond the bound into account and endpoint other, keeping the code", async () => {
     const registry = new MetricRegistry();
@@ -323,9 +339,9 @@ describe("createUsageMetrics", () => {
   it("escapes label values", async () => {
     const registry = new MetricRegistry();
     const metrics = createUsageMetrics(registry);
-    metrics.record(...r('a"b\\c\nd', "e"));
+    metrics.record(...r('a"b\\cd', "e"));
     expect(await samples(registry, "useapi_minimax_api_requests_total{")).toEqual([
-      'useapi_minimax_api_requests_total{account="a\\"b\\\\c\\nd",endpoint="e",code="201"} 1',
+      'useapi_minimax_api_requests_total{account="a\\"b\\\\cd",endpoint="e",code="201"} 1',
     ]);
   });
 

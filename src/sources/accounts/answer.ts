@@ -1,7 +1,8 @@
 import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
-import { isLabelSafeAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS } from "../../config/flag-reader.js";
+import { labelValue, type LabelValue } from "../../metrics/label-value.js";
 import { checkKeyCount } from "../common/limits.js";
+import { readCount, readTimestampSeconds } from "../common/upstream-numbers.js";
 
 export const ACCOUNTS_PATH = "/v1/minimax/accounts";
 export const CAPABILITIES = [
@@ -13,7 +14,7 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 export interface AccountConfig {
-  account: string;
+  account: LabelValue;
   maxJobs: number | undefined;
   /** `jwt.exp` in Unix seconds; nothing else of the `jwt` block is ever read. */
   sessionExpirySeconds: number | undefined;
@@ -24,27 +25,29 @@ export interface AccountConfig {
 export interface AccountsAnswer {
   /** Sorted by ID. */
   accounts: AccountConfig[];
-  /** Account IDs left out: too long, or not well-formed UTF-16. */
-  unreadableAccounts: number;
+  /** Account IDs refused as labels and left out. */
+  invalidLabels: number;
+  /** `maxJobs` present but no count. */
+  invalidCounts: number;
+  /** `jwt.exp` present but no time from 2020 to ten years ahead. */
+  invalidTimestamps: number;
 }
 
-function finiteNumber(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-/** Checks GET /v1/minimax/accounts: a map from account ID to its configuration. */
+/** Checks GET /v1/minimax/accounts, received at `nowMs`: a map from account ID to its configuration. */
 export function parseAccounts(
   body: unknown,
   maxAccounts = DEFAULT_LIMITS.maxAccounts,
+  nowMs = Date.now(),
 ): AccountsAnswer {
   if (!isRecord(body))
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
   checkKeyCount(body, maxAccounts, "the accounts answer");
   const out: AccountConfig[] = [];
-  let unreadableAccounts = 0;
-  for (const [account, entry] of Object.entries(body)) {
-    if (!isLabelSafeAccountId(account)) {
-      unreadableAccounts++;
+  let [invalidLabels, invalidCounts, invalidTimestamps] = [0, 0, 0];
+  for (const [id, entry] of Object.entries(body)) {
+    const account = labelValue(id);
+    if (account === undefined) {
+      invalidLabels++;
       continue;
     }
     if (!isRecord(entry)) {
@@ -54,7 +57,13 @@ export function parseAccounts(
       );
     }
     const jwt = entry["jwt"];
-    const maxJobs = finiteNumber(entry["maxJobs"]);
+    const rawMaxJobs = entry["maxJobs"];
+    const maxJobs = readCount(rawMaxJobs);
+    if (rawMaxJobs !== undefined && rawMaxJobs !== null && maxJobs === undefined) invalidCounts++;
+    const exp = isRecord(jwt) ? jwt["exp"] : undefined;
+    const sessionExpirySeconds = readTimestampSeconds(exp, nowMs);
+    if (exp !== undefined && exp !== null && sessionExpirySeconds === undefined)
+      invalidTimestamps++;
     const capabilities = {} as Record<Capability, boolean | undefined>;
     for (const name of CAPABILITIES) {
       const flag = entry[name];
@@ -62,12 +71,12 @@ export function parseAccounts(
     }
     out.push({
       account,
-      maxJobs: maxJobs !== undefined && maxJobs >= 0 ? maxJobs : undefined,
-      sessionExpirySeconds: isRecord(jwt) ? finiteNumber(jwt["exp"]) : undefined,
+      maxJobs,
+      sessionExpirySeconds,
       inError: entry["error"] !== undefined && entry["error"] !== null && entry["error"] !== "",
       capabilities,
     });
   }
   out.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
-  return { accounts: out, unreadableAccounts };
+  return { accounts: out, invalidLabels, invalidCounts, invalidTimestamps };
 }

@@ -1,12 +1,15 @@
 import type { Families } from "../../metrics/family.js";
 import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
+import { ownLabels, type LabelValue } from "../../metrics/label-value.js";
 import type { AccountConfig } from "./answer.js";
 
 const FROM_POLL = "(from the background poll of GET /v1/minimax/accounts)";
 
+const [TRUE, FALSE, UNREPORTED] = ownLabels(["true", "false", ""]);
+
 /** "true", "false" or "" when not reported. */
-function flag(value: boolean | undefined): string {
-  return value === undefined ? "" : String(value);
+function flag(value: boolean | undefined): LabelValue {
+  return value === undefined ? UNREPORTED : value ? TRUE : FALSE;
 }
 
 /** The `useapi_minimax_account_*` families, set from the accounts exported now. */

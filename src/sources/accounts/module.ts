@@ -1,6 +1,5 @@
-import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
 import { polledModule } from "../polled-module.js";
-import { createAccountsSource } from "./source.js";
+import { ACCOUNTS_ANOMALY_KINDS, createAccountsSource } from "./source.js";
 
 /** GET /v1/minimax/accounts on its own interval (--accounts.interval). */
 export const accountsModule = polledModule({
@@ -10,7 +9,7 @@ export const accountsModule = polledModule({
     "5m",
     "Time between polls of GET /v1/minimax/accounts; 0 turns them off.",
   ],
-  anomalyKinds: [ACCOUNT_ID_ANOMALY],
+  anomalyKinds: ACCOUNTS_ANOMALY_KINDS,
   create: (intervalMs, context, common) => ({
     source: createAccountsSource({
       registry: context.registry,
@@ -18,6 +17,7 @@ export const accountsModule = polledModule({
       maxAccounts: common.limits.maxAccounts,
       accounts: context.channels.accounts,
       countAnomaly: context.countAnomaly,
+      now: context.clock.now,
     }),
   }),
 });

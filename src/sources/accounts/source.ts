@@ -2,7 +2,8 @@ import type { Families } from "../../metrics/family.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
 import type { AccountBook } from "../channels.js";
 import type { Source } from "../source.js";
-import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
+import { INVALID_LABEL_VALUE } from "../../metrics/label-value.js";
+import { INVALID_COUNT, INVALID_TIMESTAMP } from "../common/upstream-numbers.js";
 import { ACCOUNTS_PATH, parseAccounts, type AccountConfig, type AccountsAnswer } from "./answer.js";
 import { registerAccountFamilies } from "./families.js";
 
@@ -14,7 +15,11 @@ export interface AccountsSourceOptions {
   /** Where the listed accounts are reported; none by default. */
   accounts?: AccountBook | undefined;
   countAnomaly: AnomalyCount;
+  /** The clock the answer's timestamps are checked against; the system's by default. */
+  now?: (() => number) | undefined;
 }
+
+export const ACCOUNTS_ANOMALY_KINDS = [INVALID_LABEL_VALUE, INVALID_COUNT, INVALID_TIMESTAMP];
 
 /** GET /v1/minimax/accounts: each account's capacity, session expiry and health, on its own schedule. */
 export function createAccountsSource(options: AccountsSourceOptions): Source<AccountsAnswer> {
@@ -25,10 +30,12 @@ export function createAccountsSource(options: AccountsSourceOptions): Source<Acc
     title: "the accounts endpoint",
     path: ACCOUNTS_PATH,
     intervalMs: options.intervalMs,
-    parse: (body) => parseAccounts(body, options.maxAccounts),
-    update({ accounts, unreadableAccounts }) {
+    parse: (body) => parseAccounts(body, options.maxAccounts, (options.now ?? Date.now)()),
+    update({ accounts, invalidLabels, invalidCounts, invalidTimestamps }) {
       exported = accounts;
-      options.countAnomaly(ACCOUNT_ID_ANOMALY, unreadableAccounts);
+      options.countAnomaly(INVALID_LABEL_VALUE, invalidLabels);
+      options.countAnomaly(INVALID_COUNT, invalidCounts);
+      options.countAnomaly(INVALID_TIMESTAMP, invalidTimestamps);
       options.accounts?.report(
         "accounts",
         accounts.map((a) => a.account),

@@ -1,3 +1,5 @@
+import type { LabelValue } from "../../metrics/label-value.js";
+
 /** What the jobs list hands on when jobs leave it, and what a job's final status can be. */
 
 export const JOB_STATUSES = ["completed", "failed", "unknown"] as const;
@@ -6,7 +8,7 @@ export type FinalStatus = (typeof JOB_STATUSES)[number];
 /** A job that was running in the previous successful answer and is missing from this one. */
 export interface FinishedJob {
   jobId: string;
-  account: string;
+  account: LabelValue;
   /** The elapsed time last seen, undefined when it never parsed. */
   lastElapsedSeconds: number | undefined;
 }

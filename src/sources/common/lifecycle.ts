@@ -5,6 +5,10 @@ import {
   type Labels,
 } from "../../metrics/family.js";
 import { createHistogram, observe, type Histogram } from "../../metrics/histogram.js";
+import { ownLabel, ownLabels, type LabelValue } from "../../metrics/label-value.js";
+
+/** The finished count of a family without statuses. */
+const NO_STATUS = ownLabel("");
 
 interface Named {
   readonly name: string;
@@ -39,15 +43,16 @@ interface Series {
   /** Every counter set, at 0 or more, by keep(): an event alone makes only the series it counts. */
   counted: boolean;
   started: number | undefined;
-  /** By status ("" without statuses). */
-  readonly finished: Map<string, number>;
+  /** By status (NO_STATUS without statuses). */
+  readonly finished: Map<LabelValue, number>;
   duration: Histogram | undefined;
 }
 
 /** The lifecycle families, and the series they hold, by their label values. */
 export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecycle {
   const { labelNames } = spec;
-  const { statuses } = spec.finished;
+  const statuses =
+    spec.finished.statuses === undefined ? undefined : ownLabels(spec.finished.statuses);
   const { buckets } = spec.duration;
   const held = new Map<string, Series>();
   const keyOf = (labels: Labels) => JSON.stringify(labelNames.map((name) => labels[name]));
@@ -90,7 +95,7 @@ export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecy
       for (const s of held.values()) if (s.duration !== undefined) set(s.labels, s.duration);
     },
   });
-  const countFinished = (series: Series, status: string, count: number) =>
+  const countFinished = (series: Series, status: LabelValue, count: number) =>
     series.finished.set(status, (series.finished.get(status) ?? 0) + count);
 
   return {
@@ -101,7 +106,7 @@ export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecy
         const series = hold(labels);
         if (series.counted) continue;
         series.started ??= 0;
-        for (const status of statuses ?? [""]) countFinished(series, status, 0);
+        for (const status of statuses ?? [NO_STATUS]) countFinished(series, status, 0);
         series.counted = true;
       }
     },
@@ -116,7 +121,14 @@ export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecy
       observe(series.duration, buckets, seconds);
     },
     finished(labels, status) {
-      countFinished(hold(labels), status ?? "", 1);
+      const series = hold(labels);
+      if (status === undefined) {
+        countFinished(series, NO_STATUS, 1);
+        return;
+      }
+      const own = statuses?.find((s) => s === status);
+      if (own === undefined) throw new Error(`${spec.finished.name}: no status ${status}`);
+      countFinished(series, own, 1);
     },
   };
 }

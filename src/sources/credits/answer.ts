@@ -1,11 +1,22 @@
 import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
-import { safeText } from "../../upstream/redaction.js";
+import { INVALID_LABEL_VALUE, labelValue, type LabelValue } from "../../metrics/label-value.js";
+import {
+  INVALID_COUNT,
+  INVALID_TIMESTAMP,
+  readCount,
+  readTimestampMs,
+} from "../common/upstream-numbers.js";
 
 /** Followed by the URL-encoded account: one call per account. */
 export const CREDITS_PATH = "/v1/minimax/features/?account=";
 
-/** Longest plan name kept as a label value; longer ones are cut. */
-export const MAX_PLAN_CHARS = 64;
+/** Its kinds of useapi_minimax_payload_anomalies_total: a plan, count or time the checks refuse. */
+export const CREDITS_ANOMALY_KINDS = [
+  INVALID_LABEL_VALUE,
+  INVALID_COUNT,
+  INVALID_TIMESTAMP,
+] as const;
+export type CreditsAnomaly = (typeof CREDITS_ANOMALY_KINDS)[number];
 
 export function creditsPath(account: string): string {
   return CREDITS_PATH + encodeURIComponent(account);
@@ -27,8 +38,10 @@ export interface Credits {
   videoCost: number | undefined;
   queueLength: number | undefined;
   imageQueueLength: number | undefined;
-  plan: string | undefined;
+  plan: LabelValue | undefined;
   batches: Batches | undefined;
+  /** Fields present but refused by the checks, each left out. */
+  anomalies: Readonly<Record<CreditsAnomaly, number>>;
 }
 
 /** What is kept of `creditExpireText`: the next expiry, never the list itself. */
@@ -42,45 +55,66 @@ export interface NextExpiry {
   credits: number;
 }
 
-function amount(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-function plan(value: unknown): string | undefined {
-  return typeof value === "string" && value !== ""
-    ? safeText(value, [], MAX_PLAN_CHARS)
-    : undefined;
+/** Reads one answer's fields through the checks, counting each present value they refuse. */
+function fieldReader(nowMs: number) {
+  const anomalies: Record<CreditsAnomaly, number> = {
+    [INVALID_LABEL_VALUE]: 0,
+    [INVALID_COUNT]: 0,
+    [INVALID_TIMESTAMP]: 0,
+  };
+  const checked = <T>(value: unknown, read: T | undefined, kind: CreditsAnomaly) => {
+    if (read === undefined && value !== undefined && value !== null) anomalies[kind]++;
+    return read;
+  };
+  return {
+    anomalies,
+    count: (value: unknown) => checked(value, readCount(value), INVALID_COUNT),
+    timestamp: (value: unknown) => checked(value, readTimestampMs(value, nowMs), INVALID_TIMESTAMP),
+    label: (value: unknown) =>
+      checked(
+        value,
+        typeof value === "string" ? labelValue(value) : undefined,
+        INVALID_LABEL_VALUE,
+      ),
+  };
 }
 
 /**
  * The next expiry of the batches, read one at a time with no list kept; undefined when the list is
- * missing or one of them is odd (it could be the next).
+ * missing or one of them is odd (it could be the next), the first odd one counted.
  */
-function batches(value: unknown): Batches | undefined {
+function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches | undefined {
   if (!Array.isArray(value)) return undefined;
   let next: NextExpiry | undefined;
   for (const entry of value as unknown[]) {
     if (!isRecord(entry)) return undefined;
-    const credit = amount(entry["credit"]);
-    const endTimeMs = amount(entry["endTime"]);
-    if (credit === undefined || endTimeMs === undefined) return undefined;
+    const credit = read.count(entry["credit"]);
+    if (credit === undefined) return undefined;
+    const endTimeMs = read.timestamp(entry["endTime"]);
+    if (endTimeMs === undefined) return undefined;
     next = earlier(next, { credit, endTimeMs });
   }
   return { next };
 }
 
-/** Checks one account's answer: an object, else a PayloadError; odd fields become unknown. */
-export function parseCreditsAnswer(body: unknown): Credits {
+/**
+ * Checks one account's answer, received at `nowMs`: an object, else a PayloadError; odd fields
+ * become unknown, and those the count, time and label checks refuse are counted.
+ */
+export function parseCreditsAnswer(body: unknown, nowMs: number): Credits {
   if (!isRecord(body)) {
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
   }
+  const read = fieldReader(nowMs);
+  const member = body["memberName"];
   return {
-    totalCredits: amount(body["totalCredits"]),
-    videoCost: amount(body["videoCost"]),
-    queueLength: amount(body["queueLength"]),
-    imageQueueLength: amount(body["imageQueueLength"]),
-    plan: plan(body["memberName"]),
-    batches: batches(body["creditExpireText"]),
+    totalCredits: read.count(body["totalCredits"]),
+    videoCost: read.count(body["videoCost"]),
+    queueLength: read.count(body["queueLength"]),
+    imageQueueLength: read.count(body["imageQueueLength"]),
+    plan: member === "" ? undefined : read.label(member),
+    batches: batches(body["creditExpireText"], read),
+    anomalies: read.anomalies,
   };
 }
 

@@ -1,6 +1,9 @@
 import type { Families } from "../../metrics/family.js";
 import { registerAccountGauge, registerFamily, type SetSample } from "../../metrics/family.js";
+import { ownLabels } from "../../metrics/label-value.js";
 import type { AccountCredits } from "./ledger.js";
+
+const [VIDEO, IMAGE] = ownLabels(["video", "image"]);
 
 const FROM_CREDITS = "(from the background calls of GET /v1/minimax/features/, one per account)";
 
@@ -52,10 +55,9 @@ export function registerCreditsFamilies(
     labelNames: ["account", "type"],
     samples(set: SetSample<"account" | "type">) {
       for (const { account, credits } of fresh()) {
-        if (credits?.queueLength !== undefined)
-          set({ account, type: "video" }, credits.queueLength);
+        if (credits?.queueLength !== undefined) set({ account, type: VIDEO }, credits.queueLength);
         if (credits?.imageQueueLength !== undefined) {
-          set({ account, type: "image" }, credits.imageQueueLength);
+          set({ account, type: IMAGE }, credits.imageQueueLength);
         }
       }
     },

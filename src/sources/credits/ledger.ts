@@ -1,9 +1,10 @@
+import type { LabelValue } from "../../metrics/label-value.js";
 import type { Outcome } from "../../upstream/outcome.js";
 import type { Credits, NextExpiry } from "./answer.js";
 
 /** One account as the last request about it left it: what is exported, of a fixed size. */
 export interface AccountCredits {
-  readonly account: string;
+  readonly account: LabelValue;
   /** Undefined until it is first asked about. */
   outcome: Outcome | undefined;
   lastSuccessMs: number | undefined;
@@ -20,9 +21,9 @@ export interface LedgerOptions {
 
 export interface Ledger {
   /** A round begins with these accounts: the others' series go. */
-  begin(accounts: readonly string[]): void;
+  begin(accounts: readonly LabelValue[]): void;
   /** A request about `account` ended: its answer replaces the last, a failure drops its series. */
-  record(account: string, outcome: Outcome, credits: Credits | undefined, atMs: number): void;
+  record(account: LabelValue, outcome: Outcome, credits: Credits | undefined, atMs: number): void;
   /** The accounts of the round, in account-book order. */
   rows(): readonly AccountCredits[];
   /** The rows with a good answer within the staleness window: what the families export. */
@@ -33,7 +34,7 @@ export interface Ledger {
 
 /** The per-account credits between requests, read by the families and the landing page. */
 export function createLedger(options: LedgerOptions): Ledger {
-  let accounts = new Map<string, AccountCredits>();
+  let accounts = new Map<LabelValue, AccountCredits>();
   let version = 0;
 
   /** The rows with a good answer within the staleness window. */
@@ -44,7 +45,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     );
   };
   /** Whether the map holds exactly these accounts, in this order. */
-  const holds = (list: readonly string[]): boolean => {
+  const holds = (list: readonly LabelValue[]): boolean => {
     if (list.length !== accounts.size) return false;
     let i = 0;
     for (const account of accounts.keys()) if (account !== list[i++]) return false;
@@ -54,7 +55,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     begin(list) {
       // The same accounts as the last round (the usual case) keep their map as it is.
       if (!holds(list)) {
-        const next = new Map<string, AccountCredits>();
+        const next = new Map<LabelValue, AccountCredits>();
         for (const account of list) {
           next.set(account, accounts.get(account) ?? emptyRow(account));
         }
@@ -80,7 +81,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   };
 }
 
-function emptyRow(account: string): AccountCredits {
+function emptyRow(account: LabelValue): AccountCredits {
   return {
     account,
     outcome: undefined,

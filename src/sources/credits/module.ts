@@ -3,6 +3,7 @@ import { intervalFlag, readInterval, staleWindowMs } from "../polled-module.js";
 import type { SourceModule } from "../module.js";
 import { registerCreditsFamilies } from "./families.js";
 import { creditsLanding } from "./landing.js";
+import { CREDITS_ANOMALY_KINDS } from "./answer.js";
 import { CREDITS_SOURCE, createCreditsSource } from "./source.js";
 
 /**
@@ -25,7 +26,7 @@ export const creditsModule: SourceModule = {
     },
   ],
   off: ["--credits.interval=0"],
-  anomalyKinds: [],
+  anomalyKinds: CREDITS_ANOMALY_KINDS,
   configure(read) {
     const { common } = read;
     const intervalMs = readInterval(read, "credits.interval");
@@ -42,6 +43,7 @@ export const creditsModule: SourceModule = {
           emptyRetryMs: common.pollIntervalMs,
           accounts: () => context.channels.accounts.current(),
           refresh: () => context.refresh(),
+          countAnomaly: context.countAnomaly,
         });
         registerCreditsFamilies(context.registry, () => source.ledger.fresh());
         return {

@@ -1,4 +1,5 @@
 import type { Logger } from "../../logging/logger.js";
+import type { LabelValue } from "../../metrics/label-value.js";
 import type { Outcome } from "../../upstream/outcome.js";
 import type { Timers, TimerHandle } from "../timers.js";
 
@@ -12,11 +13,11 @@ export interface RoundsOptions {
   /** Requests in flight at most. */
   concurrency: number;
   /** The accounts of a round, read as it begins. */
-  accounts: () => readonly string[];
+  accounts: () => readonly LabelValue[];
   /** Tells that a round begins with these accounts. */
-  begin: (accounts: readonly string[]) => void;
+  begin: (accounts: readonly LabelValue[]) => void;
   /** One request about one account; never throws. */
-  ask: (account: string, signal: AbortSignal) => Promise<Asked>;
+  ask: (account: LabelValue, signal: AbortSignal) => Promise<Asked>;
   /** Tells how a round ended: its accounts and the outcomes of its failed requests. */
   end: (accounts: number, failures: readonly Outcome[]) => Promise<void>;
   timers: Timers;
@@ -117,7 +118,7 @@ export function createRounds(options: RoundsOptions): Rounds {
         await slot();
         await held();
         if (stopped()) break;
-        const account = accounts[i] as string;
+        const account = accounts[i] as LabelValue;
         inFlight++;
         requests.push(
           options

@@ -1,10 +1,12 @@
 import type { Logger } from "../../logging/logger.js";
+import type { AnomalyCount } from "../../metrics/anomalies.js";
+import type { LabelValue } from "../../metrics/label-value.js";
 import type { UpstreamClient } from "../../upstream/client.js";
 import type { Outcome } from "../../upstream/outcome.js";
 import type { SourceHealth } from "../health.js";
 import type { Clock } from "../module.js";
 import type { SourceRunner } from "../runner.js";
-import { creditsPath, parseCreditsAnswer } from "./answer.js";
+import { CREDITS_ANOMALY_KINDS, creditsPath, parseCreditsAnswer } from "./answer.js";
 import { createLedger, type Ledger } from "./ledger.js";
 import { createRounds } from "./rounds.js";
 
@@ -24,7 +26,9 @@ export interface CreditsSourceOptions {
   /** Renders /metrics again once a round has ended; none by default. */
   refresh?: (() => Promise<void>) | undefined;
   /** The accounts to ask about, read as each round begins. */
-  accounts: () => readonly string[];
+  accounts: () => readonly LabelValue[];
+  /** Counts the values of an answer its checks refuse; none by default. */
+  countAnomaly?: AnomalyCount | undefined;
 }
 
 export interface CreditsSource {
@@ -82,11 +86,14 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     begin: (list) => ledger.begin(list),
     async ask(account, signal) {
       const started = clock.monotonic();
-      const result = await client.get(creditsPath(account), parseCreditsAnswer, signal);
+      const parse = (body: unknown) => parseCreditsAnswer(body, clock.now());
+      const result = await client.get(creditsPath(account), parse, signal);
       if (result.outcome === "aborted") return "aborted";
       const seconds = (clock.monotonic() - started) / 1000;
       const at = clock.now();
       const credits = result.outcome === "success" ? result.answer : undefined;
+      for (const kind of CREDITS_ANOMALY_KINDS)
+        options.countAnomaly?.(kind, credits?.anomalies[kind] ?? 0);
       ledger.record(account, result.outcome, credits, at);
       health.request(CREDITS_SOURCE, result.outcome, seconds);
       if (result.outcome !== "success") {

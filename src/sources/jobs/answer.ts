@@ -1,18 +1,20 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
+import { createLabelChecks, readAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
+import type { LabelValue } from "../../metrics/label-value.js";
 import { checkAccountCount, checkKeyCount } from "../common/limits.js";
+import { readCount } from "../common/upstream-numbers.js";
 
 export const JOBS_PATH = "/v1/minimax/agent/jobs";
 
 /** The answer of GET /v1/minimax/agent/jobs, checked at the client boundary. */
 export interface JobsAnswer {
-  accounts: string[];
+  accounts: LabelValue[];
   /** Absent entries mean "not reported"; a bad entry is kept as `invalid` and counted later. */
-  summary: Map<string, number | "invalid">;
-  executing: Map<string, Job[]>;
-  /** Distinct account IDs left out everywhere: too long, or not well-formed UTF-16. */
-  unreadableAccounts: number;
+  summary: Map<LabelValue, number | "invalid">;
+  executing: Map<LabelValue, Job[]>;
+  /** Distinct account IDs refused as labels and left out everywhere. */
+  invalidLabels: number;
 }
 
 export interface Job {
@@ -42,34 +44,30 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
     throw new PayloadError("accounts", `expected a list, got ${describeValue(rawAccounts)}`);
   }
   checkAccountCount(rawAccounts.length, limits.maxAccounts, "accounts");
-  const refused = new Set<string>();
-  const accounts: string[] = [];
+  const labels = createLabelChecks();
+  const accounts: LabelValue[] = [];
   for (let i = 0; i < rawAccounts.length; i++) {
-    const id = accountId(rawAccounts[i], `accounts[${i}]`);
-    if (isLabelSafeAccountId(id)) accounts.push(id);
-    else refused.add(id);
+    const id = labels.take(accountId(rawAccounts[i], `accounts[${i}]`));
+    if (id !== undefined) accounts.push(id);
   }
 
-  const summary = new Map<string, number | "invalid">();
+  const summary = new Map<LabelValue, number | "invalid">();
   if (rawSummary !== undefined && rawSummary !== null) {
     if (!isRecord(rawSummary)) {
       throw new PayloadError("summary", `expected an object, got ${describeValue(rawSummary)}`);
     }
     checkKeyCount(rawSummary, limits.maxAccounts, "summary");
-    for (const [account, entry] of Object.entries(rawSummary)) {
-      if (!isLabelSafeAccountId(account)) {
-        refused.add(account);
-        continue;
-      }
-      const count = isRecord(entry) ? entry["executing"] : undefined;
+    for (const [id, entry] of Object.entries(rawSummary)) {
+      const account = labels.take(id);
+      if (account === undefined) continue;
       summary.set(
         account,
-        typeof count === "number" && Number.isSafeInteger(count) && count >= 0 ? count : "invalid",
+        readCount(isRecord(entry) ? entry["executing"] : undefined) ?? "invalid",
       );
     }
   }
 
-  const executing = new Map<string, Job[]>();
+  const executing = new Map<LabelValue, Job[]>();
   if (rawExecuting !== undefined && rawExecuting !== null) {
     if (!isRecord(rawExecuting)) {
       throw new PayloadError("executing", `expected an object, got ${describeValue(rawExecuting)}`);
@@ -105,14 +103,11 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
           );
         }
       }
-      if (!isLabelSafeAccountId(account)) {
-        refused.add(account);
-        continue;
-      }
+      const id = labels.take(account);
       // Every element was just checked to carry a string jobId: the list is used as it is.
-      executing.set(account, list as Job[]);
+      if (id !== undefined) executing.set(id, list as Job[]);
     }
   }
 
-  return { accounts, summary, executing, unreadableAccounts: refused.size };
+  return { accounts, summary, executing, invalidLabels: labels.refused() };
 }

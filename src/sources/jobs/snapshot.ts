@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
+import { INVALID_LABEL_VALUE, type LabelValue } from "../../metrics/label-value.js";
 import { parseElapsed } from "../common/elapsed.js";
 import { isPlainJobId } from "../common/job-id.js";
 import type { Job, JobsAnswer } from "./answer.js";
@@ -9,12 +9,12 @@ export const ANOMALY_KINDS = [
   "unparsable_elapsed",
   "duplicate_job",
   "odd_job_id",
-  ACCOUNT_ID_ANOMALY,
+  INVALID_LABEL_VALUE,
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export interface AccountState {
-  account: string;
+  account: LabelValue;
   executing: number;
   maxElapsedSeconds: number;
 }
@@ -22,7 +22,7 @@ export interface AccountState {
 /** A running job as seen in one answer; its ID is tracked, never exported as a label. */
 export interface SnapshotJob {
   jobId: string;
-  account: string;
+  account: LabelValue;
   elapsedSeconds: number | undefined;
 }
 
@@ -57,7 +57,7 @@ export function toSnapshot(answer: JobsAnswer, nowMs: number): Snapshot {
     unparsable_elapsed: 0,
     duplicate_job: 0,
     odd_job_id: 0,
-    [ACCOUNT_ID_ANOMALY]: answer.unreadableAccounts,
+    [INVALID_LABEL_VALUE]: answer.invalidLabels,
   };
 
   const ids = new Set(answer.accounts);

@@ -1,5 +1,6 @@
 import type { Families } from "../../metrics/family.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
+import type { LabelValue } from "../../metrics/label-value.js";
 import type { AnswerLimits } from "../../config/flag-reader.js";
 import type { AccountBook, Channel } from "../channels.js";
 import type { FinishedBatch, FinishedJob } from "../common/finished-jobs.js";
@@ -60,7 +61,7 @@ export function createJobsSource(options: JobsSourceOptions): JobsSource {
       lifecycle.keep(ids.map((account) => ({ account })));
       options.accounts?.report("jobs", ids, false);
       const change = diff.observe(snapshot.jobs);
-      const started = new Map<string, number>();
+      const started = new Map<LabelValue, number>();
       for (const job of change.started)
         started.set(job.account, (started.get(job.account) ?? 0) + 1);
       for (const [account, count] of started) lifecycle.started({ account }, count);

@@ -1,7 +1,9 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-import { isLabelSafeAccountId, readAccountId } from "../common/account-id.js";
+import { readAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
+import { labelValue, ownLabel, type LabelValue } from "../../metrics/label-value.js";
 import { checkAccountCount } from "../common/limits.js";
+import { readCount } from "../common/upstream-numbers.js";
 
 /** The types of the scheduler's generations: the `-video:`, `-image:` or `-audio:` (speech) of their IDs. */
 export const GENERATION_TYPES = ["video", "image", "audio"] as const;
@@ -14,6 +16,11 @@ const ID_KEYS: readonly (readonly [string, GenerationType])[] = [
   ["audioId", "audio"],
 ];
 
+/** A generation type as the `type` label. */
+export function generationTypeLabel(type: GenerationType): LabelValue {
+  return ownLabel(type);
+}
+
 /**
  * One listed generation, reduced to what the exporter reads. `replyUrl` and `replyRef` are the
  * user's (a webhook URL may carry a key): they are never copied out of the body.
@@ -24,7 +31,7 @@ export interface ListedGeneration {
    * is set, when that ID is not a string or names no account, or when its type is unknown.
    */
   id: string | undefined;
-  account: string | undefined;
+  account: LabelValue | undefined;
   type: GenerationType | undefined;
   /** The ID names a type this exporter does not know (a `-music:` segment, say): not guessed. */
   unknownType: boolean;
@@ -34,7 +41,7 @@ export interface ListedGeneration {
 
 /** One entry of `available[]`; a count that is not a whole number is undefined. */
 export interface Capacity {
-  account: string | undefined;
+  account: LabelValue | undefined;
   maxJobs: number | undefined;
   executing: number | undefined;
   available: number | undefined;
@@ -46,7 +53,7 @@ export interface SchedulerAnswer {
   executing: ListedGeneration[];
   available: Capacity[];
   /** Distinct account IDs, in `available[]` or generation IDs, refused as labels and left out. */
-  unreadableAccounts: number;
+  invalidLabels: number;
 }
 
 export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
@@ -111,10 +118,6 @@ function idOf(entry: Record<string, unknown>): { id: string; key: GenerationType
     : undefined;
 }
 
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
 function listAt(body: Record<string, unknown>, key: string): unknown[] {
   const list = body[key];
   if (list === undefined || list === null) return [];
@@ -125,31 +128,28 @@ function listAt(body: Record<string, unknown>, key: string): unknown[] {
 
 /** The distinct accounts of one answer, refused ones included, bounded by --useapi.max-accounts. */
 function accountSet(max: number) {
-  const seen = new Set<string>();
+  const seen = new Map<string, LabelValue>();
   const refused = new Set<string>();
-  let last: string | undefined;
+  let last: LabelValue | undefined;
   return {
     /**
      * The account if it may be a label; throws once more than `max` distinct ones were seen. The
      * same account as the last one taken is that very string (the next steps compare it at once).
      */
-    take(account: string): string | undefined {
+    take(account: string): LabelValue | undefined {
       if (account === last) return last;
-      if (seen.has(account)) return (last = account);
+      const known = seen.get(account);
+      if (known !== undefined) return (last = known);
       if (refused.has(account)) return undefined;
-      const safe = isLabelSafeAccountId(account);
-      const set = safe ? seen : refused;
-      if (!set.has(account)) {
-        set.add(account);
-        if (seen.size + refused.size > max) {
-          throw new LimitError(
-            `more than ${max} accounts in available[] and generation IDs: over --useapi.max-accounts`,
-          );
-        }
+      const safe = labelValue(account);
+      if (safe === undefined) refused.add(account);
+      else seen.set(account, safe);
+      if (seen.size + refused.size > max) {
+        throw new LimitError(
+          `more than ${max} accounts in available[] and generation IDs: over --useapi.max-accounts`,
+        );
       }
-      if (!safe) return undefined;
-      last = account;
-      return account;
+      return safe === undefined ? undefined : (last = safe);
     },
     refused: () => refused.size,
   };
@@ -184,16 +184,17 @@ export function parseSchedulerAnswer(
     if (!isRecord(entry)) {
       throw new PayloadError(`available[${i}]`, `expected an object, got ${describeValue(entry)}`);
     }
-    const account = readAccountId(entry["account"]);
-    if (account !== undefined && accounts.take(account) === undefined) continue;
+    const id = readAccountId(entry["account"]);
+    const account = id === undefined ? undefined : accounts.take(id);
+    if (id !== undefined && account === undefined) continue;
     const audio = entry["executingAudio"];
     available[kept++] = {
       account,
-      maxJobs: count(entry["maxJobs"]),
-      executing: count(entry["executing"]),
-      available: count(entry["available"]),
+      maxJobs: readCount(entry["maxJobs"]),
+      executing: readCount(entry["executing"]),
+      available: readCount(entry["available"]),
       executingAudio:
-        audio === undefined || audio === null ? undefined : (count(audio) ?? "invalid"),
+        audio === undefined || audio === null ? undefined : (readCount(audio) ?? "invalid"),
     };
   }
   available.length = kept;
@@ -223,5 +224,5 @@ export function parseSchedulerAnswer(
     };
   }
   executing.length = kept;
-  return { executing, available, unreadableAccounts: accounts.refused() };
+  return { executing, available, invalidLabels: accounts.refused() };
 }

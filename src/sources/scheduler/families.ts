@@ -1,7 +1,7 @@
 import type { Families } from "../../metrics/family.js";
 import { registerAccountGauge, registerFamily } from "../../metrics/family.js";
 import { createLifecycle, type Lifecycle } from "../common/lifecycle.js";
-import { GENERATION_TYPES, SCHEDULER_PATH } from "./answer.js";
+import { GENERATION_TYPES, generationTypeLabel, SCHEDULER_PATH } from "./answer.js";
 import type { AccountGenerations, ByType } from "./snapshot.js";
 
 /** From a 30 s image or short clip to the 30 minutes of a long video queue. */
@@ -20,7 +20,9 @@ export function registerSchedulerFamilies(
       samples(set) {
         for (const a of exported()) {
           const values = value(a);
-          GENERATION_TYPES.forEach((type, t) => set({ account: a.account, type }, values[t] ?? 0));
+          GENERATION_TYPES.forEach((type, t) =>
+            set({ account: a.account, type: generationTypeLabel(type) }, values[t] ?? 0),
+          );
         }
       },
     });

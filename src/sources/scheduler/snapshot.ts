@@ -1,5 +1,6 @@
-import { ACCOUNT_ID_ANOMALY } from "../common/account-id.js";
+import { INVALID_LABEL_VALUE, type LabelValue } from "../../metrics/label-value.js";
 import { parseElapsed } from "../common/elapsed.js";
+import { readTimestampMs } from "../common/upstream-numbers.js";
 import {
   GENERATION_TYPES,
   type Capacity,
@@ -15,7 +16,7 @@ export const SCHEDULER_ANOMALY_KINDS = [
   "unlisted_account",
   "capacity_mismatch",
   "invalid_capacity",
-  ACCOUNT_ID_ANOMALY,
+  INVALID_LABEL_VALUE,
 ] as const;
 export type SchedulerAnomalyKind = (typeof SCHEDULER_ANOMALY_KINDS)[number];
 
@@ -25,13 +26,13 @@ export type ByType = number[];
 /** A running generation as seen in one answer; its ID is tracked, never exported. */
 export interface SnapshotGeneration {
   id: string;
-  account: string;
+  account: LabelValue;
   type: GenerationType;
   elapsedSeconds: number | undefined;
 }
 
 export interface AccountGenerations {
-  account: string;
+  account: LabelValue;
   executing: ByType;
   /** 0 when idle, or when no running generation's time could be read. */
   maxElapsedSeconds: ByType;
@@ -51,8 +52,6 @@ export interface GenerationSnapshot {
   anomalies: Record<SchedulerAnomalyKind, number>;
 }
 
-/** No generation started before this; an earlier `started` is a placeholder or a misread. */
-const EARLIEST_START_MS = Date.UTC(2020, 0, 1);
 /** How far ahead of the exporter's clock useapi.net's may be. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** ISO 8601 with a zone: read without one, it would be in the host's time zone. */
@@ -98,7 +97,10 @@ export function startedMs(value: unknown, nowMs: number): number | undefined {
     if (iso === undefined) return undefined;
     ms = iso;
   }
-  return ms >= EARLIEST_START_MS && ms <= nowMs + MAX_CLOCK_SKEW_MS ? ms : undefined;
+  // The one timestamp check (from 2020), then a start can only be as far ahead as the clocks' skew.
+  return readTimestampMs(ms, nowMs) !== undefined && ms <= nowMs + MAX_CLOCK_SKEW_MS
+    ? ms
+    : undefined;
 }
 
 /**
@@ -129,11 +131,11 @@ export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): Ge
     unlisted_account: 0,
     capacity_mismatch: 0,
     invalid_capacity: 0,
-    [ACCOUNT_ID_ANOMALY]: answer.unreadableAccounts,
+    [INVALID_LABEL_VALUE]: answer.invalidLabels,
   };
   const accounts: AccountGenerations[] = [];
   const byAccount = new Map<string, AccountGenerations>();
-  const add = (account: string): AccountGenerations => {
+  const add = (account: LabelValue): AccountGenerations => {
     const entry: AccountGenerations = {
       account,
       executing: GENERATION_TYPES.map(() => 0),

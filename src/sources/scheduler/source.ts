@@ -6,6 +6,7 @@ import { createIdDiff } from "../common/id-diff.js";
 import type { Source } from "../source.js";
 import {
   GENERATION_TYPES,
+  generationTypeLabel,
   parseSchedulerAnswer,
   SCHEDULER_PATH,
   type SchedulerAnswer,
@@ -41,7 +42,10 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
   let exported: readonly AccountGenerations[] = [];
   const lifecycle = registerSchedulerFamilies(options.registry, () => exported);
   const diff = createIdDiff((generation: SnapshotGeneration) => generation.id);
-  const labelsOf = ({ account, type }: SnapshotGeneration) => ({ account, type });
+  const labelsOf = ({ account, type }: SnapshotGeneration) => ({
+    account,
+    type: generationTypeLabel(type),
+  });
 
   return {
     name: "scheduler",
@@ -61,7 +65,11 @@ export function createSchedulerSource(options: SchedulerSourceOptions): Schedule
       }
       // After the finished ones: an account that left loses its series in this same update.
       const ids = snapshot.accounts.map((a) => a.account);
-      lifecycle.keep(ids.flatMap((account) => GENERATION_TYPES.map((type) => ({ account, type }))));
+      lifecycle.keep(
+        ids.flatMap((account) =>
+          GENERATION_TYPES.map((type) => ({ account, type: generationTypeLabel(type) })),
+        ),
+      );
       options.accounts?.report("scheduler", ids, false);
       return { accounts: snapshot.accounts.length, generations: snapshot.generations.length };
     },

@@ -1,30 +1,35 @@
 import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
-import { safeText } from "../../upstream/redaction.js";
+import {
+  INVALID_LABEL_VALUE,
+  labelValue,
+  ownLabels,
+  type LabelValue,
+} from "../../metrics/label-value.js";
+import { readCount, readTimestampSeconds } from "../common/upstream-numbers.js";
 
 export const SUBSCRIPTION_PATH = "/v2/account";
 /** The API whose accounts this exporter is about; kept whatever its place in the answer. */
 export const MINIMAX_API = "MiniMax API";
 /** APIs of one answer exported at most; the rest are ignored and counted. */
 export const MAX_APIS = 64;
-/** Longest API name exported; a longer one is cut. */
-export const MAX_API_NAME_CHARS = 64;
-export const ACCOUNT_STATES = ["total", "active", "error"] as const;
+export const ACCOUNT_STATES = ownLabels(["total", "active", "error"] as const);
 
 /**
- * Its kinds of useapi_minimax_payload_anomalies_total: a `sub` that is no YYMMDD date, a field of
- * the wrong type (its series left out), an API left out (over MAX_APIS, empty, or a name that is
- * another's once cut).
+ * Its kinds of useapi_minimax_payload_anomalies_total: a `sub` that is no YYMMDD date from 2020
+ * to ten years ahead, a field of the wrong type or a count out of bounds (its series left out), an
+ * API left out (over MAX_APIS or empty), an API name refused as a label.
  */
 export const SUBSCRIPTION_ANOMALY_KINDS = [
   "unreadable_renewal",
   "invalid_subscription_value",
   "ignored_api",
+  INVALID_LABEL_VALUE,
 ] as const;
 export type SubscriptionAnomaly = (typeof SUBSCRIPTION_ANOMALY_KINDS)[number];
 
 export interface ApiAccounts {
-  /** Cut to MAX_API_NAME_CHARS; the token was redacted from the whole answer at the client. */
-  readonly api: string;
+  /** The token was redacted from the whole answer at the client. */
+  readonly api: LabelValue;
   /** By ACCOUNT_STATES; a missing count is 0, one of the wrong type undefined. */
   readonly counts: readonly [number | undefined, number | undefined, number | undefined];
 }
@@ -42,11 +47,6 @@ export interface SubscriptionAnswer {
   /** The MiniMax API first when listed, then the others in the answer's order. */
   readonly apis: readonly ApiAccounts[];
   readonly anomalies: Readonly<Record<SubscriptionAnomaly, number>>;
-}
-
-/** A count as exported: a non-negative finite number, else undefined. */
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /**
@@ -70,8 +70,11 @@ export function readRenewed(sub: unknown): number | undefined {
   return ms / 1000;
 }
 
-/** Checks GET /v2/account: `subscriptionIsActive` must be a boolean; the rest is tolerated. */
-export function parseSubscription(body: unknown): SubscriptionAnswer {
+/**
+ * Checks GET /v2/account, received at `nowMs`: `subscriptionIsActive` must be a boolean; the rest
+ * is tolerated.
+ */
+export function parseSubscription(body: unknown, nowMs = Date.now()): SubscriptionAnswer {
   if (!isRecord(body))
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
   const active = body["subscriptionIsActive"];
@@ -85,16 +88,17 @@ export function parseSubscription(body: unknown): SubscriptionAnswer {
     unreadable_renewal: 0,
     invalid_subscription_value: 0,
     ignored_api: 0,
+    [INVALID_LABEL_VALUE]: 0,
   };
   const number = (key: string): number | undefined => {
     const value = body[key];
     if (value === undefined) return undefined;
-    const checked = count(value);
+    const checked = readCount(value);
     if (checked === undefined) anomalies.invalid_subscription_value++;
     return checked;
   };
   const sub = body["sub"];
-  const renewedSeconds = readRenewed(sub);
+  const renewedSeconds = readTimestampSeconds(readRenewed(sub), nowMs);
   if (sub !== undefined && renewedSeconds === undefined) anomalies.unreadable_renewal++;
   return {
     active,
@@ -116,11 +120,14 @@ function readApis(
     return [];
   }
   const apis: ApiAccounts[] = [];
-  const names = new Set<string>();
   const take = (name: string, entry: unknown) => {
-    const api = safeText(name, [], MAX_API_NAME_CHARS);
-    if (api === "" || names.has(api) || apis.length >= MAX_APIS) {
+    if (name === "" || apis.length >= MAX_APIS) {
       anomalies.ignored_api++;
+      return;
+    }
+    const api = labelValue(name);
+    if (api === undefined) {
+      anomalies[INVALID_LABEL_VALUE]++;
       return;
     }
     if (!isRecord(entry)) {
@@ -130,11 +137,10 @@ function readApis(
     const read = (state: string) => {
       const value = entry[state];
       if (value === undefined) return 0;
-      const checked = count(value);
+      const checked = readCount(value);
       if (checked === undefined) anomalies.invalid_subscription_value++;
       return checked;
     };
-    names.add(api);
     apis.push({ api, counts: [read("total"), read("active"), read("error")] });
   };
   if (Object.hasOwn(accounts, MINIMAX_API)) take(MINIMAX_API, accounts[MINIMAX_API]);

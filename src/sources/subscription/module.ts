@@ -16,6 +16,7 @@ export const subscriptionModule = polledModule({
       registry: context.registry,
       intervalMs,
       countAnomaly: context.countAnomaly,
+      now: context.clock.now,
     });
     return { source, landing: () => source.landing() };
   },

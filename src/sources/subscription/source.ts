@@ -14,6 +14,8 @@ export interface SubscriptionSourceOptions {
   registry: Families;
   intervalMs: number;
   countAnomaly: AnomalyCount;
+  /** The clock the answer's renewal day is checked against; the system's by default. */
+  now?: (() => number) | undefined;
 }
 
 export interface SubscriptionSource extends Source<SubscriptionAnswer> {
@@ -31,7 +33,7 @@ export function createSubscriptionSource(options: SubscriptionSourceOptions): Su
     title: "the useapi.net subscription",
     path: SUBSCRIPTION_PATH,
     intervalMs: options.intervalMs,
-    parse: parseSubscription,
+    parse: (body) => parseSubscription(body, (options.now ?? Date.now)()),
     update(answer, nowMs) {
       last = { answer, atMs: nowMs };
       exported = answer;

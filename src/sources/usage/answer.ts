@@ -1,5 +1,5 @@
 import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
-import { safeText } from "../../upstream/redaction.js";
+import { labelValue, ownLabel, ownLabels, type LabelValue } from "../../metrics/label-value.js";
 import { readAccountId } from "../common/account-id.js";
 
 /**
@@ -13,11 +13,9 @@ export const USAGE_LIMIT = 10_000;
 export const USAGE_PATH = `/v2/account/stats?bot=minimax&limit=${USAGE_LIMIT}`;
 /** The most the upstream returns (its documented bound on `limit`); more is refused. */
 export const MAX_USAGE_ROWS = 50_000;
-/** Longest account or endpoint label; longer ones are cut (and end in …). */
-export const MAX_LABEL_CHARS = 64;
 /** Longest job ID remembered between answers; a row with a longer one is not counted. */
 export const MAX_JOB_ID_CHARS = 256;
-export const UNKNOWN = "unknown";
+export const UNKNOWN = ownLabel("unknown");
 
 /** A row's duration when its `msec` is missing or not a non-negative number. */
 export const NO_DURATION = -1;
@@ -29,11 +27,11 @@ export const NO_DURATION = -1;
 export interface UsageAnswer {
   /** The rows with a usable `jobid`, in the answer's order. */
   readonly jobIds: readonly string[];
-  /** Each row's `config`, cut to MAX_LABEL_CHARS; `unknown` when missing. */
-  readonly accounts: readonly string[];
-  readonly endpoints: readonly string[];
+  /** Each row's `config`; `unknown` when missing. */
+  readonly accounts: readonly LabelValue[];
+  readonly endpoints: readonly LabelValue[];
   /** An integer from 100 to 599 as text, else `unknown`. */
-  readonly codes: readonly string[];
+  readonly codes: readonly LabelValue[];
   /** `msec` in seconds; NO_DURATION when missing or not a non-negative number. */
   readonly seconds: Float64Array;
   /** Length of `data[]`, the unreadable rows included: whether the answer was full. */
@@ -42,6 +40,8 @@ export interface UsageAnswer {
   readonly invalidRows: number;
   /** Rows counted with an `unknown` label or without a duration. */
   readonly oddRows: number;
+  /** Rows whose `config` or `endpoint` the label check refused: never counted. */
+  readonly invalidLabels: number;
 }
 
 const NO_ROWS: UsageAnswer = {
@@ -53,16 +53,21 @@ const NO_ROWS: UsageAnswer = {
   listed: 0,
   invalidRows: 0,
   oddRows: 0,
+  invalidLabels: 0,
 };
 
 /** The text of each code from 100 to 599, made once rather than once per row. */
-const CODE_TEXT = Array.from({ length: 600 }, (_, code) => (code >= 100 ? String(code) : UNKNOWN));
+const CODE_TEXT = ownLabels(
+  Array.from({ length: 600 }, (_, code) => (code >= 100 ? String(code) : UNKNOWN)),
+);
 
-function label(value: unknown): string | undefined {
-  // Most labels are short strings, which safeText returns as they are.
-  if (typeof value === "string" && value !== "" && value.length <= MAX_LABEL_CHARS) return value;
+/** Refused by the label check: the row is not counted. */
+const REFUSED = Symbol("refused");
+
+/** The label of `config` or `endpoint`: a string or a whole number; undefined when neither. */
+function label(value: unknown): LabelValue | undefined | typeof REFUSED {
   const text = readAccountId(value);
-  return text === undefined ? undefined : safeText(text, [], MAX_LABEL_CHARS);
+  return text === undefined ? undefined : (labelValue(text) ?? REFUSED);
 }
 
 /**
@@ -87,13 +92,14 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
   const listed = data.length;
   // Made at their longest and cut once: pushing would copy each column as it grows.
   const jobIds = new Array<string>(listed);
-  const accounts = new Array<string>(listed);
-  const endpoints = new Array<string>(listed);
-  const codes = new Array<string>(listed);
+  const accounts = new Array<LabelValue>(listed);
+  const endpoints = new Array<LabelValue>(listed);
+  const codes = new Array<LabelValue>(listed);
   const seconds = new Float64Array(listed);
   let kept = 0;
   let invalidRows = 0;
   let oddRows = 0;
+  let invalidLabels = 0;
   for (let i = 0; i < listed; i++) {
     const row: unknown = data[i];
     const jobId = isRecord(row) ? row["jobid"] : undefined;
@@ -104,6 +110,10 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
     const r = row as Record<string, unknown>;
     const account = label(r["config"]);
     const endpoint = label(r["endpoint"]);
+    if (account === REFUSED || endpoint === REFUSED) {
+      invalidLabels++;
+      continue;
+    }
     const code = r["code"];
     const msec = r["msec"];
     const known = typeof code === "number" && Number.isInteger(code) && code >= 100 && code <= 599;
@@ -112,7 +122,7 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
     jobIds[kept] = jobId;
     accounts[kept] = account ?? UNKNOWN;
     endpoints[kept] = endpoint ?? UNKNOWN;
-    codes[kept] = known ? (CODE_TEXT[code] as string) : UNKNOWN;
+    codes[kept] = known ? (CODE_TEXT[code] as LabelValue) : UNKNOWN;
     seconds[kept++] = timed ? msec / 1000 : NO_DURATION;
   }
   if (kept < listed) jobIds.length = accounts.length = endpoints.length = codes.length = kept;
@@ -125,5 +135,6 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
     listed,
     invalidRows,
     oddRows,
+    invalidLabels,
   };
 }

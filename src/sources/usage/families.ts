@@ -5,6 +5,7 @@ import {
   type SetSample,
 } from "../../metrics/family.js";
 import type { Histogram } from "../../metrics/histogram.js";
+import type { LabelValue } from "../../metrics/label-value.js";
 
 /** From a quick refusal to the 5-minute answers of a slow create. */
 export const REQUEST_DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
@@ -13,13 +14,13 @@ export type RequestLabel = "account" | "endpoint" | "code";
 
 /**
  * The usage families: the request counter, set at collect time from the counts `requests` walks,
- * and the duration histogram, from the histograms by endpoint usage-metrics.ts observes as it counts a row. Neither
- * is ever reset: they are totals since the exporter started.
+ * and the duration histogram, from the histograms by endpoint usage-metrics.ts observes as it counts
+ * a row. Neither is ever reset: they are totals since the exporter started.
  */
 export function registerUsageFamilies(
   registry: Families,
   requests: (set: SetSample<RequestLabel>) => void,
-  durations: ReadonlyMap<string, Histogram>,
+  durations: ReadonlyMap<LabelValue, Histogram>,
 ): void {
   registerFamily(registry, {
     name: "useapi_minimax_api_requests_total",

@@ -1,6 +1,7 @@
 import type { Families } from "../../metrics/family.js";
 import type { Logger } from "../../logging/logger.js";
 import type { AnomalyCount } from "../../metrics/anomalies.js";
+import { INVALID_LABEL_VALUE, type LabelValue } from "../../metrics/label-value.js";
 import type { Source } from "../source.js";
 import { parseUsageAnswer, USAGE_LIMIT, USAGE_PATH, type UsageAnswer } from "./answer.js";
 import { createRowMemory } from "./row-memory.js";
@@ -12,6 +13,7 @@ export const USAGE_ANOMALY_KINDS = [
   "usage_odd_row",
   "usage_duplicate_row",
   "usage_series_overflow",
+  INVALID_LABEL_VALUE,
 ] as const;
 
 export interface UsageSourceOptions {
@@ -62,9 +64,9 @@ export function createUsageSource(options: UsageSourceOptions): UsageSource {
       let folded = 0;
       for (const i of taken.fresh) {
         const kept = metrics.record(
-          accounts[i] as string,
-          endpoints[i] as string,
-          codes[i] as string,
+          accounts[i] as LabelValue,
+          endpoints[i] as LabelValue,
+          codes[i] as LabelValue,
           seconds[i] as number,
         );
         if (!kept) folded++;
@@ -73,6 +75,7 @@ export function createUsageSource(options: UsageSourceOptions): UsageSource {
       const distinct = jobIds.length - taken.duplicates;
       const missed =
         !taken.first && answer.listed >= limit && distinct > 0 && taken.fresh.length === distinct;
+      countAnomaly(INVALID_LABEL_VALUE, answer.invalidLabels);
       countAnomaly("usage_invalid_row", answer.invalidRows);
       countAnomaly("usage_odd_row", answer.oddRows);
       countAnomaly("usage_duplicate_row", taken.duplicates);

@@ -1,4 +1,5 @@
 import type { Families } from "../../metrics/family.js";
+import { ownLabel, type LabelValue } from "../../metrics/label-value.js";
 import { NO_DURATION } from "./answer.js";
 import { createHistogram, observe, type Histogram } from "../../metrics/histogram.js";
 import { registerUsageFamilies, REQUEST_DURATION_BUCKETS, type RequestLabel } from "./families.js";
@@ -7,21 +8,21 @@ import { registerUsageFamilies, REQUEST_DURATION_BUCKETS, type RequestLabel } fr
 export const MAX_REQUEST_SERIES = 1_000;
 /** Distinct endpoints of the histogram at most; further ones fold into `other`. */
 export const MAX_DURATION_ENDPOINTS = 50;
-export const OTHER = "other";
+export const OTHER = ownLabel("other");
 
 export interface UsageMetrics {
   /**
    * Counts one row (`code` as text, `seconds` NO_DURATION when it has none); returns false when
    * its labels were folded into `other`.
    */
-  record(account: string, endpoint: string, code: string, seconds: number): boolean;
+  record(account: LabelValue, endpoint: LabelValue, code: LabelValue, seconds: number): boolean;
   /** Requests counted by code, for the landing page. */
   byCode(): ReadonlyMap<string, number>;
 }
 
 interface RequestSeries {
   /** Made once: the counter's collect sets every series from these. */
-  readonly labels: Readonly<Record<RequestLabel, string>>;
+  readonly labels: Readonly<Record<RequestLabel, LabelValue>>;
   count: number;
   /** Every series' count of this code, counted with it: no walk over the series for the page. */
   readonly total: { count: number };
@@ -41,7 +42,7 @@ export function createUsageMetrics(
   // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
   const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
   // The duration histogram's series, by endpoint.
-  const durations = new Map<string, Histogram>();
+  const durations = new Map<LabelValue, Histogram>();
   const codeTotals = new Map<string, { count: number }>();
   let series = 0;
   // Created by folding: beyond the bound, so they do not count against it.
@@ -58,7 +59,7 @@ export function createUsageMetrics(
 
   const find = (account: string, endpoint: string, code: string): RequestSeries | undefined =>
     requests.get(account)?.get(endpoint)?.get(code);
-  const create = (account: string, endpoint: string, code: string): RequestSeries => {
+  const create = (account: LabelValue, endpoint: LabelValue, code: LabelValue): RequestSeries => {
     let byEndpoint = requests.get(account);
     if (byEndpoint === undefined)
       requests.set(account, (byEndpoint = new Map<string, Map<string, RequestSeries>>()));

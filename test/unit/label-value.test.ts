@@ -1,32 +1,83 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseAccounts } from "../../src/sources/accounts/answer.js";
 import {
-  isLabelSafeAccountId,
-  MAX_ACCOUNT_ID_LENGTH,
-} from "../../src/sources/common/account-id.js";
+  labelValue,
+  MAX_LABEL_VALUE_LENGTH,
+  ownLabel,
+  ownLabels,
+} from "../../src/metrics/label-value.js";
+import { parseAccounts } from "../../src/sources/accounts/answer.js";
 import { parseJobsAnswer } from "../../src/sources/jobs/answer.js";
 import { toSnapshot } from "../../src/sources/jobs/snapshot.js";
 import { parseSchedulerAnswer } from "../../src/sources/scheduler/answer.js";
 import { toGenerationSnapshot } from "../../src/sources/scheduler/snapshot.js";
 
 const LONG = "9".repeat(1_000_000);
-const AT_BOUND = "9".repeat(MAX_ACCOUNT_ID_LENGTH);
+const AT_BOUND = "9".repeat(MAX_LABEL_VALUE_LENGTH);
 const LONE = ["\ud800", "\udc00", "\udfff", "a\ud83d", "\ude00b"];
+const CONTROLS = ["\u0000", "a\tb", "a\nb", "\r", "\u001b[31m", "\u007f", "\u0085", "\u009f"];
+const BIDI = [
+  "\u202a",
+  "\u202b",
+  "\u202c",
+  "\u202d",
+  "a\u202eb",
+  "\u2066",
+  "\u2067",
+  "\u2068",
+  "\u2069",
+];
 
-describe("an account ID as a label", () => {
+describe("the label-value check", () => {
   it.each<[string, boolean, string]>([
     ["digits", true, "567890"],
+    ["an API name with spaces", true, "MiniMax API"],
+    ["an endpoint", true, "post-videos-create"],
+    ["the empty string", true, ""],
+    ["quotes and a backslash (escaped by the exposition)", true, 'a"b\\c'],
     ["the longest allowed", true, AT_BOUND],
     ["an emoji (a surrogate pair)", true, "acct-\ud83d\ude00"],
-    ["one character too long", false, `${AT_BOUND}9`],
+    ["an emoji at the bound (two code units)", true, `${"9".repeat(126)}\ud83d\ude00`],
+    ["a mark next to the refused ones (U+200E, U+2029, U+2070)", true, "\u200e\u2029\u2070"],
+    ["one code unit too long", false, `${AT_BOUND}9`],
     ["a million characters", false, LONG],
     ...LONE.map((id): [string, boolean, string] => [
       `a lone surrogate in ${JSON.stringify(id)}`,
       false,
       id,
     ]),
-  ])("%s: label-safe %s", (_name, safe, id) => {
-    expect(isLabelSafeAccountId(id)).toBe(safe);
+    ...CONTROLS.map((id): [string, boolean, string] => [
+      `a control in ${JSON.stringify(id)}`,
+      false,
+      id,
+    ]),
+    ...BIDI.map((id): [string, boolean, string] => [
+      `a bidi override in ${JSON.stringify(id)}`,
+      false,
+      id,
+    ]),
+  ])("%s: accepted %s", (_name, accepted, text) => {
+    expect(labelValue(text)).toBe(accepted ? text : undefined);
+  });
+
+  it("is the only maker of a label value: src/ casts to one only to read an element of a checked list", () => {
+    const src = new URL("../../src/", import.meta.url);
+    const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter(
+      (f) => f.endsWith(".ts") && f !== "metrics/label-value.ts",
+    );
+    const casts = files.flatMap((file) =>
+      [...readFileSync(new URL(file, src), "utf8").matchAll(/(\S+) as LabelValue\b/g)].map(
+        (m) => `${file}: ${m[1] ?? ""}`,
+      ),
+    );
+    expect(casts.length).toBeGreaterThan(0);
+    expect(casts.filter((cast) => !/\]\)?$/.test(cast))).toEqual([]);
+  });
+
+  it("makes the exporter's own values label values, and refuses a bad one at once", () => {
+    expect(ownLabels(["video", "image"] as const)).toEqual(["video", "image"]);
+    expect(ownLabel("other")).toBe("other");
+    expect(() => ownLabel("a\nb")).toThrow(/not a label value/);
   });
 });
 
@@ -44,13 +95,13 @@ describe("refused account IDs", () => {
     );
     expect(snapshot.accounts.map((a) => a.account)).toEqual(["1"]);
     expect(snapshot.jobs.map((j) => j.account)).toEqual(["1"]);
-    expect(snapshot.anomalies.unreadable_account_id).toBe(4);
+    expect(snapshot.anomalies.invalid_label_value).toBe(4);
   });
 
   it("are left out of the accounts answer and counted", () => {
     const answer = parseAccounts({ "1": { maxJobs: 1 }, [LONG]: { maxJobs: 2 }, "\udfff": {} });
     expect(answer.accounts.map((a) => a.account)).toEqual(["1"]);
-    expect(answer.unreadableAccounts).toBe(2);
+    expect(answer.invalidLabels).toBe(2);
   });
 
   it("are left out of the scheduler answer, from available[] and from generation IDs, and counted", () => {
@@ -70,7 +121,7 @@ describe("refused account IDs", () => {
     const snapshot = toGenerationSnapshot(answer, 0);
     expect(snapshot.accounts.map((a) => a.account)).toEqual(["7"]);
     expect(snapshot.generations.map((g) => g.id)).toEqual(["user:1-minimax:7-video:d"]);
-    expect(snapshot.anomalies.unreadable_account_id).toBe(3);
+    expect(snapshot.anomalies.invalid_label_value).toBe(3);
     expect(snapshot.anomalies.unreadable_generation_id).toBe(0);
   });
 });
