@@ -81,9 +81,7 @@ async function child(dist, webConfig, pollInterval) {
   });
   const exporter = await startExporter(command.config, { logger });
   const polls = async () => {
-    const text = await exporter.registry.getSingleMetricAsString(
-      "useapi_minimax_source_requests_total",
-    );
+    const text = await exporter.registry.metrics();
     let total = 0;
     for (const line of text.split("\n")) {
       if (line.startsWith('useapi_minimax_source_requests_total{source="jobs",')) {

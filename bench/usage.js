@@ -14,11 +14,6 @@ const ENDPOINTS = ["post-videos-create", "post-images-create", "get-videos", "po
 const CODES = [201, 201, 201, 201, 412, 429, 596, 500];
 const BUILD = { version: "bench", nodejs: process.version };
 /** The families each new source registers: the last round's go first. */
-const USAGE_FAMILIES = [
-  "useapi_minimax_api_requests_total",
-  "useapi_minimax_api_request_duration_seconds",
-];
-
 /** The JSON text of an answer of `count` rows of the documented shape, from `first` on, newest first. */
 export function usageAnswer(first, count) {
   const out = [];
@@ -41,13 +36,13 @@ export function usageAnswer(first, count) {
  * and update: shape check, dedupe by jobid, counting; exposition.refresh) of `text`, each round on
  * a new source that was first given `before` (the answers it saw earlier, untimed).
  */
-async function timeProcessing(bench, text, before, count, iterations) {
-  const { registry, exposition, logger } = bench;
+async function timeProcessing(logger, text, before, count, iterations) {
   const parseTimes = [];
   const fullTimes = [];
   // Two unmeasured rounds first: warm the JIT.
   for (let i = -2; i < iterations; i++) {
-    for (const name of USAGE_FAMILIES) registry.removeSingleMetric(name);
+    const registry = createRegistry({ buildInfo: BUILD, defaultMetrics: false });
+    const exposition = createExposition(registry);
     const source = createUsageSource({
       registry,
       intervalMs: 300_000,
@@ -76,15 +71,14 @@ async function timeProcessing(bench, text, before, count, iterations) {
 export async function runUsage({ counts = [1000, 10000, 50000], iterations = 11 } = {}) {
   // One registry (default metrics on) and exposition for every round: each round's source
   // registers its families on it.
-  const registry = createRegistry({ buildInfo: BUILD, defaultMetrics: true });
-  const bench = { logger: silentLogger(), registry, exposition: createExposition(registry) };
+  const logger = silentLogger();
   const rows = [];
   for (const count of counts) {
     const first = usageAnswer(0, count);
     // The next poll's answer: a tenth of the rows new, the rest seen before.
     const next = usageAnswer(Math.ceil(count / 10), count);
-    const a = await timeProcessing(bench, first, [], count, iterations);
-    const b = await timeProcessing(bench, next, [first], count, iterations);
+    const a = await timeProcessing(logger, first, [], count, iterations);
+    const b = await timeProcessing(logger, next, [first], count, iterations);
     // Each ratio against the JSON.parse timed in the same rounds.
     rows.push({
       rows: count,
