@@ -66,6 +66,13 @@ export function imageNodeVersion() {
   return /^ARG NODE_VERSION=(\S+)/m.exec(readFileSync(DOCKERFILE, "utf8"))?.[1];
 }
 
+/** The Node flags of the Dockerfile's ENTRYPOINT (between `node` and the script). */
+export function imageNodeFlags() {
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(DOCKERFILE, "utf8"))?.[1];
+  const argv = entrypoint === undefined ? [] : JSON.parse(entrypoint);
+  return argv.slice(1).filter((arg) => arg.startsWith("--"));
+}
+
 /** The path of npm's `node@VERSION` binary (npx fetches it once), or undefined if it cannot. */
 export function npmNode(version) {
   try {
@@ -143,7 +150,8 @@ async function until(check, ms, what) {
  */
 async function everySource(node, upstream, { seconds, scrapeSec }) {
   const exporter = await startExporterProcess(upstream.url, [...BOUND_FLAGS, ...EVERY_SOURCE], {
-    node,
+    node: node.path,
+    nodeFlags: node.flags,
     preload: PRELOAD,
     ipc: true,
   });
@@ -200,7 +208,8 @@ async function hostile(node, upstream, name) {
     `--credits.interval=${source === "credits" ? "5s" : "0"}`,
   ];
   const exporter = await startExporterProcess(upstream.url, flags, {
-    node,
+    node: node.path,
+    nodeFlags: node.flags,
     preload: PRELOAD,
     ipc: true,
   });
@@ -242,7 +251,7 @@ async function hostile(node, upstream, name) {
 }
 
 /**
- * Each Node in `nodes` ({ name, path }): every source at the bounds, then each body of `names`.
+ * Each Node in `nodes` ({ name, path, flags }): every source at the bounds, then each body of `names`.
  * A Node that could not be fetched is listed with an error and no rows.
  */
 export async function runBounds({
@@ -261,8 +270,8 @@ export async function runBounds({
         continue;
       }
       const version = execFileSync(node.path, ["--version"], { encoding: "utf8" }).trim();
-      const rows = [await everySource(node.path, upstream, { seconds, scrapeSec })];
-      for (const name of names) rows.push(await hostile(node.path, upstream, name));
+      const rows = [await everySource(node, upstream, { seconds, scrapeSec })];
+      for (const name of names) rows.push(await hostile(node, upstream, name));
       runs.push({ node: `${node.name}, ${version}`, rows });
     }
   } finally {
@@ -287,7 +296,11 @@ export function boundsNodes() {
   const version = imageNodeVersion();
   return [
     { name: "host", path: process.execPath },
-    { name: `image (node@${version})`, path: version === undefined ? undefined : npmNode(version) },
+    {
+      name: `image (node@${version} ${imageNodeFlags().join(" ")})`,
+      path: version === undefined ? undefined : npmNode(version),
+      flags: imageNodeFlags(),
+    },
   ];
 }
 

@@ -18,12 +18,16 @@ export const NODE_FLAGS = [];
 const ENV = { ...process.env, NODE_ENV: "production", USEAPI_TOKEN: TOKEN };
 
 /**
- * `node [NODE_FLAGS] [--import preload] script ...args` with the bench's token in its environment;
+ * `node [NODE_FLAGS] [nodeFlags] [--import preload] script ...args` with the bench's token in its environment;
  * stdout (the logs) discarded, the end of stderr kept for errors, an IPC channel when asked.
  */
-export function startNode(script, args = [], { node = process.execPath, preload, ipc } = {}) {
+export function startNode(
+  script,
+  args = [],
+  { node = process.execPath, nodeFlags = [], preload, ipc } = {},
+) {
   const imports = preload === undefined ? [] : ["--import", pathToFileURL(preload).href];
-  const child = spawn(node, [...NODE_FLAGS, ...imports, script, ...args], {
+  const child = spawn(node, [...NODE_FLAGS, ...nodeFlags, ...imports, script, ...args], {
     env: ENV,
     stdio: ["ignore", "ignore", "pipe", ...(ipc ? ["ipc"] : [])],
   });

@@ -9,13 +9,13 @@ const BUILD = { version: "bench", nodejs: process.version };
 
 const SOURCES = ["jobs", "accounts", "scheduler", "subscription", "usage", "credits"];
 
-/** Counts the calls of the registry's metrics(), which each rendering makes once. */
+/** Counts the calls of the registry's render(), which each rendering makes once. */
 function countRenderings(registry) {
-  const metrics = registry.metrics.bind(registry);
+  const render = registry.render.bind(registry);
   const counter = { renderings: 0 };
-  registry.metrics = (...args) => {
+  registry.render = (...args) => {
     counter.renderings++;
-    return metrics(...args);
+    return render(...args);
   };
   return counter;
 }

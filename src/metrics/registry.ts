@@ -1,5 +1,7 @@
+import { Buffer } from "node:buffer";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Family } from "./family.js";
+import { ByteSink } from "./byte-sink.js";
 import { ownLabels } from "./label-value.js";
 import { writeFamilies } from "./text-format.js";
 
@@ -33,6 +35,7 @@ export class MetricRegistry {
   readonly contentType = Registry.PROMETHEUS_CONTENT_TYPE;
   readonly #families = new Map<string, Family>();
   readonly #defaults: Registry | undefined;
+  #lastBytes = 0;
 
   constructor({ defaultMetrics = false }: { defaultMetrics?: boolean } = {}) {
     if (!defaultMetrics) return;
@@ -48,10 +51,22 @@ export class MetricRegistry {
     this.#families.set(family.name, family);
   }
 
-  /** The text of every family. Ours are written in one synchronous pass: one state, one rendering. */
+  /** Every family as UTF-8. Ours are written in one synchronous pass: one state, one rendering. */
+  async render(): Promise<Buffer> {
+    const sink = new ByteSink(this.#lastBytes + (this.#lastBytes >> 3));
+    writeFamilies(this.#families.values(), sink);
+    if (this.#defaults !== undefined) {
+      const defaults = await this.#defaults.metrics();
+      sink.add(`\n${defaults}`);
+    }
+    const bytes = sink.bytes();
+    this.#lastBytes = bytes.length;
+    return bytes;
+  }
+
+  /** Every family as text. */
   async metrics(): Promise<string> {
-    const own = writeFamilies(this.#families.values());
-    return this.#defaults === undefined ? own : `${own}\n${await this.#defaults.metrics()}`;
+    return (await this.render()).toString();
   }
 }
 

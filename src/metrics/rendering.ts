@@ -43,10 +43,10 @@ export function createExposition(registry: MetricRegistry): Exposition {
 
   async function render() {
     try {
-      body = Buffer.from(await registry.metrics());
+      body = await registry.render();
     } catch (error) {
       failures++;
-      body = Buffer.from(await fallback.metrics());
+      body = await fallback.render();
       throw error;
     } finally {
       gzipped = undefined;

@@ -2,7 +2,15 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createHistogram, observe } from "../../src/metrics/histogram.js";
 import type { LabelValue } from "../../src/metrics/label-value.js";
+import { ByteSink } from "../../src/metrics/byte-sink.js";
+import type { Family } from "../../src/metrics/family.js";
 import { writeFamilies } from "../../src/metrics/text-format.js";
+
+function written(families: Family[]): string {
+  const sink = new ByteSink(0);
+  writeFamilies(families, sink);
+  return sink.bytes().toString();
+}
 
 // Some the label check would refuse: the writer escapes whatever it is handed.
 const ODD = ['quote " here', "back\\slash", "new\nline", "ünïcödé 😀", ""] as LabelValue[];
@@ -29,7 +37,7 @@ describe("writeFamilies", () => {
     const ours = createHistogram(BUCKETS);
     for (const v of observed) observe(ours, BUCKETS, v);
 
-    const text = writeFamilies([
+    const text = written([
       {
         ...{ name: "g", help: "help with \\ and\nnewline", labelNames: ["a", "b"] },
         type: "gauge",
@@ -57,10 +65,21 @@ describe("writeFamilies", () => {
 
   it("writes a family with no sample as its HELP and TYPE lines only", () => {
     expect(
-      writeFamilies([
+      written([
         { name: "x", help: "none yet", type: "gauge", labelNames: ["a"], samples: () => undefined },
       ]),
     ).toBe("# HELP x none yet\n# TYPE x gauge\n");
+  });
+});
+
+describe("ByteSink", () => {
+  it("holds every piece in order as UTF-8, growing past its capacity, characters across pieces intact", () => {
+    const sink = new ByteSink(16);
+    const pieces = Array.from({ length: 20_000 }, (_, i) => `${i}:ж😀é\n`);
+    for (const piece of pieces) sink.add(piece);
+    const text = pieces.join("");
+    expect(sink.bytes().toString()).toBe(text);
+    expect(sink.bytes().length).toBe(Buffer.byteLength(text));
   });
 });
 
