@@ -64,6 +64,7 @@ export async function startExporter(
     token: tokenSource,
     timeoutMs: config.pollTimeoutMs,
     maxResponseBytes: config.maxResponseBytes,
+    maxAccounts: config.maxAccounts,
     userAgent: USER_AGENT,
     now: clock.now,
   });

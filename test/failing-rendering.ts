@@ -22,6 +22,7 @@ export async function failingRendering() {
     token: fixedToken(TOKEN),
     timeoutMs: 5_000,
     maxResponseBytes: 1 << 20,
+    maxAccounts: 1_000,
     userAgent: "test",
   });
   const lines: string[] = [];

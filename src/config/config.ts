@@ -34,6 +34,8 @@ export interface Config<M extends FlagOwner = FlagOwner> {
   staleAfterMs: number;
   maxBackoffMs: number;
   maxResponseBytes: number;
+  /** --useapi.max-accounts, which the sources also get (FlagReader's limits). */
+  maxAccounts: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
   demo: boolean;
@@ -268,6 +270,7 @@ export function loadConfig<M extends FlagOwner>({
       staleAfterMs,
       maxBackoffMs,
       maxResponseBytes: parseBytes(...value("useapi.max-response-bytes")),
+      maxAccounts,
       logLevel: parseChoice(...value("log.level"), ["debug", "info", "warn", "error"]),
       logFormat: parseChoice(...value("log.format"), ["json", "logfmt"]),
       demo,

@@ -23,6 +23,8 @@ export interface UpstreamClientOptions {
   token: TokenSource;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** --useapi.max-accounts: with the field names, the distinct keys an answer may hold. */
+  maxAccounts: number;
   userAgent: string;
   now?: () => number;
   dispatcher?: Dispatcher;
@@ -41,7 +43,7 @@ class TooLargeError extends Error {}
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { timeoutMs, maxResponseBytes, now = Date.now } = options;
-  const bounds = jsonBounds(maxResponseBytes);
+  const bounds = jsonBounds(maxResponseBytes, options.maxAccounts);
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??

@@ -27,16 +27,26 @@ export const CAP_BYTES_PER_MEMBER = 16;
 /** Bytes of the cap per element (array item or object member): `"12345",` is 8 of them. */
 export const CAP_BYTES_PER_ELEMENT = 4;
 
+/**
+ * Distinct object keys accepted beyond --useapi.max-accounts: an answer's keys are its field names
+ * and, in the jobs list and the accounts, its account IDs. V8 builds each new key of an object as a
+ * new hidden class: 262,144 keys of one object, or 32,768 objects of 8 new keys each, took 0.35 to
+ * 0.58 s of JSON.parse (goal: the longest event-loop block at the bounds, bench/bounds.js).
+ */
+export const KEYS_BEYOND_ACCOUNTS = 1_024;
+
 export interface JsonBounds {
   maxDepth: number;
   maxContainers: number;
   maxMembers: number;
   maxElements: number;
+  maxKeys: number;
 }
 
-export function jsonBounds(maxResponseBytes: number): JsonBounds {
+export function jsonBounds(maxResponseBytes: number, maxAccounts: number): JsonBounds {
   return {
     maxDepth: MAX_JSON_DEPTH,
+    maxKeys: maxAccounts + KEYS_BEYOND_ACCOUNTS,
     maxContainers: Math.max(1, Math.floor(maxResponseBytes / CAP_BYTES_PER_CONTAINER)),
     maxMembers: Math.max(1, Math.floor(maxResponseBytes / CAP_BYTES_PER_MEMBER)),
     maxElements: Math.max(1, Math.floor(maxResponseBytes / CAP_BYTES_PER_ELEMENT)),
@@ -58,11 +68,16 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
 /**
- * Why `text` must not be parsed, or undefined. Counts outside strings only, allocates nothing and
- * does not check the syntax: what is not JSON is left to JSON.parse, which says where it stops.
+ * Why `text` must not be parsed, or undefined. Counts outside strings only, keeps nothing but the
+ * distinct keys (at most `maxKeys`) and does not check the syntax: what is not JSON is left to
+ * JSON.parse, which says where it stops. Keys are compared as written, escapes and all.
  */
 export function scanJson(text: string, bounds: JsonBounds): ScanRefusal | undefined {
-  const { maxDepth, maxContainers, maxMembers, maxElements } = bounds;
+  const { maxDepth, maxContainers, maxMembers, maxElements, maxKeys } = bounds;
+  const keys = new Set<string>();
+  // The last string: a key when a colon follows it.
+  let stringStart = 0;
+  let stringEnd = 0;
   let depth = 0;
   let containers = 0;
   let members = 0;
@@ -71,8 +86,10 @@ export function scanJson(text: string, bounds: JsonBounds): ScanRefusal | undefi
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      i = stringEnd(text, i);
+      stringStart = i + 1;
+      i = closingQuote(text, i);
       if (i < 0) return undefined;
+      stringEnd = i;
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
       if (++depth > maxDepth) {
         return {
@@ -95,18 +112,30 @@ export function scanJson(text: string, bounds: JsonBounds): ScanRefusal | undefi
           detail: `body holds more than ${maxElements} elements (one per ${CAP_BYTES_PER_ELEMENT} bytes of --useapi.max-response-bytes)`,
         };
       }
-    } else if (c === COLON && ++members > maxMembers) {
-      return {
-        outcome: "limit_exceeded",
-        detail: `body holds more than ${maxMembers} object members (one per ${CAP_BYTES_PER_MEMBER} bytes of --useapi.max-response-bytes)`,
-      };
+    } else if (c === COLON) {
+      if (++members > maxMembers) {
+        return {
+          outcome: "limit_exceeded",
+          detail: `body holds more than ${maxMembers} object members (one per ${CAP_BYTES_PER_MEMBER} bytes of --useapi.max-response-bytes)`,
+        };
+      }
+      const key = text.slice(stringStart, stringEnd);
+      if (!keys.has(key)) {
+        if (keys.size >= maxKeys) {
+          return {
+            outcome: "limit_exceeded",
+            detail: `body holds more than ${maxKeys} distinct object keys (--useapi.max-accounts and ${KEYS_BEYOND_ACCOUNTS})`,
+          };
+        }
+        keys.add(key);
+      }
     }
   }
   return undefined;
 }
 
 /** Position of the quote closing the string opened at `open`, or -1 if none does. */
-function stringEnd(text: string, open: number): number {
+function closingQuote(text: string, open: number): number {
   let at = open;
   for (;;) {
     at = text.indexOf('"', at + 1);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   CAP_BYTES_PER_CONTAINER,
   jsonBounds,
+  KEYS_BEYOND_ACCOUNTS,
   MAX_JSON_DEPTH,
   scanJson,
 } from "../../src/upstream/json-scan.js";
@@ -160,7 +161,7 @@ describe("redactParsed", () => {
 });
 
 describe("scanJson", () => {
-  const bounds = jsonBounds(CAP);
+  const bounds = jsonBounds(CAP, 10_000);
   const depth = (n: number) => "[".repeat(n) + "]".repeat(n);
 
   it("refuses the 33rd level and passes the 32nd", () => {
@@ -178,7 +179,7 @@ describe("scanJson", () => {
     expect(scanJson(`["\\\\"${depth(40)}]`, bounds)?.outcome).toBe("invalid_json");
   });
 
-  it("passes the most crowded answer the default bounds allow: 10,000 accounts, 100,000 jobs", () => {
+  it("passes 10,000 accounts and 100,000 jobs at --useapi.max-accounts=10000", () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => String(i));
     const jobs = (a: string) =>
       Array.from({ length: 10 }, (_, j) => ({ jobId: `${a}-${j}`, elapsed: "0:01" }));
@@ -191,16 +192,34 @@ describe("scanJson", () => {
     expect(scanJson(body, bounds)).toBeUndefined();
   });
 
+  it("refuses more distinct keys than --useapi.max-accounts and 1,024, however often each repeats", () => {
+    const small = jsonBounds(CAP, 10);
+    const keyed = (n: number) =>
+      `[${Array.from({ length: n }, (_, i) => `{"k${i}":1,"jobId":"x","elapsed":"0:01"}`).join(",")}]`;
+    // Two field names beside the n keys of their own.
+    expect(scanJson(keyed(10 + KEYS_BEYOND_ACCOUNTS - 2), small)).toBeUndefined();
+    expect(scanJson(keyed(10 + KEYS_BEYOND_ACCOUNTS - 1), small)?.detail).toBe(
+      "body holds more than 1034 distinct object keys (--useapi.max-accounts and 1024)",
+    );
+    const repeated = `[${'{"jobId":"x","elapsed":"0:01"},'.repeat(50_000)}{}]`;
+    expect(scanJson(repeated, small)).toBeUndefined();
+    // Keys are read as written: an escaped quote inside one does not end it.
+    expect(scanJson('{"a\\":1,"a\\\"b":2}', { ...small, maxKeys: 2 })).toBeUndefined();
+    expect(scanJson('{"a":1,"b":2,"c":3}', { ...small, maxKeys: 2 })?.outcome).toBe(
+      "limit_exceeded",
+    );
+  });
+
   it("leaves what is not JSON to JSON.parse, which says where it stops", () => {
     expect(scanJson('{"unterminated', bounds)).toBeUndefined();
     expect(scanJson("]]]]}}", bounds)).toBeUndefined();
   });
 
   it("scales its counts with --useapi.max-response-bytes", () => {
-    expect(jsonBounds(1024 * CAP_BYTES_PER_CONTAINER).maxContainers).toBe(1024);
+    expect(jsonBounds(1024 * CAP_BYTES_PER_CONTAINER, 10).maxContainers).toBe(1024);
     const flat = `[${"[],".repeat(1024)}[]]`;
-    expect(scanJson(flat, jsonBounds(1026 * CAP_BYTES_PER_CONTAINER))).toBeUndefined();
-    expect(scanJson(flat, jsonBounds(1025 * CAP_BYTES_PER_CONTAINER))?.outcome).toBe(
+    expect(scanJson(flat, jsonBounds(1026 * CAP_BYTES_PER_CONTAINER, 10))).toBeUndefined();
+    expect(scanJson(flat, jsonBounds(1025 * CAP_BYTES_PER_CONTAINER, 10))?.outcome).toBe(
       "limit_exceeded",
     );
   });

@@ -30,6 +30,7 @@ async function resolverAgainstSimulator(maxQueued: number, retryDelayMs = 60_000
     token: fixedToken(TOKEN),
     timeoutMs: 5_000,
     maxResponseBytes: 1 << 20,
+    maxAccounts: 1_000,
     userAgent: "test",
   });
   const clock = new VirtualClock();

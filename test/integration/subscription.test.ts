@@ -227,7 +227,7 @@ describe("personal data and hostile answers of GET /v2/account", () => {
     expect(s.logs.join("\n")).not.toContain(TOKEN.split(":")[1]);
   });
 
-  it("refuses a huge answer as too_large and one of many APIs is cut to 64 of them", async () => {
+  it("refuses a huge answer as too_large, one of too many keys as limit_exceeded, and one of many APIs is cut to 64 of them", async () => {
     const s = await polled();
     s.simulator.subscription.setBody({
       subscriptionIsActive: true,
@@ -235,9 +235,15 @@ describe("personal data and hostile answers of GET /v2/account", () => {
     });
     expect(await poll(s)).toBe("too_large");
     expect(ownSamples(await scrape(s)).get("useapi_minimax_up")).toBe(1);
-    const accounts: Record<string, { total: number }> = {};
-    for (let i = 0; i < 5_000; i++) accounts[`API ${i} ${"n".repeat(80)}`] = { total: i };
-    s.simulator.subscription.setBody({ subscriptionIsActive: true, accounts });
+    const apis = (count: number) => {
+      const accounts: Record<string, { total: number }> = {};
+      for (let i = 0; i < count; i++) accounts[`API ${i} ${"n".repeat(80)}`] = { total: i };
+      return { subscriptionIsActive: true, accounts };
+    };
+    // More distinct keys than --useapi.max-accounts (1,000) and 1,024: refused before parsing.
+    s.simulator.subscription.setBody(apis(5_000));
+    expect(await poll(s)).toBe("limit_exceeded");
+    s.simulator.subscription.setBody(apis(1_500));
     expect(await poll(s)).toBe("success");
     const series = [...(await subscriptionSamples(s)).keys()].filter((k) => k.startsWith(ACCOUNTS));
     expect(series.length).toBe(64 * 3);
@@ -245,7 +251,7 @@ describe("personal data and hostile answers of GET /v2/account", () => {
       ownSamples(await scrape(s)).get(
         'useapi_minimax_payload_anomalies_total{source="subscription",kind="ignored_api"}',
       ),
-    ).toBe(5_000 - 64);
+    ).toBe(1_500 - 64);
   });
 
   it("serves GET /v2/account only with the token", async () => {

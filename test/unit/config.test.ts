@@ -72,6 +72,7 @@ describe("loadConfig", () => {
       staleAfterMs: 75_000,
       maxBackoffMs: 300_000,
       maxResponseBytes: 4 * 1024 * 1024,
+      maxAccounts: 1_000,
       logLevel: "info",
       logFormat: "json",
       demo: false,
