@@ -204,7 +204,7 @@ describe("scanJson", () => {
     const repeated = `[${'{"jobId":"x","elapsed":"0:01"},'.repeat(50_000)}{}]`;
     expect(scanJson(repeated, small)).toBeUndefined();
     // Keys are read as written: an escaped quote inside one does not end it.
-    expect(scanJson('{"a\\":1,"a\\\"b":2}', { ...small, maxKeys: 2 })).toBeUndefined();
+    expect(scanJson(String.raw`{"a\\":1,"a\\\"b":2}`, { ...small, maxKeys: 2 })).toBeUndefined();
     expect(scanJson('{"a":1,"b":2,"c":3}', { ...small, maxKeys: 2 })?.outcome).toBe(
       "limit_exceeded",
     );

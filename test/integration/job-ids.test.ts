@@ -68,7 +68,7 @@ describe("job IDs in lookup paths", () => {
       token: fixedToken("t0ken-for-job-ids"),
       timeoutMs: 5_000,
       maxResponseBytes: 1 << 20,
-    maxAccounts: 1_000,
+      maxAccounts: 1_000,
       userAgent: "test",
     });
     const resolved = new Map<string, FinalStatus>();

@@ -243,7 +243,7 @@ describe("status lookups", () => {
       token: fixedToken(TOKEN),
       timeoutMs: 5_000,
       maxResponseBytes: 1 << 20,
-    maxAccounts: 1_000,
+      maxAccounts: 1_000,
       userAgent: "test",
     });
     const resolver = createStatusResolver({
