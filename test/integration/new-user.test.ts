@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { until, within } from "../deadline.js";
 import { get, startStack, TOKEN, type Stack } from "../harness.js";
 import { logRecords, outcomeChanges } from "../log-records.js";
 import { VirtualClock } from "../virtual-clock.js";
@@ -141,6 +142,46 @@ describe("what a new user reads", () => {
       expect(page).not.toContain(TOKEN.slice(5));
     },
   );
+
+  it("shows why the credits round and the job status lookups fail, the token never", async () => {
+    let running = true;
+    upstream = createServer((req, res) => {
+      const url = req.url ?? "";
+      if (url === "/v1/minimax/agent/jobs") {
+        const jobs = running ? [{ jobId: "j1", elapsed: "00:10" }] : [];
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ accounts: ["1"], executing: { "1": jobs } }));
+        return;
+      }
+      // The credits call and the lookup of the job that left the list: a 401 echoing the token.
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: `bad token ${req.headers.authorization ?? ""}` }));
+    });
+    upstream.listen(0, "127.0.0.1");
+    await once(upstream, "listening");
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    stack = await startStack({
+      flags: [`--useapi.base-url=${url}`, "--credits.interval=1h", "--jobs.resolve-status=true"],
+    });
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+    running = false;
+    expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
+    await within(stack.exporter.runner("credits").pollOnce(), "the credits round");
+    const exporter = stack.exporter;
+    const lookedUp = async () =>
+      /useapi_minimax_source_requests_total\{source="job_status",outcome="unauthorized"\} [1-9]/.test(
+        (await get(`${exporter.url}/metrics`)).body,
+      );
+    await until(lookedUp, "the lookup of the job that left the list");
+    const page = (await get(`${stack.exporter.url}/`)).body;
+    const row = (name: string) => sourcesTable(page).rows.find((cells) => cells[0] === name);
+    for (const name of ["credits", "job_status"]) {
+      expect(row(name)?.[1]).toBe("unauthorized");
+      expect(row(name)?.[2]).toContain("HTTP 401");
+    }
+    expect(page).not.toContain(TOKEN);
+    expect(page).not.toContain(TOKEN.slice(5));
+  });
 
   it("shows a refused connection's code, and clears the reason after a success", async () => {
     const url = await echoingUpstream(200, () => "{}");

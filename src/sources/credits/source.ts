@@ -59,6 +59,8 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     return capped ? all.slice(0, maxAccounts) : all;
   };
 
+  // The detail of the round's last failed call: why the source is down, on the landing page.
+  let lastDetail: string | undefined;
   const end = async (count: number, failures: readonly Outcome[]) => {
     const failed = failures.length;
     logger.debug({ source: CREDITS_SOURCE, accounts: count, failed }, "credits round finished");
@@ -73,7 +75,15 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       logger.info({ source: CREDITS_SOURCE, accounts: count }, "credits requests succeed again");
     }
     failedBefore = failed;
-    if (count > 0) health.settle(CREDITS_SOURCE, roundOutcome(count, failures), clock.now());
+    if (count > 0) {
+      const outcome = roundOutcome(count, failures);
+      health.settle(
+        CREDITS_SOURCE,
+        outcome,
+        clock.now(),
+        outcome === "success" ? undefined : lastDetail,
+      );
+    }
     // One rendering per round, not per call; a failed one already serves up 0 and is counted.
     await options.refresh?.().catch(() => undefined);
   };
@@ -83,7 +93,10 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     emptyRetryMs: options.emptyRetryMs,
     concurrency: options.concurrency,
     accounts,
-    begin: (list) => ledger.begin(list),
+    begin(list) {
+      lastDetail = undefined;
+      ledger.begin(list);
+    },
     async ask(account, signal) {
       const started = clock.monotonic();
       const parse = (body: unknown) => parseCreditsAnswer(body, clock.now());
@@ -95,6 +108,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       for (const kind of CREDITS_ANOMALY_KINDS)
         options.countAnomaly?.(kind, credits?.anomalies[kind] ?? 0);
       ledger.record(account, result.outcome, credits, at);
+      if (result.outcome !== "success") lastDetail = result.detail;
       health.request(CREDITS_SOURCE, result.outcome, seconds);
       if (result.outcome !== "success") {
         logger.debug(

@@ -52,8 +52,8 @@ export const jobStatusModule: SourceModule = {
           maxAttempts: 3,
           retryDelayMs: Math.min(pollIntervalMs, 10_000),
           maxQueued: Math.ceil(ratePerSecond * LOOKUP_BACKLOG_SECONDS),
-          onLookup: (outcome, seconds, at) =>
-            context.health.record("job_status", outcome, seconds, at),
+          onLookup: (outcome, seconds, at, detail) =>
+            context.health.record("job_status", outcome, seconds, at, detail),
           now: context.clock.now,
           monotonic: context.clock.monotonic,
           timers: context.clock.timers,

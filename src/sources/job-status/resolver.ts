@@ -21,7 +21,8 @@ export interface StatusResolverOptions {
   /** Jobs waiting at most; more are resolved as `unknown` at once. */
   maxQueued: number;
   monotonic?: () => number;
-  onLookup: (outcome: Outcome, durationSeconds: number, atMs: number) => void;
+  /** `detail`: why a lookup failed, as the log has it (the landing page shows it). */
+  onLookup: (outcome: Outcome, durationSeconds: number, atMs: number, detail?: string) => void;
   now?: () => number;
   /** Timers of the rate cap and the retries (the system's by default). */
   timers?: Timers;
@@ -120,7 +121,8 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
     const result = await client.get(jobPath(entry.job.jobId), parseJobStatus, shutdown.signal);
     // Stopped meanwhile: an answer that arrived just before the abort must not start a retry.
     if (result.outcome === "aborted" || shutdown.signal.aborted) return;
-    options.onLookup(result.outcome, (monotonic() - started) / 1000, now());
+    const detail = result.outcome === "success" ? undefined : result.detail;
+    options.onLookup(result.outcome, (monotonic() - started) / 1000, now(), detail);
     if (result.outcome === "success" && result.answer !== "started") {
       entry.settle(entry.job, result.answer);
       return;
