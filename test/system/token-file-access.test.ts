@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
+import { statSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -10,6 +11,27 @@ const READER = fileURLToPath(new URL("../../dist/config/token-file.js", import.m
 const OWNER = 4242;
 const NODE = 1000;
 const TOKEN = "user:1234-abcdefghijklmnopqrstuv";
+
+/** Whether any user may run `path`: it and every folder above it executable by others. */
+function runnableByAnyone(path: string): boolean {
+  for (let p = path; ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false;
+    if (p === dirname(p)) return true;
+  }
+}
+
+/**
+ * A Node that uid 1000 can run: this one, or the system's when this one sits under root's home
+ * (npm's `node` package, as CI runs the tests on the image's Node). The reader's access to the
+ * file is the operating system's, whatever the Node.
+ */
+const NODE_BINARY = [process.execPath, "/usr/bin/node", "/usr/local/bin/node"].find((path) => {
+  try {
+    return runnableByAnyone(path);
+  } catch {
+    return false;
+  }
+});
 
 let dir = "";
 afterEach(async () => {
@@ -21,7 +43,8 @@ afterEach(async () => {
 function readAs(path: string, uid: number, gid: number): Promise<unknown> {
   const script = `import(${JSON.stringify(READER)}).then((m) => console.log(JSON.stringify(m.readTokenFile(${JSON.stringify(path)}))))`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["-e", script], { uid, gid }, (error, stdout) => {
+    if (NODE_BINARY === undefined) throw new Error("no Node binary that uid 1000 may run");
+    execFile(NODE_BINARY, ["-e", script], { uid, gid }, (error, stdout) => {
       if (error) reject(new Error(`the token reader failed: ${error.message}`));
       else resolve(JSON.parse(stdout) as unknown);
     });
