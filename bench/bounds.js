@@ -3,7 +3,8 @@
 // answering at those bounds (bench/bounds-upstream.js), then each hostile body of the hardening
 // benchmark (bench/hostile-memory.js). Per case: the process's peak RSS (VmHWM), the longest
 // event-loop block (bench/loop-delay.js, preloaded) and the slowest /-/healthy. Run on this Node
-// and on the image's (the Dockerfile's NODE_VERSION, from npm's `node` package).
+// and on the image's (the Dockerfile's NODE_VERSION, from npm's `node` package), each with the
+// exporter's Node flags (the Dockerfile's ENTRYPOINT's).
 // `npm run build`, then `node bench/bounds.js`.
 import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
@@ -25,7 +26,7 @@ import {
   HARMLESS_CREDITS,
 } from "./hostile-memory.js";
 import { memoryMb } from "./proc-stat.js";
-import { startExporterProcess } from "./processes.js";
+import { NODE_FLAGS, startExporterProcess } from "./processes.js";
 
 const PRELOAD = fileURLToPath(new URL("./loop-delay.js", import.meta.url));
 const DOCKERFILE = fileURLToPath(new URL("../Dockerfile", import.meta.url));
@@ -64,13 +65,6 @@ const SCRAPE_HEADERS = { "accept-encoding": "gzip" };
 /** The Dockerfile's `ARG NODE_VERSION` (the image's Node major). */
 export function imageNodeVersion() {
   return /^ARG NODE_VERSION=(\S+)/m.exec(readFileSync(DOCKERFILE, "utf8"))?.[1];
-}
-
-/** The Node flags of the Dockerfile's ENTRYPOINT (between `node` and the script). */
-export function imageNodeFlags() {
-  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(DOCKERFILE, "utf8"))?.[1];
-  const argv = entrypoint === undefined ? [] : JSON.parse(entrypoint);
-  return argv.slice(1).filter((arg) => arg.startsWith("--"));
 }
 
 /** The path of npm's `node@VERSION` binary (npx fetches it once), or undefined if it cannot. */
@@ -151,7 +145,6 @@ async function until(check, ms, what) {
 async function everySource(node, upstream, { seconds, scrapeSec }) {
   const exporter = await startExporterProcess(upstream.url, [...BOUND_FLAGS, ...EVERY_SOURCE], {
     node: node.path,
-    nodeFlags: node.flags,
     preload: PRELOAD,
     ipc: true,
   });
@@ -209,7 +202,6 @@ async function hostile(node, upstream, name) {
   ];
   const exporter = await startExporterProcess(upstream.url, flags, {
     node: node.path,
-    nodeFlags: node.flags,
     preload: PRELOAD,
     ipc: true,
   });
@@ -291,15 +283,15 @@ export async function runBounds({
   };
 }
 
-/** This Node and the image's. */
+/** This Node and the image's, each with the exporter's Node flags (NODE_FLAGS). */
 export function boundsNodes() {
   const version = imageNodeVersion();
+  const flags = NODE_FLAGS.join(" ");
   return [
-    { name: "host", path: process.execPath },
+    { name: `host (${flags})`, path: process.execPath },
     {
-      name: `image (node@${version} ${imageNodeFlags().join(" ")})`,
+      name: `image (node@${version} ${flags})`,
       path: version === undefined ? undefined : npmNode(version),
-      flags: imageNodeFlags(),
     },
   ];
 }

@@ -1,7 +1,8 @@
 // The exporter, the simulator and the floor as separate Node processes, started as users start
-// them (`node dist/main.js`), all with the same Node flags: for bench/users.js and bench/bounds.js.
+// them (`npm start`), all with the same Node flags: for bench/users.js and bench/bounds.js.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL, URL } from "node:url";
@@ -13,21 +14,29 @@ const dist = (file) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url)
 export const EXPORTER = dist("main.js");
 export const SIMULATOR = dist("simulator/main.js");
 export const FLOOR = fileURLToPath(new URL("./floor.js", import.meta.url));
-/** The Node flags of every measured process: none, as the image runs the exporter (no forced GC). */
-export const NODE_FLAGS = [];
+const DOCKERFILE = fileURLToPath(new URL("../Dockerfile", import.meta.url));
+
+/**
+ * The Node flags the exporter runs with: the Dockerfile's ENTRYPOINT's (between `node` and the
+ * script), which `npm start` passes too (test/unit/container-docs.test.ts).
+ */
+export function exporterNodeFlags() {
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(DOCKERFILE, "utf8"))?.[1];
+  const argv = entrypoint === undefined ? [] : JSON.parse(entrypoint);
+  return argv.slice(1).filter((arg) => arg.startsWith("--"));
+}
+
+/** The Node flags of every measured process: the exporter's (no forced GC). */
+export const NODE_FLAGS = exporterNodeFlags();
 const ENV = { ...process.env, NODE_ENV: "production", USEAPI_TOKEN: TOKEN };
 
 /**
- * `node [NODE_FLAGS] [nodeFlags] [--import preload] script ...args` with the bench's token in its environment;
+ * `node [NODE_FLAGS] [--import preload] script ...args` with the bench's token in its environment;
  * stdout (the logs) discarded, the end of stderr kept for errors, an IPC channel when asked.
  */
-export function startNode(
-  script,
-  args = [],
-  { node = process.execPath, nodeFlags = [], preload, ipc } = {},
-) {
+export function startNode(script, args = [], { node = process.execPath, preload, ipc } = {}) {
   const imports = preload === undefined ? [] : ["--import", pathToFileURL(preload).href];
-  const child = spawn(node, [...NODE_FLAGS, ...nodeFlags, ...imports, script, ...args], {
+  const child = spawn(node, [...NODE_FLAGS, ...imports, script, ...args], {
     env: ENV,
     stdio: ["ignore", "ignore", "pipe", ...(ipc ? ["ipc"] : [])],
   });

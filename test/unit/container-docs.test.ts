@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { posix } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DOCS_PAGES, readDoc } from "../markdown.js";
 
@@ -64,5 +65,23 @@ describe("the container commands of the docs", () => {
     }
     const tokenLines = commands("docs/deploy.md").filter((line) => /> token\b/.test(line));
     expect(tokenLines).toEqual([expect.stringContaining("chmod 640 token")]);
+  });
+});
+
+describe("the exporter's Node flags", () => {
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readDoc("Dockerfile"))?.[1] ?? "[]";
+  const [node, ...args] = JSON.parse(entrypoint) as string[];
+  const flags = args.filter((arg) => arg.startsWith("--"));
+  const script = args.at(-1) ?? "";
+  const { scripts } = JSON.parse(readDoc("package.json")) as { scripts: Record<string, string> };
+
+  it("are the image's ENTRYPOINT's, a heap limit among them", () => {
+    expect(node).toBe("node");
+    expect(args).toEqual([...flags, script]);
+    expect(flags).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+  });
+
+  it("are npm start's too, so the host runs as the image does", () => {
+    expect(scripts["start"]).toBe(`exec node ${flags.join(" ")} ${posix.relative("/app", script)}`);
   });
 });
