@@ -10,6 +10,7 @@ import {
 } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_DETAIL_CHARS, redact } from "../../src/upstream/redaction.js";
 import { createUpstreamClient } from "../../src/upstream/client.js";
@@ -294,6 +295,33 @@ describe("network and TLS errors", () => {
     expect(outcome).toBe("network");
     expect(detail).toMatch(/^[A-Z_]+: [a-z][^\n]*$/);
     expect(detail.length).toBeLessThanOrEqual(MAX_DETAIL_CHARS);
+  });
+
+  it("says a host name that does not resolve is ENOTFOUND, naming the host", async () => {
+    // The resolver answers as getaddrinfo does for an unknown name, whatever DNS this machine has.
+    const notFound = (hostname: string, _options: unknown, done: (error: Error) => void) =>
+      done(
+        Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+          code: "ENOTFOUND",
+          syscall: "getaddrinfo",
+          hostname,
+        }),
+      );
+    const client = createUpstreamClient({
+      baseUrl: "http://api.useapi.invalid",
+      token: fixedToken(TOKEN),
+      timeoutMs: 5_000,
+      maxResponseBytes: 1024,
+      maxAccounts: 10,
+      userAgent: "test",
+      dispatcher: new Agent({ connect: { lookup: notFound } }),
+    });
+    const result = await client.get("/v1/minimax/agent/jobs", (body) => body);
+    await client.close();
+    expect(result).toEqual({
+      outcome: "network",
+      detail: "ENOTFOUND: getaddrinfo ENOTFOUND api.useapi.invalid",
+    });
   });
 
   it("logs OpenSSL's wrong-version error without its source path or newline", async () => {
