@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { DEFAULT_METRICS } from "./default-metrics.js";
 import type { Family } from "./family.js";
 import { ByteSink } from "./byte-sink.js";
 import { ownLabels } from "./label-value.js";
@@ -40,7 +41,7 @@ export class MetricRegistry {
   constructor({ defaultMetrics = false }: { defaultMetrics?: boolean } = {}) {
     if (!defaultMetrics) return;
     this.#defaults = new Registry();
-    collectDefaultMetrics({ register: this.#defaults });
+    collectDefaultMetrics({ ...DEFAULT_METRICS, register: this.#defaults });
     for (const name of MISNAMED_DEFAULTS) this.#defaults.removeSingleMetric(name);
   }
 
