@@ -1,6 +1,6 @@
 import { registerFamily, registerHistogram, type Families } from "../metrics/family.js";
 import { UP } from "../metrics/families.js";
-import { ownLabel } from "../metrics/label-value.js";
+import { ownLabel, type LabelValue } from "../metrics/label-value.js";
 import { createHistogram, observe, type Histogram } from "../metrics/histogram.js";
 import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
 
@@ -37,6 +37,16 @@ export interface SourceHealth {
   status(source: string): Readonly<SourceStatus>;
 }
 
+/** One enabled source: its checked label, its status, and its requests' counts and durations. */
+interface SourceState {
+  readonly label: LabelValue;
+  readonly status: SourceStatus;
+  readonly requests: Map<Outcome, number>;
+  duration: Histogram | undefined;
+}
+
+const OUTCOME_LABELS = OUTCOMES.map((outcome) => [outcome, ownLabel(outcome)] as const);
+
 /**
  * The per-source health families, and useapi_minimax_up, the headline: 1 when the last poll of
  * the `headline` source (the jobs list) succeeded.
@@ -46,35 +56,33 @@ export function createSourceHealth(
   enabled: readonly string[],
   headline: string,
 ): SourceHealth {
-  const statuses = new Map<string, SourceStatus>(
+  // Every outcome of every source from the start, at 0; a duration from its first request.
+  const sources = new Map<string, SourceState>(
     enabled.map((source) => [
       source,
       {
-        lastOutcome: undefined,
-        lastPollAtMs: undefined,
-        lastSuccessAtMs: undefined,
-        stale: false,
+        label: ownLabel(source),
+        status: {
+          lastOutcome: undefined,
+          lastPollAtMs: undefined,
+          lastSuccessAtMs: undefined,
+          stale: false,
+        },
+        requests: new Map(OUTCOMES.map((outcome) => [outcome, 0])),
+        duration: undefined,
       },
     ]),
   );
-  const statusOf = (source: string): SourceStatus => {
-    const status = statuses.get(source);
-    if (status === undefined) throw new Error(`source ${source} is not enabled`);
-    return status;
+  const stateOf = (source: string): SourceState => {
+    const state = sources.get(source);
+    if (state === undefined) throw new Error(`source ${source} is not enabled`);
+    return state;
   };
-  // Every outcome of every source from the start, at 0; a duration from its first request.
-  const labels = new Map(enabled.map((source) => [source, ownLabel(source)]));
-  const outcomes = new Map(OUTCOMES.map((outcome) => [outcome, ownLabel(outcome)]));
-  const requests = new Map(
-    enabled.map((source) => [source, new Map(OUTCOMES.map((outcome) => [outcome, 0]))]),
-  );
-  const durations = new Map<string, Histogram>();
-  const sourceLabel = (source: string) => labels.get(source) ?? ownLabel(source);
 
   registerFamily(registry, {
     ...UP,
     ...{ type: "gauge", labelNames: [] },
-    samples: (set) => set({}, statuses.get(headline)?.lastOutcome === "success" ? 1 : 0),
+    samples: (set) => set({}, sources.get(headline)?.status.lastOutcome === "success" ? 1 : 0),
   });
   // Up and the timestamp appear with an endpoint's first request, so that one not asked yet
   // (job_status before any job finished) does not look down.
@@ -82,9 +90,9 @@ export function createSourceHealth(
     registerFamily(registry, {
       ...{ name, help, type: "gauge", labelNames: ["source"] },
       samples(set) {
-        for (const [source, status] of statuses) {
+        for (const { label, status } of sources.values()) {
           const v = value(status);
-          if (v !== undefined) set({ source: sourceLabel(source) }, v);
+          if (v !== undefined) set({ source: label }, v);
         }
       },
     });
@@ -104,7 +112,9 @@ export function createSourceHealth(
     labelNames: ["source"],
     buckets: DURATION_BUCKETS,
     samples(set) {
-      for (const [source, histogram] of durations) set({ source: sourceLabel(source) }, histogram);
+      for (const { label, duration } of sources.values()) {
+        if (duration !== undefined) set({ source: label }, duration);
+      }
     },
   });
   registerFamily(registry, {
@@ -113,28 +123,22 @@ export function createSourceHealth(
     type: "counter",
     labelNames: ["source", "outcome"],
     samples(set) {
-      for (const [source, counts] of requests) {
-        for (const [outcome, count] of counts) {
-          set(
-            { source: sourceLabel(source), outcome: outcomes.get(outcome) ?? ownLabel(outcome) },
-            count,
-          );
+      for (const { label, requests } of sources.values()) {
+        for (const [outcome, outcomeLabel] of OUTCOME_LABELS) {
+          set({ source: label, outcome: outcomeLabel }, requests.get(outcome) ?? 0);
         }
       }
     },
   });
 
   const request: SourceHealth["request"] = (source, outcome, durationSeconds) => {
-    statusOf(source);
-    const counts = requests.get(source);
-    counts?.set(outcome, (counts.get(outcome) ?? 0) + 1);
-    let histogram = durations.get(source);
-    if (histogram === undefined)
-      durations.set(source, (histogram = createHistogram(DURATION_BUCKETS)));
-    observe(histogram, DURATION_BUCKETS, durationSeconds);
+    const state = stateOf(source);
+    state.requests.set(outcome, (state.requests.get(outcome) ?? 0) + 1);
+    state.duration ??= createHistogram(DURATION_BUCKETS);
+    observe(state.duration, DURATION_BUCKETS, durationSeconds);
   };
   const settle: SourceHealth["settle"] = (source, outcome, atMs, detail) => {
-    const status = statusOf(source);
+    const { status } = stateOf(source);
     status.lastOutcome = outcome;
     status.lastDetail = outcome === "success" ? undefined : detail;
     status.lastPollAtMs = atMs;
@@ -151,8 +155,8 @@ export function createSourceHealth(
       settle(source, outcome, atMs, detail);
     },
     setStale(source, stale) {
-      statusOf(source).stale = stale;
+      stateOf(source).status.stale = stale;
     },
-    status: statusOf,
+    status: (source) => stateOf(source).status,
   };
 }
