@@ -252,7 +252,10 @@ export function loadConfig<M extends FlagOwner>({
   const reader: FlagReader = {
     value,
     isSet,
-    common: { pollIntervalMs, pollTimeoutMs, staleAfterMs, limits: { maxAccounts, maxJobs } },
+    common: {
+      ...{ pollIntervalMs, pollTimeoutMs, staleAfterMs, maxBackoffMs },
+      limits: { maxAccounts, maxJobs },
+    },
   };
 
   return {

@@ -27,6 +27,7 @@ export interface CommonSettings {
   pollIntervalMs: number;
   pollTimeoutMs: number;
   staleAfterMs: number;
+  maxBackoffMs: number;
   limits: AnswerLimits;
 }
 

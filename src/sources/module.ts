@@ -71,7 +71,7 @@ export interface StartedSource {
   landing?(): string;
   /** Resolves once its event-driven work has settled (for tests and benchmarks). */
   idle?(): Promise<void>;
-  /** A loop of its own rather than context.poll's: started, stopped and polled as the runners are. */
+  /** Polled other than by context.poll (credits' rounds): started, stopped and polled as the runners are. */
   readonly runner?: SourceRunner;
   stop?(): Promise<void>;
 }

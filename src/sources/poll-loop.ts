@@ -4,8 +4,12 @@ import type { Logger } from "../logging/logger.js";
 import type { Outcome } from "../upstream/outcome.js";
 import { systemTimers, type Timers, type TimerHandle } from "./timers.js";
 
-/** What one poll reports to the loop; `aborted` means it was cut short by stop(). */
-export type PollResult = { ok: boolean; retryAfterMs?: number | undefined } | "aborted";
+/**
+ * What one poll reports to the loop; `aborted` means it was cut short by stop(). `intervalMs`,
+ * when set, replaces the loop's interval before the next poll (a credits round's step).
+ */
+export type PollResult =
+  { ok: boolean; retryAfterMs?: number | undefined; intervalMs?: number | undefined } | "aborted";
 
 /** A finished upstream request as the loop needs it: success, Retry-After, and its outcome. */
 export interface Completed {
@@ -44,8 +48,9 @@ export interface PollLoop<R extends PollResult> {
 }
 
 /**
- * The schedule shared by every poller: one poll at a time, the interval after a success,
- * exponential backoff with jitter after failures, and Retry-After taking precedence.
+ * The one schedule of every poll, a credits round included: one poll at a time, the interval
+ * after a success, exponential backoff with jitter after failures, and Retry-After taking
+ * precedence.
  */
 export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>): PollLoop<R> {
   const { intervalMs, maxBackoffMs, logger, poll } = options;
@@ -57,6 +62,7 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
   let nextPoll: TimerHandle;
   let consecutiveFailures = 0;
   let retryAfterMs: number | undefined;
+  let nextIntervalMs = intervalMs;
 
   function pollOnce(): Promise<R | "aborted"> {
     inFlight ??= poll(shutdown.signal)
@@ -64,6 +70,7 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
         if (result !== "aborted") {
           consecutiveFailures = result.ok ? 0 : consecutiveFailures + 1;
           retryAfterMs = result.retryAfterMs;
+          nextIntervalMs = result.intervalMs ?? intervalMs;
         }
         return result;
       })
@@ -84,8 +91,8 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
     if (stopped()) return;
     const delay = nextDelayMs({
       consecutiveFailures,
-      intervalMs,
-      maxBackoffMs,
+      intervalMs: nextIntervalMs,
+      maxBackoffMs: Math.max(maxBackoffMs, nextIntervalMs),
       retryAfterMs,
       random: random(),
     });

@@ -380,6 +380,7 @@ function roundsOf(accounts: string[], concurrency: number) {
   const rounds = createRounds({
     intervalMs: 4000,
     emptyRetryMs: 1000,
+    maxBackoffMs: 60_000,
     concurrency,
     accounts: () => ownLabels(accounts),
     begin: () => undefined,
@@ -388,12 +389,13 @@ function roundsOf(accounts: string[], concurrency: number) {
         asked.push({ account, at: clock.now(), answer });
         signal.addEventListener("abort", () => answer("aborted"));
       }),
-    end: (count) => {
+    end: (count, failures) => {
       ends.push(count);
-      return Promise.resolve();
+      return Promise.resolve(failures.length < count || count === 0);
     },
     timers: clock,
     logger: quiet,
+    random: () => 0,
   });
   return { clock, asked, ends, rounds };
 }
@@ -425,6 +427,30 @@ describe("the rounds of credits requests", () => {
     const next = await clock.scheduled(anyTimer, "the next round's timer");
     expect(next.at).toBe(4000);
     await rounds.stop();
+  });
+
+  it("backs off between rounds that left the source down, one step again after one that did not", async () => {
+    const { clock, asked, rounds } = roundsOf(["a", "b"], 2);
+    const roundEnds = async (outcome: Asked, what: string) => {
+      await settle();
+      asked[0]?.answer(outcome);
+      clock.fire(await clock.scheduled(anyTimer, `${what}: the pause before b`));
+      await settle();
+      asked[1]?.answer(outcome);
+      await rounds.idle();
+      const next = await clock.scheduled(anyTimer, `${what}: the next round`);
+      asked.splice(0);
+      clock.fire(next);
+      return next.ms;
+    };
+    rounds.start();
+    const down: Asked = { outcome: "server_error" };
+    // The step is 2 s; after failed rounds in a row, 2 s, then 2 × 2 s jittered down by a quarter.
+    expect(await roundEnds(down, "first failed round")).toBe(2000);
+    expect(await roundEnds(down, "second failed round")).toBe(3000);
+    expect(await roundEnds({ outcome: "success" }, "round that works")).toBe(2000);
+    await rounds.stop();
+    expect(clock.pending()).toEqual([]);
   });
 
   it("keeps at most `concurrency` requests in flight, however the time goes", async () => {

@@ -8,7 +8,7 @@ import { CREDITS_SOURCE, createCreditsSource } from "./source.js";
 
 /**
  * GET /v1/minimax/features/?account=A for every account of the account book, spread over
- * --credits.interval: not one path polled, so it runs a loop of its own (rounds.ts).
+ * --credits.interval: not one path polled, so each round is one poll of the poll loop (rounds.ts).
  */
 export const creditsModule: SourceModule = {
   name: CREDITS_SOURCE,
@@ -41,6 +41,7 @@ export const creditsModule: SourceModule = {
           clock: context.clock,
           ...{ intervalMs, concurrency, staleAfterMs, maxAccounts: common.limits.maxAccounts },
           emptyRetryMs: common.pollIntervalMs,
+          maxBackoffMs: common.maxBackoffMs,
           accounts: () => context.channels.accounts.current(),
           refresh: () => context.refresh(),
           countAnomaly: context.countAnomaly,

@@ -1,6 +1,7 @@
 import type { Logger } from "../../logging/logger.js";
 import type { LabelValue } from "../../metrics/label-value.js";
 import type { Outcome } from "../../upstream/outcome.js";
+import { createPollLoop } from "../poll-loop.js";
 import type { Timers, TimerHandle } from "../timers.js";
 
 /** What one request of a round reports: its outcome, and how long the upstream asked us to wait. */
@@ -10,6 +11,8 @@ export interface RoundsOptions {
   intervalMs: number;
   /** Until the next round when no account is known yet (the first jobs poll may still run). */
   emptyRetryMs: number;
+  /** The longest wait between rounds after rounds that left the source down. */
+  maxBackoffMs: number;
   /** Requests in flight at most. */
   concurrency: number;
   /** The accounts of a round, read as it begins. */
@@ -18,10 +21,14 @@ export interface RoundsOptions {
   begin: (accounts: readonly LabelValue[]) => void;
   /** One request about one account; never throws. */
   ask: (account: LabelValue, signal: AbortSignal) => Promise<Asked>;
-  /** Tells how a round ended: its accounts and the outcomes of its failed requests. */
-  end: (accounts: number, failures: readonly Outcome[]) => Promise<void>;
+  /**
+   * Tells how a round ended: its accounts and the outcomes of its failed requests; resolves with
+   * whether the source works after it (else the next round backs off).
+   */
+  end: (accounts: number, failures: readonly Outcome[]) => Promise<boolean>;
   timers: Timers;
   logger: Logger;
+  random?: (() => number) | undefined;
 }
 
 export interface Rounds {
@@ -37,9 +44,11 @@ export interface Rounds {
   stop(): Promise<void>;
 }
 
+/** A round as the poll loop sees it: whether the source works, and the step until the next. */
+type RoundResult = { ok: boolean; intervalMs: number; outcome: Outcome } | "aborted";
+
 interface Round {
-  readonly accounts: number;
-  done: Promise<Outcome | "aborted">;
+  done: Promise<RoundResult>;
   hurry(): void;
 }
 
@@ -51,18 +60,19 @@ interface Hold {
 }
 
 /**
- * The loop of one request per account: each round takes the accounts once, and spreads their
- * requests over the interval (one every interval/N) with at most `concurrency` in flight; the
- * next round begins one such step after the last request ended. A Retry-After holds back every
- * request not yet sent, of this round or the next, up to the interval: the hold is checked just
- * before each request goes out.
+ * One request per account, in rounds polled by the poll loop: each round takes the accounts once,
+ * and spreads their requests over the interval (one every interval/N) with at most `concurrency`
+ * in flight; the next round begins one such step after the last request ended, later after rounds
+ * that left the source down (the loop's backoff). A Retry-After holds back every request not yet
+ * sent, of this round or the next, up to the interval: the hold is checked just before each
+ * request goes out.
  */
 export function createRounds(options: RoundsOptions): Rounds {
   const { intervalMs, concurrency, timers, logger } = options;
   const shutdown = new AbortController();
   const stopped = () => shutdown.signal.aborted;
   let current: Round | undefined;
-  let nextRound: TimerHandle;
+  let spreadNext = true;
   const holds = new Set<Hold>();
 
   function hold(ms: number): void {
@@ -111,7 +121,7 @@ export function createRounds(options: RoundsOptions): Rounds {
       }
     };
 
-    async function go(): Promise<Outcome | "aborted"> {
+    async function go(): Promise<RoundResult> {
       const requests: Promise<void>[] = [];
       for (let i = 0; i < accounts.length; i++) {
         if (i > 0) await pause(stepMs);
@@ -143,12 +153,12 @@ export function createRounds(options: RoundsOptions): Rounds {
       }
       await Promise.all(requests);
       if (stopped()) return "aborted";
-      await options.end(accounts.length, failures);
-      return failures.at(-1) ?? "success";
+      const ok = await options.end(accounts.length, failures);
+      const step = accounts.length > 0 ? intervalMs / accounts.length : options.emptyRetryMs;
+      return { ok, intervalMs: step, outcome: failures.at(-1) ?? "success" };
     }
 
     return {
-      accounts: accounts.length,
       done: go(),
       hurry() {
         hurried = true;
@@ -166,38 +176,41 @@ export function createRounds(options: RoundsOptions): Rounds {
     return round;
   }
 
-  async function loop() {
-    if (stopped()) return;
-    const round = current ?? track(run(true));
-    await round.done;
-    if (stopped()) return;
-    // The next round's first request waits for any hold itself.
-    const delay = round.accounts > 0 ? intervalMs / round.accounts : options.emptyRetryMs;
-    nextRound = timers.setTimeout(() => void loop(), delay);
-  }
+  // The next round's first request waits for any hold itself.
+  const loop = createPollLoop({
+    intervalMs,
+    maxBackoffMs: options.maxBackoffMs,
+    logger,
+    timers,
+    ...(options.random ? { random: options.random } : {}),
+    poll: () => {
+      const spread = spreadNext;
+      spreadNext = true;
+      return track(run(spread)).done;
+    },
+  });
+  const outcomeOf = (result: RoundResult) => (result === "aborted" ? result : result.outcome);
 
   return {
-    start: () => void loop(),
-    roundNow() {
+    start: () => loop.start(),
+    async roundNow() {
       if (current !== undefined) {
         current.hurry();
-        return current.done;
+        return outcomeOf(await current.done);
       }
-      return track(run(false)).done;
+      spreadNext = false;
+      return outcomeOf(await loop.pollOnce());
     },
-    async idle() {
-      await current?.done;
-    },
+    idle: () => loop.settled(),
     async stop() {
       shutdown.abort();
-      timers.clearTimeout(nextRound);
       for (const h of holds) {
         timers.clearTimeout(h.timer);
         h.release();
       }
       holds.clear();
       current?.hurry();
-      await current?.done;
+      await loop.stop();
     },
   };
 }

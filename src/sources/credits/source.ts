@@ -21,6 +21,8 @@ export interface CreditsSourceOptions {
   concurrency: number;
   /** Until the next round when no account is known yet. */
   emptyRetryMs: number;
+  /** The longest wait between rounds after rounds that left the source down. */
+  maxBackoffMs: number;
   staleAfterMs: number;
   maxAccounts: number;
   /** Renders /metrics again once a round has ended; none by default. */
@@ -75,22 +77,20 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       logger.info({ source: CREDITS_SOURCE, accounts: count }, "credits requests succeed again");
     }
     failedBefore = failed;
+    const outcome = count > 0 ? roundOutcome(count, failures) : "success";
     if (count > 0) {
-      const outcome = roundOutcome(count, failures);
-      health.settle(
-        CREDITS_SOURCE,
-        outcome,
-        clock.now(),
-        outcome === "success" ? undefined : lastDetail,
-      );
+      const detail = outcome === "success" ? undefined : lastDetail;
+      health.settle(CREDITS_SOURCE, outcome, clock.now(), detail);
     }
     // One rendering per round, not per call; a failed one already serves up 0 and is counted.
     await options.refresh?.().catch(() => undefined);
+    return outcome === "success";
   };
 
   const rounds = createRounds({
     intervalMs: options.intervalMs,
     emptyRetryMs: options.emptyRetryMs,
+    maxBackoffMs: options.maxBackoffMs,
     concurrency: options.concurrency,
     accounts,
     begin(list) {
