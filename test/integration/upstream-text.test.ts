@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from "node:https";
 import {
   createServer as createTcpServer,
   type AddressInfo,
+  type LookupFunction,
   type Server as TcpServer,
 } from "node:net";
 import { tmpdir } from "node:os";
@@ -299,13 +300,14 @@ describe("network and TLS errors", () => {
 
   it("says a host name that does not resolve is ENOTFOUND, naming the host", async () => {
     // The resolver answers as getaddrinfo does for an unknown name, whatever DNS this machine has.
-    const notFound = (hostname: string, _options: unknown, done: (error: Error) => void) =>
+    const notFound: LookupFunction = (hostname, _options, done) =>
       done(
         Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
           code: "ENOTFOUND",
           syscall: "getaddrinfo",
           hostname,
         }),
+        "",
       );
     const client = createUpstreamClient({
       baseUrl: "http://api.useapi.invalid",
