@@ -67,6 +67,7 @@ export async function startExporter(
     maxAccounts: config.maxAccounts,
     userAgent: USER_AGENT,
     now: clock.now,
+    timers: clock.timers,
   });
   const exposition = createExposition(registry);
   const sources = startSources({

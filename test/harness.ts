@@ -23,13 +23,19 @@ export interface Stack extends SharedStack {
   logs: string[];
 }
 
+/** The harness's --poll.timeout: on a virtual clock, the delay of every upstream request's deadline. */
+export const POLL_TIMEOUT_MS = 1_000;
+
+/** An upstream request's deadline on a virtual clock: only a test of timeouts fires it. */
+export const requestDeadline = (timer: { ms: number }): boolean => timer.ms === POLL_TIMEOUT_MS;
+
 /**
  * Flags the tests start from: polls only when asked (1 h interval), a 1 s timeout, and every
  * source the registry can turn off turned off (the jobs list alone polls) unless a test turns it on.
  */
 const HARNESS_FLAGS = [
   "--poll.interval=1h",
-  "--poll.timeout=1s",
+  `--poll.timeout=${POLL_TIMEOUT_MS}ms`,
   "--poll.max-backoff=1h",
   "--useapi.max-response-bytes=1MiB",
   "--jobs.lookup-rate=50",

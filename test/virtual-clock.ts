@@ -87,6 +87,18 @@ export class VirtualClock implements Timers {
     });
   }
 
+  /** Moves time forward by `ms`, running every timer due by then, earliest first. */
+  advance(ms: number): void {
+    const end = this.nowMs + ms;
+    for (
+      let next = this.pending()[0];
+      next !== undefined && next.at <= end;
+      next = this.pending()[0]
+    )
+      this.fire(next);
+    this.nowMs = end;
+  }
+
   /** Moves time to the timer's due time (never backwards) and runs it. */
   fire(timer: VirtualTimer): void {
     if (!this.timers.delete(timer.id)) throw new Error(`timer ${timer.id} is not pending`);

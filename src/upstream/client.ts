@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { Agent, request, type Dispatcher } from "undici";
 import { LimitError, PayloadError } from "./json-checks.js";
 import { jsonBounds, scanJson } from "./json-scan.js";
@@ -7,6 +8,7 @@ import type { FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
 import { outcomeOfError, outcomeOfStatus } from "./outcome.js";
 import { parseRetryAfter } from "./retry-after.js";
+import { systemTimers, type Timers } from "../sources/timers.js";
 
 export type Failure = {
   outcome: FailureOutcome;
@@ -27,6 +29,8 @@ export interface UpstreamClientOptions {
   maxAccounts: number;
   userAgent: string;
   now?: () => number;
+  /** What arms each request's deadline; the system's unless given (a virtual clock in tests). */
+  timers?: Timers;
   dispatcher?: Dispatcher;
 }
 
@@ -39,18 +43,23 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
+/** How much longer than --poll.timeout undici's own timeouts wait. */
+const BACKSTOP_MARGIN_MS = 5_000;
+
 class TooLargeError extends Error {}
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const { timeoutMs, maxResponseBytes, now = Date.now } = options;
+  const { timeoutMs, maxResponseBytes, now = Date.now, timers = systemTimers } = options;
+  // undici's own timeouts are only a backstop: the deadline on `timers` is the one that fires.
+  const backstopMs = timeoutMs + BACKSTOP_MARGIN_MS;
   const bounds = jsonBounds(maxResponseBytes, options.maxAccounts);
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
     new Agent({
-      connect: { timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      connect: { timeout: backstopMs },
+      headersTimeout: backstopMs,
+      bodyTimeout: backstopMs,
       keepAliveTimeout: 4_000,
     });
 
@@ -70,8 +79,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     parse: (body: unknown) => T,
     shutdown?: AbortSignal,
   ): Promise<FetchResult<T>> {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = shutdown ? AbortSignal.any([shutdown, deadline]) : deadline;
+    const deadline = new AbortController();
+    const timer = timers.setTimeout(() => deadline.abort(), timeoutMs);
+    const signal = shutdown ? AbortSignal.any([shutdown, deadline.signal]) : deadline.signal;
+    let draining: Readable | undefined;
     try {
       const response = await request(options.baseUrl + path, {
         method: "GET",
@@ -85,6 +96,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
       const { statusCode } = response;
       if (statusCode < 200 || statusCode >= 300) {
+        draining = response.body;
         response.body.resume();
         const retryAfter = parseRetryAfter(header(response.headers["retry-after"]), now());
         return {
@@ -119,9 +131,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (error instanceof PayloadError)
         return { outcome: "invalid_payload", detail: error.message };
       if (error instanceof LimitError) return { outcome: "limit_exceeded", detail: error.message };
-      if (deadline.aborted)
+      if (deadline.signal.aborted)
         return { outcome: "timeout", detail: `no answer within ${timeoutMs}ms` };
       return { outcome: outcomeOfError(error), detail: describeError(error) };
+    } finally {
+      // An error body still draining stays bounded by the deadline until it closes.
+      if (draining !== undefined && !draining.closed)
+        draining.once("close", () => timers.clearTimeout(timer));
+      else timers.clearTimeout(timer);
     }
   }
 

@@ -10,6 +10,8 @@ import {
   type Stack,
 } from "../harness.js";
 import { FAILURE_CASES } from "../failure-cases.js";
+import { pollCase } from "../failure-poll.js";
+import { VirtualClock } from "../virtual-clock.js";
 
 const docPayload: unknown = JSON.parse(
   readFileSync(new URL("../fixtures/doc-payload.json", import.meta.url), "utf8"),
@@ -25,10 +27,12 @@ const START = Date.parse("2026-01-01T00:00:00Z");
 describe("after each upstream failure", () => {
   let stack: Stack;
   let now = START;
+  // The requests' deadlines on it: a timeout is fired once the request reaches the simulator.
+  const clock = new VirtualClock();
   beforeAll(async () => {
     stack = await startStack({
-      flags: ["--poll.timeout=500ms", "--useapi.max-response-bytes=1MiB"],
-      deps: { now: () => now },
+      flags: ["--useapi.max-response-bytes=1MiB"],
+      deps: { now: () => now, timers: clock },
       before: (sim) => sim.setPayload(docPayload),
     });
     await stack.exporter.runner("jobs").pollOnce();
@@ -52,7 +56,7 @@ describe("after each upstream failure", () => {
 
       stack.simulator.setMode(mode, options);
       now += 1_000;
-      expect(await stack.exporter.runner("jobs").pollOnce()).toBe(outcome);
+      expect(await pollCase(stack, clock, "jobs", outcome)).toBe(outcome);
       const during = await scrape(stack);
       const values = ownSamples(during);
       expect(values.get("useapi_minimax_up")).toBe(0);
@@ -83,9 +87,9 @@ describe("after each upstream failure", () => {
   it("never writes the token into a log line or a response body", async () => {
     const secretPart = TOKEN.split(":")[1] ?? TOKEN;
     const bodies: string[] = [];
-    for (const [mode, options] of FAILURE_CASES) {
+    for (const [mode, options, outcome] of FAILURE_CASES) {
       stack.simulator.setMode(mode, options);
-      await stack.exporter.runner("jobs").pollOnce();
+      expect(await pollCase(stack, clock, "jobs", outcome)).toBe(outcome);
       for (const path of ["/metrics", "/", "/-/ready", "/-/healthy", "/nope"]) {
         bodies.push((await get(stack.exporter.url + path)).body);
       }

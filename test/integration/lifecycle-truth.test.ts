@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { JWT_SECRET_MARKER } from "../../src/simulator/activity.js";
 import { PROMPT_MARKER } from "../../src/simulator/server.js";
-import { get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import { get, ownSamples, requestDeadline, scrape, startStack, type Stack } from "../harness.js";
 import { within } from "../deadline.js";
 import { HeldTimers } from "../simulator-fixtures.js";
 import { VirtualClock } from "../virtual-clock.js";
@@ -207,8 +207,8 @@ describe("job lifecycle against the simulator's ground truth", () => {
     stack.simulator.setMode("server_error", {}, "job");
     simNow += 20 * 60_000;
     await stack.exporter.runner("jobs").pollOnce();
-    // The retry waits min(--poll.interval, 10 s); the rate cap waits 10 ms; the poll's 1 h stays.
-    const lookupTimer = (timer: { ms: number }) => timer.ms <= RETRY_MS;
+    // The retry waits min(--poll.interval, 10 s), the rate cap 10 ms; the poll's 1 h and deadlines stay.
+    const lookupTimer = (timer: { ms: number }) => timer.ms <= RETRY_MS && !requestDeadline(timer);
     await clock.fireUntil(stack.exporter.idle(), "every lookup to be given up", lookupTimer);
     await stack.exporter.runner("jobs").pollOnce();
     const values = ownSamples(await scrape(stack));

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.js";
 import { createUsageSource } from "../../src/sources/usage/source.js";
 import { failingRendering } from "../failing-rendering.js";
-import { startStack, type Stack, type StackOptions } from "../harness.js";
+import { requestDeadline, startStack, type Stack, type StackOptions } from "../harness.js";
 import { logRecords, type LogRecord } from "../log-records.js";
 import { VirtualClock } from "../virtual-clock.js";
 
@@ -122,7 +122,7 @@ const SITUATIONS: Record<string, Situation> = {
       s.simulator.setMode("server_error", {}, "job");
       simNow += 20 * 60_000; // every job running at the first poll has ended by the expiry
       expect(await s.exporter.runner("jobs").pollOnce()).toBe("success");
-      const lookupTimer = (timer: { ms: number }) => timer.ms <= 10_000;
+      const lookupTimer = (timer: { ms: number }) => timer.ms <= 10_000 && !requestDeadline(timer);
       await clock.fireUntil(s.exporter.idle(), "every lookup to be given up", lookupTimer);
       return { lines: s.logs };
     },

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { accountSamples, get, ownSamples, scrape, startStack, type Stack } from "../harness.js";
+import {
+  accountSamples,
+  get,
+  ownSamples,
+  requestDeadline,
+  scrape,
+  startStack,
+  type Stack,
+} from "../harness.js";
 import { OUTCOMES } from "../../src/upstream/outcome.js";
-import { until } from "../deadline.js";
+import { until, within } from "../deadline.js";
 import { VirtualClock, type VirtualTimer } from "../virtual-clock.js";
 
 let stack: Stack | undefined;
@@ -13,8 +21,8 @@ afterEach(async () => {
 const INTERVAL = 15_000;
 const NOW = Date.parse("2026-01-01T00:00:00Z");
 const STALE_AFTER = 4 * INTERVAL + 1;
-/** The poll loop's timer: every timer but the staleness window's. */
-const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER;
+/** The poll loop's timer: every timer but the staleness window's and the requests' deadlines. */
+const pollTimer = (timer: VirtualTimer) => timer.ms !== STALE_AFTER && !requestDeadline(timer);
 
 /** The delays of the poll loop's timers, in the order it scheduled them. */
 const pollDelays = (clock: VirtualClock): number[] =>
@@ -102,8 +110,9 @@ describe("the poll loop", () => {
   });
 
   it("never has two polls in flight: concurrent calls join the running one", async () => {
+    const clock = new VirtualClock();
     stack = await startStack({
-      flags: ["--poll.timeout=300ms"],
+      deps: { timers: clock },
       before: (sim) => sim.setMode("hang"),
     });
     await until(
@@ -112,7 +121,10 @@ describe("the poll loop", () => {
     );
     const poller = stack.exporter.runner("jobs");
     const calls = [1, 2, 3].map(() => poller.pollOnce());
-    expect(await Promise.all(calls)).toEqual(["timeout", "timeout", "timeout"]);
+    clock.fire(await clock.scheduled(requestDeadline, "the first poll's deadline"));
+    const outcomes = await within(Promise.all(calls), "the polls to end once the deadline fired");
+    expect(outcomes).toEqual(["timeout", "timeout", "timeout"]);
+    expect(clock.scheduledTimers.filter(requestDeadline)).toHaveLength(1);
     expect(stack.simulator.stats.jobsRequests).toBe(1);
     expect(stack.simulator.stats.maxInFlight).toBe(1);
   });

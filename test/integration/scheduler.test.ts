@@ -4,10 +4,12 @@ import { REPLY_REF_MARKER, WEBHOOK_SECRET_MARKER } from "../../src/simulator/ser
 import { readGenerationId } from "../../src/sources/scheduler/answer.js";
 import { SCHEDULER_ANOMALY_KINDS } from "../../src/sources/scheduler/snapshot.js";
 import { FAILURE_CASES } from "../failure-cases.js";
+import { pollCase } from "../failure-poll.js";
+import { VirtualClock } from "../virtual-clock.js";
 import { get, ownSamples, scrape, startStack, TOKEN, type Stack } from "../harness.js";
 
 const NOW = Date.parse("2024-09-25T02:00:00.000Z");
-const SCHEDULER = ["--scheduler.interval=1h", "--poll.timeout=500ms"];
+const SCHEDULER = ["--scheduler.interval=1h"];
 
 const documented = {
   executing: [
@@ -40,10 +42,12 @@ async function pollScheduler(stack: Stack): Promise<string> {
 describe("the scheduler source", () => {
   // A stack of its own for every test: none depends on what another polled before it.
   let stack: Stack;
+  let clock: VirtualClock;
   beforeEach(async () => {
+    clock = new VirtualClock();
     stack = await startStack({
       flags: SCHEDULER,
-      deps: { now: () => NOW },
+      deps: { now: () => NOW, timers: clock },
       before: (sim) => sim.setPayload(documented, "scheduler"),
     });
   });
@@ -283,7 +287,7 @@ describe("the scheduler source", () => {
       const before = await scrape(stack);
 
       stack.simulator.setMode(mode, options, "scheduler");
-      expect(await pollScheduler(stack)).toBe(outcome);
+      expect(await pollCase(stack, clock, "scheduler", outcome)).toBe(outcome);
       expect(await stack.exporter.runner("jobs").pollOnce()).toBe("success");
       const during = await scrape(stack);
       const values = ownSamples(during);
@@ -418,9 +422,10 @@ describe("account IDs the scheduler sends that cannot be labels", () => {
 describe("webhook data of the simulator's generations", () => {
   it("never reaches a log line, a metric, a label or a page, whatever the scheduler answers", async () => {
     let now = Date.parse("2025-11-24T12:00:00Z");
+    const clock = new VirtualClock();
     const stack = await startStack({
       flags: SCHEDULER,
-      deps: { now: () => now },
+      deps: { now: () => now, timers: clock },
       simulator: { accounts: 12, idleAccounts: 1, now: () => now },
     });
     try {
@@ -441,9 +446,9 @@ describe("webhook data of the simulator's generations", () => {
         expect(await pollScheduler(stack)).toBe("success");
         await scrapeAll();
       }
-      for (const [mode, options] of FAILURE_CASES) {
+      for (const [mode, options, outcome] of FAILURE_CASES) {
         stack.simulator.setMode(mode, options, "scheduler");
-        await pollScheduler(stack);
+        expect(await pollCase(stack, clock, "scheduler", outcome)).toBe(outcome);
         await scrapeAll();
       }
       const metrics = ownSamples(bodies[0] ?? "");
