@@ -9,7 +9,7 @@ import { createExposition } from "./metrics/rendering.js";
 import type { Clock } from "./sources/module.js";
 import type { SourceRunner } from "./sources/runner.js";
 import { startSources } from "./sources/start.js";
-import { systemTimers, type Timers } from "./sources/timers.js";
+import { systemTimers, type Timers } from "./clock/timers.js";
 import { createUpstreamClient } from "./upstream/client.js";
 import { fileToken, fixedToken, type TokenSource } from "./upstream/token.js";
 import { USER_AGENT, VERSION } from "./version.js";

@@ -7,7 +7,7 @@ import type { Channels } from "./channels.js";
 import type { SourceHealth } from "./health.js";
 import type { SourceRunner } from "./runner.js";
 import type { Source } from "./source.js";
-import type { Timers } from "./timers.js";
+import type { Timers } from "../clock/timers.js";
 
 /**
  * One upstream endpoint, or one event-driven reader of the upstream, as a unit (node_exporter's
