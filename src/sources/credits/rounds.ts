@@ -198,8 +198,13 @@ export function createRounds(options: RoundsOptions): Rounds {
         current.hurry();
         return outcomeOf(await current.done);
       }
+      // Only the round this call starts goes unspread, even when it joins one just ending.
       spreadNext = false;
-      return outcomeOf(await loop.pollOnce());
+      try {
+        return outcomeOf(await loop.pollOnce());
+      } finally {
+        spreadNext = true;
+      }
     },
     idle: () => loop.settled(),
     async stop() {
