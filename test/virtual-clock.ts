@@ -1,4 +1,4 @@
-import type { Timers, TimerHandle } from "../src/clock/timers.js";
+import type { Timers, TimerHandle } from "../src/clock/clock.js";
 import { WAIT_MS, within } from "./deadline.js";
 
 export interface VirtualTimer {

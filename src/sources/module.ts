@@ -1,5 +1,5 @@
 import type { Families } from "../metrics/family.js";
-import type { Enabled, ExporterFlag, FlagOwner, FlagReader } from "../config/flag-reader.js";
+import type { ExporterFlag, FlagOwner, FlagReader } from "../config/flag-reader.js";
 import type { Logger } from "../logging/logger.js";
 import type { AnomalyCount } from "../metrics/anomalies.js";
 import type { UpstreamClient } from "../upstream/client.js";
@@ -7,7 +7,7 @@ import type { Channels } from "./channels.js";
 import type { SourceHealth } from "./health.js";
 import type { SourceRunner } from "./runner.js";
 import type { Source } from "./source.js";
-import type { Timers } from "../clock/timers.js";
+import type { Clock } from "../clock/clock.js";
 
 /**
  * One upstream endpoint, or one event-driven reader of the upstream, as a unit (node_exporter's
@@ -32,18 +32,6 @@ export interface SourcePlan {
   /** As the startup log line shows them. */
   readonly settings: Readonly<Record<string, number | string | boolean>>;
   start(context: SourceContext): StartedSource;
-}
-
-/** A module turned on by its flags. */
-export type EnabledSource = Enabled<SourceModule>;
-
-/** The clocks a module reads and the timers it sets; the system's unless tests hand in their own. */
-export interface Clock {
-  /** Unix milliseconds. */
-  now: () => number;
-  /** Monotonic milliseconds, for durations. */
-  monotonic: () => number;
-  timers: Timers;
 }
 
 /** What the wiring hands every module when it starts. */

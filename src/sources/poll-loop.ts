@@ -2,7 +2,7 @@ import { nextDelayMs } from "./backoff.js";
 import type { FetchResult } from "../upstream/client.js";
 import type { Logger } from "../logging/logger.js";
 import type { Outcome } from "../upstream/outcome.js";
-import { systemTimers, type Timers, type TimerHandle } from "../clock/timers.js";
+import { systemTimers, type Timers, type TimerHandle } from "../clock/clock.js";
 
 /**
  * What one poll reports to the loop; `aborted` means it was cut short by stop(). `intervalMs`,

@@ -3,7 +3,7 @@ import type { Logger } from "../logging/logger.js";
 import type { Outcome } from "../upstream/outcome.js";
 import type { SourceHealth, SourceStatus } from "./health.js";
 import { completed, createPollLoop, type Completed } from "./poll-loop.js";
-import { systemTimers, type Timers, type TimerHandle } from "../clock/timers.js";
+import { systemTimers, type Timers, type TimerHandle } from "../clock/clock.js";
 import type { Source } from "./source.js";
 
 export interface RunnerOptions<Answer> {

@@ -4,12 +4,14 @@ import type { UpstreamClient } from "../upstream/client.js";
 import type { Families } from "../metrics/family.js";
 import { createChannels } from "./channels.js";
 import { createSourceHealth, type SourceStatus } from "./health.js";
-import type { Clock, EnabledSource, SourceContext, StartedSource } from "./module.js";
+import type { Clock } from "../clock/clock.js";
+import type { Enabled } from "../config/flag-reader.js";
+import type { SourceContext, SourceModule, StartedSource } from "./module.js";
 import { staleWindowMs } from "./polled-module.js";
 import { createSourceRunner, type SourceRunner } from "./runner.js";
 
 export interface SourcesOptions {
-  sources: readonly EnabledSource[];
+  sources: readonly Enabled<SourceModule>[];
   registry: Families;
   client: UpstreamClient;
   logger: Logger;

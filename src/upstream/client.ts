@@ -8,7 +8,7 @@ import type { FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
 import { outcomeOfError, outcomeOfStatus } from "./outcome.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { systemTimers, type Timers } from "../clock/timers.js";
+import { systemTimers, type Timers } from "../clock/clock.js";
 
 export type Failure = {
   outcome: FailureOutcome;

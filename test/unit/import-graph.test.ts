@@ -67,7 +67,7 @@ describe("the imports of src/", () => {
 
   it("reads the imports it checks", () => {
     expect(files.get("exporter.ts")).toContain("sources/start.ts");
-    expect(files.get("sources/poll-loop.ts")).toContain("clock/timers.ts");
+    expect(files.get("sources/poll-loop.ts")).toContain("clock/clock.ts");
     expect(
       cycles(
         new Map([

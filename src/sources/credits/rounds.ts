@@ -2,7 +2,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { LabelValue } from "../../metrics/label-value.js";
 import type { Outcome } from "../../upstream/outcome.js";
 import { createPollLoop } from "../poll-loop.js";
-import type { Timers, TimerHandle } from "../../clock/timers.js";
+import type { Timers, TimerHandle } from "../../clock/clock.js";
 
 /** What one request of a round reports: its outcome, and how long the upstream asked us to wait. */
 export type Asked = { outcome: Outcome; retryAfterMs?: number | undefined } | "aborted";

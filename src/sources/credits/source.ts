@@ -4,7 +4,7 @@ import type { LabelValue } from "../../metrics/label-value.js";
 import type { UpstreamClient } from "../../upstream/client.js";
 import type { Outcome } from "../../upstream/outcome.js";
 import type { SourceHealth } from "../health.js";
-import type { Clock } from "../module.js";
+import type { Clock } from "../../clock/clock.js";
 import type { SourceRunner } from "../runner.js";
 import { CREDITS_ANOMALY_KINDS, creditsPath, parseCreditsAnswer } from "./answer.js";
 import { createLedger, type Ledger } from "./ledger.js";

@@ -5,7 +5,7 @@ import type { FinishedBatch, FinishedJob } from "../common/finished-jobs.js";
 import { jobPath, parseJobStatus } from "./answer.js";
 import type { Logger } from "../../logging/logger.js";
 import type { Outcome } from "../../upstream/outcome.js";
-import { systemTimers, type Timers, type TimerHandle } from "../../clock/timers.js";
+import { systemTimers, type Timers, type TimerHandle } from "../../clock/clock.js";
 
 export interface StatusResolverOptions {
   client: UpstreamClient;

@@ -11,3 +11,12 @@ export const systemTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
 };
+
+/** The clocks a part of the exporter reads and the timers it sets; the system's unless tests hand in their own. */
+export interface Clock {
+  /** Unix milliseconds. */
+  now: () => number;
+  /** Monotonic milliseconds, for durations. */
+  monotonic: () => number;
+  timers: Timers;
+}
