@@ -92,6 +92,7 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
     const delay = nextDelayMs({
       consecutiveFailures,
       intervalMs: nextIntervalMs,
+      // A poll less frequent than the backoff cap (or a round's step) still waits its interval.
       maxBackoffMs: Math.max(maxBackoffMs, nextIntervalMs),
       retryAfterMs,
       random: random(),

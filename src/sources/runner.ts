@@ -114,8 +114,7 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
 
   const loop = createPollLoop({
     intervalMs: source.intervalMs,
-    // A source polled less often than the backoff cap still waits at least its interval.
-    maxBackoffMs: Math.max(options.maxBackoffMs, source.intervalMs),
+    maxBackoffMs: options.maxBackoffMs,
     logger,
     ...(options.random ? { random: options.random } : {}),
     timers,
