@@ -5,8 +5,8 @@ import { verify as bcryptVerify } from "@node-rs/bcrypt";
 const DUMMY_HASH = "$2y$10$nzgJ949J0wGVHjz6dI.tf.vchSu79NvDQTaDibLwP11jDzaVF/Sxq";
 
 /**
- * An unknown user's hash: a user's own, picked by a name's HMAC keyed by the hashes (unseen by clients),
- * so a name always costs the same and unknown ones what users do (a fixed cost sets users apart).
+ * An unknown user's hash: a user's own, picked by the name's HMAC keyed by the hashes (which clients
+ * never see), so a name always costs the same and unknown ones what users do (a fixed cost would not).
  */
 function standInHash(users: ReadonlyMap<string, string>): (user: string) => string {
   const hashes = [...users.values()];
@@ -36,13 +36,8 @@ export interface CredentialCheckOptions {
 /** "busy": too many checks waiting, answer 503 without running bcrypt. */
 export type CheckResult = boolean | "busy";
 
-export interface CredentialChecks {
-  /** Synchronous when the answer is cached; a promise when bcrypt must run. */
-  check(user: string, password: string): CheckResult | Promise<CheckResult>;
-}
-
 /** exporter-toolkit's bcrypt checks: a few at once, cached by (user, hash, password), bounded waiting. */
-export function createCredentialChecks(options: CredentialCheckOptions): CredentialChecks {
+export function createCredentialChecks(options: CredentialCheckOptions) {
   const {
     users,
     verify = bcryptVerify,
@@ -86,7 +81,8 @@ export function createCredentialChecks(options: CredentialCheckOptions): Credent
   }
 
   return {
-    check(user, password) {
+    /** Synchronous when the answer is cached; a promise when bcrypt must run. */
+    check(user: string, password: string): CheckResult | Promise<CheckResult> {
       const hash = users.get(user);
       const key = createHash("sha256")
         .update(`${user}\0${hash ?? ""}\0${password}`)
