@@ -7,6 +7,7 @@ import { loadWebConfig, type WebConfig } from "./web-config.js";
 import { parseFlagTable } from "./flag-table.js";
 import {
   DEFAULT_LIMITS,
+  type CommonSettings,
   type Enabled,
   type ExporterFlag,
   type FlagOwner,
@@ -14,8 +15,8 @@ import {
 } from "./flag-reader.js";
 import { parseBool, parseBytes, parseChoice, parseCount, parsePositiveDuration } from "./values.js";
 
-/** The configuration, with the parts of the exporter (`M`, source modules) its flags turned on. */
-export interface Config<M extends FlagOwner = FlagOwner> {
+/** The configuration: the poll durations, and the parts (`M`, source modules) its flags turned on. */
+export interface Config<M extends FlagOwner = FlagOwner> extends Omit<CommonSettings, "limits"> {
   listen: { host: string | undefined; port: number };
   telemetryPath: string;
   baseUrl: string;
@@ -27,10 +28,6 @@ export interface Config<M extends FlagOwner = FlagOwner> {
   web: WebConfig | undefined;
   /** Concurrent /metrics and landing-page requests served; more get 503. */
   maxRequests: number;
-  pollIntervalMs: number;
-  pollTimeoutMs: number;
-  staleAfterMs: number;
-  maxBackoffMs: number;
   maxResponseBytes: number;
   /** --useapi.max-accounts, which the sources also get (FlagReader's limits). */
   maxAccounts: number;
