@@ -9,10 +9,7 @@ import {
 import { SOURCE_MODULES } from "./sources/index.js";
 import type { SourceModule } from "./sources/module.js";
 
-/**
- * The exporter's command line: the common flags and every source module's own, read into one
- * configuration. The configuration code knows no module; this is where the two meet.
- */
+/** The configuration of every source module: config/ knows no module, and this is where they meet. */
 export type ExporterConfig = Config<SourceModule>;
 
 /** Every flag of the exporter, in --help order. */
@@ -23,7 +20,6 @@ export function readCommandLine(sources: Omit<ConfigSources, "modules">): CliCom
   return loadConfig({ ...sources, modules: SOURCE_MODULES });
 }
 
-/** The --help text. */
 export function helpText(name: string): string {
   return usage(name, FLAGS);
 }

@@ -3,17 +3,11 @@ import type { Config } from "./config/config.js";
 import type { Logger } from "./logging/logger.js";
 import { startSimulator } from "./simulator/server.js";
 
-export interface DemoUpstream<C extends Config> {
-  /** The configuration pointed at the simulator, with the token made up for it. */
-  config: C;
-  close(): Promise<void>;
-}
-
-/** --demo: the built-in simulator on a free loopback port stands in for useapi.net. */
+/** --demo: the simulator on a free loopback port in useapi.net's place, the config pointed at it. */
 export async function startDemoUpstream<C extends Config>(
   config: C,
   logger: Logger,
-): Promise<DemoUpstream<C>> {
+): Promise<{ config: C; close: () => Promise<void> }> {
   const token = randomBytes(16).toString("hex");
   const simulator = await startSimulator({ token, host: "127.0.0.1", port: 0 });
   logger.info({ simulator: simulator.url }, "demo mode: polling the built-in simulator");

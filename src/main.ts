@@ -12,7 +12,6 @@ let logger: Logger | undefined;
 let exporter: Running | undefined;
 let starting: Promise<Running | undefined> | undefined;
 let stopping = false;
-const stopRequested = (): boolean => stopping;
 
 // Before anything loads: a signal during startup must not kill the process with 143 or 129.
 process.on("SIGTERM", stop);
@@ -52,7 +51,7 @@ function startFailure(error: unknown, listen: Config["listen"]): string {
     EADDRNOTAVAIL: "address not available on this host",
     ENOTFOUND: "host name not found",
   };
-  const reason = code === undefined ? undefined : reasons[code];
+  const reason = reasons[code ?? ""];
   if (reason !== undefined) return `cannot start: --web.listen-address ${address}: ${reason}`;
   const message = error instanceof Error ? error.message : String(error);
   return `cannot start: ${message.split("\n")[0] ?? ""}`;
@@ -74,12 +73,9 @@ async function main(): Promise<void> {
     process.stderr.write(`${NAME}: invalid configuration: ${problem.message}\n`);
     process.exit(2);
   }
-  if (command.kind === "help") {
-    process.stdout.write(helpText(NAME));
-    return;
-  }
-  if (command.kind === "version") {
-    process.stdout.write(`${NAME} ${VERSION} (Node.js ${process.version})\n`);
+  if (command.kind !== "run") {
+    const version = `${NAME} ${VERSION} (Node.js ${process.version})\n`;
+    process.stdout.write(command.kind === "help" ? helpText(NAME) : version);
     return;
   }
   const { config } = command;
@@ -87,11 +83,11 @@ async function main(): Promise<void> {
   const { startExporter } = await import("./exporter.js");
   const { startDemoUpstream } = await import("./demo.js");
   // A signal during the imports above has already begun the exit.
-  if (stopRequested()) return;
+  if (stopping) return;
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   logger = log;
   for (const warning of configWarnings(config)) log.warn(warning);
-  const started = (async (): Promise<Running> => {
+  starting = (async (): Promise<Running> => {
     const demo = config.demo ? await startDemoUpstream(config, log) : undefined;
     try {
       const running = await startExporter(demo?.config ?? config, { logger: log });
@@ -107,9 +103,8 @@ async function main(): Promise<void> {
       throw error;
     }
   })();
-  starting = started;
   try {
-    exporter = await started;
+    exporter = await starting;
   } catch (error) {
     // One plain line like every other startup failure; the details only at debug level.
     log.debug({ err: error }, "startup failed");

@@ -12,10 +12,7 @@ export const systemTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
 };
 
-/**
- * The clocks a part of the exporter reads and the timers it sets; the system's unless tests hand
- * in their own.
- */
+/** The clocks a part reads and the timers it sets: the system's unless tests hand in their own. */
 export interface Clock {
   /** Unix milliseconds. */
   now: () => number;

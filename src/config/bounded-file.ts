@@ -7,10 +7,8 @@ export const MAX_SHOWN_PATH = 256;
 export type BoundedRead = { ok: true; data: Buffer } | { ok: false; problem: string };
 
 /**
- * Reads a file an operator names without trusting it: opened non-blocking (a FIFO cannot hang
- * us), then it must be a regular file after links of at most `maxBytes`, and at most
- * `maxBytes + 1` bytes are read (a file growing under us is caught too). Problems name the file
- * as `shown` (by default the path, quoted and escaped), never quote the content.
+ * An operator-named file, untrusted: opened non-blocking (a FIFO cannot hang us), a regular file of
+ * at most `maxBytes` (one more byte is read: growth is caught); problems name `shown`, not content.
  */
 export function readBoundedFile(
   path: string,

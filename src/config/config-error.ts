@@ -1,7 +1,4 @@
-/**
- * A word that begins like a useapi.net token (`user:<digits>-`, see looksLikeToken), as a value
- * echoed in an error would be if the token were pasted into the wrong flag.
- */
+/** A word that begins like a useapi.net token (see looksLikeToken): one pasted into a wrong flag. */
 const TOKEN_WORD = /(^|[\s"'=-])user:\d+-[^\s"']*/g;
 
 const hideTokens = (text: string): string =>
@@ -10,12 +7,9 @@ const hideTokens = (text: string): string =>
 /** Longest message: a value quoted in it is already cut to MAX_QUOTED_CHARS. */
 const MAX_MESSAGE_CHARS = 512;
 /** Longest value quoted in a message. */
-export const MAX_QUOTED_CHARS = 64;
+const MAX_QUOTED_CHARS = 64;
 
-/**
- * Invalid configuration; the message is one line naming the flag and the problem, whatever the
- * values in it (escaped and cut again here, in case a caller forgot `quoted`).
- */
+/** Invalid configuration: one line naming the flag and the problem, escaped and cut here too. */
 export class ConfigError extends Error {
   constructor(flag: string, problem: string) {
     super(shownText(`${hideTokens(flag)}: ${hideTokens(problem)}`, MAX_MESSAGE_CHARS));
@@ -31,11 +25,7 @@ export function quoted(text: string, maxChars = MAX_QUOTED_CHARS): string {
 /** Control, format, separator and unassigned characters; the plain space is shown as is. */
 const UNSAFE = /(?! )[\p{C}\p{Z}]/u;
 
-/**
- * Untrusted text made safe for a one-line error: characters that could break the line, colour a
- * terminal or hide themselves are escaped (`\x1b`, `\u202e`), and at most `maxChars` characters
- * are shown, an escape never cut in two; "…" marks the cut.
- */
+/** Untrusted text for a one-line error: characters that break, colour or hide escaped; "…" cuts. */
 export function shownText(text: string, maxChars: number): string {
   let shown = "";
   for (const char of text) {

@@ -7,6 +7,7 @@ import { loadWebConfig, type WebConfig } from "./web-config.js";
 import { parseFlagTable } from "./flag-table.js";
 import {
   DEFAULT_LIMITS,
+  type CommonSettings,
   type Enabled,
   type ExporterFlag,
   type FlagOwner,
@@ -14,10 +15,8 @@ import {
 } from "./flag-reader.js";
 import { parseBool, parseBytes, parseChoice, parseCount, parsePositiveDuration } from "./values.js";
 
-export type { LogFormat, LogLevel };
-
-/** The configuration, with the parts of the exporter (`M`, source modules) its flags turned on. */
-export interface Config<M extends FlagOwner = FlagOwner> {
+/** The configuration: the poll durations, and the parts (`M`, source modules) its flags turned on. */
+export interface Config<M extends FlagOwner = FlagOwner> extends Omit<CommonSettings, "limits"> {
   listen: { host: string | undefined; port: number };
   telemetryPath: string;
   baseUrl: string;
@@ -29,10 +28,6 @@ export interface Config<M extends FlagOwner = FlagOwner> {
   web: WebConfig | undefined;
   /** Concurrent /metrics and landing-page requests served; more get 503. */
   maxRequests: number;
-  pollIntervalMs: number;
-  pollTimeoutMs: number;
-  staleAfterMs: number;
-  maxBackoffMs: number;
   maxResponseBytes: number;
   /** --useapi.max-accounts, which the sources also get (FlagReader's limits). */
   maxAccounts: number;
@@ -51,113 +46,71 @@ export { ConfigError };
 export const TOKEN_ENV = "USEAPI_TOKEN";
 export const ENV_PREFIX = "MINIMAX_EXPORTER_";
 
+/** String flags from a table of name: [default, help]. */
+const stringFlags = (table: Record<string, [string, string]>): ExporterFlag[] =>
+  Object.entries(table).map(([name, [value, help]]) => ({
+    name,
+    type: "string",
+    default: value,
+    help,
+  }));
+
 /** The common flags before the parts' own flags in --help: web, upstream, polls. */
-const LEADING_FLAGS: readonly ExporterFlag[] = [
-  {
-    name: "web.listen-address",
-    type: "string",
-    default: ":9877",
-    help: "Address to listen on: host:port, :port or [ipv6]:port.",
-  },
-  {
-    name: "web.config.file",
-    type: "string",
-    default: "",
-    help: "exporter-toolkit web configuration file (TLS, client certificates, basic auth).",
-  },
-  {
-    name: "web.max-requests",
-    type: "string",
-    default: "40",
-    help: "Concurrent /metrics and landing-page requests served; more get 503.",
-  },
-  {
-    name: "web.telemetry-path",
-    type: "string",
-    default: "/metrics",
-    help: "Path under which to expose metrics.",
-  },
-  {
-    name: "useapi.base-url",
-    type: "string",
-    default: "https://api.useapi.net",
-    help: "Base URL of the useapi.net API.",
-  },
-  {
-    name: "useapi.token-file",
-    type: "string",
-    default: "",
-    help: `File holding the useapi.net API token (alternative to the ${TOKEN_ENV} variable).`,
-  },
-  {
-    name: "useapi.max-response-bytes",
-    type: "string",
-    default: "4MiB",
-    help: "Largest upstream response body read; bytes, or with a KiB/MiB suffix.",
-  },
-  {
-    name: "useapi.max-accounts",
-    type: "string",
-    default: String(DEFAULT_LIMITS.maxAccounts),
-    help: "Most accounts one upstream answer may list; more are refused (limit_exceeded).",
-  },
-  {
-    name: "useapi.max-jobs",
-    type: "string",
-    default: String(DEFAULT_LIMITS.maxJobs),
-    help: "Most running jobs one upstream answer may list; more are refused (limit_exceeded).",
-  },
-  { name: "poll.interval", type: "string", default: "15s", help: "Time between upstream polls." },
-  {
-    name: "poll.timeout",
-    type: "string",
-    default: "",
-    help: "Timeout of one upstream poll; below the interval (default 2/3 of it, at most 10s).",
-  },
-  {
-    name: "poll.stale-after",
-    type: "string",
-    default: "",
-    help: "Drop per-account series when no poll succeeded for this long (default 5 intervals).",
-  },
-  {
-    name: "poll.max-backoff",
-    type: "string",
-    default: "",
-    help: "Longest wait between polls while failing (default 5m, or the poll interval if longer).",
-  },
-];
+const LEADING_FLAGS = stringFlags({
+  "web.listen-address": [":9877", "Address to listen on: host:port, :port or [ipv6]:port."],
+  "web.config.file": [
+    "",
+    "exporter-toolkit web configuration file (TLS, client certificates, basic auth).",
+  ],
+  "web.max-requests": ["40", "Concurrent /metrics and landing-page requests served; more get 503."],
+  "web.telemetry-path": ["/metrics", "Path under which to expose metrics."],
+  "useapi.base-url": ["https://api.useapi.net", "Base URL of the useapi.net API."],
+  "useapi.token-file": [
+    "",
+    `File holding the useapi.net API token (alternative to the ${TOKEN_ENV} variable).`,
+  ],
+  "useapi.max-response-bytes": [
+    "4MiB",
+    "Largest upstream response body read; bytes, or with a KiB/MiB suffix.",
+  ],
+  "useapi.max-accounts": [
+    String(DEFAULT_LIMITS.maxAccounts),
+    "Most accounts one upstream answer may list; more are refused (limit_exceeded).",
+  ],
+  "useapi.max-jobs": [
+    String(DEFAULT_LIMITS.maxJobs),
+    "Most running jobs one upstream answer may list; more are refused (limit_exceeded).",
+  ],
+  "poll.interval": ["15s", "Time between upstream polls."],
+  "poll.timeout": [
+    "",
+    "Timeout of one upstream poll; below the interval (default 2/3 of it, at most 10s).",
+  ],
+  "poll.stale-after": [
+    "",
+    "Drop per-account series when no poll succeeded for this long (default 5 intervals).",
+  ],
+  "poll.max-backoff": [
+    "",
+    "Longest wait between polls while failing (default 5m, or the poll interval if longer).",
+  ],
+});
+
+const boolean = { type: "boolean", default: "false" } as const;
 
 /** The common flags after the parts' own flags in --help: logging, demo, help and version. */
 const TRAILING_FLAGS: readonly ExporterFlag[] = [
-  {
-    name: "log.level",
-    type: "string",
-    default: "info",
-    help: "Log level: debug, info, warn or error.",
-  },
-  { name: "log.format", type: "string", default: "json", help: "Log format: json or logfmt." },
+  ...stringFlags({
+    "log.level": ["info", "Log level: debug, info, warn or error."],
+    "log.format": ["json", "Log format: json or logfmt."],
+  }),
   {
     name: "demo",
-    type: "boolean",
-    default: "false",
+    ...boolean,
     help: "Poll a built-in simulator of the upstream instead of useapi.net (no token needed).",
   },
-  {
-    name: "help",
-    type: "boolean",
-    default: "false",
-    help: "Show this help and exit.",
-    env: false,
-    short: "h",
-  },
-  {
-    name: "version",
-    type: "boolean",
-    default: "false",
-    help: "Show the version and exit.",
-    env: false,
-  },
+  { name: "help", ...boolean, env: false, help: "Show this help and exit.", short: "h" },
+  { name: "version", ...boolean, env: false, help: "Show the version and exit." },
 ];
 
 /** Every flag, in --help order: the common ones with the parts' own flags (`partFlags`) amid. */
@@ -190,21 +143,16 @@ export function loadConfig<M extends FlagOwner>({
 }: ConfigSources<M>): CliCommand<M> {
   const flags = new Map(exporterFlags(modules.flatMap((m) => m.flags)).map((f) => [f.name, f]));
   const values = parseFlags([...flags.values()], argv);
-  const envOf = (name: string): string | undefined => {
-    const flag = flags.get(name);
-    return flag === undefined ? undefined : envName(flag);
-  };
+  const envOf = (name: string) => envName(flags.get(name) ?? { name, env: false });
   const fromEnv = (name: string): string | undefined => {
     const variable = envOf(name);
     const value = variable === undefined ? undefined : env[variable];
     return value === "" ? undefined : value;
   };
-  const raw = (name: string): string => {
-    const fromFlag = values[name];
-    if (typeof fromFlag === "string") return fromFlag;
-    if (typeof fromFlag === "boolean") return String(fromFlag);
-    return fromEnv(name) ?? flags.get(name)?.default ?? "";
-  };
+  const raw = (name: string): string =>
+    values[name] === undefined
+      ? (fromEnv(name) ?? flags.get(name)?.default ?? "")
+      : String(values[name]);
   const isSet = (name: string): boolean =>
     values[name] !== undefined || fromEnv(name) !== undefined;
   /** Names the flag, or its variable when the value came from the environment. */
@@ -219,44 +167,32 @@ export function loadConfig<M extends FlagOwner>({
 
   const demo = parseBool(...value("demo"));
   const pollIntervalMs = parsePositiveDuration(...value("poll.interval"));
-  const pollTimeoutMs = isSet("poll.timeout")
-    ? parsePositiveDuration(...value("poll.timeout"))
-    : defaultPollTimeout(label("poll.interval"), pollIntervalMs);
-  if (pollTimeoutMs >= pollIntervalMs) {
-    throw new ConfigError(
-      label("poll.timeout"),
-      `${formatDuration(pollTimeoutMs)} must be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
-    );
-  }
-  const staleAfterMs = isSet("poll.stale-after")
-    ? parsePositiveDuration(...value("poll.stale-after"))
-    : Math.min(5 * pollIntervalMs, MAX_TIMER_MS);
-  if (staleAfterMs < pollIntervalMs) {
-    throw new ConfigError(
-      label("poll.stale-after"),
-      `${formatDuration(staleAfterMs)} must not be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
-    );
-  }
-  const maxBackoffMs = isSet("poll.max-backoff")
-    ? parsePositiveDuration(...value("poll.max-backoff"))
-    : Math.max(DEFAULT_MAX_BACKOFF_MS, pollIntervalMs);
-  if (maxBackoffMs < pollIntervalMs) {
-    throw new ConfigError(
-      label("poll.max-backoff"),
-      `${formatDuration(maxBackoffMs)} must not be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
-    );
-  }
+  /** A --poll.* duration, `fallback` when unset, checked against the interval. */
+  const pollDuration = (name: string, shorter: boolean, fallback: () => number): number => {
+    const ms = isSet(name) ? parsePositiveDuration(...value(name)) : fallback();
+    if (ms < pollIntervalMs !== shorter) {
+      throw new ConfigError(
+        label(name),
+        `${formatDuration(ms)} must ${shorter ? "" : "not "}be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
+      );
+    }
+    return ms;
+  };
+  const pollTimeoutMs = pollDuration("poll.timeout", true, () =>
+    defaultPollTimeout(label("poll.interval"), pollIntervalMs),
+  );
+  const staleAfterMs = pollDuration("poll.stale-after", false, () =>
+    Math.min(5 * pollIntervalMs, MAX_TIMER_MS),
+  );
+  const maxBackoffMs = pollDuration("poll.max-backoff", false, () =>
+    Math.max(DEFAULT_MAX_BACKOFF_MS, pollIntervalMs),
+  );
+  const polls = { pollIntervalMs, pollTimeoutMs, staleAfterMs, maxBackoffMs };
   const tokenFile = raw("useapi.token-file");
   const maxAccounts = parseCount(...value("useapi.max-accounts"), 100_000);
   const maxJobs = parseCount(...value("useapi.max-jobs"), 1_000_000);
-  const reader: FlagReader = {
-    value,
-    isSet,
-    common: {
-      ...{ pollIntervalMs, pollTimeoutMs, staleAfterMs, maxBackoffMs },
-      limits: { maxAccounts, maxJobs },
-    },
-  };
+  const common = { ...polls, limits: { maxAccounts, maxJobs } };
+  const reader: FlagReader = { value, isSet, common };
 
   return {
     kind: "run",
@@ -268,10 +204,7 @@ export function loadConfig<M extends FlagOwner>({
       tokenFile: tokenFile === "" ? undefined : tokenFile,
       web: raw("web.config.file") === "" ? undefined : loadWebConfig(raw("web.config.file")),
       maxRequests: parseCount(...value("web.max-requests"), 10_000),
-      pollIntervalMs,
-      pollTimeoutMs,
-      staleAfterMs,
-      maxBackoffMs,
+      ...polls,
       maxResponseBytes: parseBytes(...value("useapi.max-response-bytes")),
       maxAccounts,
       logLevel: parseChoice(...value("log.level"), ["debug", "info", "warn", "error"]),
@@ -286,11 +219,7 @@ export function loadConfig<M extends FlagOwner>({
   };
 }
 
-/**
- * Shortest --poll.interval taken without a warning: each poll spends upstream requests (and the
- * plan's rate limit) on numbers that change on the scale of seconds. Shorter ones are allowed, for
- * tests and demos, but said at startup.
- */
+/** Shortest --poll.interval without a startup warning: each poll spends upstream requests. */
 export const POLL_INTERVAL_FLOOR_MS = 1000;
 
 /** Settings that work but are probably a mistake: one log line each at startup. */
@@ -316,34 +245,42 @@ function defaultPollTimeout(intervalLabel: string, intervalMs: number): number {
   return ms;
 }
 
-function parseFlags(
-  flags: readonly ExporterFlag[],
-  argv: readonly string[],
-): Record<string, string | boolean | undefined> {
-  try {
-    return parseFlagTable(flags, argv);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw flagSyntaxError(error, flags, argv);
-  }
-}
-
 /** Longest stray argument or unknown flag name shown in an error. */
 const MAX_SHOWN_ARG = 64;
 
-function flagSyntaxError(
-  error: unknown,
-  flags: readonly ExporterFlag[],
-  argv: readonly string[],
-): ConfigError {
+/** parseFlagTable's flags, its errors from node's parseArgs made ConfigErrors. */
+function parseFlags(flags: readonly ExporterFlag[], argv: readonly string[]) {
+  try {
+    return parseFlagTable(flags, argv);
+  } catch (error) {
+    throw error instanceof ConfigError ? error : flagSyntaxError(error, flags, argv);
+  }
+}
+
+function flagSyntaxError(error: unknown, flags: readonly ExporterFlag[], argv: readonly string[]) {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   // node names a flag with an alias as '-h, --help': the long name is the one to show.
   const flag = /'(?:-[^-\s], )?([^' ]+)/.exec(message)?.[1] ?? "flags";
   const shown = shownText(flag.split("=")[0] ?? flag, MAX_SHOWN_ARG);
   switch (code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return unknownFlag(flag, shown, flags, argv);
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+      // node reads `-version` as -v -e -r… and blames -v: name the whole argument and its long flag.
+      const group = /^-[^-]$/.test(flag)
+        ? argv.find((arg) => /^-[^-]./.test(arg) && arg.includes(flag.slice(1)))
+        : undefined;
+      if (group === undefined) return new ConfigError(shown, "unknown flag (see --help)");
+      const name = group.slice(1).split("=")[0] ?? "";
+      const long = flags.find((f) => f.name === name || f.short === name);
+      const named = shownText(`-${name}`, MAX_SHOWN_ARG);
+      if (long?.short === name) return new ConfigError(named, "takes no value");
+      return new ConfigError(
+        named,
+        long === undefined
+          ? "unknown flag (see --help)"
+          : `unknown flag; long flags take two dashes (--${name})`,
+      );
+    }
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       // The token pasted as an argument: refused without being echoed.
       if (looksLikeToken(flag)) {
@@ -365,32 +302,6 @@ function flagSyntaxError(
   }
 }
 
-/**
- * node reads `-version` as the short flags -v -e -r…, and blames -v: the whole argument is named
- * instead, with the long flag it probably meant.
- */
-function unknownFlag(
-  flag: string,
-  shown: string,
-  flags: readonly ExporterFlag[],
-  argv: readonly string[],
-): ConfigError {
-  const group = /^-[^-]$/.test(flag)
-    ? argv.find((arg) => /^-[^-]./.test(arg) && arg.includes(flag.slice(1)))
-    : undefined;
-  if (group === undefined) return new ConfigError(shown, "unknown flag (see --help)");
-  const name = group.slice(1).split("=")[0] ?? "";
-  const long = flags.find((f) => f.name === name || f.short === name);
-  const named = shownText(`-${name}`, MAX_SHOWN_ARG);
-  if (long?.short === name) return new ConfigError(named, "takes no value");
-  return new ConfigError(
-    named,
-    long === undefined
-      ? "unknown flag (see --help)"
-      : `unknown flag; long flags take two dashes (--${name})`,
-  );
-}
-
 function parseListenAddress(flag: string, text: string): Config["listen"] {
   const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
   if (!match) throw new ConfigError(flag, `${quoted(text)} is not of the form host:port or :port`);
@@ -407,17 +318,12 @@ function parseListenAddress(flag: string, text: string): Config["listen"] {
 }
 
 function parseTelemetryPath(flag: string, text: string): string {
+  const fail = (problem: string) => new ConfigError(flag, `${quoted(text)} ${problem}`);
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(text)) {
-    throw new ConfigError(
-      flag,
-      `${quoted(text)} must start with / and contain only URL path characters`,
-    );
+    throw fail("must start with / and contain only URL path characters");
   }
   if (text === "/" || text.startsWith("/-/")) {
-    throw new ConfigError(
-      flag,
-      `${quoted(text)} is reserved for the landing page or health endpoints`,
-    );
+    throw fail("is reserved for the landing page or health endpoints");
   }
   return text;
 }
@@ -441,12 +347,7 @@ function parseBaseUrl(flag: string, text: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-function loadToken(
-  flag: string,
-  tokenFile: string,
-  tokenEnv: string | undefined,
-  demo: boolean,
-): string | undefined {
+function loadToken(flag: string, tokenFile: string, tokenEnv: string | undefined, demo: boolean) {
   if (tokenFile !== "") {
     if (tokenEnv !== undefined && tokenEnv !== "") {
       throw new ConfigError(flag, `is set together with ${TOKEN_ENV}; set only one of them`);

@@ -7,19 +7,13 @@ export interface ExporterFlag extends FlagSpec {
   env?: false;
 }
 
-/**
- * What one upstream answer may hold at most (--useapi.max-accounts, --useapi.max-jobs): read once
- * here and handed to every source that bounds an answer by them.
- */
+/** What one upstream answer may hold at most (--useapi.max-accounts, --useapi.max-jobs). */
 export interface AnswerLimits {
   maxAccounts: number;
   maxJobs: number;
 }
 
-/**
- * The flags' defaults. A token holds 3 MiniMax accounts per subscription and an account runs at
- * most 10 jobs at once: 1,000 accounts and 10,000 jobs are far beyond any real answer.
- */
+/** Far beyond real answers: a token holds 3 accounts per subscription, an account 10 jobs at once. */
 export const DEFAULT_LIMITS: AnswerLimits = { maxAccounts: 1_000, maxJobs: 10_000 };
 
 /** What every source module's settings start from: the common flags, already checked. */
@@ -40,10 +34,7 @@ export interface FlagReader {
   readonly common: CommonSettings;
 }
 
-/**
- * A part of the exporter with flags of its own (a source module): the wiring hands the parts to
- * the configuration, which reads their flags without knowing what they are.
- */
+/** A part with flags of its own (a source module), handed to the configuration by the wiring. */
 export interface FlagOwner<Plan extends object = object> {
   readonly name: string;
   /** Its own flags, in --help order. */

@@ -10,11 +10,7 @@ export interface FlagSpec {
   short?: string;
 }
 
-/**
- * The flags of `argv` by name; node's parseArgs errors (unknown flag, stray value) pass through.
- * A flag given twice is refused (a ConfigError), as kingpin refuses a non-repeatable flag: the
- * last one silently winning hides a mistake in a unit file or a compose override.
- */
+/** `argv`'s flags by name (parseArgs errors pass through); one given twice is refused, as by kingpin. */
 export function parseFlagTable(
   flags: readonly FlagSpec[],
   argv: readonly string[],
@@ -31,11 +27,8 @@ export function parseFlagTable(
       ]),
     ),
   });
-  const seen = new Set<string>();
-  for (const token of tokens) {
-    if (token.kind !== "option") continue;
-    if (seen.has(token.name)) throw new ConfigError(`--${token.name}`, "given more than once");
-    seen.add(token.name);
-  }
+  const names = tokens.flatMap((token) => (token.kind === "option" ? [token.name] : []));
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new ConfigError(`--${twice}`, "given more than once");
   return values;
 }

@@ -46,11 +46,7 @@ export function parseCount(flag: string, text: string, max: number): number {
   return value;
 }
 
-export function parseChoice<T extends string>(
-  flag: string,
-  text: string,
-  choices: readonly T[],
-): T {
+export function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]) {
   const found = choices.find((c) => c === text);
   if (found === undefined) {
     throw new ConfigError(flag, `${quoted(text)} is not one of ${choices.join(", ")}`);
@@ -58,17 +54,11 @@ export function parseChoice<T extends string>(
   return found;
 }
 
-const BYTE_UNITS: Record<string, number> = {
-  "": 1,
-  B: 1,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-};
+const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
 export function parseBytes(flag: string, text: string): number {
   const match = /^(\d+)(B|KiB|MiB|GiB)?$/.exec(text);
-  const bytes = match ? Number(match[1]) * (BYTE_UNITS[match[2] ?? ""] ?? 1) : NaN;
+  const bytes = match ? Number(match[1]) * (BYTE_UNITS[match[2] ?? "B"] ?? 1) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 1024) {
     throw new ConfigError(
       flag,

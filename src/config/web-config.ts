@@ -5,10 +5,7 @@ import { isMap, isScalar, parseDocument } from "yaml";
 import { MAX_SHOWN_PATH, readBoundedFile } from "./bounded-file.js";
 import { ConfigError, shownText } from "./config-error.js";
 
-/**
- * The exporter-toolkit web configuration (the --web.config.file of node_exporter, blackbox_exporter
- * and Prometheus): TLS, client certificates and basic auth with bcrypt hashes.
- */
+/** exporter-toolkit's --web.config.file (as node_exporter's): TLS, client certificates, basic auth. */
 export interface WebConfig {
   tls: TlsSettings | undefined;
   /** User name to bcrypt hash; undefined when basic auth is off. */
@@ -26,7 +23,7 @@ export interface TlsSettings {
   maxVersion: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
 }
 
-export const CLIENT_AUTH_TYPES = [
+const CLIENT_AUTH_TYPES = [
   "NoClientCert",
   "RequestClientCert",
   "RequireAnyClientCert",
@@ -71,10 +68,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-function shownKey(key: string): string {
-  return shownText(key, MAX_SHOWN_KEY);
-}
-
 function checkKeys(record: Record<string, unknown>, allowed: string[], prefix: string): void {
   const supported =
     allowed.length === 0
@@ -94,14 +87,11 @@ function checkKeys(record: Record<string, unknown>, allowed: string[], prefix: s
   }
 }
 
-/**
- * YAML keys that are numbers, booleans or collections would be silently turned into text: checked
- * at the top level and in the sections read, the only places a key means something.
- */
+/** Keys YAML would make text (numbers, booleans, collections), where keys mean something. */
 function checkKeyTypes(node: unknown, prefix: string): void {
   if (!isMap(node)) return;
   for (const { key, value } of node.items) {
-    const name = shownKey(isScalar(key) ? String(key.value) : String(key));
+    const name = shownText(isScalar(key) ? String(key.value) : String(key), MAX_SHOWN_KEY);
     const field = prefix === "" ? name : `${prefix}.${name}`;
     if (!isScalar(key) || typeof key.value !== "string") {
       const kind = !isScalar(key)
@@ -132,19 +122,11 @@ function toPlain(parsed: ReturnType<typeof parseDocument>, shownPath: string): u
   }
 }
 
-function str(record: Record<string, unknown>, key: string, field: string): string | undefined {
-  const value = record[key];
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") fail(field, "must be a string");
-  return value;
-}
-
 /** Reads and checks the file; every problem is one ConfigError naming the field. */
 export function loadWebConfig(path: string): WebConfig {
   const read = readBoundedFile(path, MAX_WEB_FILE_BYTES);
   if (!read.ok) throw new ConfigError(FLAG, read.problem);
-  const text = read.data.toString("utf8");
-  const parsed = parseDocument(text);
+  const parsed = parseDocument(read.data.toString("utf8"));
   const shownPath = `"${shownText(path, MAX_SHOWN_PATH)}"`;
   const [error] = parsed.errors;
   if (error !== undefined) {
@@ -157,71 +139,60 @@ export function loadWebConfig(path: string): WebConfig {
   if (!isRecord(doc)) fail(shownPath, "must be a YAML mapping");
   checkKeys(doc, TOP_KEYS, "");
   const base = dirname(resolve(path));
-  const load = (file: string, field: string): Buffer => {
+  const load: LoadFile = (file, field) => {
     const named = readBoundedFile(resolve(base, file), MAX_WEB_FILE_BYTES, "the file it names");
     return named.ok ? named.data : fail(field, named.problem);
   };
-
   const http = doc["http_server_config"];
   if (http !== undefined && http !== null) {
     if (!isRecord(http)) fail("http_server_config", "must be a mapping");
     checkKeys(http, [], "http_server_config.");
   }
-
   return {
     tls: loadTls(doc["tls_server_config"], load),
     users: loadUsers(doc["basic_auth_users"]),
   };
 }
 
-function loadTls(
-  raw: unknown,
-  load: (file: string, field: string) => Buffer,
-): TlsSettings | undefined {
+type LoadFile = (file: string, field: string) => Buffer;
+
+function loadTls(raw: unknown, load: LoadFile): TlsSettings | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!isRecord(raw)) fail("tls_server_config", "must be a mapping");
   checkKeys(raw, TLS_KEYS, "tls_server_config.");
-  const certFile = str(raw, "cert_file", "tls_server_config.cert_file");
-  const keyFile = str(raw, "key_file", "tls_server_config.key_file");
-  if (certFile === undefined) fail("tls_server_config.cert_file", "is required");
-  if (keyFile === undefined) fail("tls_server_config.key_file", "is required");
-  const cert = load(certFile, "tls_server_config.cert_file");
-  const key = load(keyFile, "tls_server_config.key_file");
-
-  const authText = str(raw, "client_auth_type", "tls_server_config.client_auth_type");
-  const clientAuth = authText ?? "NoClientCert";
+  const at = (key: string) => `tls_server_config.${key}`;
+  const text = (key: string): string | undefined => {
+    const value = raw[key];
+    if (value === undefined || value === null || value === "") return undefined;
+    if (typeof value !== "string") fail(at(key), "must be a string");
+    return value;
+  };
+  const certFile = text("cert_file");
+  const keyFile = text("key_file");
+  if (certFile === undefined) fail(at("cert_file"), "is required");
+  if (keyFile === undefined) fail(at("key_file"), "is required");
+  const cert = load(certFile, at("cert_file"));
+  const key = load(keyFile, at("key_file"));
+  const clientAuth = text("client_auth_type") ?? "NoClientCert";
   if (!(CLIENT_AUTH_TYPES as readonly string[]).includes(clientAuth)) {
-    fail("tls_server_config.client_auth_type", `is not one of ${CLIENT_AUTH_TYPES.join(", ")}`);
+    fail(at("client_auth_type"), `is not one of ${CLIENT_AUTH_TYPES.join(", ")}`);
   }
-  const caFile = str(raw, "client_ca_file", "tls_server_config.client_ca_file");
-  const ca = caFile === undefined ? undefined : load(caFile, "tls_server_config.client_ca_file");
-  if (
-    ca === undefined &&
-    (clientAuth === "VerifyClientCertIfGiven" || clientAuth === "RequireAndVerifyClientCert")
-  ) {
-    fail("tls_server_config.client_ca_file", `is required with client_auth_type ${clientAuth}`);
+  const caFile = text("client_ca_file");
+  const ca = caFile === undefined ? undefined : load(caFile, at("client_ca_file"));
+  // VerifyClientCertIfGiven and RequireAndVerifyClientCert check certificates against the CA.
+  if (ca === undefined && clientAuth.includes("Verify")) {
+    fail(at("client_ca_file"), `is required with client_auth_type ${clientAuth}`);
   }
-
-  const version = (field: "min_version" | "max_version", fallback: keyof typeof VERSIONS) => {
-    const text = str(raw, field, `tls_server_config.${field}`) ?? fallback;
-    if (!(text in VERSIONS)) {
-      fail(`tls_server_config.${field}`, `is not one of ${Object.keys(VERSIONS).join(", ")}`);
-    }
-    return text as keyof typeof VERSIONS;
+  const version = (field: string, fallback: keyof typeof VERSIONS) => {
+    const name = text(field) ?? fallback;
+    if (!(name in VERSIONS)) fail(at(field), `is not one of ${VERSION_ORDER.join(", ")}`);
+    return name as keyof typeof VERSIONS;
   };
   const min = version("min_version", "TLS12");
   const max = version("max_version", "TLS13");
   if (VERSION_ORDER.indexOf(min) > VERSION_ORDER.indexOf(max)) {
-    fail("tls_server_config.min_version", `${min} is above max_version ${max}`);
+    fail(at("min_version"), `${min} is above max_version ${max}`);
   }
-  const settings: TlsSettings = {
-    cert,
-    key,
-    ca,
-    clientAuth: clientAuth as ClientAuthType,
-    minVersion: VERSIONS[min],
-    maxVersion: VERSIONS[max],
-  };
   try {
     createSecureContext({ cert, key });
   } catch (error) {
@@ -238,7 +209,14 @@ function loadTls(
       fail("tls_server_config.client_ca_file", "is not a PEM certificate");
     }
   }
-  return settings;
+  return {
+    cert,
+    key,
+    ca,
+    clientAuth: clientAuth as ClientAuthType,
+    minVersion: VERSIONS[min],
+    maxVersion: VERSIONS[max],
+  };
 }
 
 function loadUsers(raw: unknown): ReadonlyMap<string, string> | undefined {
@@ -246,7 +224,7 @@ function loadUsers(raw: unknown): ReadonlyMap<string, string> | undefined {
   if (!isRecord(raw)) fail("basic_auth_users", "must be a mapping of user name to bcrypt hash");
   const users = new Map<string, string>();
   for (const [user, hash] of Object.entries(raw)) {
-    const field = `basic_auth_users.${shownKey(user)}`;
+    const field = `basic_auth_users.${shownText(user, MAX_SHOWN_KEY)}`;
     if (user === "" || user.includes(":")) {
       fail(field, "a user name must be non-empty and contain no colon");
     }
@@ -255,9 +233,7 @@ function loadUsers(raw: unknown): ReadonlyMap<string, string> | undefined {
       fail(field, "is not a bcrypt hash ($2y$, $2b$ or $2a$, as htpasswd -nBC 10 makes)");
     }
     const cost = Number(match[1]);
-    if (cost < 4 || cost > 31) {
-      fail(field, `bcrypt cost ${match[1]} is invalid (4 to 31)`);
-    }
+    if (cost < 4 || cost > 31) fail(field, `bcrypt cost ${match[1]} is invalid (4 to 31)`);
     if (cost > MAX_BCRYPT_COST) {
       fail(
         field,

@@ -1,11 +1,10 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
-import { renderLanding, type LandingInfo } from "./landing.js";
+import { renderLanding, type LandingStatus } from "./landing.js";
 import type { Exposition } from "../metrics/rendering.js";
 import type { Logger } from "../logging/logger.js";
 import type { Gate } from "./gates.js";
-import type { LandingStatus } from "./landing.js";
 import type { RequestCap } from "./request-cap.js";
-import { answerBusy, secureHeaders } from "./responses.js";
+import { answerBusy, answerText, secureHeaders } from "./responses.js";
 import type { ScrapeWriter } from "./scrape.js";
 
 /** What the HTTP surface serves, and its limits. */
@@ -17,7 +16,7 @@ export interface AppOptions {
   logger: Logger;
   /** The Grafana dashboard JSON, served at /grafana/dashboard.json when present. */
   dashboard?: Buffer | undefined;
-  /** The runbook page served at /runbook; by default the one `npm run build` writes to dist/, null for none. */
+  /** The page at /runbook; by default the one `npm run build` writes to dist/, null for none. */
   runbook?: Buffer | null | undefined;
   /** Checks run in order ahead of routing on every path (client certificates, basic auth). */
   guards?: Gate[];
@@ -30,10 +29,7 @@ export interface AppOptions {
 export const DASHBOARD_PATH = "/grafana/dashboard.json";
 export const RUNBOOK_PATH = "/runbook";
 
-/**
- * The express app: every path but a plain scrape. Whatever reaches a capped handler is under the
- * cap, so that no spelling of a path (`//`, a trailing slash) escapes it; the gates ran first.
- */
+/** The express app: every path but a plain scrape, capped however a path is spelled (`//`, `/x/`). */
 export function createApp(
   options: AppOptions,
   cap: RequestCap,
@@ -56,66 +52,41 @@ export function createApp(
       if (cap.tryEnter(res)) handler(req, res, next);
       else answerBusy(res);
     };
+  const html = (page: () => string | Buffer) =>
+    capped((_req, res) => res.type("html").send(page()));
 
-  route(
-    app,
-    telemetryPath,
-    capped((req, res) => writeScrape(req, res)),
-  );
+  route(app, telemetryPath, capped(writeScrape));
   route(
     app,
     "/",
-    capped((_req, res) => {
-      const info: LandingInfo = {
+    html(() =>
+      renderLanding({
         version,
         telemetryPath,
         status: status(),
         dashboardPath: dashboard ? DASHBOARD_PATH : undefined,
         runbookPath: runbook ? RUNBOOK_PATH : undefined,
-      };
-      res.type("html").send(renderLanding(info));
-    }),
+      }),
+    ),
   );
-  if (runbook) {
+  if (runbook)
     route(
       app,
       RUNBOOK_PATH,
-      capped((_req, res) => {
-        res.type("html").send(runbook);
-      }),
+      html(() => runbook),
     );
-  }
-  if (dashboard) {
-    route(app, DASHBOARD_PATH, (_req, res) => {
-      res.type("json").send(dashboard);
-    });
-  }
-  route(app, "/-/healthy", (_req, res) => {
-    res.type("text").send("OK\n");
-  });
+  if (dashboard) route(app, DASHBOARD_PATH, (_req, res) => res.type("json").send(dashboard));
+  route(app, "/-/healthy", (_req, res) => answerText(res, 200, "OK\n"));
   route(app, "/-/ready", (_req, res) => {
-    if (status().lastSuccessAtMs === undefined) {
-      res
-        .status(503)
-        .set("Retry-After", "5")
-        .type("text")
-        .send("Not ready: no successful poll yet\n");
-    } else {
-      res.type("text").send("OK\n");
-    }
+    if (status().lastSuccessAtMs !== undefined) answerText(res, 200, "OK\n");
+    else answerText(res, 503, "Not ready: no successful poll yet\n", { "Retry-After": "5" });
   });
-
-  app.use((_req, res) => {
-    res.status(404).type("text").send("Not found\n");
-  });
+  app.use((_req, res) => answerText(res, 404, "Not found\n"));
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     logger.error({ err: error }, "request failed");
     const code = (error as { status?: unknown }).status;
     const statusCode = typeof code === "number" && code >= 400 && code < 600 ? code : 500;
-    res
-      .status(statusCode)
-      .type("text")
-      .send(statusCode < 500 ? "Bad request\n" : "Internal error\n");
+    answerText(res, statusCode, statusCode < 500 ? "Bad request\n" : "Internal error\n");
   };
   app.use(onError);
   return app;
@@ -124,7 +95,7 @@ export function createApp(
 /** GET (and HEAD) on `path`; any other method gets 405 with an Allow header. */
 function route(app: Express, path: string, handler: RequestHandler): void {
   app.get(path, handler);
-  app.all(path, (_req, res) => {
-    res.status(405).set("Allow", "GET, HEAD").type("text").send("Method not allowed\n");
-  });
+  app.all(path, (_req, res) =>
+    answerText(res, 405, "Method not allowed\n", { Allow: "GET, HEAD" }),
+  );
 }

@@ -4,11 +4,7 @@ import type { Gate } from "./gates.js";
 import { answerText } from "./responses.js";
 import type { ClientAuthType } from "../config/web-config.js";
 
-/**
- * HTTP basic auth against bcrypt hashes (exporter-toolkit's basic_auth_users) on every path.
- * Wrong or missing credentials get 401 with a WWW-Authenticate challenge; when too many checks
- * are already waiting for bcrypt, 503 with Retry-After at once. A cached login passes at once.
- */
+/** Basic auth against bcrypt hashes on every path: 401 with a challenge, 503 when too many wait. */
 export function basicAuth(
   users: ReadonlyMap<string, string>,
   realm: string,
@@ -40,10 +36,7 @@ function parseBasic(header: string | undefined): [string, string] | undefined {
   return [text.slice(0, colon), text.slice(colon + 1)];
 }
 
-/**
- * The client-certificate rules the TLS handshake alone cannot express: RequireAnyClientCert needs
- * a certificate (any), VerifyClientCertIfGiven rejects one that does not verify.
- */
+/** What the TLS handshake cannot enforce: RequireAnyClientCert, and VerifyClientCertIfGiven's check. */
 export function clientCertCheck(type: ClientAuthType): Gate | undefined {
   if (type !== "RequireAnyClientCert" && type !== "VerifyClientCertIfGiven") return undefined;
   return (req, res) => {

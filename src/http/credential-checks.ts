@@ -5,13 +5,8 @@ import { verify as bcryptVerify } from "@node-rs/bcrypt";
 const DUMMY_HASH = "$2y$10$nzgJ949J0wGVHjz6dI.tf.vchSu79NvDQTaDibLwP11jDzaVF/Sxq";
 
 /**
- * The hash an unknown user's password is checked against, so that the check costs what a real
- * user's does: one of the configured users' own hashes, picked by a keyed hash of the name. A fixed
- * cost would set apart every user whose cost differs (one at the highest cost sets apart the cheaper
- * ones, the most common cost the rest); this way each name, known or not, always costs the same,
- * and unknown names cost what the users cost, in the same proportions. The key is derived from the
- * hashes, which a client never sees, so the pick is stable across restarts yet not predictable.
- * The check's result is ignored: no password logs in a user that does not exist.
+ * An unknown user's hash: a user's own, picked by the name's HMAC keyed by the hashes (which clients
+ * never see), so a name always costs the same and unknown ones what users do (a fixed cost would not).
  */
 function standInHash(users: ReadonlyMap<string, string>): (user: string) => string {
   const hashes = [...users.values()];
@@ -41,16 +36,8 @@ export interface CredentialCheckOptions {
 /** "busy": too many checks waiting, answer 503 without running bcrypt. */
 export type CheckResult = boolean | "busy";
 
-export interface CredentialChecks {
-  /** Synchronous when the answer is cached; a promise when bcrypt must run. */
-  check(user: string, password: string): CheckResult | Promise<CheckResult>;
-}
-
-/**
- * bcrypt checks modelled on exporter-toolkit: a fixed number at once, results cached good or bad
- * keyed by (user, hash, password), identical checks in flight shared, and a bound on the waiting.
- */
-export function createCredentialChecks(options: CredentialCheckOptions): CredentialChecks {
+/** exporter-toolkit's bcrypt checks: a few at once, cached by (user, hash, password), bounded waiting. */
+export function createCredentialChecks(options: CredentialCheckOptions) {
   const {
     users,
     verify = bcryptVerify,
@@ -94,7 +81,8 @@ export function createCredentialChecks(options: CredentialCheckOptions): Credent
   }
 
   return {
-    check(user, password) {
+    /** Synchronous when the answer is cached; a promise when bcrypt must run. */
+    check(user: string, password: string): CheckResult | Promise<CheckResult> {
       const hash = users.get(user);
       const key = createHash("sha256")
         .update(`${user}\0${hash ?? ""}\0${password}`)

@@ -1,9 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 
-/**
- * A check ahead of routing: true lets the request on; false means the gate has answered it.
- * Synchronous when it can be, so that a cached login costs no turn of the event loop.
- */
+/** A check ahead of routing: true lets the request on, false has answered it; sync when it can be. */
 export type Gate = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 /** `serve` behind the gates, run in order; a gate that throws or rejects goes to `failed`. */

@@ -7,12 +7,9 @@ import { loadRunbook } from "./runbook-file.js";
 import { scrapeWriter } from "./scrape.js";
 
 /**
- * The exporter's HTTP surface. The gates (client certificates, basic auth) run first on every
- * path, without express, so that a flood of refused requests costs as little as it can. Then a
- * plain scrape (GET or HEAD of exactly the telemetry path) is answered here without express too,
- * for the serving goal of bench/RESULTS.md: through express it reached 0.25-0.51 of a bare
- * node:http server's requests per second, p99 2.5-4.7 times its. Everything else goes through
- * the express app, which answers a scrape with the same headers and bytes.
+ * The HTTP surface: the gates first on every path, without express, so that refusals cost little;
+ * then a plain scrape without express too (bench/RESULTS.md's serving goal: through express it got
+ * 0.25-0.51 of bare node:http's requests per second, p99 2.5-4.7 times), the rest through express.
  */
 export function createHandler(options: AppOptions): RequestListener {
   const cap = requestCap(
@@ -32,32 +29,21 @@ export function createHandler(options: AppOptions): RequestListener {
   };
   const serve: RequestListener = (req, res) => {
     const url = req.url ?? "";
-    if (
-      (req.method === "GET" || req.method === "HEAD") &&
-      (url === telemetryPath || url.startsWith(query))
-    ) {
-      if (!cap.tryEnter(res)) {
-        answerBusy(res);
-        return;
-      }
+    const scrape = url === telemetryPath || url.startsWith(query);
+    if (!scrape || (req.method !== "GET" && req.method !== "HEAD")) app(req, res);
+    else if (!cap.tryEnter(res)) answerBusy(res);
+    else {
       try {
         writeScrape(req, res);
       } catch (error) {
         failed(res, error);
       }
-      return;
     }
-    app(req, res);
   };
   const gated = behindGates(options.guards ?? [], serve, failed);
   return (req, res) => {
-    // Node's own 400 to an HTTP/1.1 request without a Host header (RFC 9112 3.2) would lack the
-    // security headers: it is answered here, ahead of the gates.
-    if (
-      req.headers.host === undefined &&
-      req.httpVersionMajor === 1 &&
-      req.httpVersionMinor === 1
-    ) {
+    // Node's own 400 to HTTP/1.1 without Host (RFC 9112 3.2) lacks the security headers: answered here.
+    if (req.headers.host === undefined && req.httpVersion === "1.1") {
       answerText(res, 400, "Bad Request\n", { Connection: "close" });
     } else gated(req, res);
   };

@@ -13,8 +13,6 @@ export interface LandingInfo {
   runbookPath?: string | undefined;
 }
 
-export { escapeHtml, MAX_LANDING_ROWS } from "../sources/common/html.js";
-
 const time = (ms: number | undefined) => (ms === undefined ? "" : pageTime(ms));
 
 /** One row per source: its last outcome and why it failed, when, its last success, and staleness. */

@@ -2,9 +2,10 @@
 // requireHostHeader false, handler.ts answering a missing Host) so that they are written here.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { answerText, secureHeaders } from "./responses.js";
+import { answerText, PLAIN_TEXT, secureHeaders } from "./responses.js";
 
 const closing = { Connection: "close" };
+const STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
 
 /** The 417 to an Expect header other than 100-continue (the 'checkExpectation' event). */
 export function answerExpectation(_req: IncomingMessage, res: ServerResponse): void {
@@ -20,20 +21,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     socket.destroy();
     return;
   }
-  const status =
-    error.code === "HPE_HEADER_OVERFLOW"
-      ? 431
-      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? 408
-        : 400;
+  const status = STATUS[error.code ?? ""] ?? 400;
   const body = `${STATUS_CODES[status] ?? "Bad Request"}\n`;
-  const headers = Object.entries(
-    secureHeaders({
-      "Content-Type": "text/plain; charset=utf-8",
-      "Content-Length": String(Buffer.byteLength(body)),
-      ...closing,
-    }),
-  )
+  const length = { "Content-Length": Buffer.byteLength(body) };
+  const headers = Object.entries(secureHeaders({ ...PLAIN_TEXT, ...length, ...closing }))
     .map(([name, value]) => `${name}: ${String(value)}\r\n`)
     .join("");
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);

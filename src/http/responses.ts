@@ -8,13 +8,12 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
 };
 
-/**
- * The headers of an answer: the security headers every answer carries, then `headers`. Every
- * answer's headers are made here, whoever writes them (express, a gate, a scrape, a raw socket).
- */
+/** The security headers, then `headers`: every answer's headers are made here, whoever writes them. */
 export function secureHeaders(headers: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
   return { ...SECURITY_HEADERS, ...headers };
 }
+
+export const PLAIN_TEXT = { "Content-Type": "text/plain; charset=utf-8" };
 
 /** A short text answer with the security headers, written without express. */
 export function answerText(
@@ -23,16 +22,8 @@ export function answerText(
   body: string,
   headers: OutgoingHttpHeaders = {},
 ): void {
-  res
-    .writeHead(
-      status,
-      secureHeaders({
-        "Content-Type": "text/plain; charset=utf-8",
-        "Content-Length": Buffer.byteLength(body),
-        ...headers,
-      }),
-    )
-    .end(body);
+  const length = { "Content-Length": Buffer.byteLength(body) };
+  res.writeHead(status, secureHeaders({ ...PLAIN_TEXT, ...length, ...headers })).end(body);
 }
 
 /** The answer beyond --web.max-requests. */

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { readBoundedFile } from "../config/bounded-file.js";
 
 /** The page `npm run build` renders from docs/runbook.md into dist/ (this file is one folder down). */
 const RUNBOOK_FILE = new URL("../runbook.html", import.meta.url);
@@ -6,29 +7,9 @@ const RUNBOOK_FILE = new URL("../runbook.html", import.meta.url);
 /** Some 20 times the page's size; a larger file is not the page, and is not read further. */
 export const MAX_RUNBOOK_BYTES = 1024 * 1024;
 
-/**
- * The runbook page served at /runbook, read once at startup; undefined when the file is not there
- * (not built, as when src/ runs uncompiled) or is larger than MAX_RUNBOOK_BYTES.
- */
+/** The page at /runbook, read at startup; undefined when not built (src/ run as is) or too large. */
 export function loadRunbook(file: URL = RUNBOOK_FILE): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch {
-    return undefined;
-  }
-  try {
-    const buffer = Buffer.alloc(MAX_RUNBOOK_BYTES + 1);
-    let length = 0;
-    let read: number;
-    do {
-      read = readSync(fd, buffer, length, buffer.length - length, null);
-      length += read;
-    } while (read > 0 && length < buffer.length);
-    return length > MAX_RUNBOOK_BYTES ? undefined : Buffer.from(buffer.subarray(0, length));
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const read = readBoundedFile(fileURLToPath(file), MAX_RUNBOOK_BYTES);
+  // A copy: the read's buffer is MAX_RUNBOOK_BYTES long whatever the page's size.
+  return read.ok ? Buffer.from(read.data) : undefined;
 }

@@ -11,13 +11,8 @@ export function wantsGzip(header: string | undefined): boolean {
 
 export type ScrapeWriter = (req: IncomingMessage, res: ServerResponse) => void;
 
-/**
- * Writes the cached rendering as a 200, gzip when preferred; Node sends no body for HEAD. The
- * negotiation of the last Accept-Encoding seen and the headers of the current rendering are kept,
- * since a Prometheus server sends the same header every time.
- */
+/** The cached rendering, gzip when preferred; the last negotiation is kept, as scrapers repeat it. */
 export function scrapeWriter(exposition: Exposition): ScrapeWriter {
-  // The last Accept-Encoding seen and its negotiation, starting from "no header".
   let accept: string | undefined;
   let gzip = wantsGzip(undefined);
   // Weak: a rendering's headers never keep the rendering's bytes alive after the next poll.

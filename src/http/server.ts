@@ -5,20 +5,13 @@ import type { Config } from "../config/config.js";
 import { answerClientError, answerExpectation } from "./node-answers.js";
 import type { TlsSettings } from "../config/web-config.js";
 
-export interface ListenLimits {
-  /** Time to send the request headers (408 beyond). */
-  headersTimeoutMs: number;
-  /** Time to send the whole request (408 beyond). */
-  requestTimeoutMs: number;
-  /** Time for a TLS client to finish its handshake. */
-  handshakeTimeoutMs: number;
-}
-
-export const LISTEN_LIMITS: ListenLimits = {
+/** Time to send the request headers, then the whole request (408 beyond), and for a TLS handshake. */
+const LISTEN_LIMITS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   handshakeTimeoutMs: 10_000,
 };
+export type ListenLimits = typeof LISTEN_LIMITS;
 
 const MAX_HEADER_BYTES = 8 * 1024;
 
@@ -38,7 +31,6 @@ export async function listen(
     // Node's own 400 would lack the security headers: the handler answers it instead.
     requireHostHeader: false,
   };
-  const listener = app;
   const server = tls
     ? createTlsServer(
         {
@@ -52,9 +44,9 @@ export async function listen(
           minVersion: tls.minVersion,
           maxVersion: tls.maxVersion,
         },
-        listener,
+        app,
       )
-    : createServer(common, listener);
+    : createServer(common, app);
   server.on("clientError", answerClientError);
   server.on("checkExpectation", answerExpectation);
   await new Promise<void>((resolve, reject) => {

@@ -38,14 +38,11 @@ export function toLogfmt(line: string): string {
     ["ts", time],
     ["level", level],
     ["msg", msg],
-    ...Object.entries(rest),
   ];
-  return (
-    pairs
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${logfmtValue(v)}`)
-      .join(" ") + "\n"
+  const fields = [...pairs, ...Object.entries(rest)].flatMap(([k, v]) =>
+    v === undefined ? [] : [`${k}=${logfmtValue(v)}`],
   );
+  return `${fields.join(" ")}\n`;
 }
 
 function logfmtValue(value: unknown): string {
