@@ -34,8 +34,7 @@ export const schedulerModule: SourceModule = {
           countAnomaly: context.countAnomaly,
           accounts: context.channels.accounts,
         });
-        context.poll(source);
-        return { landing: () => generationsLanding(source.snapshot()) };
+        return { source, landing: () => generationsLanding(source.snapshot()) };
       },
     };
   },
