@@ -11,10 +11,7 @@ export const MAX_DURATION_ENDPOINTS = 50;
 export const OTHER = ownLabel("other");
 
 export interface UsageMetrics {
-  /**
-   * Counts one row (`code` as text, `seconds` NO_DURATION when it has none); returns false when
-   * its labels were folded into `other`.
-   */
+  /** Counts one row (`seconds` NO_DURATION when it has none); false when its labels fold into `other`. */
   record(account: LabelValue, endpoint: LabelValue, code: LabelValue, seconds: number): boolean;
   /** Requests counted by code, for the landing page. */
   byCode(): ReadonlyMap<string, number>;
@@ -29,10 +26,8 @@ interface RequestSeries {
 }
 
 /**
- * The usage counters, kept here and set into the registry's counter when it is collected, and the
- * duration histogram, observed as rows are counted. Series are never removed: they are totals
- * since the exporter started. The folded `other` series keep the code (at most 501 of them), so
- * that 412 and 596 stay visible however many accounts there are.
+ * The usage counts, set into the counter at collect time, and the duration histogram; totals, never
+ * removed. The folded `other` series keep the code (501 at most): 412 and 596 stay visible.
  */
 export function createUsageMetrics(
   registry: Families,
@@ -41,7 +36,6 @@ export function createUsageMetrics(
 ): UsageMetrics {
   // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
   const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
-  // The duration histogram's series, by endpoint.
   const durations = new Map<LabelValue, Histogram>();
   const codeTotals = new Map<string, { count: number }>();
   let series = 0;
