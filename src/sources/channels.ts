@@ -8,10 +8,7 @@ export interface Channel<T> {
   publish(value: T): boolean;
 }
 
-/**
- * The accounts each source last saw. The accounts endpoint lists them (`listed`); the jobs list
- * and the scheduler only see them. Read by sources that ask about one account at a time.
- */
+/** The accounts each source last saw: the accounts endpoint lists them, the jobs list and scheduler see them. */
 export interface AccountBook {
   report(source: string, accounts: readonly LabelValue[], listed: boolean): void;
   /** The listed accounts when a source lists them, else every account seen, first seen first. */

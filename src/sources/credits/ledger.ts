@@ -37,7 +37,6 @@ export function createLedger(options: LedgerOptions): Ledger {
   let accounts = new Map<LabelValue, AccountCredits>();
   let version = 0;
 
-  /** The rows with a good answer within the staleness window. */
   const fresh = (): AccountCredits[] => {
     const oldest = options.now() - options.staleAfterMs;
     return [...accounts.values()].filter(
@@ -64,11 +63,8 @@ export function createLedger(options: LedgerOptions): Ledger {
       version++;
     },
     record(account, outcome, credits, atMs) {
-      let row = accounts.get(account);
-      if (row === undefined) {
-        row = emptyRow(account);
-        accounts.set(account, row);
-      }
+      const row = accounts.get(account) ?? emptyRow(account);
+      accounts.set(account, row);
       row.outcome = outcome;
       row.credits = credits;
       row.next = credits?.batches?.next;

@@ -108,16 +108,14 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       for (const kind of CREDITS_ANOMALY_KINDS)
         options.countAnomaly?.(kind, credits?.anomalies[kind] ?? 0);
       ledger.record(account, result.outcome, credits, at);
-      if (result.outcome !== "success") lastDetail = result.detail;
       health.request(CREDITS_SOURCE, result.outcome, seconds);
-      if (result.outcome !== "success") {
-        logger.debug(
-          { source: CREDITS_SOURCE, account, outcome: result.outcome, detail: result.detail },
-          "credits request failed",
-        );
-        return { outcome: result.outcome, retryAfterMs: result.retryAfterMs };
-      }
-      return { outcome: result.outcome };
+      if (result.outcome === "success") return { outcome: result.outcome };
+      lastDetail = result.detail;
+      logger.debug(
+        { source: CREDITS_SOURCE, account, outcome: result.outcome, detail: result.detail },
+        "credits request failed",
+      );
+      return { outcome: result.outcome, retryAfterMs: result.retryAfterMs };
     },
     end,
     timers: clock.timers,
@@ -138,9 +136,8 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
 }
 
 /**
- * Whether the credits source works after a round of `count` calls: an account's own answer (596
- * on hold, 400) is that account's state, so the source is down only on a 401 or 403, or when
- * every call failed; then the outcome is that one, else `success`.
+ * The credits source after a round of `count` calls: an account's own answer (596 on hold, 400) is
+ * its state, so it is down only on a 401 or 403, or when every call failed (with that outcome).
  */
 export function roundOutcome(count: number, failures: readonly Outcome[]): Outcome {
   if (failures.includes("unauthorized")) return "unauthorized";

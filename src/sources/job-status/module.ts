@@ -2,16 +2,10 @@ import { parseBool, parseCount } from "../../config/values.js";
 import type { SourceModule } from "../module.js";
 import { createStatusResolver } from "./resolver.js";
 
-/**
- * Status lookups wait at most this long in the queue (at --jobs.lookup-rate); a job finishing
- * beyond that backlog is counted `unknown` at once rather than hours late. Also bounds the memory.
- */
+/** The longest queue of lookups (at --jobs.lookup-rate): beyond, a job is `unknown` at once, not hours late. */
 const LOOKUP_BACKLOG_SECONDS = 600;
 
-/**
- * GET /v1/minimax/agent/{jobId} for each job that left the jobs list (event-driven, no schedule
- * of its own): completed or failed, else unknown.
- */
+/** GET /v1/minimax/agent/{jobId} for each job that left the jobs list: event-driven, no schedule. */
 export const jobStatusModule: SourceModule = {
   name: "job_status",
   flags: [
@@ -45,18 +39,12 @@ export const jobStatusModule: SourceModule = {
       settings: { concurrency, ratePerSecond },
       start(context) {
         const resolver = createStatusResolver({
-          client: context.client,
-          logger: context.logger,
-          concurrency,
-          ratePerSecond,
-          maxAttempts: 3,
-          retryDelayMs: Math.min(pollIntervalMs, 10_000),
+          ...{ client: context.client, logger: context.logger, concurrency, ratePerSecond },
+          ...{ maxAttempts: 3, retryDelayMs: Math.min(pollIntervalMs, 10_000) },
           maxQueued: Math.ceil(ratePerSecond * LOOKUP_BACKLOG_SECONDS),
           onLookup: (outcome, seconds, at, detail) =>
             context.health.record("job_status", outcome, seconds, at, detail),
-          now: context.clock.now,
-          monotonic: context.clock.monotonic,
-          timers: context.clock.timers,
+          ...context.clock,
         });
         context.channels.finishedJobs.listen((batch) => resolver.enqueue(batch));
         return { idle: () => resolver.idle(), stop: () => resolver.stop() };
