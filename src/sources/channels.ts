@@ -32,10 +32,10 @@ export function createChannel<T>(): Channel<T> {
   };
 }
 
-export function createAccountBook(): AccountBook {
+export function createChannels(): Channels {
   const seen = new Map<string, readonly LabelValue[]>();
   let listed: readonly LabelValue[] | undefined;
-  return {
+  const accounts: AccountBook = {
     report(source, accounts, isListed) {
       if (isListed) listed = accounts;
       else seen.set(source, accounts);
@@ -47,8 +47,5 @@ export function createAccountBook(): AccountBook {
       return [...all];
     },
   };
-}
-
-export function createChannels(): Channels {
-  return { finishedJobs: createChannel(), accounts: createAccountBook() };
+  return { finishedJobs: createChannel(), accounts };
 }

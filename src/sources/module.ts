@@ -41,6 +41,11 @@ export interface SourceModule {
   stop?(): Promise<void>;
 }
 
+/** One of a module's flags: text its `configure` checks, also read from its environment variable. */
+export function sourceFlag(name: string, defaultValue: string, help: string): ExporterFlag {
+  return { name, type: "string", default: defaultValue, help };
+}
+
 /** What the wiring hands every module when it starts. */
 export interface SourceContext {
   readonly registry: Families;

@@ -1,12 +1,7 @@
-import type { CommonSettings, ExporterFlag, FlagReader } from "../config/flag-reader.js";
+import type { CommonSettings, FlagReader } from "../config/flag-reader.js";
 import { MAX_TIMER_MS } from "../config/duration.js";
 import { parseSourceInterval } from "../config/values.js";
-import type { SourceContext, SourceModule } from "./module.js";
-
-/** The interval flag of a source polled on its own schedule; `0` turns the source off. */
-export function intervalFlag(name: string, defaultValue: string, help: string): ExporterFlag {
-  return { name, type: "string", default: defaultValue, help };
-}
+import { sourceFlag, type SourceContext, type SourceModule } from "./module.js";
 
 /** The interval a source's flag gives, longer than --poll.timeout; 0 when the source is off. */
 export function readInterval(read: FlagReader, name: string): number {
@@ -35,7 +30,7 @@ export function polledModule(
 ): SourceModule {
   return {
     ...module,
-    flags: [intervalFlag(flag, defaultValue, help)],
+    flags: [sourceFlag(flag, defaultValue, help)],
     off: [`--${flag}=0`],
     configure(read) {
       const intervalMs = readInterval(read, flag);

@@ -78,10 +78,8 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     }
     failedBefore = failed;
     const outcome = count > 0 ? roundOutcome(count, failures) : "success";
-    if (count > 0) {
-      const detail = outcome === "success" ? undefined : lastDetail;
-      health.settle(CREDITS_SOURCE, outcome, clock.now(), detail);
-    }
+    const detail = outcome === "success" ? undefined : lastDetail;
+    if (count > 0) health.settle(CREDITS_SOURCE, outcome, clock.now(), detail);
     // One rendering per round, not per call; a failed one already serves up 0 and is counted.
     await options.refresh?.().catch(() => undefined);
     return outcome === "success";

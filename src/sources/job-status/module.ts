@@ -1,5 +1,5 @@
 import { parseBool, parseCount } from "../../config/values.js";
-import type { SourceModule } from "../module.js";
+import { sourceFlag, type SourceModule } from "../module.js";
 import { createStatusResolver } from "./resolver.js";
 
 /** The longest queue of lookups (at --jobs.lookup-rate): beyond, a job is `unknown` at once, not hours late. */
@@ -9,24 +9,13 @@ const LOOKUP_BACKLOG_SECONDS = 600;
 export const jobStatusModule: SourceModule = {
   name: "job_status",
   flags: [
-    {
-      name: "jobs.resolve-status",
-      type: "string",
-      default: "true",
-      help: "Look up each finished job's final status (completed or failed); false counts it unknown.",
-    },
-    {
-      name: "jobs.lookup-concurrency",
-      type: "string",
-      default: "2",
-      help: "Job status lookups running at once.",
-    },
-    {
-      name: "jobs.lookup-rate",
-      type: "string",
-      default: "2",
-      help: "Job status lookups started per second, at most.",
-    },
+    sourceFlag(
+      "jobs.resolve-status",
+      "true",
+      "Look up each finished job's final status (completed or failed); false counts it unknown.",
+    ),
+    sourceFlag("jobs.lookup-concurrency", "2", "Job status lookups running at once."),
+    sourceFlag("jobs.lookup-rate", "2", "Job status lookups started per second, at most."),
   ],
   anomalyKinds: [],
   off: ["--jobs.resolve-status=false"],
