@@ -1,6 +1,6 @@
 import { nextDelayMs } from "./backoff.js";
 import type { Logger } from "../logging/logger.js";
-import { systemTimers, type Timers, type TimerHandle } from "../clock/clock.js";
+import type { Timers, TimerHandle } from "../clock/clock.js";
 
 /** One poll's report, `aborted` when stop() cut it short; `intervalMs` is a credits round's next step. */
 export type PollResult =
@@ -11,7 +11,7 @@ export interface PollLoopOptions<R extends PollResult> {
   maxBackoffMs: number;
   logger: Logger;
   random?: () => number;
-  timers?: Timers;
+  timers: Timers;
   /** One poll. Must not throw; the signal aborts it on stop(). */
   poll: (signal: AbortSignal) => Promise<R>;
 }
@@ -29,9 +29,8 @@ export interface PollLoop<R extends PollResult> {
 
 /** The one schedule of every poll, credits rounds too: one at a time, backoff with jitter, Retry-After. */
 export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>): PollLoop<R> {
-  const { intervalMs, maxBackoffMs, logger, poll } = options;
+  const { intervalMs, maxBackoffMs, logger, timers, poll } = options;
   const random = options.random ?? Math.random;
-  const timers = options.timers ?? systemTimers;
   const shutdown = new AbortController();
   const stopped = () => shutdown.signal.aborted;
   let inFlight: Promise<R | "aborted"> | undefined;

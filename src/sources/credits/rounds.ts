@@ -13,7 +13,6 @@ export interface RoundsOptions {
   emptyRetryMs: number;
   /** The longest wait between rounds after rounds that left the source down. */
   maxBackoffMs: number;
-  /** Requests in flight at most. */
   concurrency: number;
   /** The accounts of a round, read as it begins. */
   accounts: () => readonly LabelValue[];
@@ -158,14 +157,6 @@ export function createRounds(options: RoundsOptions): Rounds {
     };
   }
 
-  function track(round: Round): Round {
-    current = round;
-    void round.done.finally(() => {
-      if (current === round) current = undefined;
-    });
-    return round;
-  }
-
   // The next round's first request waits for any hold itself.
   const loop = createPollLoop({
     intervalMs,
@@ -174,9 +165,13 @@ export function createRounds(options: RoundsOptions): Rounds {
     timers,
     ...(options.random ? { random: options.random } : {}),
     poll: () => {
-      const spread = spreadNext;
+      const round = run(spreadNext);
       spreadNext = true;
-      return track(run(spread)).done;
+      current = round;
+      void round.done.finally(() => {
+        if (current === round) current = undefined;
+      });
+      return round.done;
     },
   });
   const outcomeOf = (result: RoundResult) => (result === "aborted" ? result : result.outcome);

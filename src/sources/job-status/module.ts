@@ -23,13 +23,12 @@ export const jobStatusModule: SourceModule = {
     if (!parseBool(...read.value("jobs.resolve-status"))) return undefined;
     const concurrency = parseCount(...read.value("jobs.lookup-concurrency"), 64);
     const ratePerSecond = parseCount(...read.value("jobs.lookup-rate"), 100);
-    const { pollIntervalMs } = read.common;
     return {
       settings: { concurrency, ratePerSecond },
       start(context) {
         const resolver = createStatusResolver({
           ...{ client: context.client, logger: context.logger, concurrency, ratePerSecond },
-          ...{ maxAttempts: 3, retryDelayMs: Math.min(pollIntervalMs, 10_000) },
+          ...{ maxAttempts: 3, retryDelayMs: Math.min(read.common.pollIntervalMs, 10_000) },
           maxQueued: Math.ceil(ratePerSecond * LOOKUP_BACKLOG_SECONDS),
           onLookup: (outcome, seconds, at, detail) =>
             context.health.record("job_status", outcome, seconds, at, detail),

@@ -100,10 +100,6 @@ export function createUsageMetrics(
       }
       return kept;
     },
-    byCode() {
-      const codes = new Map<string, number>();
-      codeTotals.forEach((total, code) => codes.set(code, total.count));
-      return codes;
-    },
+    byCode: () => new Map([...codeTotals].map(([code, total]) => [code, total.count])),
   };
 }
