@@ -65,12 +65,9 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
     await pollOnce();
     if (stopped()) return;
     const delay = nextDelayMs({
-      consecutiveFailures,
-      intervalMs: nextIntervalMs,
+      ...{ consecutiveFailures, intervalMs: nextIntervalMs, retryAfterMs, random: random() },
       // A poll less frequent than the backoff cap (or a round's step) still waits its interval.
       maxBackoffMs: Math.max(maxBackoffMs, nextIntervalMs),
-      retryAfterMs,
-      random: random(),
     });
     logger.debug({ delayMs: delay }, "next poll scheduled");
     nextPoll = timers.setTimeout(() => void loop(), delay);

@@ -96,12 +96,8 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
   }
 
   const loop = createPollLoop({
-    intervalMs: source.intervalMs,
-    maxBackoffMs: options.maxBackoffMs,
-    logger,
-    ...(options.random ? { random: options.random } : {}),
-    timers,
-    poll,
+    ...{ intervalMs: source.intervalMs, maxBackoffMs: options.maxBackoffMs, logger, timers, poll },
+    random: options.random,
   });
 
   return {

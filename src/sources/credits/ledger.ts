@@ -55,9 +55,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       // The same accounts as the last round (the usual case) keep their map as it is.
       if (!holds(list)) {
         const next = new Map<LabelValue, AccountCredits>();
-        for (const account of list) {
-          next.set(account, accounts.get(account) ?? emptyRow(account));
-        }
+        for (const account of list) next.set(account, accounts.get(account) ?? emptyRow(account));
         accounts = next;
       }
       version++;

@@ -96,9 +96,7 @@ export function createRounds(options: RoundsOptions): Rounds {
         }
       });
     const slot = async () => {
-      while (inFlight >= concurrency) {
-        await new Promise<void>((resolve) => (slotFreed = resolve));
-      }
+      while (inFlight >= concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
     };
     // A request in flight may have brought a Retry-After while this one waited for its turn.
     const held = async () => {
@@ -159,11 +157,7 @@ export function createRounds(options: RoundsOptions): Rounds {
 
   // The next round's first request waits for any hold itself.
   const loop = createPollLoop({
-    intervalMs,
-    maxBackoffMs: options.maxBackoffMs,
-    logger,
-    timers,
-    ...(options.random ? { random: options.random } : {}),
+    ...{ intervalMs, maxBackoffMs: options.maxBackoffMs, logger, timers, random: options.random },
     poll: () => {
       const round = run(spreadNext);
       spreadNext = true;

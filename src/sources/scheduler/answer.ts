@@ -100,9 +100,7 @@ function idOf(entry: Record<string, unknown>): { id: string; key: GenerationType
     if (found !== undefined) return undefined;
     found = { id: value, key };
   }
-  return found !== undefined && typeof found.id === "string"
-    ? { id: found.id, key: found.key }
-    : undefined;
+  return typeof found?.id === "string" ? { id: found.id, key: found.key } : undefined;
 }
 
 function listAt(body: Record<string, unknown>, key: string): unknown[] {

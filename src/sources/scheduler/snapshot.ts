@@ -84,15 +84,11 @@ function isoMs(value: string): number | undefined {
  * anything else, and for a time before 2020 or more than five minutes after `nowMs`.
  */
 export function startedMs(value: unknown, nowMs: number): number | undefined {
-  let ms: number;
+  let ms: number | undefined;
   if (typeof value === "number") ms = value;
   else if (typeof value !== "string") return undefined;
-  else if (/^\d+$/.test(value)) ms = Number(value);
-  else {
-    const iso = isoMs(value);
-    if (iso === undefined) return undefined;
-    ms = iso;
-  }
+  else ms = /^\d+$/.test(value) ? Number(value) : isoMs(value);
+  if (ms === undefined) return undefined;
   // The one timestamp check (from 2020), then a start can only be as far ahead as the clocks' skew.
   return readTimestampMs(ms, nowMs) !== undefined && ms <= nowMs + MAX_CLOCK_SKEW_MS
     ? ms
