@@ -73,7 +73,7 @@ function fieldReader(nowMs: number) {
   };
 }
 
-/** The next expiry, no list kept; undefined when the list is missing or a batch is odd (it could be the next). */
+/** The next expiry, no list kept; undefined if the list is missing or a batch odd (it could be next). */
 function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches | undefined {
   if (!Array.isArray(value)) return undefined;
   let next: NextExpiry | undefined;
@@ -88,7 +88,7 @@ function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches 
   return { next };
 }
 
-/** One account's answer at `nowMs`: an object, else a PayloadError; odd fields unknown, refused ones counted. */
+/** One account's answer at `nowMs`: an object, else PayloadError; odd fields unknown, refused counted. */
 export function parseCreditsAnswer(body: unknown, nowMs: number): Credits {
   if (!isRecord(body)) {
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);

@@ -2,7 +2,7 @@ import { parseBool, parseCount } from "../../config/values.js";
 import { sourceFlag, type SourceModule } from "../module.js";
 import { createStatusResolver } from "./resolver.js";
 
-/** The longest queue of lookups (at --jobs.lookup-rate): beyond, a job is `unknown` at once, not hours late. */
+/** The longest lookup queue (at --jobs.lookup-rate): beyond, a job is `unknown` at once, not hours late. */
 const LOOKUP_BACKLOG_SECONDS = 600;
 
 /** GET /v1/minimax/agent/{jobId} for each job that left the jobs list: event-driven, no schedule. */

@@ -17,7 +17,7 @@ export const UNKNOWN = ownLabel("unknown");
 /** A row's duration when its `msec` is missing or not a non-negative number. */
 export const NO_DURATION = -1;
 
-/** An answer's rows as columns (entry i of each is row i): no other field (prompts) copied, no object per row. */
+/** An answer's rows as columns (entry i of each is row i): no other field copied, no object per row. */
 export interface UsageAnswer {
   /** The rows with a usable `jobid`, in the answer's order. */
   readonly jobIds: readonly string[];
