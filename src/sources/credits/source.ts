@@ -133,10 +133,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
   };
 }
 
-/**
- * The credits source after a round of `count` calls: an account's own answer (596 on hold, 400) is
- * its state, so it is down only on a 401 or 403, or when every call failed (with that outcome).
- */
+/** Down only on a 401 or 403, or when all `count` calls failed: an account's own 596 or 400 is its state. */
 export function roundOutcome(count: number, failures: readonly Outcome[]): Outcome {
   if (failures.includes("unauthorized")) return "unauthorized";
   return failures.length >= count ? (failures.at(-1) ?? "success") : "success";

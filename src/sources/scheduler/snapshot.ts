@@ -79,10 +79,7 @@ function isoMs(value: string): number | undefined {
   return m[8] === "-" ? ms + offsetMs : ms - offsetMs;
 }
 
-/**
- * `started` in epoch ms (a number, digits, or ISO 8601 with `Z` or an offset); undefined for
- * anything else, and for a time before 2020 or more than five minutes after `nowMs`.
- */
+/** `started` in epoch ms (number, digits, ISO 8601 with a zone); undefined if odd, pre-2020 or 5 min ahead. */
 export function startedMs(value: unknown, nowMs: number): number | undefined {
   let ms: number | undefined;
   if (typeof value === "number") ms = value;

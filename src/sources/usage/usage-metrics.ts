@@ -25,10 +25,7 @@ interface RequestSeries {
   readonly total: { count: number };
 }
 
-/**
- * The usage counts, set into the counter at collect time, and the duration histogram; totals, never
- * removed. The folded `other` series keep the code (501 at most): 412 and 596 stay visible.
- */
+/** Usage counts (set at collect) and durations, never reset; `other` keeps the code: 412 and 596 show. */
 export function createUsageMetrics(
   registry: Families,
   maxSeries = MAX_REQUEST_SERIES,
