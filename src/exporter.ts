@@ -29,8 +29,7 @@ export interface RunningExporter {
   url: string;
   /** The poll loop of a polled source by its name; throws when it is not enabled. */
   runner(name: string): SourceRunner;
-  /** Resolves once the polls in flight have ended and then every event-driven part (the job
-   * status lookups) has settled; starts no poll. */
+  /** Resolves once the polls in flight, then the event-driven parts (the lookups), settled. */
   idle(): Promise<void>;
   registry: MetricRegistry;
   /** Re-reads the token file (main wires it to SIGHUP). */
@@ -59,14 +58,9 @@ export async function startExporter(
     ? fileToken({ path: config.tokenFile, initial: token, logger })
     : fixedToken(token);
   const client = createUpstreamClient({
-    baseUrl,
-    token: tokenSource,
-    timeoutMs: config.pollTimeoutMs,
-    maxResponseBytes: config.maxResponseBytes,
-    maxAccounts: config.maxAccounts,
-    userAgent: USER_AGENT,
-    now: clock.now,
-    timers: clock.timers,
+    ...{ baseUrl, token: tokenSource, timeoutMs: config.pollTimeoutMs, userAgent: USER_AGENT },
+    ...{ maxResponseBytes: config.maxResponseBytes, maxAccounts: config.maxAccounts },
+    ...{ now: clock.now, timers: clock.timers },
   });
   const exposition = createExposition(registry);
   const sources = startSources({

@@ -15,13 +15,12 @@ export interface DelayInput {
 }
 
 /**
- * Delay before the next poll: the interval after a success; after failures, exponential backoff
- * from the interval up to `maxBackoffMs`, jittered down by up to a quarter but never below the
- * interval. A Retry-After wins, cut to 1 h but never below the interval. Whatever the input, the
- * result is a whole number of milliseconds from 1 to the longest timer Node.js holds.
+ * The interval after a success; after failures, backoff up to `maxBackoffMs`, jittered down a quarter
+ * at most; a Retry-After cut to 1 h; never below the interval, in whole ms a Node.js timer holds.
  */
 export function nextDelayMs(input: DelayInput): number {
-  return toTimerMs(rawDelayMs(input));
+  const ms = rawDelayMs(input);
+  return Number.isNaN(ms) ? MAX_TIMER_MS : Math.min(MAX_TIMER_MS, Math.max(1, Math.round(ms)));
 }
 
 function rawDelayMs(input: DelayInput): number {
@@ -33,9 +32,4 @@ function rawDelayMs(input: DelayInput): number {
   const exponent = Math.min(consecutiveFailures - 1, 30);
   const raw = Math.min(maxBackoffMs, intervalMs * 2 ** exponent);
   return Math.max(intervalMs, raw * (0.75 + 0.25 * random));
-}
-
-function toTimerMs(ms: number): number {
-  if (Number.isNaN(ms)) return MAX_TIMER_MS;
-  return Math.min(MAX_TIMER_MS, Math.max(1, Math.round(ms)));
 }

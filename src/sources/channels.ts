@@ -8,10 +8,7 @@ export interface Channel<T> {
   publish(value: T): boolean;
 }
 
-/**
- * The accounts each source last saw. The accounts endpoint lists them (`listed`); the jobs list
- * and the scheduler only see them. Read by sources that ask about one account at a time.
- */
+/** The accounts each source last saw: the accounts endpoint lists them, jobs and scheduler see them. */
 export interface AccountBook {
   report(source: string, accounts: readonly LabelValue[], listed: boolean): void;
   /** The listed accounts when a source lists them, else every account seen, first seen first. */
@@ -35,10 +32,10 @@ export function createChannel<T>(): Channel<T> {
   };
 }
 
-export function createAccountBook(): AccountBook {
+export function createChannels(): Channels {
   const seen = new Map<string, readonly LabelValue[]>();
   let listed: readonly LabelValue[] | undefined;
-  return {
+  const accounts: AccountBook = {
     report(source, accounts, isListed) {
       if (isListed) listed = accounts;
       else seen.set(source, accounts);
@@ -50,8 +47,5 @@ export function createAccountBook(): AccountBook {
       return [...all];
     },
   };
-}
-
-export function createChannels(): Channels {
-  return { finishedJobs: createChannel(), accounts: createAccountBook() };
+  return { finishedJobs: createChannel(), accounts };
 }

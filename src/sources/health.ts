@@ -20,10 +20,7 @@ export interface SourceStatus {
 export interface SourceHealth {
   /** One request to the source's endpoint: counted by outcome and timed. */
   request(source: string, outcome: Outcome, durationSeconds: number): void;
-  /**
-   * Whether the source works after a poll (or a round of calls): `success` is up, any other
-   * outcome down; it sets the up, last-success and last-outcome the page and gauges show.
-   */
+  /** Whether the source works after a poll (or a round of calls): up on `success`, else down. */
   settle(source: string, outcome: Outcome, atMs: number, detail?: string): void;
   /** A poll of one request: `request`, then `settle` with its outcome. */
   record(
@@ -47,10 +44,7 @@ interface SourceState {
 
 const OUTCOME_LABELS = OUTCOMES.map((outcome) => [outcome, ownLabel(outcome)] as const);
 
-/**
- * The per-source health families, and useapi_minimax_up, the headline: 1 when the last poll of
- * the `headline` source (the jobs list) succeeded.
- */
+/** The per-source health families, and useapi_minimax_up: the last poll of `headline` succeeded. */
 export function createSourceHealth(
   registry: Families,
   enabled: readonly string[],
@@ -84,8 +78,7 @@ export function createSourceHealth(
     ...{ type: "gauge", labelNames: [] },
     samples: (set) => set({}, sources.get(headline)?.status.lastOutcome === "success" ? 1 : 0),
   });
-  // Up and the timestamp appear with an endpoint's first request, so that one not asked yet
-  // (job_status before any job finished) does not look down.
+  // From an endpoint's first request: one not asked yet (job_status before any job ended) is not down.
   const perSource = (name: string, help: string, value: (s: SourceStatus) => number | undefined) =>
     registerFamily(registry, {
       ...{ name, help, type: "gauge", labelNames: ["source"] },

@@ -7,10 +7,7 @@ import { schedulerModule } from "./scheduler/module.js";
 import { subscriptionModule } from "./subscription/module.js";
 import { usageModule } from "./usage/module.js";
 
-/**
- * Every source module, in the order of their flags in --help, their health series and their
- * families in /metrics. The first is the headline source: useapi_minimax_up reads its polls.
- */
+/** Every module, in --help, health series and /metrics order; useapi_minimax_up reads the first's polls. */
 export const SOURCE_MODULES: readonly SourceModule[] = [
   jobsModule,
   accountsModule,

@@ -1,5 +1,5 @@
 import type { Families } from "../metrics/family.js";
-import type { ExporterFlag, FlagOwner, FlagReader } from "../config/flag-reader.js";
+import type { ExporterFlag, FlagReader } from "../config/flag-reader.js";
 import type { Logger } from "../logging/logger.js";
 import type { AnomalyCount } from "../metrics/anomalies.js";
 import type { UpstreamClient } from "../upstream/client.js";
@@ -10,11 +10,11 @@ import type { Source } from "./source.js";
 import type { Clock } from "../clock/clock.js";
 
 /**
- * One upstream endpoint, or one event-driven reader of the upstream, as a unit (node_exporter's
- * collector): its flags, its families, its anomaly kinds, and how it starts. The registry
- * (index.ts) lists the modules; the wiring (exporter.ts) only loops over them.
+ * One upstream endpoint, or one event-driven reader of it (node_exporter's collector), as one shape
+ * filled in three steps: the registry (index.ts) lists its name, flags and anomaly kinds;
+ * `configure` adds its settings and `start`; `start` returns its running parts.
  */
-export interface SourceModule extends FlagOwner<SourcePlan> {
+export interface SourceModule {
   /** The `source` label of its health families. */
   readonly name: string;
   /** Its own flags, in --help order; their names are the module's to choose. */
@@ -24,14 +24,26 @@ export interface SourceModule extends FlagOwner<SourcePlan> {
   /** Its kinds of useapi_minimax_payload_anomalies_total{source,kind}, exported at 0 from the start. */
   readonly anomalyKinds: readonly string[];
   /** Reads its flags (throwing a ConfigError that names one); undefined when turned off. */
-  configure(read: FlagReader): SourcePlan | undefined;
+  configure(read: FlagReader): Required<Pick<SourceModule, "settings" | "start">> | undefined;
+  /** As the startup log line shows them. */
+  readonly settings?: Readonly<Record<string, number | string | boolean>>;
+  start?(
+    context: SourceContext,
+  ): Pick<SourceModule, "source" | "runner" | "landing" | "idle" | "stop">;
+  /** Polled on its interval by the shared runner: schedule, backoff, health, staleness. */
+  readonly source?: Source<unknown>;
+  /** Polled its own way (credits' rounds), then started, stopped and polled as the runners are. */
+  readonly runner?: SourceRunner;
+  /** Its section of the landing page, as HTML: everything from the upstream escaped. */
+  landing?(): string;
+  /** Resolves once its event-driven work has settled (for tests and benchmarks). */
+  idle?(): Promise<void>;
+  stop?(): Promise<void>;
 }
 
-/** What a module's flags came to, and how it starts with them. */
-export interface SourcePlan {
-  /** As the startup log line shows them. */
-  readonly settings: Readonly<Record<string, number | string | boolean>>;
-  start(context: SourceContext): StartedSource;
+/** One of a module's flags: text its `configure` checks, also read from its environment variable. */
+export function sourceFlag(name: string, defaultValue: string, help: string): ExporterFlag {
+  return { name, type: "string", default: defaultValue, help };
 }
 
 /** What the wiring hands every module when it starts. */
@@ -46,20 +58,4 @@ export interface SourceContext {
   readonly clock: Clock;
   /** Renders /metrics again: for modules that change their values outside a polled source. */
   refresh(): Promise<void>;
-  /**
-   * Polls `source` on its interval with the shared runner: schedule, backoff, health, and its
-   * staleness window, --poll.stale-after scaled from --poll.interval to the source's interval.
-   */
-  poll<Answer>(source: Source<Answer>): SourceRunner;
-}
-
-/** What a started module adds to the running exporter. */
-export interface StartedSource {
-  /** Its section of the landing page, as HTML: everything from the upstream escaped. */
-  landing?(): string;
-  /** Resolves once its event-driven work has settled (for tests and benchmarks). */
-  idle?(): Promise<void>;
-  /** Polled other than by context.poll (credits' rounds): started, stopped and polled as the runners are. */
-  readonly runner?: SourceRunner;
-  stop?(): Promise<void>;
 }

@@ -1,37 +1,17 @@
 import { nextDelayMs } from "./backoff.js";
-import type { FetchResult } from "../upstream/client.js";
 import type { Logger } from "../logging/logger.js";
-import type { Outcome } from "../upstream/outcome.js";
-import { systemTimers, type Timers, type TimerHandle } from "../clock/clock.js";
+import type { Timers, TimerHandle } from "../clock/clock.js";
 
-/**
- * What one poll reports to the loop; `aborted` means it was cut short by stop(). `intervalMs`,
- * when set, replaces the loop's interval before the next poll (a credits round's step).
- */
+/** One poll's report, `aborted` when stop() cut it short; `intervalMs` is a credits round's next step. */
 export type PollResult =
   { ok: boolean; retryAfterMs?: number | undefined; intervalMs?: number | undefined } | "aborted";
-
-/** A finished upstream request as the loop needs it: success, Retry-After, and its outcome. */
-export interface Completed {
-  ok: boolean;
-  retryAfterMs: number | undefined;
-  outcome: Outcome;
-}
-
-export function completed(
-  result: Exclude<FetchResult<unknown>, { outcome: "aborted" }>,
-): Completed {
-  return result.outcome === "success"
-    ? { ok: true, retryAfterMs: undefined, outcome: result.outcome }
-    : { ok: false, retryAfterMs: result.retryAfterMs, outcome: result.outcome };
-}
 
 export interface PollLoopOptions<R extends PollResult> {
   intervalMs: number;
   maxBackoffMs: number;
   logger: Logger;
   random?: () => number;
-  timers?: Timers;
+  timers: Timers;
   /** One poll. Must not throw; the signal aborts it on stop(). */
   poll: (signal: AbortSignal) => Promise<R>;
 }
@@ -47,15 +27,10 @@ export interface PollLoop<R extends PollResult> {
   stop(): Promise<void>;
 }
 
-/**
- * The one schedule of every poll, a credits round included: one poll at a time, the interval
- * after a success, exponential backoff with jitter after failures, and Retry-After taking
- * precedence.
- */
+/** The one schedule of every poll, credits rounds too: one at a time, backoff with jitter, Retry-After. */
 export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>): PollLoop<R> {
-  const { intervalMs, maxBackoffMs, logger, poll } = options;
+  const { intervalMs, maxBackoffMs, logger, timers, poll } = options;
   const random = options.random ?? Math.random;
-  const timers = options.timers ?? systemTimers;
   const shutdown = new AbortController();
   const stopped = () => shutdown.signal.aborted;
   let inFlight: Promise<R | "aborted"> | undefined;
@@ -90,12 +65,9 @@ export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>
     await pollOnce();
     if (stopped()) return;
     const delay = nextDelayMs({
-      consecutiveFailures,
-      intervalMs: nextIntervalMs,
+      ...{ consecutiveFailures, intervalMs: nextIntervalMs, retryAfterMs, random: random() },
       // A poll less frequent than the backoff cap (or a round's step) still waits its interval.
       maxBackoffMs: Math.max(maxBackoffMs, nextIntervalMs),
-      retryAfterMs,
-      random: random(),
     });
     logger.debug({ delayMs: delay }, "next poll scheduled");
     nextPoll = timers.setTimeout(() => void loop(), delay);

@@ -1,8 +1,8 @@
-import type { FetchResult, UpstreamClient } from "../upstream/client.js";
+import type { UpstreamClient } from "../upstream/client.js";
 import type { Logger } from "../logging/logger.js";
 import type { Outcome } from "../upstream/outcome.js";
 import type { SourceHealth, SourceStatus } from "./health.js";
-import { completed, createPollLoop, type Completed } from "./poll-loop.js";
+import { createPollLoop } from "./poll-loop.js";
 import { systemTimers, type Timers, type TimerHandle } from "../clock/clock.js";
 import type { Source } from "./source.js";
 
@@ -16,12 +16,10 @@ export interface RunnerOptions<Answer> {
   maxBackoffMs: number;
   /** Drop the source's per-account series when no poll succeeded for this long; never if unset. */
   staleAfterMs?: number | undefined;
-  /** Wall clock in Unix milliseconds. */
+  /** Wall clock (Unix ms), monotonic ms for durations, and the timers of the loop and staleness. */
   now?: (() => number) | undefined;
-  /** Monotonic milliseconds, for durations. */
   monotonic?: (() => number) | undefined;
   random?: (() => number) | undefined;
-  /** Timers of the poll loop and the staleness window. */
   timers?: Timers | undefined;
 }
 
@@ -37,59 +35,44 @@ export interface SourceRunner {
   status(): Readonly<SourceStatus>;
 }
 
-/**
- * Polls one source: the shared schedule (poll-loop.ts), its health, its staleness window, and one
- * log line when its outcome changes (per-poll lines at debug).
- */
+/** Polls one source: the shared schedule, its health, its staleness, a log line when its outcome changes. */
 export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): SourceRunner {
   const { source, client, health, refresh, logger, staleAfterMs } = options;
   const now = options.now ?? Date.now;
   const monotonic = options.monotonic ?? (() => performance.now());
   const timers = options.timers ?? systemTimers;
-  const parse = (body: unknown) => source.parse(body);
   let staleTimer: TimerHandle;
 
-  async function poll(signal: AbortSignal): Promise<Completed | "aborted"> {
+  async function poll(signal: AbortSignal) {
     const started = monotonic();
-    const result = await client.get(source.path, parse, signal);
+    const result = await client.get(source.path, source.parse, signal);
     if (result.outcome === "aborted") return "aborted";
+    const { outcome } = result;
+    const ok = outcome === "success";
     const durationSeconds = (monotonic() - started) / 1000;
     const at = now();
     const before = { ...health.status(source.name) };
-    const shown = result.outcome === "success" ? source.update(result.answer, at) : {};
-    const detail = result.outcome === "success" ? undefined : result.detail;
-    health.record(source.name, result.outcome, durationSeconds, at, detail);
-    if (result.outcome === "success") armStaleTimer();
+    const shown = ok ? source.update(result.answer, at) : {};
+    const detail = ok ? {} : { detail: result.detail };
+    health.record(source.name, outcome, durationSeconds, at, detail.detail);
+    if (ok) armStaleTimer();
     await refresh().catch((error: unknown) => {
       logger.error({ err: error }, "rendering metrics failed; /metrics says up 0");
     });
-    report(result, before, shown, durationSeconds);
-    return completed(result);
-  }
-
-  function report(
-    result: Exclude<FetchResult<Answer>, { outcome: "aborted" }>,
-    before: SourceStatus,
-    shown: Record<string, unknown>,
-    durationSeconds: number,
-  ) {
-    const { outcome } = result;
-    const detail = outcome === "success" ? {} : { detail: result.detail };
-    logger.debug(
-      { source: source.name, outcome, ...shown, ...detail, durationSeconds },
-      "poll finished",
-    );
-    if (outcome === before.lastOutcome) return;
-    if (outcome === "success") {
-      logger.info({ source: source.name, outcome, ...shown }, `polls of ${source.title} succeed`);
-    } else {
+    const fields = { source: source.name, outcome };
+    logger.debug({ ...fields, ...shown, ...detail, durationSeconds }, "poll finished");
+    const changed = outcome !== before.lastOutcome;
+    if (changed && ok) {
+      logger.info({ ...fields, ...shown }, `polls of ${source.title} succeed`);
+    } else if (changed) {
       logger.warn(
-        { source: source.name, outcome, ...detail },
+        { ...fields, ...detail },
         before.lastSuccessAtMs === undefined
           ? `polls of ${source.title} fail; no good values yet`
           : `polls of ${source.title} fail; serving the last good values`,
       );
     }
+    return { ok, retryAfterMs: ok ? undefined : result.retryAfterMs, outcome };
   }
 
   function armStaleTimer() {
@@ -113,12 +96,8 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
   }
 
   const loop = createPollLoop({
-    intervalMs: source.intervalMs,
-    maxBackoffMs: options.maxBackoffMs,
-    logger,
-    ...(options.random ? { random: options.random } : {}),
-    timers,
-    poll,
+    ...{ intervalMs: source.intervalMs, maxBackoffMs: options.maxBackoffMs, logger, timers, poll },
+    random: options.random,
   });
 
   return {

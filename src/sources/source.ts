@@ -1,9 +1,4 @@
-/**
- * One upstream endpoint polled on an interval (blackbox_exporter's prober): where it is, how often,
- * how its answer is checked and taken. The poll loop, backoff, health and staleness are the
- * runner's (runner.ts), written once for every source; a module hands its source to
- * SourceContext.poll.
- */
+/** One endpoint polled on an interval (blackbox_exporter's prober), as the runner (runner.ts) polls it. */
 export interface Source<Answer> {
   /** The `source` label of its health families. */
   readonly name: string;
@@ -14,7 +9,7 @@ export interface Source<Answer> {
   /** The shape check of the answer at the boundary; throws PayloadError or LimitError. */
   readonly parse: (body: unknown) => Answer;
   /** Takes a checked answer received at `nowMs`; returns what its success log line shows. */
-  readonly update: (answer: Answer, nowMs: number) => Record<string, unknown>;
+  update(answer: Answer, nowMs: number): Record<string, unknown>;
   /** Drops its per-account series when no poll succeeded within the staleness window. */
   readonly drop?: () => void;
 }

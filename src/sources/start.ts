@@ -6,7 +6,7 @@ import { createChannels } from "./channels.js";
 import { createSourceHealth, type SourceStatus } from "./health.js";
 import type { Clock } from "../clock/clock.js";
 import type { Enabled } from "../config/flag-reader.js";
-import type { SourceContext, SourceModule, StartedSource } from "./module.js";
+import type { SourceModule } from "./module.js";
 import { staleWindowMs } from "./polled-module.js";
 import { createSourceRunner, type SourceRunner } from "./runner.js";
 
@@ -53,25 +53,21 @@ export function startSources(options: SourcesOptions): StartedSources {
     registry,
     new Map(sources.map((s) => [s.module.name, s.module.anomalyKinds])),
   );
-  const context: Omit<SourceContext, "countAnomaly"> = {
-    ...{ registry, client, logger, health, clock, refresh: options.refresh },
-    channels: createChannels(),
-    poll(source) {
-      const runner = createSourceRunner({
-        ...{ source, client, health, logger, maxBackoffMs: options.maxBackoffMs },
-        ...{ ...clock, random: options.random, refresh: options.refresh },
-        staleAfterMs: staleWindowMs(options, source.intervalMs),
-      });
-      runners.set(source.name, runner);
-      return runner;
-    },
-  };
-  const started: StartedSource[] = sources.map((s) =>
-    s.start({ ...context, countAnomaly: anomalies(s.module.name) }),
+  const context = { registry, client, logger, health, clock, channels: createChannels() };
+  const started = sources.map((s) =>
+    s.start({ ...context, refresh: options.refresh, countAnomaly: anomalies(s.module.name) }),
   );
-  started.forEach((s, i) => {
-    if (s.runner) runners.set(names[i] ?? "", s.runner);
-  });
+  // Polled sources first: start() begins the polls in this order, the credits rounds after them.
+  for (const { source } of started) {
+    if (source === undefined) continue;
+    const runner = createSourceRunner({
+      ...{ source, client, health, logger, maxBackoffMs: options.maxBackoffMs },
+      ...{ ...clock, random: options.random, refresh: options.refresh },
+      staleAfterMs: staleWindowMs(options, source.intervalMs),
+    });
+    runners.set(source.name, runner);
+  }
+  for (const [i, { runner }] of started.entries()) if (runner) runners.set(names[i] ?? "", runner);
   return {
     runners,
     status: () => ({

@@ -7,9 +7,6 @@ import {
   readTimestampMs,
 } from "../common/upstream-numbers.js";
 
-/** Followed by the URL-encoded account: one call per account. */
-export const CREDITS_PATH = "/v1/minimax/features/?account=";
-
 /** Its kinds of useapi_minimax_payload_anomalies_total: a plan, count or time the checks refuse. */
 export const CREDITS_ANOMALY_KINDS = [
   INVALID_LABEL_VALUE,
@@ -18,8 +15,9 @@ export const CREDITS_ANOMALY_KINDS = [
 ] as const;
 export type CreditsAnomaly = (typeof CREDITS_ANOMALY_KINDS)[number];
 
+/** One call per account. */
 export function creditsPath(account: string): string {
-  return CREDITS_PATH + encodeURIComponent(account);
+  return `/v1/minimax/features/?account=${encodeURIComponent(account)}`;
 }
 
 /** A batch of credits and when it ends, in Unix milliseconds. */
@@ -28,11 +26,7 @@ export interface CreditBatch {
   endTimeMs: number;
 }
 
-/**
- * What the exporter takes from GET /v1/minimax/features/: these fields only, each undefined when
- * missing or of an odd type; its size does not depend on the answer's. `batches` is undefined
- * unless every listed batch reads well.
- */
+/** What is kept of GET /v1/minimax/features/, of a fixed size: each field undefined when odd. */
 export interface Credits {
   totalCredits: number | undefined;
   videoCost: number | undefined;
@@ -79,10 +73,7 @@ function fieldReader(nowMs: number) {
   };
 }
 
-/**
- * The next expiry of the batches, read one at a time with no list kept; undefined when the list is
- * missing or one of them is odd (it could be the next), the first odd one counted.
- */
+/** The next expiry, no list kept; undefined if the list is missing or a batch odd (it could be next). */
 function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches | undefined {
   if (!Array.isArray(value)) return undefined;
   let next: NextExpiry | undefined;
@@ -97,10 +88,7 @@ function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches 
   return { next };
 }
 
-/**
- * Checks one account's answer, received at `nowMs`: an object, else a PayloadError; odd fields
- * become unknown, and those the count, time and label checks refuse are counted.
- */
+/** One account's answer at `nowMs`: an object, else PayloadError; odd fields unknown, refused counted. */
 export function parseCreditsAnswer(body: unknown, nowMs: number): Credits {
   if (!isRecord(body)) {
     throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
@@ -118,10 +106,7 @@ export function parseCreditsAnswer(body: unknown, nowMs: number): Credits {
   };
 }
 
-/**
- * The next expiry of `batches`: undefined when none has credits left. Batches are taken as the
- * upstream lists them, even one whose end has passed.
- */
+/** The next expiry of the batches with credits left, taken as listed (even one whose end has passed). */
 export function nextExpiry(batches: readonly CreditBatch[]): NextExpiry | undefined {
   let next: NextExpiry | undefined;
   for (const batch of batches) next = earlier(next, batch);

@@ -37,7 +37,6 @@ export function createLedger(options: LedgerOptions): Ledger {
   let accounts = new Map<LabelValue, AccountCredits>();
   let version = 0;
 
-  /** The rows with a good answer within the staleness window. */
   const fresh = (): AccountCredits[] => {
     const oldest = options.now() - options.staleAfterMs;
     return [...accounts.values()].filter(
@@ -56,19 +55,14 @@ export function createLedger(options: LedgerOptions): Ledger {
       // The same accounts as the last round (the usual case) keep their map as it is.
       if (!holds(list)) {
         const next = new Map<LabelValue, AccountCredits>();
-        for (const account of list) {
-          next.set(account, accounts.get(account) ?? emptyRow(account));
-        }
+        for (const account of list) next.set(account, accounts.get(account) ?? emptyRow(account));
         accounts = next;
       }
       version++;
     },
     record(account, outcome, credits, atMs) {
-      let row = accounts.get(account);
-      if (row === undefined) {
-        row = emptyRow(account);
-        accounts.set(account, row);
-      }
+      const row = accounts.get(account) ?? emptyRow(account);
+      accounts.set(account, row);
       row.outcome = outcome;
       row.credits = credits;
       row.next = credits?.batches?.next;

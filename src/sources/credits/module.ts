@@ -1,29 +1,21 @@
 import { parseCount } from "../../config/values.js";
-import { intervalFlag, readInterval, staleWindowMs } from "../polled-module.js";
-import type { SourceModule } from "../module.js";
+import { readInterval, staleWindowMs } from "../polled-module.js";
+import { sourceFlag, type SourceModule } from "../module.js";
 import { registerCreditsFamilies } from "./families.js";
 import { creditsLanding } from "./landing.js";
 import { CREDITS_ANOMALY_KINDS } from "./answer.js";
 import { CREDITS_SOURCE, createCreditsSource } from "./source.js";
 
-/**
- * GET /v1/minimax/features/?account=A for every account of the account book, spread over
- * --credits.interval: not one path polled, so each round is one poll of the poll loop (rounds.ts).
- */
+/** GET /v1/minimax/features/?account=A for each account over --credits.interval: a round is one poll. */
 export const creditsModule: SourceModule = {
   name: CREDITS_SOURCE,
   flags: [
-    intervalFlag(
+    sourceFlag(
       "credits.interval",
       "5m",
       "Time over which GET /v1/minimax/features/ is called once per account; 0 turns it off.",
     ),
-    {
-      name: "credits.concurrency",
-      type: "string",
-      default: "2",
-      help: "Credits requests running at once, at most.",
-    },
+    sourceFlag("credits.concurrency", "2", "Credits requests running at once, at most."),
   ],
   off: ["--credits.interval=0"],
   anomalyKinds: CREDITS_ANOMALY_KINDS,
@@ -40,8 +32,7 @@ export const creditsModule: SourceModule = {
           ...{ client: context.client, health: context.health, logger: context.logger },
           clock: context.clock,
           ...{ intervalMs, concurrency, staleAfterMs, maxAccounts: common.limits.maxAccounts },
-          emptyRetryMs: common.pollIntervalMs,
-          maxBackoffMs: common.maxBackoffMs,
+          ...{ emptyRetryMs: common.pollIntervalMs, maxBackoffMs: common.maxBackoffMs },
           accounts: () => context.channels.accounts.current(),
           refresh: () => context.refresh(),
           countAnomaly: context.countAnomaly,

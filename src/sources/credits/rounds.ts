@@ -13,18 +13,13 @@ export interface RoundsOptions {
   emptyRetryMs: number;
   /** The longest wait between rounds after rounds that left the source down. */
   maxBackoffMs: number;
-  /** Requests in flight at most. */
   concurrency: number;
   /** The accounts of a round, read as it begins. */
   accounts: () => readonly LabelValue[];
-  /** Tells that a round begins with these accounts. */
   begin: (accounts: readonly LabelValue[]) => void;
   /** One request about one account; never throws. */
   ask: (account: LabelValue, signal: AbortSignal) => Promise<Asked>;
-  /**
-   * Tells how a round ended: its accounts and the outcomes of its failed requests; resolves with
-   * whether the source works after it (else the next round backs off).
-   */
+  /** A round ended (its accounts, its failures' outcomes); resolves with whether the source works. */
   end: (accounts: number, failures: readonly Outcome[]) => Promise<boolean>;
   timers: Timers;
   logger: Logger;
@@ -34,10 +29,7 @@ export interface RoundsOptions {
 export interface Rounds {
   /** Starts the loop: a round now, its requests spread over the interval, and so on. */
   start(): void;
-  /**
-   * A round without waiting between its requests, or the rest of the round in flight hurried;
-   * "success" when each of its requests succeeded, else the outcome of its last failed one.
-   */
+  /** A round unspread, or the one in flight hurried: "success", else its last failed request's outcome. */
   roundNow(): Promise<Outcome | "aborted">;
   /** Resolves once no round is in flight. */
   idle(): Promise<void>;
@@ -60,12 +52,10 @@ interface Hold {
 }
 
 /**
- * One request per account, in rounds polled by the poll loop: each round takes the accounts once,
- * and spreads their requests over the interval (one every interval/N) with at most `concurrency`
- * in flight; the next round begins one such step after the last request ended, later after rounds
- * that left the source down (the loop's backoff). A Retry-After holds back every request not yet
- * sent, of this round or the next, up to the interval: the hold is checked just before each
- * request goes out.
+ * Rounds polled by the poll loop: each spreads one request per account over the interval (one every
+ * interval/N, `concurrency` in flight at most), the next one step after, or the loop's backoff
+ * after a round that left the source down. A Retry-After holds every request not yet sent, up to
+ * the interval, checked just before each goes out.
  */
 export function createRounds(options: RoundsOptions): Rounds {
   const { intervalMs, concurrency, timers, logger } = options;
@@ -99,17 +89,14 @@ export function createRounds(options: RoundsOptions): Rounds {
 
     const pause = (ms: number) =>
       new Promise<void>((resolve) => {
-        if (hurried || stopped() || ms <= 0) {
-          resolve();
-          return;
+        if (hurried || stopped() || ms <= 0) resolve();
+        else {
+          wake = resolve;
+          waitTimer = timers.setTimeout(resolve, ms);
         }
-        wake = resolve;
-        waitTimer = timers.setTimeout(resolve, ms);
       });
     const slot = async () => {
-      while (inFlight >= concurrency) {
-        await new Promise<void>((resolve) => (slotFreed = resolve));
-      }
+      while (inFlight >= concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
     };
     // A request in flight may have brought a Retry-After while this one waited for its turn.
     const held = async () => {
@@ -154,7 +141,7 @@ export function createRounds(options: RoundsOptions): Rounds {
       await Promise.all(requests);
       if (stopped()) return "aborted";
       const ok = await options.end(accounts.length, failures);
-      const step = accounts.length > 0 ? intervalMs / accounts.length : options.emptyRetryMs;
+      const step = accounts.length > 0 ? stepMs : options.emptyRetryMs;
       return { ok, intervalMs: step, outcome: failures.at(-1) ?? "success" };
     }
 
@@ -168,25 +155,17 @@ export function createRounds(options: RoundsOptions): Rounds {
     };
   }
 
-  function track(round: Round): Round {
-    current = round;
-    void round.done.finally(() => {
-      if (current === round) current = undefined;
-    });
-    return round;
-  }
-
   // The next round's first request waits for any hold itself.
   const loop = createPollLoop({
-    intervalMs,
-    maxBackoffMs: options.maxBackoffMs,
-    logger,
-    timers,
-    ...(options.random ? { random: options.random } : {}),
+    ...{ intervalMs, maxBackoffMs: options.maxBackoffMs, logger, timers, random: options.random },
     poll: () => {
-      const spread = spreadNext;
+      const round = run(spreadNext);
       spreadNext = true;
-      return track(run(spread)).done;
+      current = round;
+      void round.done.finally(() => {
+        if (current === round) current = undefined;
+      });
+      return round.done;
     },
   });
   const outcomeOf = (result: RoundResult) => (result === "aborted" ? result : result.outcome);

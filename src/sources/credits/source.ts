@@ -78,10 +78,8 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
     }
     failedBefore = failed;
     const outcome = count > 0 ? roundOutcome(count, failures) : "success";
-    if (count > 0) {
-      const detail = outcome === "success" ? undefined : lastDetail;
-      health.settle(CREDITS_SOURCE, outcome, clock.now(), detail);
-    }
+    const detail = outcome === "success" ? undefined : lastDetail;
+    if (count > 0) health.settle(CREDITS_SOURCE, outcome, clock.now(), detail);
     // One rendering per round, not per call; a failed one already serves up 0 and is counted.
     await options.refresh?.().catch(() => undefined);
     return outcome === "success";
@@ -108,16 +106,14 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
       for (const kind of CREDITS_ANOMALY_KINDS)
         options.countAnomaly?.(kind, credits?.anomalies[kind] ?? 0);
       ledger.record(account, result.outcome, credits, at);
-      if (result.outcome !== "success") lastDetail = result.detail;
       health.request(CREDITS_SOURCE, result.outcome, seconds);
-      if (result.outcome !== "success") {
-        logger.debug(
-          { source: CREDITS_SOURCE, account, outcome: result.outcome, detail: result.detail },
-          "credits request failed",
-        );
-        return { outcome: result.outcome, retryAfterMs: result.retryAfterMs };
-      }
-      return { outcome: result.outcome };
+      if (result.outcome === "success") return { outcome: result.outcome };
+      lastDetail = result.detail;
+      logger.debug(
+        { source: CREDITS_SOURCE, account, outcome: result.outcome, detail: result.detail },
+        "credits request failed",
+      );
+      return { outcome: result.outcome, retryAfterMs: result.retryAfterMs };
     },
     end,
     timers: clock.timers,
@@ -137,11 +133,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
   };
 }
 
-/**
- * Whether the credits source works after a round of `count` calls: an account's own answer (596
- * on hold, 400) is that account's state, so the source is down only on a 401 or 403, or when
- * every call failed; then the outcome is that one, else `success`.
- */
+/** Down only on a 401 or 403, or when all `count` calls failed: an account's own 596 or 400 is its state. */
 export function roundOutcome(count: number, failures: readonly Outcome[]): Outcome {
   if (failures.includes("unauthorized")) return "unauthorized";
   return failures.length >= count ? (failures.at(-1) ?? "success") : "success";

@@ -1,38 +1,21 @@
 import { parseBool, parseCount } from "../../config/values.js";
-import type { SourceModule } from "../module.js";
+import { sourceFlag, type SourceModule } from "../module.js";
 import { createStatusResolver } from "./resolver.js";
 
-/**
- * Status lookups wait at most this long in the queue (at --jobs.lookup-rate); a job finishing
- * beyond that backlog is counted `unknown` at once rather than hours late. Also bounds the memory.
- */
+/** The longest lookup queue (at --jobs.lookup-rate): beyond, a job is `unknown` at once, not hours late. */
 const LOOKUP_BACKLOG_SECONDS = 600;
 
-/**
- * GET /v1/minimax/agent/{jobId} for each job that left the jobs list (event-driven, no schedule
- * of its own): completed or failed, else unknown.
- */
+/** GET /v1/minimax/agent/{jobId} for each job that left the jobs list: event-driven, no schedule. */
 export const jobStatusModule: SourceModule = {
   name: "job_status",
   flags: [
-    {
-      name: "jobs.resolve-status",
-      type: "string",
-      default: "true",
-      help: "Look up each finished job's final status (completed or failed); false counts it unknown.",
-    },
-    {
-      name: "jobs.lookup-concurrency",
-      type: "string",
-      default: "2",
-      help: "Job status lookups running at once.",
-    },
-    {
-      name: "jobs.lookup-rate",
-      type: "string",
-      default: "2",
-      help: "Job status lookups started per second, at most.",
-    },
+    sourceFlag(
+      "jobs.resolve-status",
+      "true",
+      "Look up each finished job's final status (completed or failed); false counts it unknown.",
+    ),
+    sourceFlag("jobs.lookup-concurrency", "2", "Job status lookups running at once."),
+    sourceFlag("jobs.lookup-rate", "2", "Job status lookups started per second, at most."),
   ],
   anomalyKinds: [],
   off: ["--jobs.resolve-status=false"],
@@ -40,23 +23,16 @@ export const jobStatusModule: SourceModule = {
     if (!parseBool(...read.value("jobs.resolve-status"))) return undefined;
     const concurrency = parseCount(...read.value("jobs.lookup-concurrency"), 64);
     const ratePerSecond = parseCount(...read.value("jobs.lookup-rate"), 100);
-    const { pollIntervalMs } = read.common;
     return {
       settings: { concurrency, ratePerSecond },
       start(context) {
         const resolver = createStatusResolver({
-          client: context.client,
-          logger: context.logger,
-          concurrency,
-          ratePerSecond,
-          maxAttempts: 3,
-          retryDelayMs: Math.min(pollIntervalMs, 10_000),
+          ...{ client: context.client, logger: context.logger, concurrency, ratePerSecond },
+          ...{ maxAttempts: 3, retryDelayMs: Math.min(read.common.pollIntervalMs, 10_000) },
           maxQueued: Math.ceil(ratePerSecond * LOOKUP_BACKLOG_SECONDS),
           onLookup: (outcome, seconds, at, detail) =>
             context.health.record("job_status", outcome, seconds, at, detail),
-          now: context.clock.now,
-          monotonic: context.clock.monotonic,
-          timers: context.clock.timers,
+          ...context.clock,
         });
         context.channels.finishedJobs.listen((batch) => resolver.enqueue(batch));
         return { idle: () => resolver.idle(), stop: () => resolver.stop() };

@@ -19,8 +19,7 @@ export const jobsModule: SourceModule = {
         finished: context.channels.finishedJobs,
         accounts: context.channels.accounts,
       });
-      context.poll(source);
-      return { landing: () => jobsLanding(source.snapshot()) };
+      return { source, landing: () => jobsLanding(source.snapshot()) };
     },
   }),
 };

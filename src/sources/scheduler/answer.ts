@@ -16,20 +16,13 @@ const ID_KEYS: readonly (readonly [string, GenerationType])[] = [
   ["audioId", "audio"],
 ];
 
-/** A generation type as the `type` label. */
 export function generationTypeLabel(type: GenerationType): LabelValue {
   return ownLabel(type);
 }
 
-/**
- * One listed generation, reduced to what the exporter reads. `replyUrl` and `replyRef` are the
- * user's (a webhook URL may carry a key): they are never copied out of the body.
- */
+/** One listed generation as read: `replyUrl`, `replyRef` (a webhook URL may hold a key) never copied. */
 export interface ListedGeneration {
-  /**
-   * undefined when the element has not exactly one ID key (`videoId`, `imageId`, `audioId`) that
-   * is set, when that ID is not a string or names no account, or when its type is unknown.
-   */
+  /** Undefined unless exactly one ID key is set, to a string naming an account and a known type. */
   id: string | undefined;
   account: LabelValue | undefined;
   type: GenerationType | undefined;
@@ -58,7 +51,6 @@ export interface SchedulerAnswer {
 
 export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
 
-/** What stands before the account in a generation ID. */
 const ACCOUNT_MARK = "minimax:";
 
 /** A type segment of a generation ID, such as `-video:`: the first one after the account ends it. */
@@ -71,10 +63,9 @@ const isGenerationType = (word: string): word is GenerationType =>
 export const UNKNOWN_TYPE = "unknown_type";
 
 /**
- * The account and type of a generation ID. The account stands between `minimax:` and the first
- * `-word:` segment after it, whose word is the type: `user:1-minimax:567-audio:x` is speech of
- * account `567`. An unknown word gives UNKNOWN_TYPE. An ID with no segment at all takes the type
- * `fallback` (the type of the key it is under), its account being all that follows `minimax:`.
+ * The account between `minimax:` and the first `-word:` after it, the word its type
+ * (`user:1-minimax:567-audio:x`: speech of `567`), UNKNOWN_TYPE for an unknown word; with no
+ * segment, the type `fallback` (its key's) and all that follows `minimax:`.
  */
 export function readGenerationId(
   id: string,
@@ -95,16 +86,12 @@ export function readGenerationId(
   return segment.index > from ? { account: id.slice(from, segment.index), type: word } : undefined;
 }
 
-/** The account of a generation ID (see readGenerationId). */
 export function accountFromId(id: string): string | undefined {
   const read = readGenerationId(id);
   return typeof read === "object" ? read.account : undefined;
 }
 
-/**
- * The ID of an element of `executing[]` and the type of its key: undefined unless exactly one
- * of the ID keys is set (present, not null, not "") and holds a string.
- */
+/** An element's ID and its key's type: undefined unless exactly one ID key is set, to a string. */
 function idOf(entry: Record<string, unknown>): { id: string; key: GenerationType } | undefined {
   let found: { id: unknown; key: GenerationType } | undefined;
   for (const [name, key] of ID_KEYS) {
@@ -113,9 +100,7 @@ function idOf(entry: Record<string, unknown>): { id: string; key: GenerationType
     if (found !== undefined) return undefined;
     found = { id: value, key };
   }
-  return found !== undefined && typeof found.id === "string"
-    ? { id: found.id, key: found.key }
-    : undefined;
+  return typeof found?.id === "string" ? { id: found.id, key: found.key } : undefined;
 }
 
 function listAt(body: Record<string, unknown>, key: string): unknown[] {
@@ -132,10 +117,7 @@ function accountSet(max: number) {
   const refused = new Set<string>();
   let last: LabelValue | undefined;
   return {
-    /**
-     * The account if it may be a label; throws once more than `max` distinct ones were seen. The
-     * same account as the last one taken is that very string (the next steps compare it at once).
-     */
+    /** The account if it may be a label, the last one taken as that very string; throws past `max`. */
     take(account: string): LabelValue | undefined {
       if (account === last) return last;
       const known = seen.get(account);
@@ -156,11 +138,9 @@ function accountSet(max: number) {
 }
 
 /**
- * Checks GET /v1/minimax/scheduler/available. Missing or null lists mean "nothing running" and
- * "no capacity reported"; an element that is not an object fails the poll; odd fields inside one
- * are kept as unreadable and counted as anomalies later. A generation's type is the one its ID
- * names, whichever key holds the ID (the documentation's own example puts an image under
- * `videoId`); the key gives the type only to an ID that names none.
+ * Checks GET /v1/minimax/scheduler/available: a missing list is empty, an element not an object
+ * fails the poll, odd fields are kept unreadable. The type is the one the ID names, whichever key
+ * holds it (the documentation puts an image under `videoId`); the key types only an ID naming none.
  */
 export function parseSchedulerAnswer(
   body: unknown,

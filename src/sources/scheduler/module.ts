@@ -1,5 +1,5 @@
 import { parseSourceInterval } from "../../config/values.js";
-import type { SourceModule } from "../module.js";
+import { sourceFlag, type SourceModule } from "../module.js";
 import { SCHEDULER_PATH } from "./answer.js";
 import { generationsLanding } from "./landing.js";
 import { SCHEDULER_ANOMALY_KINDS } from "./snapshot.js";
@@ -9,12 +9,11 @@ import { createSchedulerSource } from "./source.js";
 export const schedulerModule: SourceModule = {
   name: "scheduler",
   flags: [
-    {
-      name: "scheduler.interval",
-      type: "string",
-      default: "",
-      help: `Time between polls of GET ${SCHEDULER_PATH} (default --poll.interval); 0 turns them off.`,
-    },
+    sourceFlag(
+      "scheduler.interval",
+      "",
+      `Time between polls of GET ${SCHEDULER_PATH} (default --poll.interval); 0 turns them off.`,
+    ),
   ],
   off: ["--scheduler.interval=0"],
   anomalyKinds: SCHEDULER_ANOMALY_KINDS,
@@ -34,8 +33,7 @@ export const schedulerModule: SourceModule = {
           countAnomaly: context.countAnomaly,
           accounts: context.channels.accounts,
         });
-        context.poll(source);
-        return { landing: () => generationsLanding(source.snapshot()) };
+        return { source, landing: () => generationsLanding(source.snapshot()) };
       },
     };
   },

@@ -36,7 +36,7 @@ export interface AccountGenerations {
   executing: ByType;
   /** 0 when idle, or when no running generation's time could be read. */
   maxElapsedSeconds: ByType;
-  /** From `available[]`; undefined when the account is not listed there or the count is unreadable. */
+  /** From `available[]`; undefined when the account is not listed there or the count unreadable. */
   maxJobs: number | undefined;
   available: number | undefined;
   /** `executingAudio` of `available[]`; undefined when absent or unreadable. */
@@ -58,10 +58,7 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const ISO_WITH_ZONE =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
 
-/**
- * An ISO 8601 timestamp with a zone as epoch milliseconds, undefined unless every field is in
- * range: Date.parse rolls `2024-02-30` over to 1 March and `T24:00` to the next day.
- */
+/** Epoch ms, undefined unless every field is in range: Date.parse rolls `2024-02-30` over to 1 March. */
 function isoMs(value: string): number | undefined {
   const m = ISO_WITH_ZONE.exec(value);
   if (m === null) return undefined;
@@ -82,46 +79,28 @@ function isoMs(value: string): number | undefined {
   return m[8] === "-" ? ms + offsetMs : ms - offsetMs;
 }
 
-/**
- * `started` as epoch milliseconds: a number, a string of digits, or an ISO 8601 timestamp with
- * `Z` or an offset, every field in range. Undefined for anything else, and for a time before 2020
- * or more than five minutes after `nowMs`.
- */
+/** `started` in epoch ms (number, digits, ISO 8601 with a zone); undefined if odd, pre-2020 or 5 min ahead. */
 export function startedMs(value: unknown, nowMs: number): number | undefined {
-  let ms: number;
+  let ms: number | undefined;
   if (typeof value === "number") ms = value;
   else if (typeof value !== "string") return undefined;
-  else if (/^\d+$/.test(value)) ms = Number(value);
-  else {
-    const iso = isoMs(value);
-    if (iso === undefined) return undefined;
-    ms = iso;
-  }
+  else ms = /^\d+$/.test(value) ? Number(value) : isoMs(value);
+  if (ms === undefined) return undefined;
   // The one timestamp check (from 2020), then a start can only be as far ahead as the clocks' skew.
   return readTimestampMs(ms, nowMs) !== undefined && ms <= nowMs + MAX_CLOCK_SKEW_MS
     ? ms
     : undefined;
 }
 
-/**
- * The upstream's `elapsed` text (`mm:ss`): measured on the clock that set `started`, so free of
- * skew between useapi.net and the exporter. Else the seconds since `started` at `nowMs`, never
- * below 0.
- */
-export function generationElapsed(
-  started: unknown,
-  elapsed: unknown,
-  nowMs: number,
-): number | undefined {
+/** The upstream's `elapsed` (`mm:ss`, free of clock skew), else the seconds since `started`, at least 0. */
+function generationElapsed(started: unknown, elapsed: unknown, nowMs: number): number | undefined {
   const seconds = parseElapsed(elapsed);
   if (seconds !== undefined) return seconds;
   const from = startedMs(started, nowMs);
   return from === undefined ? undefined : Math.max(0, Math.floor((nowMs - from) / 1000));
 }
 
-/**
- * Normalises a checked scheduler answer into per-account values. Pure: the time is handed in.
- */
+/** A checked scheduler answer into per-account values; pure, handed the time. */
 export function toGenerationSnapshot(answer: SchedulerAnswer, nowMs: number): GenerationSnapshot {
   const anomalies: Record<SchedulerAnomalyKind, number> = {
     duplicate_generation: 0,

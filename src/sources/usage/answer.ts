@@ -3,11 +3,8 @@ import { labelValue, ownLabel, ownLabels, type LabelValue } from "../../metrics/
 import { readAccountId } from "../common/account-id.js";
 
 /**
- * Rows asked for per poll. Rows show 5 to 15 minutes after their request, so one answer must hold
- * every request of one interval plus that latency: 20 minutes at the default 5m, which 10,000 rows
- * cover up to 500 requests a minute. A MiniMax row is about 190 bytes (timestamp, jobid, config,
- * endpoint, status, code, msec), so a full answer is about 1.9 MB: under half the default 4 MiB
- * --useapi.max-response-bytes, room for rows twice as long. Busier tokens show as usage_rows_missed.
+ * Rows per poll: an interval plus the 5-15 minutes rows lag (20 at 5m) at up to 500 requests a minute;
+ * at about 190 bytes a row, 1.9 MB, under half the default 4 MiB cap. Busier: usage_rows_missed.
  */
 export const USAGE_LIMIT = 10_000;
 export const USAGE_PATH = `/v2/account/stats?bot=minimax&limit=${USAGE_LIMIT}`;
@@ -20,10 +17,7 @@ export const UNKNOWN = ownLabel("unknown");
 /** A row's duration when its `msec` is missing or not a non-negative number. */
 export const NO_DURATION = -1;
 
-/**
- * What is kept of an answer's rows, one column per field (entry i of each is row i): nothing else
- * of a row (prompts, captcha data) is ever copied out, and no object is made per row.
- */
+/** An answer's rows as columns (entry i of each is row i): no other field copied, no object per row. */
 export interface UsageAnswer {
   /** The rows with a usable `jobid`, in the answer's order. */
   readonly jobIds: readonly string[];
@@ -44,18 +38,6 @@ export interface UsageAnswer {
   readonly invalidLabels: number;
 }
 
-const NO_ROWS: UsageAnswer = {
-  jobIds: [],
-  accounts: [],
-  endpoints: [],
-  codes: [],
-  seconds: new Float64Array(0),
-  listed: 0,
-  invalidRows: 0,
-  oddRows: 0,
-  invalidLabels: 0,
-};
-
 /** The text of each code from 100 to 599, made once rather than once per row. */
 const CODE_TEXT = ownLabels(
   Array.from({ length: 600 }, (_, code) => (code >= 100 ? String(code) : UNKNOWN)),
@@ -71,9 +53,8 @@ function label(value: unknown): LabelValue | undefined | typeof REFUSED {
 }
 
 /**
- * Checks GET /v2/account/stats: `data[]` in any order. An answer without `data` has no rows (the
- * upstream omits `summary` then, and may omit more); `summary` and `total` are not read, since the
- * rows are what is counted. The rows are read where they are, field by field.
+ * Checks GET /v2/account/stats: `data[]` in any order, none without `data` (the upstream then omits
+ * `summary` and may omit more); `summary` and `total` unread, the rows read in place, field by field.
  */
 export function parseUsageAnswer(body: unknown): UsageAnswer {
   if (!isRecord(body))
@@ -81,8 +62,7 @@ export function parseUsageAnswer(body: unknown): UsageAnswer {
   const bot = body["bot"];
   if (bot !== undefined && bot !== "minimax")
     throw new PayloadError("bot", "expected minimax, the bot asked for");
-  const data = body["data"];
-  if (data === undefined || data === null) return NO_ROWS;
+  const data = body["data"] ?? [];
   if (!Array.isArray(data))
     throw new PayloadError("data", `expected a list, got ${describeValue(data)}`);
   if (data.length > MAX_USAGE_ROWS)

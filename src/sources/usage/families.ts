@@ -12,11 +12,7 @@ export const REQUEST_DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300]
 
 export type RequestLabel = "account" | "endpoint" | "code";
 
-/**
- * The usage families: the request counter, set at collect time from the counts `requests` walks,
- * and the duration histogram, from the histograms by endpoint usage-metrics.ts observes as it counts
- * a row. Neither is ever reset: they are totals since the exporter started.
- */
+/** The request counter (from the counts `requests` walks) and the duration histogram; never reset. */
 export function registerUsageFamilies(
   registry: Families,
   requests: (set: SetSample<RequestLabel>) => void,

@@ -3,15 +3,17 @@ import { usageLanding } from "./landing.js";
 import { createUsageSource, USAGE_ANOMALY_KINDS } from "./source.js";
 
 /** GET /v2/account/stats?bot=minimax: the requests useapi.net recorded, on its own interval. */
-export const usageModule = polledModule({
-  name: "usage",
-  flag: [
-    "usage.interval",
-    "5m",
-    "Time between polls of GET /v2/account/stats?bot=minimax (the requests useapi.net recorded); 0 turns them off.",
-  ],
-  anomalyKinds: USAGE_ANOMALY_KINDS,
-  create(intervalMs, context) {
+export const usageModule = polledModule(
+  {
+    name: "usage",
+    flag: [
+      "usage.interval",
+      "5m",
+      "Time between polls of GET /v2/account/stats?bot=minimax (the requests useapi.net recorded); 0 turns them off.",
+    ],
+    anomalyKinds: USAGE_ANOMALY_KINDS,
+  },
+  (intervalMs, context) => {
     const source = createUsageSource({
       registry: context.registry,
       intervalMs,
@@ -20,4 +22,4 @@ export const usageModule = polledModule({
     });
     return { source, landing: () => usageLanding(source.snapshot()) };
   },
-});
+);

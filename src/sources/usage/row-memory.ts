@@ -1,11 +1,7 @@
 /**
- * Which rows of an answer were not counted before, by `jobid`. The upstream's answer is the newest
- * `limit` rows it has recorded, and it only ever adds rows (late ones included, under older
- * timestamps): a row that has left the newest `limit` never comes back, so the rows of one answer
- * are all a later one can repeat. The job IDs of the last two non-empty answers are kept, which
- * also covers one answer that lacks rows it listed before (a lagging one); an empty answer (any
- * number of them) leaves the memory as it was. Memory is at most twice the largest answer, and the
- * order of the rows is never relied on.
+ * Which rows of an answer were not counted before, by `jobid`, in any order. An answer is the newest
+ * `limit` rows and rows are only added (late ones too), so a row that left never comes back: the IDs
+ * of the last two non-empty answers (one lagging answer covered) are all that is kept.
  */
 export interface RowMemory {
   /** Takes one answer's job IDs in any order; returns the indexes of those to count. */
@@ -22,8 +18,7 @@ export interface AnswerRows {
 }
 
 export function createRowMemory(): RowMemory {
-  // Each job ID and the last answer that listed it: a row seen again costs no allocation, and
-  // those not listed in this answer or the one before are forgotten after each answer.
+  // Each job ID and the last answer that listed it: a row seen again allocates nothing.
   const lastSeen = new Map<string, number>();
   let answers = 0;
   return {
@@ -45,7 +40,6 @@ export function createRowMemory(): RowMemory {
         if (at === undefined) fresh[count++] = i;
         lastSeen.set(id, answer);
       }
-
       // forEach rather than for-of: no [id, at] pair is made per entry.
       lastSeen.forEach((at, id) => {
         if (at < answer - 1) lastSeen.delete(id);

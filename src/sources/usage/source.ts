@@ -17,7 +17,6 @@ export const USAGE_ANOMALY_KINDS = [
 ] as const;
 
 export interface UsageSourceOptions {
-  /** Where the usage families are registered. */
   registry: Families;
   intervalMs: number;
   countAnomaly: AnomalyCount;
@@ -40,10 +39,7 @@ export interface UsageSource extends Source<UsageAnswer> {
   snapshot(): UsageSnapshot | undefined;
 }
 
-/**
- * GET /v2/account/stats: every recorded request counted once, whichever answers list it (the
- * first answer's rows included), whatever their order.
- */
+/** GET /v2/account/stats: each recorded request counted once (the first answer's too), in any order. */
 export function createUsageSource(options: UsageSourceOptions): UsageSource {
   const { countAnomaly, logger, limit = USAGE_LIMIT } = options;
   const memory = createRowMemory();

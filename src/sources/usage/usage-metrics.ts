@@ -11,10 +11,7 @@ export const MAX_DURATION_ENDPOINTS = 50;
 export const OTHER = ownLabel("other");
 
 export interface UsageMetrics {
-  /**
-   * Counts one row (`code` as text, `seconds` NO_DURATION when it has none); returns false when
-   * its labels were folded into `other`.
-   */
+  /** Counts one row (`seconds` NO_DURATION when it has none); false when its labels fold into `other`. */
   record(account: LabelValue, endpoint: LabelValue, code: LabelValue, seconds: number): boolean;
   /** Requests counted by code, for the landing page. */
   byCode(): ReadonlyMap<string, number>;
@@ -28,12 +25,7 @@ interface RequestSeries {
   readonly total: { count: number };
 }
 
-/**
- * The usage counters, kept here and set into the registry's counter when it is collected, and the
- * duration histogram, observed as rows are counted. Series are never removed: they are totals
- * since the exporter started. The folded `other` series keep the code (at most 501 of them), so
- * that 412 and 596 stay visible however many accounts there are.
- */
+/** Usage counts (set at collect) and durations, never reset; `other` keeps the code: 412 and 596 show. */
 export function createUsageMetrics(
   registry: Families,
   maxSeries = MAX_REQUEST_SERIES,
@@ -41,7 +33,6 @@ export function createUsageMetrics(
 ): UsageMetrics {
   // Account, then endpoint, then code: lookups of the answer's own strings, no key built per row.
   const requests = new Map<string, Map<string, Map<string, RequestSeries>>>();
-  // The duration histogram's series, by endpoint.
   const durations = new Map<LabelValue, Histogram>();
   const codeTotals = new Map<string, { count: number }>();
   let series = 0;
@@ -106,10 +97,6 @@ export function createUsageMetrics(
       }
       return kept;
     },
-    byCode() {
-      const codes = new Map<string, number>();
-      codeTotals.forEach((total, code) => codes.set(code, total.count));
-      return codes;
-    },
+    byCode: () => new Map([...codeTotals].map(([code, total]) => [code, total.count])),
   };
 }
