@@ -22,6 +22,11 @@ export function describeValue(value: unknown): string {
   return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 }
 
+/** The PayloadError of a `value` at `path` that is not what it should be, e.g. "an object". */
+export function unexpected(path: string, expected: string, value: unknown): PayloadError {
+  return new PayloadError(path, `expected ${expected}, got ${describeValue(value)}`);
+}
+
 /** A checked answer holding more accounts or jobs than the exporter accepts (a flag's bound). */
 export class LimitError extends Error {
   override name = "LimitError";
