@@ -4,9 +4,8 @@ import { LimitError, PayloadError } from "./json-checks.js";
 import { jsonBounds, scanJson } from "./json-scan.js";
 import { redactParsed } from "./redact-parsed.js";
 import { redact, safeText } from "./redaction.js";
-import type { FailureOutcome } from "./outcome.js";
+import { outcomeOfError, outcomeOfStatus, type FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
-import { outcomeOfError, outcomeOfStatus } from "./outcome.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { systemTimers, type Timers } from "../clock/clock.js";
 

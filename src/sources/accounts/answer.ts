@@ -62,13 +62,9 @@ export function parseAccounts(
       const flag = entry[name];
       capabilities[name] = typeof flag === "boolean" ? flag : undefined;
     }
-    out.push({
-      account,
-      maxJobs,
-      sessionExpirySeconds,
-      inError: entry["error"] !== undefined && entry["error"] !== null && entry["error"] !== "",
-      capabilities,
-    });
+    const { error } = entry;
+    const inError = error !== undefined && error !== null && error !== "";
+    out.push({ account, maxJobs, sessionExpirySeconds, inError, capabilities });
   }
   out.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
   return { accounts: out, invalidLabels, invalidCounts, invalidTimestamps };
