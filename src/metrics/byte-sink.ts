@@ -3,16 +3,13 @@ import { Buffer } from "node:buffer";
 /** Text gathered up to this many UTF-16 units before it is written as bytes. */
 const PIECE = 64 * 1024;
 
-/**
- * Text written as UTF-8 into one buffer, a piece at a time, so that a rendering never holds its
- * whole text as a V8 string (goal: peak RSS at the default bounds, bench/bounds.js).
- */
+/** UTF-8 in one buffer, never the whole text as a string (goal: peak RSS, bench/bounds.js). */
 export class ByteSink {
   #buffer: Buffer;
   #length = 0;
   #pending = "";
 
-  /** `capacity`: the bytes expected (the last rendering's size); the buffer grows past it if needed. */
+  /** `capacity`: the bytes expected (the last rendering's size); the buffer grows past it. */
   constructor(capacity: number) {
     this.#buffer = Buffer.allocUnsafe(Math.max(PIECE, capacity));
   }

@@ -1,7 +1,4 @@
-/**
- * The two families a failed rendering still shows, from a registry of their own (rendering.ts):
- * named here because the exporter's registry declares them too.
- */
+// The two families a failed rendering still shows (rendering.ts), also in the exporter's registry.
 
 /** The headline gauge; set from the jobs list's health (sources/health.ts). */
 export const UP = {

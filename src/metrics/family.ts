@@ -19,10 +19,9 @@ interface Declared<L extends string> {
   readonly labelNames: readonly L[];
 }
 
-/** A gauge or counter whose samples a module sets from its last state each time /metrics is rendered. */
+/** A gauge or counter whose module sets every sample at each rendering: what it skips is absent. */
 export interface CollectedFamily<L extends string> extends Declared<L> {
   readonly type: "gauge" | "counter";
-  /** Sets every sample of the family; a series it does not set is absent from /metrics. */
   readonly samples: (set: SetSample<L>) => void;
 }
 
@@ -41,11 +40,7 @@ export interface Families {
   register(family: Family): void;
 }
 
-/**
- * Registers a family on the exporter's registry (node_exporter's const metrics): nothing is kept
- * apart from the module's state, so a series that left the state leaves /metrics in the same
- * rendering.
- */
+/** Like node_exporter's const metrics: a series that left the module's state leaves /metrics. */
 export function registerFamily<L extends string>(
   registry: Families,
   family: CollectedFamily<L>,

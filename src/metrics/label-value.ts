@@ -1,9 +1,6 @@
 declare const checked: unique symbol;
 
-/**
- * A string that passed `labelValue` (or `ownLabels`): the only kind of value the families accept
- * as a label, so that no label of the upstream reaches the registry unchecked.
- */
+/** A string that passed `labelValue` (or `ownLabels`): the only label value the families accept. */
 export type LabelValue = string & { readonly [checked]: true };
 
 /** The longest label value, in UTF-16 code units: every series of a value carries a copy. */
@@ -12,8 +9,7 @@ export const MAX_LABEL_VALUE_LENGTH = 128;
 /** The anomaly kind of an upstream value refused as a label; its sample is left out. */
 export const INVALID_LABEL_VALUE = "invalid_label_value";
 
-// With the u flag a pair is one code point: only a lone surrogate is in Cs, which UTF-8 writes
-// as U+FFFD (two values, one series). Cc: C0, DEL and C1 controls. Then the bidirectional
+// A lone surrogate (UTF-8 writes U+FFFD: two values, one series), controls, and the bidirectional
 // overrides and isolates, which make a label read as another.
 const REFUSED = /[\p{Cs}\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 
@@ -34,7 +30,6 @@ export function ownLabels<const T extends readonly string[]>(
   return values as { readonly [K in keyof T]: T[K] & LabelValue };
 }
 
-/** One own label value (see ownLabels). */
 export function ownLabel<const T extends string>(value: T): T & LabelValue {
   return ownLabels([value] as const)[0];
 }

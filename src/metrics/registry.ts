@@ -17,21 +17,14 @@ export interface RegistryOptions {
   defaultMetrics?: boolean;
 }
 
-/**
- * prom-client's gauges of active handles, requests and resources are named `_total`, which
- * promtool check metrics refuses for a gauge; their per-type gauges (without `_total`) stay.
- */
+/** Gauges named `_total`, which promtool check metrics refuses; their per-type gauges stay. */
 const MISNAMED_DEFAULTS = [
   "nodejs_active_handles_total",
   "nodejs_active_requests_total",
   "nodejs_active_resources_total",
 ];
 
-/**
- * The exporter's families, in the order they were registered, written by text-format.ts; then,
- * when asked for, prom-client's process and runtime metrics from a prom-client registry of their
- * own (never the global one).
- */
+/** Our families in registration order, then prom-client's from a registry of their own if asked. */
 export class MetricRegistry {
   readonly contentType = Registry.PROMETHEUS_CONTENT_TYPE;
   readonly #families = new Map<string, Family>();
@@ -46,9 +39,8 @@ export class MetricRegistry {
   }
 
   register(family: Family): void {
-    if (this.#families.has(family.name)) {
+    if (this.#families.has(family.name))
       throw new Error(`a family named ${family.name} is already registered`);
-    }
     this.#families.set(family.name, family);
   }
 
@@ -56,16 +48,12 @@ export class MetricRegistry {
   async render(): Promise<Buffer> {
     const sink = new ByteSink(this.#lastBytes + (this.#lastBytes >> 3));
     writeFamilies(this.#families.values(), sink);
-    if (this.#defaults !== undefined) {
-      const defaults = await this.#defaults.metrics();
-      sink.add(`\n${defaults}`);
-    }
+    if (this.#defaults !== undefined) sink.add(`\n${await this.#defaults.metrics()}`);
     const bytes = sink.bytes();
     this.#lastBytes = bytes.length;
     return bytes;
   }
 
-  /** Every family as text. */
   async metrics(): Promise<string> {
     return (await this.render()).toString();
   }
@@ -78,13 +66,12 @@ export function createRegistry({
 }: RegistryOptions): MetricRegistry {
   const registry = new MetricRegistry({ defaultMetrics });
   const [version, nodejs] = ownLabels([buildInfo.version, buildInfo.nodejs]);
-  const labels = { version, nodejs };
   registry.register({
     name: "useapi_minimax_exporter_build_info",
     help: "Build information of the exporter: a constant 1 labelled with its version and Node.js.",
     type: "gauge",
     labelNames: ["version", "nodejs"],
-    samples: (set) => set(labels, 1),
+    samples: (set) => set({ version, nodejs }, 1),
   });
   return registry;
 }

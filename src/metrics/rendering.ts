@@ -3,11 +3,7 @@ import { RENDERING_FAILURES, UP } from "./families.js";
 import { registerFamily } from "./family.js";
 import { MetricRegistry } from "./registry.js";
 
-/**
- * The /metrics body, rendered once per poll (polls ending in the same turn of the event loop
- * share one rendering) and served as-is to every scrape. The gzip form is made on the first
- * scrape that asks for it and kept until the next rendering.
- */
+/** The /metrics body, rendered once per poll and served as-is; gzipped once per rendering. */
 export interface Exposition {
   readonly contentType: string;
   refresh(): Promise<void>;
@@ -16,15 +12,9 @@ export interface Exposition {
   gzipped(): Buffer;
 }
 
-/** Resolves after the I/O callbacks of the event loop's current turn (setImmediate). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * The body: every family of the registry. After a failed rendering it is up 0 and the failure
- * count, from a registry of their own, never the last good rendering, which would still claim up 1.
- */
+/** After a failed rendering, up 0 and the failure count: the last good one would still say up 1. */
 export function createExposition(registry: MetricRegistry): Exposition {
   let failures = 0;
   const fallback = new MetricRegistry();
@@ -57,9 +47,8 @@ export function createExposition(registry: MetricRegistry): Exposition {
     contentType: registry.contentType,
     refresh() {
       if (waiting !== undefined) return waiting;
-      // Chained so that a slow rendering never overwrites a newer one; a failed rendering is
-      // reported to its callers only, and the next one still runs. It starts on the event loop's
-      // next turn, so that every poll ending in this turn shares it.
+      // Chained: a slow rendering never overwrites a newer one, a failed one fails only its callers;
+      // on the next turn of the event loop, so that every poll ending in this one shares it.
       const next = rendering
         .catch(() => undefined)
         .then(nextTurn)
@@ -72,9 +61,6 @@ export function createExposition(registry: MetricRegistry): Exposition {
       return next;
     },
     body: () => body,
-    gzipped() {
-      gzipped ??= gzipSync(body);
-      return gzipped;
-    },
+    gzipped: () => (gzipped ??= gzipSync(body)),
   };
 }

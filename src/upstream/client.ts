@@ -4,15 +4,14 @@ import { LimitError, PayloadError } from "./json-checks.js";
 import { jsonBounds, scanJson } from "./json-scan.js";
 import { redactParsed } from "./redact-parsed.js";
 import { redact, safeText } from "./redaction.js";
-import type { FailureOutcome } from "./outcome.js";
+import { outcomeOfError, outcomeOfStatus, type FailureOutcome } from "./outcome.js";
 import type { TokenSource } from "./token.js";
-import { outcomeOfError, outcomeOfStatus } from "./outcome.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { systemTimers, type Timers } from "../clock/clock.js";
 
 export type Failure = {
   outcome: FailureOutcome;
-  /** A short description safe to log: never a body or header, cut to a bound, the token replaced. */
+  /** Safe to log: never a body or header, cut to a bound, the token replaced. */
   detail: string;
   status?: number;
   retryAfterMs?: number;
@@ -35,23 +34,17 @@ export interface UpstreamClientOptions {
 }
 
 export interface UpstreamClient {
-  /**
-   * One GET of `path` under the base URL, its JSON body checked by `parse` (which throws a
-   * PayloadError for a body of the wrong shape). Never throws; `signal` aborts it (shutdown).
-   */
+  /** One GET under the base URL, its JSON checked by `parse`; never throws; `signal` aborts it. */
   get<T>(path: string, parse: (body: unknown) => T, signal?: AbortSignal): Promise<FetchResult<T>>;
   close(): Promise<void>;
 }
-
-/** How much longer than --poll.timeout undici's own timeouts wait. */
-const BACKSTOP_MARGIN_MS = 5_000;
 
 class TooLargeError extends Error {}
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { timeoutMs, maxResponseBytes, now = Date.now, timers = systemTimers } = options;
   // undici's own timeouts are only a backstop: the deadline on `timers` is the one that fires.
-  const backstopMs = timeoutMs + BACKSTOP_MARGIN_MS;
+  const backstopMs = timeoutMs + 5_000;
   const bounds = jsonBounds(maxResponseBytes, options.maxAccounts);
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
@@ -63,22 +56,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       keepAliveTimeout: 4_000,
     });
 
-  /** Every failure's detail passes here: the one place upstream text becomes loggable. */
-  async function get<T>(
-    path: string,
-    parse: (body: unknown) => T,
-    shutdown?: AbortSignal,
-  ): Promise<FetchResult<T>> {
-    const result = await fetchOnce(path, parse, shutdown);
-    if (result.outcome === "success" || result.outcome === "aborted") return result;
-    return { ...result, detail: safeText(result.detail, options.token.secrets()) };
-  }
-
-  async function fetchOnce<T>(
-    path: string,
-    parse: (body: unknown) => T,
-    shutdown?: AbortSignal,
-  ): Promise<FetchResult<T>> {
+  const fetchOnce: UpstreamClient["get"] = async (path, parse, shutdown) => {
     const deadline = new AbortController();
     const timer = timers.setTimeout(() => deadline.abort(), timeoutMs);
     const signal = shutdown ? AbortSignal.any([shutdown, deadline.signal]) : deadline.signal;
@@ -96,8 +74,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
       const { statusCode } = response;
       if (statusCode < 200 || statusCode >= 300) {
-        draining = response.body;
-        response.body.resume();
+        draining = response.body.resume();
         const retryAfter = parseRetryAfter(header(response.headers["retry-after"]), now());
         return {
           outcome: outcomeOfStatus(statusCode),
@@ -111,8 +88,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         response.body.destroy();
         return tooLarge(declared);
       }
-      // Redacted before parsing, so no key or value of the answer (an account ID, a path in a
-      // PayloadError) can carry a token into a label, a page or a log line.
+      // Redacted before parsing: no key or value (an account ID, a path) can carry a token.
       const secrets = options.token.secrets();
       const text = redact(await readCapped(response.body, maxResponseBytes), secrets);
       // Before JSON.parse, whose memory a hostile shape would exhaust.
@@ -120,10 +96,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (refusal !== undefined) return refusal;
       let body: unknown;
       try {
-        body = parseRedacted(text, secrets);
+        body = JSON.parse(text);
       } catch (error) {
         return { outcome: "invalid_json", detail: describeJsonError(error, text.length) };
       }
+      // An escape (\u0041, \/) could still spell a token: the parsed strings are redacted again.
+      if (text.includes("\\")) body = redactParsed(body, secrets);
       return { outcome: "success", answer: parse(body) };
     } catch (error) {
       if (shutdown?.aborted) return { outcome: "aborted" };
@@ -140,7 +118,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         draining.once("close", () => timers.clearTimeout(timer));
       else timers.clearTimeout(timer);
     }
-  }
+  };
 
   function tooLarge(declared: number | undefined): Failure {
     const size = declared === undefined ? "more than" : `${declared} bytes, more than`;
@@ -148,7 +126,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   return {
-    get,
+    // Every failure's detail passes here: the one place upstream text becomes loggable.
+    async get(path, parse, shutdown) {
+      const result = await fetchOnce(path, parse, shutdown);
+      if (result.outcome === "success" || result.outcome === "aborted") return result;
+      return { ...result, detail: safeText(result.detail, options.token.secrets()) };
+    },
     async close() {
       if (ownDispatcher) await dispatcher.destroy();
     },
@@ -159,11 +142,7 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/**
- * The body as text, decoded chunk by chunk: never one buffer the size of the body, which glibc's
- * malloc may keep after it is freed. Invalid UTF-8 becomes U+FFFD and a BOM is kept, as
- * Buffer#toString does.
- */
+/** Decoded chunk by chunk: glibc's malloc may keep a buffer the size of the body once freed. */
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number) {
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const parts: string[] = [];
@@ -180,15 +159,6 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap
   return parts.join("");
 }
 
-/**
- * JSON.parse of text already redacted. An escape (\u0041, or \/ for a slash) could still spell a
- * token, so the strings and keys of a body with any backslash are redacted again once parsed.
- */
-function parseRedacted(text: string, secrets: readonly string[]): unknown {
-  const body: unknown = JSON.parse(text);
-  return text.includes("\\") ? redactParsed(body, secrets) : body;
-}
-
 /** V8's message quotes the start of the body, so it is never used: only where parsing stopped. */
 function describeJsonError(error: unknown, length: number): string {
   const message = error instanceof Error ? error.message : "";
@@ -199,10 +169,7 @@ function describeJsonError(error: unknown, length: number): string {
   return "body is not valid JSON at position 0";
 }
 
-/**
- * Each error's code and a short reason on one line: an OpenSSL message is cut to its reason, and
- * source paths and newlines are left out. Network errors name the peer but never our headers.
- */
+/** Each error's code and short reason, one line: they name the peer, never our headers. */
 function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; depth++) {

@@ -1,61 +1,34 @@
-/**
- * A linear pass over an answer's text before JSON.parse: it refuses bodies whose parsing alone
- * would take memory far beyond their size (millions of nested or empty containers, millions of
- * tiny values), and nesting far beyond any documented answer, which code that recurses over a
- * parsed body could not take.
- */
+// Refuses, before JSON.parse, bodies whose parsing would take memory far beyond their size.
 
-/**
- * Deepest nesting accepted. The documented answers nest 4 levels (the body, `executing`, an
- * account's list, a job); the rest is room for upstream additions.
- */
+/** The documented answers nest 4 levels (body, `executing`, an account's list, a job). */
 export const MAX_JSON_DEPTH = 32;
-
-/**
- * Bytes of --useapi.max-response-bytes per object or array accepted. A documented answer spends
- * more than 30 bytes on each (a job is `{"jobId":"…","elapsed":"…"}`, an account `"12345":[…]`);
- * V8 spends about 110 bytes of memory on each, so the bound keeps them to a few times the cap.
- */
+/** Bytes of the cap per object or array: an answer spends over 30 on each, V8 about 110. */
 export const CAP_BYTES_PER_CONTAINER = 16;
-
-/**
- * Bytes of the cap per object member: a job spends more than 13 bytes on each of its two, a summary
- * entry 12; V8 spends up to 200 bytes on a key (one object of 500,000 keys: 100 MB).
- */
+/** Bytes of the cap per object member: a job spends over 13 on each, V8 up to 200 on a key. */
 export const CAP_BYTES_PER_MEMBER = 16;
-
 /** Bytes of the cap per element (array item or object member): `"12345",` is 8 of them. */
 export const CAP_BYTES_PER_ELEMENT = 4;
-
-/**
- * Distinct object keys accepted beyond --useapi.max-accounts: an answer's keys are its field names
- * and, in the jobs list and the accounts, its account IDs. V8 builds each new key of an object as a
- * new hidden class: 262,144 keys of one object, or 32,768 objects of 8 new keys each, took 0.35 to
- * 0.58 s of JSON.parse (goal: the longest event-loop block at the bounds, bench/bounds.js).
- */
+/** Keys beyond --useapi.max-accounts: each new key is a V8 hidden class (goal: bench/bounds.js). */
 export const KEYS_BEYOND_ACCOUNTS = 1_024;
 
-export interface JsonBounds {
-  maxDepth: number;
-  maxContainers: number;
-  maxMembers: number;
-  maxElements: number;
-  maxKeys: number;
-}
+export type JsonBounds = ReturnType<typeof jsonBounds>;
 
-export function jsonBounds(maxResponseBytes: number, maxAccounts: number): JsonBounds {
+export function jsonBounds(maxResponseBytes: number, maxAccounts: number) {
+  const perCap = (bytes: number) => Math.max(1, Math.floor(maxResponseBytes / bytes));
   return {
     maxDepth: MAX_JSON_DEPTH,
     maxKeys: maxAccounts + KEYS_BEYOND_ACCOUNTS,
-    maxContainers: Math.max(1, Math.floor(maxResponseBytes / CAP_BYTES_PER_CONTAINER)),
-    maxMembers: Math.max(1, Math.floor(maxResponseBytes / CAP_BYTES_PER_MEMBER)),
-    maxElements: Math.max(1, Math.floor(maxResponseBytes / CAP_BYTES_PER_ELEMENT)),
+    maxContainers: perCap(CAP_BYTES_PER_CONTAINER),
+    maxMembers: perCap(CAP_BYTES_PER_MEMBER),
+    maxElements: perCap(CAP_BYTES_PER_ELEMENT),
   };
 }
 
-export interface ScanRefusal {
-  outcome: "invalid_json" | "limit_exceeded";
-  detail: string;
+type ScanRefusal = { outcome: "invalid_json" | "limit_exceeded"; detail: string };
+
+function overCap(max: number, what: string, bytes: number): ScanRefusal {
+  const detail = `body holds more than ${max} ${what} (one per ${bytes} bytes of --useapi.max-response-bytes)`;
+  return { outcome: "limit_exceeded", detail };
 }
 
 const QUOTE = 0x22;
@@ -67,22 +40,12 @@ const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
-/**
- * Why `text` must not be parsed, or undefined. Counts outside strings only, keeps nothing but the
- * distinct keys (at most `maxKeys`) and does not check the syntax: what is not JSON is left to
- * JSON.parse, which says where it stops. Keys are compared as written, escapes and all.
- */
+/** Why `text` must not be parsed: counts outside strings only; the syntax is JSON.parse's. */
 export function scanJson(text: string, bounds: JsonBounds): ScanRefusal | undefined {
   const { maxDepth, maxContainers, maxMembers, maxElements, maxKeys } = bounds;
   const keys = new Set<string>();
-  // The last string: a key when a colon follows it.
-  let stringStart = 0;
-  let stringEnd = 0;
-  let depth = 0;
-  let containers = 0;
-  let members = 0;
-  // Each comma adds one element to its container; the first elements are at most `containers`.
-  let commas = 0;
+  // The last string is a key when a colon follows it; each comma adds an element to its container.
+  let [stringStart, stringEnd, depth, containers, members, commas] = [0, 0, 0, 0, 0, 0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
@@ -92,40 +55,23 @@ export function scanJson(text: string, bounds: JsonBounds): ScanRefusal | undefi
       stringEnd = i;
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
       if (++depth > maxDepth) {
-        return {
-          outcome: "invalid_json",
-          detail: `body nests deeper than ${maxDepth} levels at position ${i}`,
-        };
+        const detail = `body nests deeper than ${maxDepth} levels at position ${i}`;
+        return { outcome: "invalid_json", detail };
       }
-      if (++containers > maxContainers) {
-        return {
-          outcome: "limit_exceeded",
-          detail: `body holds more than ${maxContainers} objects and arrays (one per ${CAP_BYTES_PER_CONTAINER} bytes of --useapi.max-response-bytes)`,
-        };
-      }
+      if (++containers > maxContainers)
+        return overCap(maxContainers, "objects and arrays", CAP_BYTES_PER_CONTAINER);
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       if (depth > 0) depth--;
     } else if (c === COMMA) {
-      if (++commas > maxElements) {
-        return {
-          outcome: "limit_exceeded",
-          detail: `body holds more than ${maxElements} elements (one per ${CAP_BYTES_PER_ELEMENT} bytes of --useapi.max-response-bytes)`,
-        };
-      }
+      if (++commas > maxElements) return overCap(maxElements, "elements", CAP_BYTES_PER_ELEMENT);
     } else if (c === COLON) {
-      if (++members > maxMembers) {
-        return {
-          outcome: "limit_exceeded",
-          detail: `body holds more than ${maxMembers} object members (one per ${CAP_BYTES_PER_MEMBER} bytes of --useapi.max-response-bytes)`,
-        };
-      }
+      if (++members > maxMembers)
+        return overCap(maxMembers, "object members", CAP_BYTES_PER_MEMBER);
       const key = text.slice(stringStart, stringEnd);
       if (!keys.has(key)) {
         if (keys.size >= maxKeys) {
-          return {
-            outcome: "limit_exceeded",
-            detail: `body holds more than ${maxKeys} distinct object keys (--useapi.max-accounts and ${KEYS_BEYOND_ACCOUNTS})`,
-          };
+          const detail = `body holds more than ${maxKeys} distinct object keys (--useapi.max-accounts and ${KEYS_BEYOND_ACCOUNTS})`;
+          return { outcome: "limit_exceeded", detail };
         }
         keys.add(key);
       }

@@ -1,12 +1,9 @@
 import { isRecord } from "./json-checks.js";
 import { redact, shortestSpelling } from "./redaction.js";
 
-/**
- * Parsed JSON with every string and key redacted, for an answer whose escapes (\u0041, \/) could
- * spell a secret that the redaction of its text missed. Walks with a stack of its own, so that no
- * nesting can overflow the call stack (JSON.parse's reviver recurses), and changes only what
- * changes: a string is replaced in its container, an object with a changed key is rebuilt.
- */
+type Container = Record<string | number, unknown>;
+
+/** Every string and key redacted in place, with a stack of its own: JSON.parse's reviver recurses. */
 export function redactParsed(root: unknown, secrets: readonly string[]): unknown {
   const shortest = shortestSpelling(secrets);
   const cleanText = (text: string) => (text.length < shortest ? text : redact(text, secrets));
@@ -21,25 +18,17 @@ export function redactParsed(root: unknown, secrets: readonly string[]): unknown
     }
     return value;
   };
-  const holder: unknown[] = [root];
-  const pending: (unknown[] | Record<string, unknown>)[] = [holder];
+  const holder: Container = { root };
+  const pending = [holder];
+  const visit = (container: Container, key: string | number) => {
+    const value = clean(container[key]);
+    if (value !== container[key]) container[key] = value;
+    if (typeof value === "object" && value !== null) pending.push(value as Container);
+  };
   for (let container = pending.pop(); container !== undefined; container = pending.pop()) {
-    if (Array.isArray(container)) {
-      for (let i = 0; i < container.length; i++) {
-        const value = clean(container[i]);
-        if (value !== container[i]) container[i] = value;
-        if (typeof value === "object" && value !== null)
-          pending.push(value as Record<string, unknown>);
-      }
-    } else {
-      // for…in without a hasOwn check: JSON.parse makes plain objects of own properties only.
-      for (const key in container) {
-        const value = clean(container[key]);
-        if (value !== container[key]) container[key] = value;
-        if (typeof value === "object" && value !== null)
-          pending.push(value as Record<string, unknown>);
-      }
-    }
+    if (Array.isArray(container)) for (let i = 0; i < container.length; i++) visit(container, i);
+    // for…in without a hasOwn check: JSON.parse makes plain objects of own properties only.
+    else for (const key in container) visit(container, key);
   }
-  return holder[0];
+  return holder["root"];
 }

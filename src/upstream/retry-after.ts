@@ -1,7 +1,4 @@
-/**
- * Parses a Retry-After header (delay in seconds or an HTTP-date) into milliseconds from `nowMs`.
- * Returns undefined when absent or unparseable.
- */
+/** A Retry-After header (seconds or an HTTP-date) as milliseconds from `nowMs`, if it parses. */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {
   if (header === undefined) return undefined;
   const text = header.trim();

@@ -27,12 +27,7 @@ export interface FileTokenOptions {
   read?: (path: string) => TokenRead;
 }
 
-/**
- * A token read from a file that may be rotated without a restart: before each request the file's
- * modification time, size and inode are compared with the last read, and a change re-reads it.
- * A file that turns unreadable, empty, too large, not a regular file or malformed keeps the
- * previous token (and says so, never its value).
- */
+/** A token file re-read when its mtime, size or inode change; a bad file keeps the last token. */
 export function fileToken(options: FileTokenOptions): TokenSource {
   const { path, logger } = options;
   const stat = options.stat ?? ((p: string) => statSync(p));
@@ -58,10 +53,9 @@ export function fileToken(options: FileTokenOptions): TokenSource {
     }
     if (result.token === token) return;
     logger.info({ path, reason }, "token reloaded from the token file");
-    previous = [token, ...previous.filter((t) => t !== result.token)].slice(
-      0,
-      PREVIOUS_TOKENS_KEPT,
-    );
+    previous = [token, ...previous]
+      .filter((t) => t !== result.token)
+      .slice(0, PREVIOUS_TOKENS_KEPT);
     token = result.token;
   }
 

@@ -1,4 +1,4 @@
-import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, unexpected } from "../../upstream/json-checks.js";
 import { DEFAULT_LIMITS } from "../../config/flag-reader.js";
 import { labelValue, type LabelValue } from "../../metrics/label-value.js";
 import { checkKeyCount } from "../common/limits.js";
@@ -33,14 +33,13 @@ export interface AccountsAnswer {
   invalidTimestamps: number;
 }
 
-/** Checks GET /v1/minimax/accounts, received at `nowMs`: a map from account ID to its configuration. */
+/** Checks GET /v1/minimax/accounts, received at `nowMs`: each account ID's configuration. */
 export function parseAccounts(
   body: unknown,
   maxAccounts = DEFAULT_LIMITS.maxAccounts,
   nowMs = Date.now(),
 ): AccountsAnswer {
-  if (!isRecord(body))
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   checkKeyCount(body, maxAccounts, "the accounts answer");
   const out: AccountConfig[] = [];
   let [invalidLabels, invalidCounts, invalidTimestamps] = [0, 0, 0];
@@ -50,17 +49,11 @@ export function parseAccounts(
       invalidLabels++;
       continue;
     }
-    if (!isRecord(entry)) {
-      throw new PayloadError(
-        `[${JSON.stringify(account)}]`,
-        `expected an object, got ${describeValue(entry)}`,
-      );
-    }
-    const jwt = entry["jwt"];
+    if (!isRecord(entry)) throw unexpected(`[${JSON.stringify(account)}]`, "an object", entry);
     const rawMaxJobs = entry["maxJobs"];
     const maxJobs = readCount(rawMaxJobs);
     if (rawMaxJobs !== undefined && rawMaxJobs !== null && maxJobs === undefined) invalidCounts++;
-    const exp = isRecord(jwt) ? jwt["exp"] : undefined;
+    const exp = isRecord(entry["jwt"]) ? entry["jwt"]["exp"] : undefined;
     const sessionExpirySeconds = readTimestampSeconds(exp, nowMs);
     if (exp !== undefined && exp !== null && sessionExpirySeconds === undefined)
       invalidTimestamps++;
@@ -69,13 +62,9 @@ export function parseAccounts(
       const flag = entry[name];
       capabilities[name] = typeof flag === "boolean" ? flag : undefined;
     }
-    out.push({
-      account,
-      maxJobs,
-      sessionExpirySeconds,
-      inError: entry["error"] !== undefined && entry["error"] !== null && entry["error"] !== "",
-      capabilities,
-    });
+    const { error } = entry;
+    const inError = error !== undefined && error !== null && error !== "";
+    out.push({ account, maxJobs, sessionExpirySeconds, inError, capabilities });
   }
   out.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
   return { accounts: out, invalidLabels, invalidCounts, invalidTimestamps };

@@ -42,12 +42,8 @@ export function registerAccountFamilies(
     samples(set) {
       for (const { account, capabilities: c } of exported()) {
         const video = flag(c.supportVideo);
-        const [music, chat, audio] = [
-          flag(c.supportMusic),
-          flag(c.supportChat),
-          flag(c.supportAudio),
-        ];
-        set({ account, video, music, chat, audio }, 1);
+        const [music, chat] = [flag(c.supportMusic), flag(c.supportChat)];
+        set({ account, video, music, chat, audio: flag(c.supportAudio) }, 1);
       }
     },
   });

@@ -36,11 +36,8 @@ export function createAccountsSource(options: AccountsSourceOptions): Source<Acc
       options.countAnomaly(INVALID_LABEL_VALUE, invalidLabels);
       options.countAnomaly(INVALID_COUNT, invalidCounts);
       options.countAnomaly(INVALID_TIMESTAMP, invalidTimestamps);
-      options.accounts?.report(
-        "accounts",
-        accounts.map((a) => a.account),
-        true,
-      );
+      const ids = accounts.map((a) => a.account);
+      options.accounts?.report("accounts", ids, true);
       return { accounts: accounts.length };
     },
     drop() {

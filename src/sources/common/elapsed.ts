@@ -7,10 +7,7 @@ function digit(text: string, i: number): number {
   return code >= 0 && code <= 9 ? code : -1;
 }
 
-/**
- * Parses an upstream `elapsed` value into seconds: "mm:ss" (minutes may pass 59, "75:30") or
- * "h:mm:ss". Returns undefined for anything else.
- */
+/** An upstream `elapsed` in seconds: "mm:ss" (minutes may pass 59, "75:30") or "h:mm:ss". */
 export function parseElapsed(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
   // Fast path for the documented "mm:ss": one call per job on every poll.

@@ -1,7 +1,5 @@
 import type { LabelValue } from "../../metrics/label-value.js";
 
-/** What the jobs list hands on when jobs leave it, and what a job's final status can be. */
-
 export const JOB_STATUSES = ["completed", "failed", "unknown"] as const;
 export type FinalStatus = (typeof JOB_STATUSES)[number];
 

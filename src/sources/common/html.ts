@@ -26,10 +26,7 @@ export function accountCell(account: string): string {
   return `<td>${escapeHtml(safeText(account, []))}</td>`;
 }
 
-/**
- * A table of rows already written as `<td>` cells, at most MAX_LANDING_ROWS of them; the rest are
- * counted in a last row. `empty` stands in a lone row when there are none.
- */
+/** Rows of `<td>` cells, MAX_LANDING_ROWS at most (a last row counts the rest); else `empty`. */
 export function htmlTable(
   headers: readonly string[],
   rows: readonly string[],
@@ -50,7 +47,7 @@ ${body}
 `;
 }
 
-/** Orders account rows by ID, for people; snapshots keep upstream order so that polls stay linear. */
+/** By account ID, for people; snapshots keep upstream order so that polls stay linear. */
 export function byAccount(a: { account: string }, b: { account: string }): number {
   return a.account < b.account ? -1 : a.account > b.account ? 1 : 0;
 }

@@ -1,18 +1,9 @@
-/** What changed between two successful answers' lists of running work. */
-export interface IdChange<T> {
-  /** Listed now and not before. */
-  started: T[];
-  /** Listed before and not now, as last seen (their elapsed time is their run time). */
-  finished: T[];
-}
-
 /**
- * The runs (agent jobs, generations) that started and finished between successful answers, by
- * ID. The first answer only seeds it: what already runs when the exporter starts has not started.
- * It holds the last answer's runs, at most --useapi.max-jobs of them (a longer answer is refused).
+ * The runs that started and finished (as last seen) between successful answers, by ID. The first
+ * answer only seeds it: what already runs when the exporter starts has not started.
  */
 export function createIdDiff<T>(idOf: (run: T) => string): {
-  observe(runs: readonly T[]): IdChange<T>;
+  observe(runs: readonly T[]): { started: T[]; finished: T[] };
 } {
   let known: Map<string, T> | undefined;
   return {

@@ -26,10 +26,7 @@ export interface LifecycleSpec {
 }
 
 export interface Lifecycle {
-  /**
-   * The series of a successful answer: a new one starts at 0 (so rate() sees its first run), and
-   * every other series goes, which bounds memory and cardinality however the accounts churn.
-   */
+  /** A successful answer's series: a new one starts at 0 (rate() sees its first run), others go. */
   keep(series: readonly Labels[]): void;
   started(labels: Labels, count: number): void;
   /** A run left the list after `seconds` (undefined when its time was never read). */
@@ -42,13 +39,12 @@ interface Series {
   readonly labels: Labels;
   /** Every counter set, at 0 or more, by keep(): an event alone makes only the series it counts. */
   counted: boolean;
-  started: number | undefined;
+  started?: number;
   /** By status (NO_STATUS without statuses). */
   readonly finished: Map<LabelValue, number>;
-  duration: Histogram | undefined;
+  duration?: Histogram;
 }
 
-/** The lifecycle families, and the series they hold, by their label values. */
 export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecycle {
   const { labelNames } = spec;
   const statuses =
@@ -59,16 +55,8 @@ export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecy
   const hold = (labels: Labels): Series => {
     const key = keyOf(labels);
     let series = held.get(key);
-    if (series === undefined) {
-      series = {
-        labels,
-        counted: false,
-        started: undefined,
-        finished: new Map(),
-        duration: undefined,
-      };
-      held.set(key, series);
-    }
+    if (series === undefined)
+      held.set(key, (series = { labels, counted: false, finished: new Map() }));
     return series;
   };
 
@@ -121,14 +109,9 @@ export function createLifecycle(registry: Families, spec: LifecycleSpec): Lifecy
       observe(series.duration, buckets, seconds);
     },
     finished(labels, status) {
-      const series = hold(labels);
-      if (status === undefined) {
-        countFinished(series, NO_STATUS, 1);
-        return;
-      }
-      const own = statuses?.find((s) => s === status);
-      if (own === undefined) throw new Error(`${spec.finished.name}: no status ${status}`);
-      countFinished(series, own, 1);
+      const own = status === undefined ? NO_STATUS : statuses?.find((s) => s === status);
+      if (own === undefined) throw new Error(`${spec.finished.name}: no status ${String(status)}`);
+      countFinished(hold(labels), own, 1);
     },
   };
 }

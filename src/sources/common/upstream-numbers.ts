@@ -1,8 +1,4 @@
-/**
- * The one check of a count and the one check of a timestamp read from the upstream: a value
- * outside them is an anomaly of its source and exports nothing (1e308 credits-expiry would be a
- * date no dashboard can show; 1.5 queued jobs is no count).
- */
+// What these checks refuse is an anomaly of its source and exports nothing (1.5 jobs, year 1e308).
 
 /** The largest count exported; far above any account, job or credit count of useapi.net. */
 export const MAX_COUNT = 1_000_000_000;
@@ -11,7 +7,6 @@ export const EARLIEST_TIMESTAMP_MS = Date.UTC(2020, 0, 1);
 /** How far after the exporter's clock a timestamp may be (a credits batch, a session expiry). */
 export const MAX_YEARS_AHEAD = 10;
 
-/** The anomaly kinds of a count and a timestamp refused by these checks. */
 export const INVALID_COUNT = "invalid_count";
 export const INVALID_TIMESTAMP = "invalid_timestamp";
 
@@ -31,11 +26,8 @@ export function latestTimestampMs(nowMs: number): number {
 
 /** Unix milliseconds from 2020-01-01 to MAX_YEARS_AHEAD after `nowMs`, else undefined. */
 export function readTimestampMs(value: unknown, nowMs: number): number | undefined {
-  return typeof value === "number" &&
-    value >= EARLIEST_TIMESTAMP_MS &&
-    value <= latestTimestampMs(nowMs)
-    ? value
-    : undefined;
+  const ok = typeof value === "number" && value >= EARLIEST_TIMESTAMP_MS;
+  return ok && value <= latestTimestampMs(nowMs) ? value : undefined;
 }
 
 /** Unix seconds, checked as readTimestampMs checks milliseconds. */

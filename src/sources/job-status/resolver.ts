@@ -44,10 +44,7 @@ interface Entry {
   attempts: number;
 }
 
-/**
- * Resolves finished jobs into completed or failed through GET /v1/minimax/agent/{jobId}, off the
- * main poll: a bounded queue, limited concurrency and a cap on lookups per second.
- */
+/** Finished jobs looked up off the main poll: a bounded queue, limited concurrency, a rate cap. */
 export function createStatusResolver(options: StatusResolverOptions): StatusResolver {
   const { client, logger, concurrency, maxAttempts, retryDelayMs, maxQueued } = options;
   const monotonic = options.monotonic ?? (() => performance.now());
@@ -58,14 +55,13 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
   const queue: Entry[] = [];
   let head = 0;
   let active = 0;
-  let waiting = 0; // entries sleeping before a retry
   let nextStartAt = 0;
   let pumpTimer: TimerHandle;
-  const retryTimers = new Set<TimerHandle>();
+  const retryTimers = new Set<TimerHandle>(); // one per entry sleeping before a retry
   const running = new Set<Promise<void>>();
   let idleWaiters: (() => void)[] = [];
 
-  const pendingCount = () => queue.length - head + active + waiting;
+  const pendingCount = () => queue.length - head + active + retryTimers.size;
 
   function settleIdle() {
     if (pendingCount() > 0) return;
@@ -128,22 +124,15 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
       return;
     }
     if (entry.attempts >= maxAttempts) {
-      logger.debug(
-        // The account ID comes from an answer the client already redacted; it is only cut here.
-        {
-          account: safeText(entry.job.account, []),
-          attempts: entry.attempts,
-          outcome: result.outcome,
-        },
-        "job status unresolved; counted as unknown",
-      );
+      // The account ID comes from an answer the client already redacted; it is only cut here.
+      const account = safeText(entry.job.account, []);
+      const fields = { account, attempts: entry.attempts, outcome: result.outcome };
+      logger.debug(fields, "job status unresolved; counted as unknown");
       entry.settle(entry.job, "unknown");
       return;
     }
-    waiting++;
     const timer: TimerHandle = timers.setTimeout(() => {
       retryTimers.delete(timer);
-      waiting--;
       push(entry, true);
     }, retryDelayMs);
     retryTimers.add(timer);
@@ -165,7 +154,6 @@ export function createStatusResolver(options: StatusResolverOptions): StatusReso
       timers.clearTimeout(pumpTimer);
       for (const timer of retryTimers) timers.clearTimeout(timer);
       retryTimers.clear();
-      waiting = 0;
       queue.length = 0; // what never ran is dropped, so idle() resolves after stop()
       head = 0;
       await Promise.all(running);

@@ -1,4 +1,4 @@
-import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, LimitError, unexpected } from "../../upstream/json-checks.js";
 import { createLabelChecks, readAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
 import type { LabelValue } from "../../metrics/label-value.js";
@@ -23,39 +23,24 @@ export interface Job {
   elapsed: unknown;
 }
 
-function accountId(value: unknown, path: string): string {
-  const id = readAccountId(value);
-  if (id === undefined) {
-    throw new PayloadError(path, `expected an account ID, got ${describeValue(value)}`);
-  }
-  return id;
-}
-
-/**
- * Checks the shape of a parsed answer. Missing `summary`/`executing` (or null) mean "no running
- * jobs"; a summary entry without a usable count is kept as invalid rather than failing the poll.
- */
+/** Missing or null `summary`/`executing` mean no running jobs; a bad summary entry is "invalid". */
 export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LIMITS): JobsAnswer {
-  if (!isRecord(body))
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
-
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   const { accounts: rawAccounts, summary: rawSummary, executing: rawExecuting } = body;
-  if (!Array.isArray(rawAccounts)) {
-    throw new PayloadError("accounts", `expected a list, got ${describeValue(rawAccounts)}`);
-  }
+  if (!Array.isArray(rawAccounts)) throw unexpected("accounts", "a list", rawAccounts);
   checkAccountCount(rawAccounts.length, limits.maxAccounts, "accounts");
   const labels = createLabelChecks();
   const accounts: LabelValue[] = [];
   for (let i = 0; i < rawAccounts.length; i++) {
-    const id = labels.take(accountId(rawAccounts[i], `accounts[${i}]`));
-    if (id !== undefined) accounts.push(id);
+    const id = readAccountId(rawAccounts[i]);
+    if (id === undefined) throw unexpected(`accounts[${i}]`, "an account ID", rawAccounts[i]);
+    const account = labels.take(id);
+    if (account !== undefined) accounts.push(account);
   }
 
   const summary = new Map<LabelValue, number | "invalid">();
   if (rawSummary !== undefined && rawSummary !== null) {
-    if (!isRecord(rawSummary)) {
-      throw new PayloadError("summary", `expected an object, got ${describeValue(rawSummary)}`);
-    }
+    if (!isRecord(rawSummary)) throw unexpected("summary", "an object", rawSummary);
     checkKeyCount(rawSummary, limits.maxAccounts, "summary");
     for (const [id, entry] of Object.entries(rawSummary)) {
       const account = labels.take(id);
@@ -69,9 +54,7 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
 
   const executing = new Map<LabelValue, Job[]>();
   if (rawExecuting !== undefined && rawExecuting !== null) {
-    if (!isRecord(rawExecuting)) {
-      throw new PayloadError("executing", `expected an object, got ${describeValue(rawExecuting)}`);
-    }
+    if (!isRecord(rawExecuting)) throw unexpected("executing", "an object", rawExecuting);
     checkKeyCount(rawExecuting, limits.maxAccounts, "executing");
     let jobs = 0;
     for (const account in rawExecuting) {
@@ -79,9 +62,7 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
       // Built only on failure: this loop runs once per account on every poll.
       const path = () => `executing[${JSON.stringify(account)}]`;
       if (list === null) continue;
-      if (!Array.isArray(list)) {
-        throw new PayloadError(path(), `expected a list, got ${describeValue(list)}`);
-      }
+      if (!Array.isArray(list)) throw unexpected(path(), "a list", list);
       jobs += list.length;
       if (jobs > limits.maxJobs) {
         throw new LimitError(
@@ -90,18 +71,9 @@ export function parseJobsAnswer(body: unknown, limits: AnswerLimits = DEFAULT_LI
       }
       for (let i = 0; i < list.length; i++) {
         const job: unknown = list[i];
-        if (!isRecord(job)) {
-          throw new PayloadError(
-            `${path()}[${i}]`,
-            `expected a job object, got ${describeValue(job)}`,
-          );
-        }
-        if (typeof job["jobId"] !== "string" || job["jobId"] === "") {
-          throw new PayloadError(
-            `${path()}[${i}].jobId`,
-            `expected a string, got ${describeValue(job["jobId"])}`,
-          );
-        }
+        if (!isRecord(job)) throw unexpected(`${path()}[${i}]`, "a job object", job);
+        if (typeof job["jobId"] !== "string" || job["jobId"] === "")
+          throw unexpected(`${path()}[${i}].jobId`, "a string", job["jobId"]);
       }
       const id = labels.take(account);
       // Every element was just checked to carry a string jobId: the list is used as it is.

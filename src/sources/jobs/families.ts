@@ -12,29 +12,23 @@ export const DURATION_BUCKETS = [20, 30, 45, 60, 90, 120, 180, 300, 450, 600, 75
 /** What the jobs list's families read at each rendering. */
 export interface JobsState {
   /** The per-account values exported now (none once they went stale). */
-  exported(): readonly AccountState[];
+  readonly exported: () => readonly AccountState[];
   /** The accounts of the last successful answer, 0 before one. */
-  accounts(): number;
+  readonly accounts: () => number;
 }
 
 /** The jobs list's families: the per-account gauges, the account count and the job lifecycle. */
 export function registerJobsFamilies(registry: Families, state: JobsState): Lifecycle {
-  registerAccountGauge(
-    registry,
-    {
-      name: "useapi_minimax_agent_jobs_executing",
-      help: `Agent jobs currently executing on the MiniMax account ${FROM_JOBS}.`,
-    },
-    () => state.exported(),
+  const gauge = (name: string, help: string, value: (a: AccountState) => number) =>
+    registerAccountGauge(registry, { name, help: `${help} ${FROM_JOBS}.` }, state.exported, value);
+  gauge(
+    "useapi_minimax_agent_jobs_executing",
+    "Agent jobs currently executing on the MiniMax account",
     (a) => a.executing,
   );
-  registerAccountGauge(
-    registry,
-    {
-      name: "useapi_minimax_agent_job_max_elapsed_seconds",
-      help: `Elapsed seconds of the account's longest-running agent job, 0 when idle ${FROM_JOBS}.`,
-    },
-    () => state.exported(),
+  gauge(
+    "useapi_minimax_agent_job_max_elapsed_seconds",
+    "Elapsed seconds of the account's longest-running agent job, 0 when idle",
     (a) => a.maxElapsedSeconds,
   );
   registerFamily(registry, {

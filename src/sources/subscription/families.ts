@@ -9,16 +9,12 @@ export function registerSubscriptionFamilies(
   registry: Families,
   exported: () => SubscriptionAnswer | undefined,
 ): void {
-  const single = (
-    name: string,
-    help: string,
-    value: (a: SubscriptionAnswer) => number | undefined,
-  ) =>
+  const single = (name: string, help: string, get: (a: SubscriptionAnswer) => number | undefined) =>
     registerFamily(registry, {
       ...{ name, help, type: "gauge", labelNames: [] },
       samples(set) {
         const answer = exported();
-        const v = answer === undefined ? undefined : value(answer);
+        const v = answer === undefined ? undefined : get(answer);
         if (v !== undefined) set({}, v);
       },
     });
