@@ -26,9 +26,15 @@ export function exporterNodeFlags() {
   return argv.slice(1).filter((arg) => arg.startsWith("--"));
 }
 
+/** The environment the image gives the exporter: the Dockerfile's `ENV name=value` lines. */
+export function exporterEnv() {
+  const lines = readFileSync(DOCKERFILE, "utf8").matchAll(/^ENV (\w+)=(\S+)$/gm);
+  return Object.fromEntries([...lines].map(([, name, value]) => [name, value]));
+}
+
 /** The Node flags of every measured process: the exporter's (no forced GC). */
 export const NODE_FLAGS = exporterNodeFlags();
-const ENV = { ...process.env, NODE_ENV: "production", USEAPI_TOKEN: TOKEN };
+const ENV = { ...process.env, ...exporterEnv(), USEAPI_TOKEN: TOKEN };
 
 /**
  * `node [NODE_FLAGS] [--import preload] script ...args` with the bench's token in its environment;

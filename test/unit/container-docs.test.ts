@@ -84,7 +84,13 @@ describe("the exporter's Node flags", () => {
     expect(flags).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
   });
 
-  it("are npm start's too, so the host runs as the image does", () => {
-    expect(scripts["start"]).toBe(`exec node ${flags.join(" ")} ${posix.relative("/app", script)}`);
+  const env = [...readDoc("Dockerfile").matchAll(/^ENV (\w+=\S+)$/gm)].map((m) => m[1] ?? "");
+  const malloc = env.filter((pair) => pair.startsWith("MALLOC_"));
+
+  it("are npm start's too, with the image's malloc settings, so the host runs as the image does", () => {
+    expect(env).toEqual(["NODE_ENV=production", "MALLOC_TRIM_THRESHOLD_=131072"]);
+    expect(scripts["start"]).toBe(
+      `${malloc.join(" ")} exec node ${flags.join(" ")} ${posix.relative("/app", script)}`,
+    );
   });
 });
