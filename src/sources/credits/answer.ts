@@ -1,4 +1,4 @@
-import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, unexpected } from "../../upstream/json-checks.js";
 import { INVALID_LABEL_VALUE, labelValue, type LabelValue } from "../../metrics/label-value.js";
 import {
   INVALID_COUNT,
@@ -90,9 +90,7 @@ function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches 
 
 /** One account's answer at `nowMs`: an object, else PayloadError; odd fields unknown, refused counted. */
 export function parseCreditsAnswer(body: unknown, nowMs: number): Credits {
-  if (!isRecord(body)) {
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
-  }
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   const read = fieldReader(nowMs);
   const member = body["memberName"];
   return {

@@ -1,4 +1,4 @@
-import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, LimitError, unexpected } from "../../upstream/json-checks.js";
 import { readAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
 import { labelValue, ownLabel, type LabelValue } from "../../metrics/label-value.js";
@@ -106,8 +106,7 @@ function idOf(entry: Record<string, unknown>): { id: string; key: GenerationType
 function listAt(body: Record<string, unknown>, key: string): unknown[] {
   const list = body[key];
   if (list === undefined || list === null) return [];
-  if (!Array.isArray(list))
-    throw new PayloadError(key, `expected a list, got ${describeValue(list)}`);
+  if (!Array.isArray(list)) throw unexpected(key, "a list", list);
   return list;
 }
 
@@ -146,8 +145,7 @@ export function parseSchedulerAnswer(
   body: unknown,
   limits: AnswerLimits = DEFAULT_LIMITS,
 ): SchedulerAnswer {
-  if (!isRecord(body))
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   const rawExecuting = listAt(body, "executing");
   const rawAvailable = listAt(body, "available");
   if (rawExecuting.length > limits.maxJobs) {
@@ -161,9 +159,7 @@ export function parseSchedulerAnswer(
   let kept = 0;
   for (let i = 0; i < rawAvailable.length; i++) {
     const entry: unknown = rawAvailable[i];
-    if (!isRecord(entry)) {
-      throw new PayloadError(`available[${i}]`, `expected an object, got ${describeValue(entry)}`);
-    }
+    if (!isRecord(entry)) throw unexpected(`available[${i}]`, "an object", entry);
     const id = readAccountId(entry["account"]);
     const account = id === undefined ? undefined : accounts.take(id);
     if (id !== undefined && account === undefined) continue;
@@ -183,12 +179,7 @@ export function parseSchedulerAnswer(
   kept = 0;
   for (let i = 0; i < rawExecuting.length; i++) {
     const entry: unknown = rawExecuting[i];
-    if (!isRecord(entry)) {
-      throw new PayloadError(
-        `executing[${i}]`,
-        `expected a generation object, got ${describeValue(entry)}`,
-      );
-    }
+    if (!isRecord(entry)) throw unexpected(`executing[${i}]`, "a generation object", entry);
     const found = idOf(entry);
     const read = found === undefined ? undefined : readGenerationId(found.id, found.key);
     const known = typeof read === "object" ? read : undefined;

@@ -1,4 +1,4 @@
-import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, LimitError, PayloadError, unexpected } from "../../upstream/json-checks.js";
 import { labelValue, ownLabel, ownLabels, type LabelValue } from "../../metrics/label-value.js";
 import { readAccountId } from "../common/account-id.js";
 
@@ -57,14 +57,12 @@ function label(value: unknown): LabelValue | undefined | typeof REFUSED {
  * `summary` and may omit more); `summary` and `total` unread, the rows read in place, field by field.
  */
 export function parseUsageAnswer(body: unknown): UsageAnswer {
-  if (!isRecord(body))
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   const bot = body["bot"];
   if (bot !== undefined && bot !== "minimax")
     throw new PayloadError("bot", "expected minimax, the bot asked for");
   const data = body["data"] ?? [];
-  if (!Array.isArray(data))
-    throw new PayloadError("data", `expected a list, got ${describeValue(data)}`);
+  if (!Array.isArray(data)) throw unexpected("data", "a list", data);
   if (data.length > MAX_USAGE_ROWS)
     throw new LimitError(
       `${data.length} usage rows, more than the ${MAX_USAGE_ROWS} asked at most`,
