@@ -15,7 +15,7 @@ import {
 } from "./flag-reader.js";
 import { parseBool, parseBytes, parseChoice, parseCount, parsePositiveDuration } from "./values.js";
 
-/** The configuration: the poll durations, and the parts (`M`, source modules) its flags turned on. */
+/** The configuration: poll durations and the parts (`M`, source modules) its flags turned on. */
 export interface Config<M extends FlagOwner = FlagOwner> extends Omit<CommonSettings, "limits"> {
   listen: { host: string | undefined; port: number };
   telemetryPath: string;
@@ -265,7 +265,7 @@ function flagSyntaxError(error: unknown, flags: readonly ExporterFlag[], argv: r
   const shown = shownText(flag.split("=")[0] ?? flag, MAX_SHOWN_ARG);
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
-      // node reads `-version` as -v -e -r… and blames -v: name the whole argument and its long flag.
+      // node reads `-version` as -v -e -r… and blames -v: name the whole word and its long flag.
       const group = /^-[^-]$/.test(flag)
         ? argv.find((arg) => /^-[^-]./.test(arg) && arg.includes(flag.slice(1)))
         : undefined;

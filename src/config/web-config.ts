@@ -5,7 +5,7 @@ import { isMap, isScalar, parseDocument } from "yaml";
 import { MAX_SHOWN_PATH, readBoundedFile } from "./bounded-file.js";
 import { ConfigError, shownText } from "./config-error.js";
 
-/** exporter-toolkit's --web.config.file (as node_exporter's): TLS, client certificates, basic auth. */
+/** exporter-toolkit's --web.config.file (as node_exporter's): TLS, client certs, basic auth. */
 export interface WebConfig {
   tls: TlsSettings | undefined;
   /** User name to bcrypt hash; undefined when basic auth is off. */
@@ -45,7 +45,7 @@ const VERSION_ORDER = Object.keys(VERSIONS);
 const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 /** One check at cost 14 took 1.1 s with @node-rs/bcrypt here (12: 0.27 s, 16: 4.7 s). */
 const MAX_BCRYPT_COST = 14;
-/** yaml's bound on alias uses times the aliases inside each (its default); web configs need none. */
+/** yaml's bound on alias uses times the aliases in each (its default); web configs need none. */
 const MAX_ALIAS_COUNT = 100;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 
@@ -61,7 +61,7 @@ function fail(field: string, problem: string): never {
   throw new ConfigError(FLAG, `${field}: ${problem}`);
 }
 
-/** A plain mapping: YAML's !!omap, !!set and !!binary become a Map, a Set and bytes, not records. */
+/** A plain mapping: YAML's !!omap, !!set and !!binary make a Map, a Set and bytes, not records. */
 function isRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -75,7 +75,7 @@ function checkKeys(record: Record<string, unknown>, allowed: string[], prefix: s
       : `(supported: ${allowed.join(", ")})`;
   for (const key of Object.keys(record)) {
     if (allowed.includes(key)) continue;
-    // Pointed at some other file, its first line would land here: shown only if it looks like a field.
+    // Pointed at another file, its first line would land here: shown only if it looks like a field.
     if (!FIELD_NAME.test(key)) {
       const where = prefix === "" ? "a top-level key" : `a key in ${prefix.slice(0, -1)}`;
       throw new ConfigError(

@@ -47,7 +47,7 @@ export function createExposition(registry: MetricRegistry): Exposition {
     contentType: registry.contentType,
     refresh() {
       if (waiting !== undefined) return waiting;
-      // Chained: a slow rendering never overwrites a newer one, a failed one fails only its callers;
+      // Chained: a slow rendering never replaces a newer one, a failed one fails only its callers;
       // on the next turn of the event loop, so that every poll ending in this one shares it.
       const next = rendering
         .catch(() => undefined)

@@ -35,7 +35,7 @@ export interface SourceRunner {
   status(): Readonly<SourceStatus>;
 }
 
-/** Polls one source: the shared schedule, its health, its staleness, a log line when its outcome changes. */
+/** Polls a source: the shared schedule, health, staleness, a log line when the outcome changes. */
 export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): SourceRunner {
   const { source, client, health, refresh, logger, staleAfterMs } = options;
   const now = options.now ?? Date.now;

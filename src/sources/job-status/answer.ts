@@ -6,7 +6,7 @@ export function jobPath(jobId: string): string {
   return `/v1/minimax/agent/${encodeURIComponent(jobId).replace(/\./g, "%2E")}`;
 }
 
-/** Only `status` is read: the rest (prompt, response) is user content; "started" is still running. */
+/** Only `status` is read: the rest (prompt, response) is the user's; "started" is still running. */
 export function parseJobStatus(body: unknown): FinalStatus | "started" {
   if (!isRecord(body)) throw unexpected("$", "an object", body);
   const { status } = body;

@@ -5,11 +5,11 @@ import { labelValue, ownLabel, type LabelValue } from "../../metrics/label-value
 import { checkAccountCount } from "../common/limits.js";
 import { readCount } from "../common/upstream-numbers.js";
 
-/** The types of the scheduler's generations: the `-video:`, `-image:` or `-audio:` (speech) of their IDs. */
+/** Scheduler generation types: the `-video:`, `-image:` or `-audio:` (speech) of their IDs. */
 export const GENERATION_TYPES = ["video", "image", "audio"] as const;
 export type GenerationType = (typeof GENERATION_TYPES)[number];
 
-/** The keys an element of `executing[]` may hold its ID under, and the type each one falls back to. */
+/** The keys an `executing[]` element may hold its ID under, and the type each one falls back to. */
 const ID_KEYS: readonly (readonly [string, GenerationType])[] = [
   ["videoId", "video"],
   ["imageId", "image"],
@@ -20,7 +20,7 @@ export function generationTypeLabel(type: GenerationType): LabelValue {
   return ownLabel(type);
 }
 
-/** One listed generation as read: `replyUrl`, `replyRef` (a webhook URL may hold a key) never copied. */
+/** One listed generation: `replyUrl`, `replyRef` (a webhook URL may hold a key) never copied. */
 export interface ListedGeneration {
   /** Undefined unless exactly one ID key is set, to a string naming an account and a known type. */
   id: string | undefined;
@@ -53,7 +53,7 @@ export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
 
 const ACCOUNT_MARK = "minimax:";
 
-/** A type segment of a generation ID, such as `-video:`: the first one after the account ends it. */
+/** A type segment of a generation ID, as `-video:`: the first one after the account ends it. */
 const SEGMENT = /-([A-Za-z]+):/g;
 
 const isGenerationType = (word: string): word is GenerationType =>
@@ -116,7 +116,7 @@ function accountSet(max: number) {
   const refused = new Set<string>();
   let last: LabelValue | undefined;
   return {
-    /** The account if it may be a label, the last one taken as that very string; throws past `max`. */
+    /** The account if it may be a label, the last one kept as that string; throws past `max`. */
     take(account: string): LabelValue | undefined {
       if (account === last) return last;
       const known = seen.get(account);
