@@ -30,6 +30,8 @@ const CLIENT_AUTH_TYPES = [
   "VerifyClientCertIfGiven",
   "RequireAndVerifyClientCert",
 ] as const;
+/** The types that check a client's certificate against client_ca_file. */
+const VERIFYING: readonly string[] = ["VerifyClientCertIfGiven", "RequireAndVerifyClientCert"];
 
 const VERSIONS = { TLS10: "TLSv1", TLS11: "TLSv1.1", TLS12: "TLSv1.2", TLS13: "TLSv1.3" } as const;
 const TOP_KEYS = ["tls_server_config", "http_server_config", "basic_auth_users"];
@@ -179,13 +181,12 @@ function loadTls(raw: unknown, load: LoadFile): TlsSettings | undefined {
   }
   const caFile = text("client_ca_file");
   const ca = caFile === undefined ? undefined : load(caFile, at("client_ca_file"));
-  // VerifyClientCertIfGiven and RequireAndVerifyClientCert check certificates against the CA.
-  if (ca === undefined && clientAuth.includes("Verify")) {
+  if (ca === undefined && VERIFYING.includes(clientAuth)) {
     fail(at("client_ca_file"), `is required with client_auth_type ${clientAuth}`);
   }
   const version = (field: string, fallback: keyof typeof VERSIONS) => {
     const name = text(field) ?? fallback;
-    if (!(name in VERSIONS)) fail(at(field), `is not one of ${VERSION_ORDER.join(", ")}`);
+    if (!VERSION_ORDER.includes(name)) fail(at(field), `is not one of ${VERSION_ORDER.join(", ")}`);
     return name as keyof typeof VERSIONS;
   };
   const min = version("min_version", "TLS12");

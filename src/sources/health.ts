@@ -78,7 +78,7 @@ export function createSourceHealth(
     ...{ type: "gauge", labelNames: [] },
     samples: (set) => set({}, sources.get(headline)?.status.lastOutcome === "success" ? 1 : 0),
   });
-  // From an endpoint's first request: one not asked yet (job_status before a job ends) is not down.
+  // Up and its time from an endpoint's first request: job_status before any lookup is not down.
   const perSource = (name: string, help: string, value: (s: SourceStatus) => number | undefined) =>
     registerFamily(registry, {
       ...{ name, help, type: "gauge", labelNames: ["source"] },

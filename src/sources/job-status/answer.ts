@@ -1,7 +1,7 @@
 import { isRecord, unexpected } from "../../upstream/json-checks.js";
 import type { FinalStatus } from "../common/finished-jobs.js";
 
-/** Every character that could change the path encoded, `.` too (isPlainJobId refuses `%2E%2E`). */
+/** The lookup path, dots encoded too: a URL reads `%2E%2E` as `..` (isPlainJobId refuses those). */
 export function jobPath(jobId: string): string {
   return `/v1/minimax/agent/${encodeURIComponent(jobId).replace(/\./g, "%2E")}`;
 }
