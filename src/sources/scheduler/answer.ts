@@ -116,7 +116,7 @@ function accountSet(max: number) {
   const refused = new Set<string>();
   let last: LabelValue | undefined;
   return {
-    /** The account if it may be a label, the last one kept as that string; throws past `max`. */
+    /** The account if it may be a label, a repeat as the very same string; throws past `max`. */
     take(account: string): LabelValue | undefined {
       if (account === last) return last;
       const known = seen.get(account);

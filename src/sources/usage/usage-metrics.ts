@@ -4,7 +4,7 @@ import { NO_DURATION } from "./answer.js";
 import { createHistogram, observe, type Histogram } from "../../metrics/histogram.js";
 import { registerUsageFamilies, REQUEST_DURATION_BUCKETS, type RequestLabel } from "./families.js";
 
-/** The most (account, endpoint, code) series; more rows fold into account and endpoint `other`. */
+/** Most (account, endpoint, code) series kept; more rows fold into account and endpoint `other`. */
 export const MAX_REQUEST_SERIES = 1_000;
 /** Distinct endpoints of the histogram at most; further ones fold into `other`. */
 export const MAX_DURATION_ENDPOINTS = 50;
