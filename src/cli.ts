@@ -9,7 +9,7 @@ import {
 import { SOURCE_MODULES } from "./sources/index.js";
 import type { SourceModule } from "./sources/module.js";
 
-/** The configuration of every source module: config/ knows no module, and this is where they meet. */
+/** Every source module's configuration: config/ knows no module; this is where they meet. */
 export type ExporterConfig = Config<SourceModule>;
 
 /** Every flag of the exporter, in --help order. */

@@ -3,7 +3,7 @@ import type { Config } from "./config/config.js";
 import type { Logger } from "./logging/logger.js";
 import { startSimulator } from "./simulator/server.js";
 
-/** --demo: the simulator on a free loopback port in useapi.net's place, the config pointed at it. */
+/** --demo: the simulator on a free loopback port in useapi.net's place, the config aimed at it. */
 export async function startDemoUpstream<C extends Config>(
   config: C,
   logger: Logger,

@@ -18,7 +18,7 @@ export interface ExporterDeps {
   now?: () => number;
   monotonic?: () => number;
   random?: () => number;
-  /** Timers of the poll loops, the staleness windows and the status lookups (the system's by default). */
+  /** Timers of the poll loops, staleness windows and status lookups (the system's by default). */
   timers?: Timers;
   buildInfo?: BuildInfo;
   defaultMetrics?: boolean;
@@ -37,7 +37,7 @@ export interface RunningExporter {
   close(): Promise<void>;
 }
 
-/** Wires config into a running exporter: starts every enabled source module, renders, listens, polls. */
+/** Wires config into a running exporter: starts the enabled modules, renders, listens, polls. */
 export async function startExporter(
   config: ExporterConfig,
   deps: ExporterDeps,

@@ -1,4 +1,4 @@
-/** A word that begins like a useapi.net token (see looksLikeToken): one pasted into a wrong flag. */
+/** A word that begins like a useapi.net token (looksLikeToken): one pasted into a wrong flag. */
 const TOKEN_WORD = /(^|[\s"'=-])user:\d+-[^\s"']*/g;
 
 const hideTokens = (text: string): string =>
@@ -25,7 +25,7 @@ export function quoted(text: string, maxChars = MAX_QUOTED_CHARS): string {
 /** Control, format, separator and unassigned characters; the plain space is shown as is. */
 const UNSAFE = /(?! )[\p{C}\p{Z}]/u;
 
-/** Untrusted text for a one-line error: characters that break, colour or hide escaped; "…" cuts. */
+/** Untrusted text for one error line: what would break, colour or hide it escaped; "…" cuts. */
 export function shownText(text: string, maxChars: number): string {
   let shown = "";
   for (const char of text) {

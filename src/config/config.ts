@@ -15,7 +15,7 @@ import {
 } from "./flag-reader.js";
 import { parseBool, parseBytes, parseChoice, parseCount, parsePositiveDuration } from "./values.js";
 
-/** The configuration: the poll durations, and the parts (`M`, source modules) its flags turned on. */
+/** The configuration: poll durations and the parts (`M`, source modules) its flags turned on. */
 export interface Config<M extends FlagOwner = FlagOwner> extends Omit<CommonSettings, "limits"> {
   listen: { host: string | undefined; port: number };
   telemetryPath: string;
@@ -168,12 +168,12 @@ export function loadConfig<M extends FlagOwner>({
   const demo = parseBool(...value("demo"));
   const pollIntervalMs = parsePositiveDuration(...value("poll.interval"));
   /** A --poll.* duration, `fallback` when unset, checked against the interval. */
-  const pollDuration = (name: string, shorter: boolean, fallback: () => number): number => {
+  const pollDuration = (name: string, mustBeShorter: boolean, fallback: () => number): number => {
     const ms = isSet(name) ? parsePositiveDuration(...value(name)) : fallback();
-    if (ms < pollIntervalMs !== shorter) {
+    if (ms < pollIntervalMs !== mustBeShorter) {
       throw new ConfigError(
         label(name),
-        `${formatDuration(ms)} must ${shorter ? "" : "not "}be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
+        `${formatDuration(ms)} must ${mustBeShorter ? "" : "not "}be shorter than --poll.interval (${formatDuration(pollIntervalMs)})`,
       );
     }
     return ms;
@@ -265,7 +265,7 @@ function flagSyntaxError(error: unknown, flags: readonly ExporterFlag[], argv: r
   const shown = shownText(flag.split("=")[0] ?? flag, MAX_SHOWN_ARG);
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
-      // node reads `-version` as -v -e -r… and blames -v: name the whole argument and its long flag.
+      // node reads `-version` as -v -e -r… and blames -v: name the argument and its long flag.
       const group = /^-[^-]$/.test(flag)
         ? argv.find((arg) => /^-[^-]./.test(arg) && arg.includes(flag.slice(1)))
         : undefined;

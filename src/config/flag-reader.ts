@@ -13,7 +13,7 @@ export interface AnswerLimits {
   maxJobs: number;
 }
 
-/** Far beyond real answers: a token holds 3 accounts per subscription, an account 10 jobs at once. */
+/** Far beyond real answers: a token has 3 accounts a subscription, an account 10 jobs at once. */
 export const DEFAULT_LIMITS: AnswerLimits = { maxAccounts: 1_000, maxJobs: 10_000 };
 
 /** What every source module's settings start from: the common flags, already checked. */
@@ -25,7 +25,7 @@ export interface CommonSettings {
   limits: AnswerLimits;
 }
 
-/** How a source module reads its own flags (see config.ts for the order of flag, variable, default). */
+/** How a source module reads its own flags (config.ts has the order: flag, variable, default). */
 export interface FlagReader {
   /** [how errors name it: the flag, or its variable when the value came from there; the text]. */
   value(name: string): [string, string];

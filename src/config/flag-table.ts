@@ -10,7 +10,7 @@ export interface FlagSpec {
   short?: string;
 }
 
-/** `argv`'s flags by name (parseArgs errors pass through); one given twice is refused, as by kingpin. */
+/** `argv`'s flags by name (parseArgs errors pass through); one given twice fails, as in kingpin. */
 export function parseFlagTable(
   flags: readonly FlagSpec[],
   argv: readonly string[],

@@ -9,7 +9,7 @@ export const MIN_TOKEN_LENGTH = 8;
 
 export type TokenRead = { ok: true; token: string } | { ok: false; problem: string };
 
-/** Why `token` cannot be a header value (stricter than RFC 7230: visible ASCII only), or undefined. */
+/** Why `token` is unfit for a header (stricter than RFC 7230: visible ASCII only), or undefined. */
 export function tokenProblem(token: string): string | undefined {
   if (token === "") return "is empty";
   if (!/^[\x21-\x7e]+$/.test(token)) {

@@ -5,7 +5,7 @@ import { isMap, isScalar, parseDocument } from "yaml";
 import { MAX_SHOWN_PATH, readBoundedFile } from "./bounded-file.js";
 import { ConfigError, shownText } from "./config-error.js";
 
-/** exporter-toolkit's --web.config.file (as node_exporter's): TLS, client certificates, basic auth. */
+/** exporter-toolkit's --web.config.file (as node_exporter's): TLS, client certs, basic auth. */
 export interface WebConfig {
   tls: TlsSettings | undefined;
   /** User name to bcrypt hash; undefined when basic auth is off. */
@@ -30,6 +30,8 @@ const CLIENT_AUTH_TYPES = [
   "VerifyClientCertIfGiven",
   "RequireAndVerifyClientCert",
 ] as const;
+/** The types that check a client's certificate against client_ca_file. */
+const VERIFYING: readonly string[] = ["VerifyClientCertIfGiven", "RequireAndVerifyClientCert"];
 
 const VERSIONS = { TLS10: "TLSv1", TLS11: "TLSv1.1", TLS12: "TLSv1.2", TLS13: "TLSv1.3" } as const;
 const TOP_KEYS = ["tls_server_config", "http_server_config", "basic_auth_users"];
@@ -45,7 +47,7 @@ const VERSION_ORDER = Object.keys(VERSIONS);
 const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 /** One check at cost 14 took 1.1 s with @node-rs/bcrypt here (12: 0.27 s, 16: 4.7 s). */
 const MAX_BCRYPT_COST = 14;
-/** yaml's bound on alias uses times the aliases inside each (its default); web configs need none. */
+/** yaml's bound on alias uses times the aliases in each (its default); web configs need none. */
 const MAX_ALIAS_COUNT = 100;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 
@@ -61,7 +63,7 @@ function fail(field: string, problem: string): never {
   throw new ConfigError(FLAG, `${field}: ${problem}`);
 }
 
-/** A plain mapping: YAML's !!omap, !!set and !!binary become a Map, a Set and bytes, not records. */
+/** A plain mapping: YAML's !!omap, !!set and !!binary make a Map, a Set and bytes, not records. */
 function isRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -75,7 +77,7 @@ function checkKeys(record: Record<string, unknown>, allowed: string[], prefix: s
       : `(supported: ${allowed.join(", ")})`;
   for (const key of Object.keys(record)) {
     if (allowed.includes(key)) continue;
-    // Pointed at some other file, its first line would land here: shown only if it looks like a field.
+    // Pointed at another file, its first line would land here: shown only if it looks like a field.
     if (!FIELD_NAME.test(key)) {
       const where = prefix === "" ? "a top-level key" : `a key in ${prefix.slice(0, -1)}`;
       throw new ConfigError(
@@ -179,13 +181,12 @@ function loadTls(raw: unknown, load: LoadFile): TlsSettings | undefined {
   }
   const caFile = text("client_ca_file");
   const ca = caFile === undefined ? undefined : load(caFile, at("client_ca_file"));
-  // VerifyClientCertIfGiven and RequireAndVerifyClientCert check certificates against the CA.
-  if (ca === undefined && clientAuth.includes("Verify")) {
+  if (ca === undefined && VERIFYING.includes(clientAuth)) {
     fail(at("client_ca_file"), `is required with client_auth_type ${clientAuth}`);
   }
   const version = (field: string, fallback: keyof typeof VERSIONS) => {
     const name = text(field) ?? fallback;
-    if (!(name in VERSIONS)) fail(at(field), `is not one of ${VERSION_ORDER.join(", ")}`);
+    if (!VERSION_ORDER.includes(name)) fail(at(field), `is not one of ${VERSION_ORDER.join(", ")}`);
     return name as keyof typeof VERSIONS;
   };
   const min = version("min_version", "TLS12");

@@ -29,7 +29,7 @@ export interface AppOptions {
 export const DASHBOARD_PATH = "/grafana/dashboard.json";
 export const RUNBOOK_PATH = "/runbook";
 
-/** The express app: every path but a plain scrape, capped however a path is spelled (`//`, `/x/`). */
+/** The express app: every path but a plain scrape, capped however it is spelled (`//`, `/x/`). */
 export function createApp(
   options: AppOptions,
   cap: RequestCap,

@@ -36,7 +36,7 @@ function parseBasic(header: string | undefined): [string, string] | undefined {
   return [text.slice(0, colon), text.slice(colon + 1)];
 }
 
-/** What the TLS handshake cannot enforce: RequireAnyClientCert, and VerifyClientCertIfGiven's check. */
+/** What a TLS handshake can't enforce: RequireAnyClientCert and VerifyClientCertIfGiven's check. */
 export function clientCertCheck(type: ClientAuthType): Gate | undefined {
   if (type !== "RequireAnyClientCert" && type !== "VerifyClientCertIfGiven") return undefined;
   return (req, res) => {

@@ -5,8 +5,8 @@ import { verify as bcryptVerify } from "@node-rs/bcrypt";
 const DUMMY_HASH = "$2y$10$nzgJ949J0wGVHjz6dI.tf.vchSu79NvDQTaDibLwP11jDzaVF/Sxq";
 
 /**
- * An unknown user's hash: a user's own, picked by the name's HMAC keyed by the hashes (which clients
- * never see), so a name always costs the same and unknown ones what users do (a fixed cost would not).
+ * An unknown user's hash: a user's own, picked by the name's HMAC keyed by the hashes (unseen by
+ * clients), so a name always costs the same and unknown ones what users do (no fixed cost would).
  */
 function standInHash(users: ReadonlyMap<string, string>): (user: string) => string {
   const hashes = [...users.values()];
@@ -26,7 +26,7 @@ export interface CredentialCheckOptions {
   concurrency?: number;
   /** Checks waiting for a turn; beyond this a check is refused at once without bcrypt. */
   maxWaiting?: number;
-  /** Remembered successful logins; bad results are kept apart so that a flood cannot evict these. */
+  /** Remembered good logins; bad results are kept apart so that a flood cannot evict these. */
   goodCacheSize?: number;
   badCacheSize?: number;
   /** Told whenever the number of running or waiting checks changes. */
@@ -36,7 +36,7 @@ export interface CredentialCheckOptions {
 /** "busy": too many checks waiting, answer 503 without running bcrypt. */
 export type CheckResult = boolean | "busy";
 
-/** exporter-toolkit's bcrypt checks: a few at once, cached by (user, hash, password), bounded waiting. */
+/** Basic auth's bcrypt checks: a few at once, bounded waiting, cached by (user, hash, password). */
 export function createCredentialChecks(options: CredentialCheckOptions) {
   const {
     users,

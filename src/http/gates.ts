@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 
-/** A check ahead of routing: true lets the request on, false has answered it; sync when it can be. */
+/** A check ahead of routing: true lets the request on, false has answered it; sync if it can be. */
 export type Gate = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 /** `serve` behind the gates, run in order; a gate that throws or rejects goes to `failed`. */

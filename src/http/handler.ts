@@ -42,7 +42,7 @@ export function createHandler(options: AppOptions): RequestListener {
   };
   const gated = behindGates(options.guards ?? [], serve, failed);
   return (req, res) => {
-    // Node's own 400 to HTTP/1.1 without Host (RFC 9112 3.2) lacks the security headers: answered here.
+    // Node's own 400 to HTTP/1.1 without Host (RFC 9112 3.2) lacks security headers: ours instead.
     if (req.headers.host === undefined && req.httpVersion === "1.1") {
       answerText(res, 400, "Bad Request\n", { Connection: "close" });
     } else gated(req, res);

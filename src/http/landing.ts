@@ -15,7 +15,7 @@ export interface LandingInfo {
 
 const time = (ms: number | undefined) => (ms === undefined ? "" : pageTime(ms));
 
-/** One row per source: its last outcome and why it failed, when, its last success, and staleness. */
+/** One row per source: its last outcome, why it failed, when, its last success, staleness. */
 function sourcesTable(status: LandingStatus): string {
   const rows = status.sources.map(
     (s) =>

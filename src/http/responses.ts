@@ -8,7 +8,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
 };
 
-/** The security headers, then `headers`: every answer's headers are made here, whoever writes them. */
+/** Security headers, then `headers`: every answer's headers are made here, whoever writes them. */
 export function secureHeaders(headers: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
   return { ...SECURITY_HEADERS, ...headers };
 }

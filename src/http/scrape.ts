@@ -11,7 +11,7 @@ export function wantsGzip(header: string | undefined): boolean {
 
 export type ScrapeWriter = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** The cached rendering, gzip when preferred; the last negotiation is kept, as scrapers repeat it. */
+/** The cached rendering, gzip when preferred; the last negotiation kept, as scrapers repeat it. */
 export function scrapeWriter(exposition: Exposition): ScrapeWriter {
   let accept: string | undefined;
   let gzip = wantsGzip(undefined);

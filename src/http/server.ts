@@ -5,7 +5,7 @@ import type { Config } from "../config/config.js";
 import { answerClientError, answerExpectation } from "./node-answers.js";
 import type { TlsSettings } from "../config/web-config.js";
 
-/** Time to send the request headers, then the whole request (408 beyond), and for a TLS handshake. */
+/** Time to send the request headers, then the whole request (408 beyond), and a TLS handshake. */
 const LISTEN_LIMITS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,

@@ -47,8 +47,8 @@ export function createExposition(registry: MetricRegistry): Exposition {
     contentType: registry.contentType,
     refresh() {
       if (waiting !== undefined) return waiting;
-      // Chained: a slow rendering never overwrites a newer one, a failed one fails only its callers;
-      // on the next turn of the event loop, so that every poll ending in this one shares it.
+      // Chained: a slow rendering never replaces a newer one, a failed one fails only its callers.
+      // It starts on the event loop's next turn, so that every poll ending in this turn shares it.
       const next = rendering
         .catch(() => undefined)
         .then(nextTurn)

@@ -15,8 +15,8 @@ export interface DelayInput {
 }
 
 /**
- * The interval after a success; after failures, backoff up to `maxBackoffMs`, jittered down a quarter
- * at most; a Retry-After cut to 1 h; never below the interval, in whole ms a Node.js timer holds.
+ * The interval after a success; after failures, exponential backoff up to `maxBackoffMs`, jittered
+ * down by up to a quarter; Retry-After cut to 1 h; at least the interval; whole ms a timer holds.
  */
 export function nextDelayMs(input: DelayInput): number {
   const ms = rawDelayMs(input);

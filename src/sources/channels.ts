@@ -8,7 +8,7 @@ export interface Channel<T> {
   publish(value: T): boolean;
 }
 
-/** The accounts each source last saw: the accounts endpoint lists them, jobs and scheduler see them. */
+/** Accounts each source last saw: the accounts endpoint lists them; jobs and scheduler see them. */
 export interface AccountBook {
   report(source: string, accounts: readonly LabelValue[], listed: boolean): void;
   /** The listed accounts when a source lists them, else every account seen, first seen first. */

@@ -6,10 +6,10 @@ import { OUTCOMES, type Outcome } from "../upstream/outcome.js";
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/** What the exporter knows of one endpoint's health; the gauges are read from it, never kept apart. */
+/** What the exporter knows of one endpoint's health; the gauges read from it, never kept apart. */
 export interface SourceStatus {
   lastOutcome: Outcome | undefined;
-  /** Why the last poll failed, as the client made it safe to log (token replaced, cut); none after a success. */
+  /** Why the last poll failed, redacted and cut by the client; none after a success. */
   lastDetail?: string | undefined;
   lastPollAtMs: number | undefined;
   lastSuccessAtMs: number | undefined;
@@ -78,7 +78,7 @@ export function createSourceHealth(
     ...{ type: "gauge", labelNames: [] },
     samples: (set) => set({}, sources.get(headline)?.status.lastOutcome === "success" ? 1 : 0),
   });
-  // From an endpoint's first request: one not asked yet (job_status before any job ended) is not down.
+  // Up and its time from an endpoint's first request: job_status before any lookup is not down.
   const perSource = (name: string, help: string, value: (s: SourceStatus) => number | undefined) =>
     registerFamily(registry, {
       ...{ name, help, type: "gauge", labelNames: ["source"] },

@@ -7,7 +7,7 @@ import { schedulerModule } from "./scheduler/module.js";
 import { subscriptionModule } from "./subscription/module.js";
 import { usageModule } from "./usage/module.js";
 
-/** Every module, in --help, health series and /metrics order; useapi_minimax_up reads the first's polls. */
+/** Every module in --help, health and /metrics order; useapi_minimax_up reads the first's polls. */
 export const SOURCE_MODULES: readonly SourceModule[] = [
   jobsModule,
   accountsModule,

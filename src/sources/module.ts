@@ -21,7 +21,7 @@ export interface SourceModule {
   readonly flags: readonly ExporterFlag[];
   /** The flags that turn it off (`--name=value`); absent when it cannot be turned off. */
   readonly off?: readonly string[];
-  /** Its kinds of useapi_minimax_payload_anomalies_total{source,kind}, exported at 0 from the start. */
+  /** Its kinds of useapi_minimax_payload_anomalies_total{source,kind}, exported at 0 from start. */
   readonly anomalyKinds: readonly string[];
   /** Reads its flags (throwing a ConfigError that names one); undefined when turned off. */
   configure(read: FlagReader): Required<Pick<SourceModule, "settings" | "start">> | undefined;
@@ -41,7 +41,7 @@ export interface SourceModule {
   stop?(): Promise<void>;
 }
 
-/** One of a module's flags: text its `configure` checks, also read from its environment variable. */
+/** A module's flag: text its `configure` checks, also read from its environment variable. */
 export function sourceFlag(name: string, defaultValue: string, help: string): ExporterFlag {
   return { name, type: "string", default: defaultValue, help };
 }

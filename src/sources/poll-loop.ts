@@ -2,7 +2,7 @@ import { nextDelayMs } from "./backoff.js";
 import type { Logger } from "../logging/logger.js";
 import type { Timers, TimerHandle } from "../clock/clock.js";
 
-/** One poll's report, `aborted` when stop() cut it short; `intervalMs` is a credits round's next step. */
+/** A poll's report, `aborted` if stop() cut it short; `intervalMs`: a credits round's next step. */
 export type PollResult =
   { ok: boolean; retryAfterMs?: number | undefined; intervalMs?: number | undefined } | "aborted";
 
@@ -27,7 +27,7 @@ export interface PollLoop<R extends PollResult> {
   stop(): Promise<void>;
 }
 
-/** The one schedule of every poll, credits rounds too: one at a time, backoff with jitter, Retry-After. */
+/** The schedule of every poll, credits rounds too: one at a time, jittered backoff, Retry-After. */
 export function createPollLoop<R extends PollResult>(options: PollLoopOptions<R>): PollLoop<R> {
   const { intervalMs, maxBackoffMs, logger, timers, poll } = options;
   const random = options.random ?? Math.random;

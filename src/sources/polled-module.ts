@@ -8,7 +8,7 @@ export function readInterval(read: FlagReader, name: string): number {
   return parseSourceInterval(...read.value(name), read.common.pollTimeoutMs);
 }
 
-/** A source's staleness window: --poll.stale-after scaled from --poll.interval to its own interval. */
+/** A source's staleness window: --poll.stale-after scaled from --poll.interval to its interval. */
 export function staleWindowMs(
   common: Pick<CommonSettings, "staleAfterMs" | "pollIntervalMs">,
   intervalMs: number,
@@ -16,7 +16,7 @@ export function staleWindowMs(
   return Math.min((common.staleAfterMs * intervalMs) / common.pollIntervalMs, MAX_TIMER_MS);
 }
 
-/** A module of one endpoint the shared runner polls on its own interval flag (name, default, help). */
+/** A one-endpoint module the shared runner polls on its own interval flag (name, default, help). */
 export function polledModule(
   {
     flag: [flag, defaultValue, help],

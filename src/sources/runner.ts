@@ -35,7 +35,7 @@ export interface SourceRunner {
   status(): Readonly<SourceStatus>;
 }
 
-/** Polls one source: the shared schedule, its health, its staleness, a log line when its outcome changes. */
+/** Polls a source: the shared schedule, health, staleness, a log line when the outcome changes. */
 export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): SourceRunner {
   const { source, client, health, refresh, logger, staleAfterMs } = options;
   const now = options.now ?? Date.now;
@@ -53,20 +53,21 @@ export function createSourceRunner<Answer>(options: RunnerOptions<Answer>): Sour
     const at = now();
     const before = { ...health.status(source.name) };
     const shown = ok ? source.update(result.answer, at) : {};
-    const detail = ok ? {} : { detail: result.detail };
-    health.record(source.name, outcome, durationSeconds, at, detail.detail);
+    const detail = ok ? undefined : result.detail;
+    health.record(source.name, outcome, durationSeconds, at, detail);
+    const failure = ok ? {} : { detail };
     if (ok) armStaleTimer();
     await refresh().catch((error: unknown) => {
       logger.error({ err: error }, "rendering metrics failed; /metrics says up 0");
     });
     const fields = { source: source.name, outcome };
-    logger.debug({ ...fields, ...shown, ...detail, durationSeconds }, "poll finished");
+    logger.debug({ ...fields, ...shown, ...failure, durationSeconds }, "poll finished");
     const changed = outcome !== before.lastOutcome;
     if (changed && ok) {
       logger.info({ ...fields, ...shown }, `polls of ${source.title} succeed`);
     } else if (changed) {
       logger.warn(
-        { ...fields, ...detail },
+        { ...fields, ...failure },
         before.lastSuccessAtMs === undefined
           ? `polls of ${source.title} fail; no good values yet`
           : `polls of ${source.title} fail; serving the last good values`,

@@ -1,4 +1,4 @@
-/** One endpoint polled on an interval (blackbox_exporter's prober), as the runner (runner.ts) polls it. */
+/** One endpoint polled on an interval (like blackbox_exporter's prober), as runner.ts polls it. */
 export interface Source<Answer> {
   /** The `source` label of its health families. */
   readonly name: string;

@@ -25,7 +25,7 @@ export interface SourcesOptions {
   demo: boolean;
 }
 
-/** The sources as the landing page shows them: the headline's status, each one's, their sections. */
+/** The sources as the landing page shows them: the headline status, each one's, their sections. */
 export type SourcesStatus = Readonly<SourceStatus> & {
   readonly sources: readonly (Readonly<SourceStatus> & { readonly name: string })[];
   readonly sections: readonly string[];

@@ -13,7 +13,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** "null", "an array", "a string"… ("nothing" for undefined): error messages never quote values. */
+/** "null", "an array", "a string"… ("nothing" for undefined): errors never quote values. */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "nothing";

@@ -1,6 +1,6 @@
 // Refuses, before JSON.parse, bodies whose parsing would take memory far beyond their size.
 
-/** The documented answers nest 4 levels (body, `executing`, an account's list, a job). */
+/** Deepest nesting accepted; the documented answers nest 4 (body, `executing`, a list, a job). */
 export const MAX_JSON_DEPTH = 32;
 /** Bytes of the cap per object or array: an answer spends over 30 on each, V8 about 110. */
 export const CAP_BYTES_PER_CONTAINER = 16;

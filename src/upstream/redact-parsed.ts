@@ -3,7 +3,7 @@ import { redact, shortestSpelling } from "./redaction.js";
 
 type Container = Record<string | number, unknown>;
 
-/** Every string and key redacted in place, with a stack of its own: JSON.parse's reviver recurses. */
+/** Every string and key redacted in place, on a stack of its own: JSON.parse's reviver recurses. */
 export function redactParsed(root: unknown, secrets: readonly string[]): unknown {
   const shortest = shortestSpelling(secrets);
   const cleanText = (text: string) => (text.length < shortest ? text : redact(text, secrets));

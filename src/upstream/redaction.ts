@@ -55,7 +55,7 @@ export function shortestSpelling(secrets: readonly string[]): number {
   return Math.min(...lengths);
 }
 
-/** Every secret replaced by [token]: as is, in any case, percent-encoded, JSON-escaped or base64. */
+/** Every secret replaced by [token]: as is, any case, percent-encoded, JSON-escaped or base64. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
@@ -69,7 +69,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Upstream text made safe for a log line or a page: secrets replaced before the cut, never in it. */
+/** Upstream text made safe for a log line or page: secrets replaced before the cut, never in it. */
 export function safeText(text: string, secrets: readonly string[], max = MAX_DETAIL_CHARS): string {
   const clean = redact(text, secrets);
   if (clean.length <= max) return clean;

@@ -107,8 +107,18 @@ describe("loadWebConfig", () => {
       "tls_server_config.client_ca_file: is required with client_auth_type RequireAndVerifyClientCert",
     ],
     [
+      "optional verification without a CA",
+      `${TLS}  client_auth_type: VerifyClientCertIfGiven\n`,
+      "tls_server_config.client_ca_file: is required with client_auth_type VerifyClientCertIfGiven",
+    ],
+    [
       "a bad TLS version",
       `${TLS}  min_version: TLS14\n`,
+      "tls_server_config.min_version: is not one of TLS10, TLS11, TLS12, TLS13",
+    ],
+    [
+      "a TLS version named like an object's inherited property",
+      `${TLS}  min_version: toString\n`,
       "tls_server_config.min_version: is not one of TLS10, TLS11, TLS12, TLS13",
     ],
     [

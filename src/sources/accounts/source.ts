@@ -21,7 +21,7 @@ export interface AccountsSourceOptions {
 
 export const ACCOUNTS_ANOMALY_KINDS = [INVALID_LABEL_VALUE, INVALID_COUNT, INVALID_TIMESTAMP];
 
-/** GET /v1/minimax/accounts: each account's capacity, session expiry and health, on its own schedule. */
+/** GET /v1/minimax/accounts: each account's capacity, session expiry and health, own schedule. */
 export function createAccountsSource(options: AccountsSourceOptions): Source<AccountsAnswer> {
   let exported: readonly AccountConfig[] = [];
   registerAccountFamilies(options.registry, () => exported);

@@ -1,4 +1,4 @@
-import { describeValue, isRecord, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, unexpected } from "../../upstream/json-checks.js";
 import { INVALID_LABEL_VALUE, labelValue, type LabelValue } from "../../metrics/label-value.js";
 import {
   INVALID_COUNT,
@@ -73,7 +73,7 @@ function fieldReader(nowMs: number) {
   };
 }
 
-/** The next expiry, no list kept; undefined if the list is missing or a batch odd (it could be next). */
+/** The next expiry, no list kept; undefined when the list or a batch is odd (it could be next). */
 function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches | undefined {
   if (!Array.isArray(value)) return undefined;
   let next: NextExpiry | undefined;
@@ -88,11 +88,9 @@ function batches(value: unknown, read: ReturnType<typeof fieldReader>): Batches 
   return { next };
 }
 
-/** One account's answer at `nowMs`: an object, else PayloadError; odd fields unknown, refused counted. */
+/** One account's answer at `nowMs`, else PayloadError; odd fields unknown, refused ones counted. */
 export function parseCreditsAnswer(body: unknown, nowMs: number): Credits {
-  if (!isRecord(body)) {
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
-  }
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   const read = fieldReader(nowMs);
   const member = body["memberName"];
   return {
@@ -106,7 +104,7 @@ export function parseCreditsAnswer(body: unknown, nowMs: number): Credits {
   };
 }
 
-/** The next expiry of the batches with credits left, taken as listed (even one whose end has passed). */
+/** The next expiry of the batches with credits left, as listed (even one whose end has passed). */
 export function nextExpiry(batches: readonly CreditBatch[]): NextExpiry | undefined {
   let next: NextExpiry | undefined;
   for (const batch of batches) next = earlier(next, batch);

@@ -6,7 +6,7 @@ import { creditsLanding } from "./landing.js";
 import { CREDITS_ANOMALY_KINDS } from "./answer.js";
 import { CREDITS_SOURCE, createCreditsSource } from "./source.js";
 
-/** GET /v1/minimax/features/?account=A for each account over --credits.interval: a round is one poll. */
+/** GET /v1/minimax/features/?account=A per account every --credits.interval; a round is a poll. */
 export const creditsModule: SourceModule = {
   name: CREDITS_SOURCE,
   flags: [

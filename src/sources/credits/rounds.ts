@@ -19,7 +19,7 @@ export interface RoundsOptions {
   begin: (accounts: readonly LabelValue[]) => void;
   /** One request about one account; never throws. */
   ask: (account: LabelValue, signal: AbortSignal) => Promise<Asked>;
-  /** A round ended (its accounts, its failures' outcomes); resolves with whether the source works. */
+  /** A round ended (its accounts, its failures' outcomes); resolves to whether the source works. */
   end: (accounts: number, failures: readonly Outcome[]) => Promise<boolean>;
   timers: Timers;
   logger: Logger;
@@ -29,7 +29,7 @@ export interface RoundsOptions {
 export interface Rounds {
   /** Starts the loop: a round now, its requests spread over the interval, and so on. */
   start(): void;
-  /** A round unspread, or the one in flight hurried: "success", else its last failed request's outcome. */
+  /** A round unspread, or the one in flight hurried: "success", else its last failure's outcome. */
   roundNow(): Promise<Outcome | "aborted">;
   /** Resolves once no round is in flight. */
   idle(): Promise<void>;

@@ -133,7 +133,7 @@ export function createCreditsSource(options: CreditsSourceOptions): CreditsSourc
   };
 }
 
-/** Down only on a 401 or 403, or when all `count` calls failed: an account's own 596 or 400 is its state. */
+/** Down on a 401 or 403 or if all `count` calls fail: an account's own 596 or 400 is its state. */
 export function roundOutcome(count: number, failures: readonly Outcome[]): Outcome {
   if (failures.includes("unauthorized")) return "unauthorized";
   return failures.length >= count ? (failures.at(-1) ?? "success") : "success";

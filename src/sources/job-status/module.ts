@@ -2,10 +2,10 @@ import { parseBool, parseCount } from "../../config/values.js";
 import { sourceFlag, type SourceModule } from "../module.js";
 import { createStatusResolver } from "./resolver.js";
 
-/** The longest lookup queue (at --jobs.lookup-rate): beyond, a job is `unknown` at once, not hours late. */
+/** Max lookup backlog (at --jobs.lookup-rate): beyond it a job is `unknown` now, not hours late. */
 const LOOKUP_BACKLOG_SECONDS = 600;
 
-/** GET /v1/minimax/agent/{jobId} for each job that left the jobs list: event-driven, no schedule. */
+/** GET /v1/minimax/agent/{jobId} for each job gone from the jobs list: on events, no schedule. */
 export const jobStatusModule: SourceModule = {
   name: "job_status",
   flags: [

@@ -1,15 +1,15 @@
-import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, LimitError, unexpected } from "../../upstream/json-checks.js";
 import { readAccountId } from "../common/account-id.js";
 import { DEFAULT_LIMITS, type AnswerLimits } from "../../config/flag-reader.js";
 import { labelValue, ownLabel, type LabelValue } from "../../metrics/label-value.js";
 import { checkAccountCount } from "../common/limits.js";
 import { readCount } from "../common/upstream-numbers.js";
 
-/** The types of the scheduler's generations: the `-video:`, `-image:` or `-audio:` (speech) of their IDs. */
+/** Scheduler generation types: the `-video:`, `-image:` or `-audio:` (speech) of their IDs. */
 export const GENERATION_TYPES = ["video", "image", "audio"] as const;
 export type GenerationType = (typeof GENERATION_TYPES)[number];
 
-/** The keys an element of `executing[]` may hold its ID under, and the type each one falls back to. */
+/** The keys an `executing[]` element may hold its ID under, and the type each one falls back to. */
 const ID_KEYS: readonly (readonly [string, GenerationType])[] = [
   ["videoId", "video"],
   ["imageId", "image"],
@@ -20,7 +20,7 @@ export function generationTypeLabel(type: GenerationType): LabelValue {
   return ownLabel(type);
 }
 
-/** One listed generation as read: `replyUrl`, `replyRef` (a webhook URL may hold a key) never copied. */
+/** One listed generation: `replyUrl`, `replyRef` (a webhook URL may hold a key) never copied. */
 export interface ListedGeneration {
   /** Undefined unless exactly one ID key is set, to a string naming an account and a known type. */
   id: string | undefined;
@@ -53,7 +53,7 @@ export const SCHEDULER_PATH = "/v1/minimax/scheduler/available";
 
 const ACCOUNT_MARK = "minimax:";
 
-/** A type segment of a generation ID, such as `-video:`: the first one after the account ends it. */
+/** A type segment of a generation ID, as `-video:`: the first one after the account ends it. */
 const SEGMENT = /-([A-Za-z]+):/g;
 
 const isGenerationType = (word: string): word is GenerationType =>
@@ -106,8 +106,7 @@ function idOf(entry: Record<string, unknown>): { id: string; key: GenerationType
 function listAt(body: Record<string, unknown>, key: string): unknown[] {
   const list = body[key];
   if (list === undefined || list === null) return [];
-  if (!Array.isArray(list))
-    throw new PayloadError(key, `expected a list, got ${describeValue(list)}`);
+  if (!Array.isArray(list)) throw unexpected(key, "a list", list);
   return list;
 }
 
@@ -117,7 +116,7 @@ function accountSet(max: number) {
   const refused = new Set<string>();
   let last: LabelValue | undefined;
   return {
-    /** The account if it may be a label, the last one taken as that very string; throws past `max`. */
+    /** The account if it may be a label, a repeat as the very same string; throws past `max`. */
     take(account: string): LabelValue | undefined {
       if (account === last) return last;
       const known = seen.get(account);
@@ -146,8 +145,7 @@ export function parseSchedulerAnswer(
   body: unknown,
   limits: AnswerLimits = DEFAULT_LIMITS,
 ): SchedulerAnswer {
-  if (!isRecord(body))
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   const rawExecuting = listAt(body, "executing");
   const rawAvailable = listAt(body, "available");
   if (rawExecuting.length > limits.maxJobs) {
@@ -161,9 +159,7 @@ export function parseSchedulerAnswer(
   let kept = 0;
   for (let i = 0; i < rawAvailable.length; i++) {
     const entry: unknown = rawAvailable[i];
-    if (!isRecord(entry)) {
-      throw new PayloadError(`available[${i}]`, `expected an object, got ${describeValue(entry)}`);
-    }
+    if (!isRecord(entry)) throw unexpected(`available[${i}]`, "an object", entry);
     const id = readAccountId(entry["account"]);
     const account = id === undefined ? undefined : accounts.take(id);
     if (id !== undefined && account === undefined) continue;
@@ -183,12 +179,7 @@ export function parseSchedulerAnswer(
   kept = 0;
   for (let i = 0; i < rawExecuting.length; i++) {
     const entry: unknown = rawExecuting[i];
-    if (!isRecord(entry)) {
-      throw new PayloadError(
-        `executing[${i}]`,
-        `expected a generation object, got ${describeValue(entry)}`,
-      );
-    }
+    if (!isRecord(entry)) throw unexpected(`executing[${i}]`, "a generation object", entry);
     const found = idOf(entry);
     const read = found === undefined ? undefined : readGenerationId(found.id, found.key);
     const known = typeof read === "object" ? read : undefined;

@@ -9,7 +9,7 @@ export const GENERATION_BUCKETS = [30, 60, 90, 120, 180, 240, 300, 420, 600, 900
 
 const FROM = `(from the background poll of GET ${SCHEDULER_PATH})`;
 
-/** The scheduler's families, set from the accounts exported now; returns the generation lifecycle. */
+/** The scheduler's families, fed the accounts exported now; returns the generation lifecycle. */
 export function registerSchedulerFamilies(
   registry: Families,
   exported: () => readonly AccountGenerations[],

@@ -58,7 +58,7 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const ISO_WITH_ZONE =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
 
-/** Epoch ms, undefined unless every field is in range: Date.parse rolls `2024-02-30` over to 1 March. */
+/** Epoch ms, undefined unless every field is in range: Date.parse rolls `2024-02-30` to 1 March. */
 function isoMs(value: string): number | undefined {
   const m = ISO_WITH_ZONE.exec(value);
   if (m === null) return undefined;
@@ -79,7 +79,7 @@ function isoMs(value: string): number | undefined {
   return m[8] === "-" ? ms + offsetMs : ms - offsetMs;
 }
 
-/** `started` in epoch ms (number, digits, ISO 8601 with a zone); undefined if odd, pre-2020 or 5 min ahead. */
+/** `started` as ms (number, digits, zoned ISO 8601); undefined if odd, pre-2020 or 5 min ahead. */
 export function startedMs(value: unknown, nowMs: number): number | undefined {
   let ms: number | undefined;
   if (typeof value === "number") ms = value;
@@ -92,7 +92,7 @@ export function startedMs(value: unknown, nowMs: number): number | undefined {
     : undefined;
 }
 
-/** The upstream's `elapsed` (`mm:ss`, free of clock skew), else the seconds since `started`, at least 0. */
+/** The upstream's `elapsed` (`mm:ss`, free of clock skew), else seconds since `started` (>= 0). */
 function generationElapsed(started: unknown, elapsed: unknown, nowMs: number): number | undefined {
   const seconds = parseElapsed(elapsed);
   if (seconds !== undefined) return seconds;

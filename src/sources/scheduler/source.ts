@@ -34,7 +34,7 @@ export interface SchedulerSource extends Source<SchedulerAnswer> {
   snapshot(): GenerationSnapshot | undefined;
 }
 
-/** The scheduler's running video, image and speech generations, video capacity and speech in flight. */
+/** The scheduler's running video, image, speech generations; video capacity, speech in flight. */
 export function createSchedulerSource(options: SchedulerSourceOptions): SchedulerSource {
   const { limits, countAnomaly } = options;
   let snapshot: GenerationSnapshot | undefined;

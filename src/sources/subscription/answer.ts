@@ -14,7 +14,7 @@ export const MINIMAX_API = "MiniMax API";
 export const MAX_APIS = 64;
 export const ACCOUNT_STATES = ownLabels(["total", "active", "error"] as const);
 
-/** `sub` unreadable, a value of the wrong type or out of bounds, an API left out, a refused name. */
+/** `sub` unreadable, a value of wrong type or out of bounds, an API left out, a refused name. */
 export const SUBSCRIPTION_ANOMALY_KINDS = [
   "unreadable_renewal",
   "invalid_subscription_value",
@@ -42,7 +42,7 @@ export interface SubscriptionAnswer {
   readonly anomalies: Readonly<Record<SubscriptionAnomaly, number>>;
 }
 
-/** `sub`, the renewal day as `YYMMDD` (20YY) or a number of those digits, as seconds at UTC 0:00. */
+/** `sub`, the renewal day, `YYMMDD` (20YY) or a number of those digits, as seconds at UTC 0:00. */
 export function readRenewed(sub: unknown): number | undefined {
   const digits = Number.isSafeInteger(sub) ? String(sub).padStart(6, "0") : sub;
   if (typeof digits !== "string" || !/^\d{6}$/.test(digits)) return undefined;

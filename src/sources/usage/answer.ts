@@ -1,9 +1,9 @@
-import { describeValue, isRecord, LimitError, PayloadError } from "../../upstream/json-checks.js";
+import { isRecord, LimitError, PayloadError, unexpected } from "../../upstream/json-checks.js";
 import { labelValue, ownLabel, ownLabels, type LabelValue } from "../../metrics/label-value.js";
 import { readAccountId } from "../common/account-id.js";
 
 /**
- * Rows per poll: an interval plus the 5-15 minutes rows lag (20 at 5m) at up to 500 requests a minute;
+ * Rows per poll: an interval plus the 5-15 min rows lag (20 at 5m) at up to 500 requests a minute;
  * at about 190 bytes a row, 1.9 MB, under half the default 4 MiB cap. Busier: usage_rows_missed.
  */
 export const USAGE_LIMIT = 10_000;
@@ -17,7 +17,7 @@ export const UNKNOWN = ownLabel("unknown");
 /** A row's duration when its `msec` is missing or not a non-negative number. */
 export const NO_DURATION = -1;
 
-/** An answer's rows as columns (entry i of each is row i): no other field copied, no object per row. */
+/** An answer's rows as columns (entry i of each is row i): no other field copied, no row object. */
 export interface UsageAnswer {
   /** The rows with a usable `jobid`, in the answer's order. */
   readonly jobIds: readonly string[];
@@ -54,17 +54,15 @@ function label(value: unknown): LabelValue | undefined | typeof REFUSED {
 
 /**
  * Checks GET /v2/account/stats: `data[]` in any order, none without `data` (the upstream then omits
- * `summary` and may omit more); `summary` and `total` unread, the rows read in place, field by field.
+ * `summary` and may omit more); `summary` and `total` unread, rows read in place, field by field.
  */
 export function parseUsageAnswer(body: unknown): UsageAnswer {
-  if (!isRecord(body))
-    throw new PayloadError("$", `expected an object, got ${describeValue(body)}`);
+  if (!isRecord(body)) throw unexpected("$", "an object", body);
   const bot = body["bot"];
   if (bot !== undefined && bot !== "minimax")
     throw new PayloadError("bot", "expected minimax, the bot asked for");
   const data = body["data"] ?? [];
-  if (!Array.isArray(data))
-    throw new PayloadError("data", `expected a list, got ${describeValue(data)}`);
+  if (!Array.isArray(data)) throw unexpected("data", "a list", data);
   if (data.length > MAX_USAGE_ROWS)
     throw new LimitError(
       `${data.length} usage rows, more than the ${MAX_USAGE_ROWS} asked at most`,

@@ -12,7 +12,7 @@ export const REQUEST_DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300]
 
 export type RequestLabel = "account" | "endpoint" | "code";
 
-/** The request counter (from the counts `requests` walks) and the duration histogram; never reset. */
+/** The request counter (from the counts `requests` walks), the duration histogram; never reset. */
 export function registerUsageFamilies(
   registry: Families,
   requests: (set: SetSample<RequestLabel>) => void,

@@ -1,7 +1,7 @@
 /**
- * Which rows of an answer were not counted before, by `jobid`, in any order. An answer is the newest
- * `limit` rows and rows are only added (late ones too), so a row that left never comes back: the IDs
- * of the last two non-empty answers (one lagging answer covered) are all that is kept.
+ * Which rows of an answer were not counted before, by `jobid`, in any order. An answer is the
+ * newest `limit` rows and rows are only added (late ones too), so a row that left never comes back:
+ * the IDs of the last two non-empty answers (one lagging answer covered) are all that is kept.
  */
 export interface RowMemory {
   /** Takes one answer's job IDs in any order; returns the indexes of those to count. */
@@ -13,7 +13,7 @@ export interface AnswerRows {
   readonly fresh: Uint32Array;
   /** Rows whose job ID came earlier in the same answer: counted once. */
   readonly duplicates: number;
-  /** Whether this was the first non-empty answer: all its rows are fresh and none can be missing. */
+  /** Whether this was the first non-empty answer: all its rows fresh, none can be missing. */
   readonly first: boolean;
 }
 

@@ -39,7 +39,7 @@ export interface UsageSource extends Source<UsageAnswer> {
   snapshot(): UsageSnapshot | undefined;
 }
 
-/** GET /v2/account/stats: each recorded request counted once (the first answer's too), in any order. */
+/** GET /v2/account/stats: each recorded request counted once (first answer's too), in any order. */
 export function createUsageSource(options: UsageSourceOptions): UsageSource {
   const { countAnomaly, logger, limit = USAGE_LIMIT } = options;
   const memory = createRowMemory();

@@ -4,14 +4,14 @@ import { NO_DURATION } from "./answer.js";
 import { createHistogram, observe, type Histogram } from "../../metrics/histogram.js";
 import { registerUsageFamilies, REQUEST_DURATION_BUCKETS, type RequestLabel } from "./families.js";
 
-/** Distinct (account, endpoint, code) series at most; further rows fold into account and endpoint `other`. */
+/** Most (account, endpoint, code) series kept; more rows fold into account and endpoint `other`. */
 export const MAX_REQUEST_SERIES = 1_000;
 /** Distinct endpoints of the histogram at most; further ones fold into `other`. */
 export const MAX_DURATION_ENDPOINTS = 50;
 export const OTHER = ownLabel("other");
 
 export interface UsageMetrics {
-  /** Counts one row (`seconds` NO_DURATION when it has none); false when its labels fold into `other`. */
+  /** Counts a row (`seconds` NO_DURATION if none); false when its labels fold into `other`. */
   record(account: LabelValue, endpoint: LabelValue, code: LabelValue, seconds: number): boolean;
   /** Requests counted by code, for the landing page. */
   byCode(): ReadonlyMap<string, number>;
@@ -25,7 +25,7 @@ interface RequestSeries {
   readonly total: { count: number };
 }
 
-/** Usage counts (set at collect) and durations, never reset; `other` keeps the code: 412 and 596 show. */
+/** Usage counts (set at collect) and durations, never reset; `other` keeps codes: 412, 596 show. */
 export function createUsageMetrics(
   registry: Families,
   maxSeries = MAX_REQUEST_SERIES,
@@ -72,7 +72,7 @@ export function createUsageMetrics(
           s = create(account, endpoint, code);
         } else {
           kept = false;
-          // One map for both, so that an upstream account named `other` never writes a series twice.
+          // One map for both, so an upstream account named `other` never writes a series twice.
           s = find(OTHER, OTHER, code);
           if (s === undefined) {
             s = create(OTHER, OTHER, code);
