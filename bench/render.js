@@ -48,7 +48,7 @@ function users(u, text, table) {
     `At ${u.rows.map((x) => x.accounts).join(", ")} accounts, all at once for ${u.minutes} minutes of real time: per size, the`,
     "simulator (`node dist/simulator/main.js --accounts=N`, seed 1, one idle account) and the exporter",
     "(`node dist/main.js`, default flags: every source on at its default interval, info logs to",
-    `/dev/null) in separate processes with the same Node flags (${u.nodeFlags === "" ? "none" : `\`${u.nodeFlags}\``}: no forced GC), \`NODE_ENV=production\`,`,
+    `/dev/null) in separate processes with the same Node flags (${u.nodeFlags === "" ? "none" : `\`${u.nodeFlags}\``}: no forced GC) and the image's environment (\`${u.nodeEnv ?? "NODE_ENV=production"}\`),`,
     `and a scraper asking /metrics every ${u.scrapeSec} s as Prometheus 3 does (OpenMetrics first, gzip). Beside`,
     "them, the floor (bench/floor.js: the exporter's runtime dependencies loaded, prom-client's",
     `default metrics on a registry, nothing else) and, per size, Debian's prometheus-blackbox-exporter ${u.blackboxVersion}`,

@@ -14,6 +14,7 @@ import { median, round, TOKEN } from "./common.js";
 import { cpuSeconds, memoryMb } from "./proc-stat.js";
 import {
   FLOOR,
+  exporterEnv,
   NODE_FLAGS,
   startExporterProcess,
   startNode,
@@ -270,6 +271,9 @@ export async function runUsers({
       sampleSec,
       scrapeSec,
       nodeFlags: NODE_FLAGS.join(" "),
+      nodeEnv: Object.entries(exporterEnv())
+        .map(([name, value]) => `${name}=${value}`)
+        .join(" "),
       blackboxVersion: blackboxVersion(binary),
       floor: summarize(sampling.samples.floor, fromMs),
       rows,
