@@ -1,7 +1,16 @@
-// Shared wiring for the benchmarks: their stack (bench/stack.js, over dist/), with their flags.
+// Shared wiring for the benchmarks: the stack (bench/stack.js) over dist/, with their flags.
 import { performance } from "node:perf_hooks";
+import { FLAGS, readCommandLine } from "../dist/cli.js";
+import { startExporter } from "../dist/exporter.js";
 import { createLogger } from "../dist/logging/logger.js";
-import { mergeFlags, stackConfig, startStack as startSharedStack } from "./stack.js";
+import { startSimulator } from "../dist/simulator/server.js";
+import { stackOver } from "./stack.js";
+
+export const {
+  mergeFlags,
+  stackConfig,
+  startStack: startSharedStack,
+} = stackOver({ FLAGS, readCommandLine, startExporter, startSimulator });
 
 export const TOKEN = "user:1234-benchbenchbenchbenchbench";
 

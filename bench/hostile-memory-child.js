@@ -4,8 +4,7 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { startExporter } from "../dist/exporter.js";
-import { stackConfig } from "./stack.js";
-import { silentLogger, TOKEN } from "./common.js";
+import { silentLogger, stackConfig, TOKEN } from "./common.js";
 
 /** Peak resident set of this process so far, in MiB (the kernel's high-water mark). */
 function peakMb() {
